@@ -1,0 +1,190 @@
+"""The `jikubata` command: thin handlers that translate arguments into service calls.
+
+Every user-facing line is Indonesian. Unusable arguments or inputs end with
+exit status 2 and one line on stderr; no traceback ever reaches the user.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .domain import Period
+from .errors import BusyError, InputError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that speaks Indonesian and exits with status 2 on bad arguments."""
+
+    def error(self, message: str) -> None:  # noqa: D401
+        message = (message.replace("the following arguments are required", "argumen wajib belum diisi")
+                   .replace("unrecognized arguments", "argumen tidak dikenal")
+                   .replace("invalid choice", "pilihan tidak dikenal")
+                   .replace("expected one argument", "perlu satu nilai"))
+        raise InputError(f"{self.prog}: {message}")
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"tanggal '{text}' tidak valid: gunakan bentuk TTTT-BB-HH, misalnya 2026-11-30") from None
+
+
+def _progress():
+    """Progress lines on stderr, only when it is a terminal (SPEC §5)."""
+    if sys.stderr.isatty():
+        return lambda msg: print(f"… {msg}", file=sys.stderr, flush=True)
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="jikubata", description="Jiku Bata — pemantauan belanja wajib ASN pada UMKM Kota Ambon.")
+    sub = p.add_subparsers(dest="perintah", metavar="PERINTAH", parser_class=_Parser)
+
+    s = sub.add_parser("periksa", help="membaca dan memeriksa data, mencetak masalah")
+    s.add_argument("path", nargs="+", metavar="PATH", help="berkas .xlsx/.xlsm atau folder")
+    s.set_defaults(func=cmd_periksa)
+
+    s = sub.add_parser("hitung", help="menghitung kekurangan belanja setiap pegawai")
+    s.add_argument("path", nargs="+", metavar="PATH")
+    s.add_argument("--periode", required=True, type=_period, help="bulan TTTT-BB")
+    s.add_argument("--per-tanggal", type=_date, help="hanya belanja sampai tanggal ini (TTTT-BB-HH)")
+    s.add_argument("--json", action="store_true", help="keluaran JSON (SPEC §5)")
+    s.set_defaults(func=cmd_hitung)
+
+    s = sub.add_parser("rekap", help="menulis workbook rekap per OPD")
+    s.add_argument("path", nargs="+", metavar="PATH")
+    s.add_argument("--periode", required=True, type=_period)
+    s.add_argument("--per-tanggal", type=_date)
+    s.add_argument("--keluaran", required=True, type=Path, help="folder keluaran")
+    s.set_defaults(func=cmd_rekap)
+
+    s = sub.add_parser("surat", help="menulis surat pengingat")
+    s.add_argument("path", nargs="+", metavar="PATH")
+    s.add_argument("--periode", required=True, type=_period)
+    s.add_argument("--per-tanggal", type=_date)
+    s.add_argument("--keluaran", required=True, type=Path)
+    s.add_argument("--pdf", action="store_true", help="juga membuat PDF (LibreOffice)")
+    s.set_defaults(func=cmd_surat)
+
+    s = sub.add_parser("mingguan", help="rekap mingguan (yang dijalankan jadwal)")
+    s.add_argument("path", nargs="+", metavar="PATH")
+    s.add_argument("--keluaran", required=True, type=Path)
+    s.add_argument("--per-tanggal", type=_date)
+    s.set_defaults(func=cmd_mingguan)
+
+    s = sub.add_parser("jadwal", help="menjalankan rekap mingguan sesuai jadwal")
+    s.add_argument("--konfigurasi", required=True, type=Path, help="berkas TOML")
+    s.add_argument("--sekali", action="store_true", help="jalankan sekali lalu keluar")
+    s.set_defaults(func=cmd_jadwal)
+
+    s = sub.add_parser("demo", help="membuat data contoh dan menjalankan semuanya")
+    s.add_argument("--keluaran", type=Path, default=Path("demo-keluaran"))
+    s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("buat-workbook", help="membangun JikuBata.xlsm dari sumbernya")
+    s.add_argument("--keluaran", type=Path, default=Path("workbook/JikuBata.xlsm"))
+    s.set_defaults(func=cmd_buat_workbook)
+    return p
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def cmd_periksa(args) -> int:
+    from . import report, services
+
+    dataset = services.load(args.path, progress=_progress())
+    print(report.problems_text(dataset.problems, files=dataset.files))
+    return 0
+
+
+def cmd_hitung(args) -> int:
+    from . import report, services
+
+    result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(report.result_text(result))
+    return 0
+
+
+def cmd_rekap(args) -> int:
+    from . import services, summary
+
+    result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
+    path = summary.write_summary(result, args.keluaran)
+    print(f"Rekap ditulis: {path}")
+    return 0
+
+
+def cmd_surat(args) -> int:
+    from . import letters, services
+
+    result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
+    outcome = letters.write_letters(result, args.keluaran, pdf=args.pdf)
+    print(outcome.summary_text())
+    return 0
+
+
+def cmd_mingguan(args) -> int:
+    from . import weekly
+
+    outcome = weekly.run_weekly(args.path, args.keluaran, as_of=args.per_tanggal, progress=_progress())
+    print(outcome.summary_text())
+    return 0
+
+
+def cmd_jadwal(args) -> int:
+    from . import scheduler
+
+    return scheduler.main(args.konfigurasi, once=args.sekali)
+
+
+def cmd_demo(args) -> int:
+    from . import demo
+
+    return demo.main(args.keluaran)
+
+
+def cmd_buat_workbook(args) -> int:
+    from . import workbook
+
+    path = workbook.build_workbook(args.keluaran)
+    print(f"Workbook dibangun: {path}")
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        return args.func(args)
+    except InputError as exc:
+        print(f"Galat: {exc}", file=sys.stderr)
+        return 2
+    except BusyError as exc:
+        print(f"Sibuk: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("Dibatalkan.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last guard: a message, never a traceback
+        print(f"Galat tak terduga ({type(exc).__name__}): {exc}. Laporkan ke petugas TI.", file=sys.stderr)
+        return 1

@@ -1,0 +1,400 @@
+"""The rules of the Peraturan Wali Kota, with no file, workbook or clock inside.
+
+Everything here works on plain records (built by the readers or by a test) and
+returns plain records. Validation that needs "today" takes it as an argument.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterable, Optional
+
+PROGRAM_START = dt.date(2022, 9, 7)
+
+
+class Tier(str, Enum):
+    WALIKOTA = "WALIKOTA"
+    WAKIL_WALIKOTA = "WAKIL_WALIKOTA"
+    ESELON_II = "ESELON_II"
+    ESELON_III = "ESELON_III"
+    ESELON_IV = "ESELON_IV"
+    NON_ESELON = "NON_ESELON"
+
+    @property
+    def label(self) -> str:
+        return TIER_LABELS[self]
+
+
+TIER_LABELS = {
+    Tier.WALIKOTA: "Wali Kota",
+    Tier.WAKIL_WALIKOTA: "Wakil Wali Kota",
+    Tier.ESELON_II: "Eselon II",
+    Tier.ESELON_III: "Eselon III",
+    Tier.ESELON_IV: "Eselon IV",
+    Tier.NON_ESELON: "Non Eselon",
+}
+
+# Officials who receive a personal reminder letter when short (SPEC §6.2).
+OFFICIAL_TIERS = (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA, Tier.ESELON_II, Tier.ESELON_III, Tier.ESELON_IV)
+
+# Minimum monthly spend per tier; None = "not set by the source".
+DEFAULT_MINIMUMS: dict[Tier, Optional[int]] = {
+    Tier.WALIKOTA: 200_000,
+    Tier.WAKIL_WALIKOTA: None,
+    Tier.ESELON_II: 100_000,
+    Tier.ESELON_III: 30_000,
+    Tier.ESELON_IV: 20_000,
+    Tier.NON_ESELON: None,
+}
+
+
+class EmploymentStatus(str, Enum):
+    AKTIF = "Aktif"
+    CUTI = "Cuti"
+    TUGAS_BELAJAR = "Tugas Belajar"
+    PENSIUN = "Pensiun"
+    DIBERHENTIKAN = "Diberhentikan"
+    MENINGGAL = "Meninggal"
+
+
+class Status(str, Enum):
+    MEMENUHI = "MEMENUHI"
+    KURANG = "KURANG"
+    TIDAK_WAJIB = "TIDAK_WAJIB"
+
+
+class Severity(str, Enum):
+    GALAT = "GALAT"
+    PERINGATAN = "PERINGATAN"
+
+
+# ---------------------------------------------------------------- settings
+
+DEFAULT_LETTER_NUMBER_FORMAT = "500.2/{urut}/DISPERINDAG/{bulan_romawi}/{tahun}"
+
+
+@dataclass
+class Settings:
+    """The `Pengaturan` sheet, with the defaults of the SPEC."""
+
+    minimums: dict[Tier, Optional[int]] = field(default_factory=lambda: dict(DEFAULT_MINIMUMS))
+    jiku_bata_day: int = 7
+    # None = not said: then "Ya" when a UMKM sheet exists (SPEC §4).
+    registered_only: Optional[bool] = None
+    reasonable_limit: int = 5_000_000
+    letter_number_format: str = DEFAULT_LETTER_NUMBER_FORMAT
+    government: str = "PEMERINTAH KOTA AMBON"
+    issuing_office: str = "DINAS PERINDUSTRIAN DAN PERDAGANGAN"
+    office_address: str = "Jl. Sultan Hairun No. 1, Ambon 97126"
+    office_contact: str = "Telepon (0911) 352xxx · Laman ambon.go.id"
+    city: str = "Ambon"
+    signatory_position: str = "Kepala Dinas Perindustrian dan Perdagangan"
+    signatory_name: str = ""
+    signatory_rank: str = ""
+    signatory_nip: str = ""
+    legal_basis: str = "Peraturan Wali Kota Ambon tentang Gerakan Belanja Produk UMKM pada Jiku Bata (Sudut Balai Kota)"
+    copies_to: tuple[str, ...] = ("Wali Kota Ambon (sebagai laporan)", "Sekretaris Kota Ambon", "Inspektur Kota Ambon")
+    report_recipients: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value sits: file name (no folders), sheet, cell like `B12`."""
+
+    file: str
+    sheet: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    place: Place
+    code: str
+    severity: Severity
+    message: str
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        """`YYYY-MM`; raises ValueError with an Indonesian message."""
+        parts = str(text).strip().split("-")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+            raise ValueError(f"periode '{text}' tidak valid: gunakan bentuk TTTT-BB, misalnya 2026-11")
+        year, month = int(parts[0]), int(parts[1])
+        if not 1 <= month <= 12:
+            raise ValueError(f"periode '{text}' tidak valid: bulan harus 01 sampai 12")
+        return cls(year, month)
+
+    @classmethod
+    def of(cls, day: dt.date) -> "Period":
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def jiku_bata_day(self, day_of_month: int) -> dt.date:
+        return dt.date(self.year, self.month, min(day_of_month, calendar.monthrange(self.year, self.month)[1]))
+
+    def default_as_of(self, today: dt.date) -> dt.date:
+        """The period's last day, or today if that is earlier (SPEC §5)."""
+        return min(self.last_day, today)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass
+class Employee:
+    nip: str
+    name: str
+    position: str
+    tier: Tier
+    office: str
+    status: EmploymentStatus = EmploymentStatus.AKTIF
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+    email: str = ""
+    place: Optional[Place] = None  # the row's NIP cell
+
+
+@dataclass
+class Purchase:
+    date: dt.date
+    nip: str
+    seller: str
+    amount: int
+    buyer_name: str = ""
+    product: str = ""
+    receipt: str = ""
+    note: str = ""
+    place: Optional[Place] = None  # the row's first cell
+    cells: Optional[dict] = None  # column key -> Place, for problems found later
+
+
+@dataclass
+class Office:
+    name: str
+    abbreviation: str = ""
+    head_name: str = ""
+    head_nip: str = ""
+    head_position: str = ""
+    email: str = ""
+
+
+@dataclass
+class Seller:
+    name: str
+    owner: str = ""
+    product_type: str = ""
+    contact: str = ""
+    status: str = ""
+
+
+@dataclass
+class Dataset:
+    """Everything read from the input workbooks, with the problems found."""
+
+    settings: Settings
+    employees: list[Employee]
+    purchases: list[Purchase]
+    offices: list[Office]
+    sellers: list[Seller]
+    problems: list[Problem]
+    has_seller_sheet: bool = False
+    files: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class EmployeeResult:
+    nip: str
+    name: str
+    office: str
+    position: str
+    tier: Tier
+    minimum: Optional[int]
+    spent: int
+    shortfall: int
+    status: Status
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class OfficeTotals:
+    office: str
+    obliged: int
+    met: int
+    short: int
+    spent: int
+    shortfall: int
+
+    @property
+    def compliance(self) -> Optional[float]:
+        """Share of the obliged who met the minimum (0..1); None if nobody is obliged."""
+        return self.met / self.obliged if self.obliged else None
+
+
+@dataclass(frozen=True)
+class SellerTotals:
+    seller: str
+    transactions: int
+    buyers: int
+    revenue: int
+
+
+@dataclass
+class Result:
+    """The computation for one period: the one source of truth every renderer reads."""
+
+    period: Period
+    as_of: dt.date
+    employees: list[EmployeeResult]
+    offices: list[OfficeTotals]
+    sellers: list[SellerTotals]
+    problems: list[Problem]
+    settings: Settings
+    office_info: dict[str, Office]
+
+    @property
+    def total(self) -> OfficeTotals:
+        return OfficeTotals(
+            office="Jumlah",
+            obliged=sum(o.obliged for o in self.offices),
+            met=sum(o.met for o in self.offices),
+            short=sum(o.short for o in self.offices),
+            spent=sum(o.spent for o in self.offices),
+            shortfall=sum(o.shortfall for o in self.offices),
+        )
+
+    def short_employees(self, office: Optional[str] = None) -> list[EmployeeResult]:
+        return [e for e in self.employees if e.status is Status.KURANG and (office is None or e.office == office)]
+
+    def to_json(self) -> dict:
+        """The object of SPEC §5, field names and values exactly as written there."""
+        return {
+            "periode": str(self.period),
+            "per_tanggal": self.as_of.isoformat(),
+            "pegawai": [
+                {
+                    "nip": e.nip, "nama": e.name, "opd": e.office, "tingkat": e.tier.value,
+                    "minimum": e.minimum, "belanja": e.spent, "kekurangan": e.shortfall,
+                    "status": e.status.value,
+                }
+                for e in self.employees
+            ],
+            "opd": [
+                {"opd": o.office, "wajib": o.obliged, "memenuhi": o.met, "kurang": o.short,
+                 "belanja": o.spent, "kekurangan": o.shortfall}
+                for o in self.offices
+            ],
+            "masalah": [problem_json(p) for p in self.problems],
+        }
+
+
+def problem_json(p: Problem) -> dict:
+    return {"berkas": p.place.file, "lembar": p.place.sheet, "sel": p.place.cell,
+            "tingkat": p.severity.value, "kode": p.code, "pesan": p.message}
+
+
+# ---------------------------------------------------------------- rules
+
+
+def seller_key(name: str) -> str:
+    """UMKM names match case- and space-insensitively."""
+    return "".join(str(name).split()).casefold()
+
+
+def is_obliged(employee: Employee, period: Period, settings: Settings) -> bool:
+    """Aktif and in post on the period's Jiku Bata day, with a tier minimum set."""
+    if employee.status is not EmploymentStatus.AKTIF:
+        return False
+    if settings.minimums.get(employee.tier) is None:
+        return False
+    day = period.jiku_bata_day(settings.jiku_bata_day)
+    if employee.start is not None and employee.start > day:
+        return False
+    if employee.end is not None and employee.end < day:
+        return False
+    return True
+
+
+def registered_only(dataset: Dataset) -> bool:
+    s = dataset.settings.registered_only
+    return dataset.has_seller_sheet if s is None else s
+
+
+def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
+    """Each employee's shortfall for `period`, counting purchases dated on or before `as_of`.
+
+    The purchases in `dataset` are those already accepted by validation
+    (rows with a GALAT problem are not there).
+    """
+    settings = dataset.settings
+    first, last = period.first_day, min(period.last_day, as_of)
+    spent: dict[str, int] = {}
+    seller_tx: dict[str, int] = {}
+    seller_buyers: dict[str, set] = {}
+    seller_revenue: dict[str, int] = {}
+    seller_names: dict[str, str] = {seller_key(s.name): s.name for s in dataset.sellers}
+    for p in dataset.purchases:
+        if first <= p.date <= last:
+            spent[p.nip] = spent.get(p.nip, 0) + p.amount
+            key = seller_key(p.seller)
+            seller_names.setdefault(key, p.seller)
+            seller_tx[key] = seller_tx.get(key, 0) + 1
+            seller_revenue[key] = seller_revenue.get(key, 0) + p.amount
+            seller_buyers.setdefault(key, set()).add(p.nip)
+
+    employees: list[EmployeeResult] = []
+    for e in dataset.employees:
+        minimum = settings.minimums.get(e.tier)
+        total = spent.get(e.nip, 0)
+        if is_obliged(e, period, settings):
+            shortfall = max(0, minimum - total)
+            status = Status.KURANG if shortfall else Status.MEMENUHI
+        else:
+            shortfall, status = 0, Status.TIDAK_WAJIB
+        employees.append(EmployeeResult(e.nip, e.name, e.office, e.position, e.tier, minimum,
+                                        total, shortfall, status, e.email))
+
+    offices = office_totals(employees, [o.name for o in dataset.offices])
+    sellers = sorted(
+        (SellerTotals(seller_names[k], seller_tx[k], len(seller_buyers[k]), seller_revenue[k]) for k in seller_tx),
+        key=lambda s: (-s.revenue, s.seller.casefold()),
+    )
+    return Result(period, as_of, employees, offices, sellers, list(dataset.problems), settings,
+                  {o.name: o for o in dataset.offices})
+
+
+def office_totals(employees: Iterable[EmployeeResult], known_offices: Iterable[str] = ()) -> list[OfficeTotals]:
+    """Per-office totals, offices in the order of the OPD sheet, then any others by name."""
+    acc: dict[str, list[int]] = {}
+    for e in employees:
+        a = acc.setdefault(e.office, [0, 0, 0, 0, 0])
+        a[3] += e.spent  # all spend of the office counts, obliged or not
+        if e.status is Status.TIDAK_WAJIB:
+            continue
+        a[0] += 1
+        a[1] += e.status is Status.MEMENUHI
+        a[2] += e.status is Status.KURANG
+        a[4] += e.shortfall
+    order = [o for o in dict.fromkeys(known_offices) if o in acc]
+    order += sorted((o for o in acc if o not in set(order)), key=str.casefold)
+    return [OfficeTotals(o, *acc[o]) for o in order]

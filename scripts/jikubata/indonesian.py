@@ -1,0 +1,47 @@
+"""Indonesian forms of money, dates and numbers: the one place for them.
+
+Babel gives month names and number grouping, num2words the words; we only
+choose the forms official letters use (`Rp125.000`, `4 April 2023`,
+`seratus dua puluh lima ribu rupiah`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from num2words import num2words
+
+LOCALE = "id_ID"
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def rupiah(amount: int | None) -> str:
+    """`Rp125.000`; `-` for a value that is not set."""
+    if amount is None:
+        return "-"
+    return "Rp" + format_decimal(int(amount), format="#,##0", locale=LOCALE)
+
+
+def long_date(day: dt.date) -> str:
+    """`4 April 2023`."""
+    return format_date(day, format="d MMMM y", locale=LOCALE)
+
+
+def month_year(year: int, month: int) -> str:
+    """`November 2026`."""
+    return format_date(dt.date(year, month, 1), format="MMMM y", locale=LOCALE)
+
+
+def words(amount: int) -> str:
+    """`seratus dua puluh lima ribu`."""
+    return num2words(int(amount), lang="id")
+
+
+def rupiah_words(amount: int) -> str:
+    """`seratus dua puluh lima ribu rupiah` (the terbilang of a letter)."""
+    return f"{words(amount)} rupiah"
+
+
+def roman_month(month: int) -> str:
+    return _ROMAN[month - 1]
