@@ -34,8 +34,27 @@ def month_year(year: int, month: int) -> str:
 
 
 def words(amount: int) -> str:
-    """`seratus dua puluh lima ribu`."""
-    return num2words(int(amount), lang="id")
+    """`seratus dua puluh lima ribu`; `satu juta seribu`, never `satu juta satu ribu`.
+
+    num2words already says `seribu`, `seratus`, `sebelas`, but spells a
+    thousands group equal to one after a larger scale as `satu ribu`
+    (1.001.000 → `satu juta satu ribu`). Official terbilang writes `seribu`
+    there, so that one form is rewritten; `satu ribu` ending a larger group
+    (`dua puluh satu ribu`, `seratus satu ribu`) is correct and kept.
+    """
+    tokens = num2words(int(amount), lang="id").split()
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if token == "ribu" and out and out[-1] == "satu" and (i < 2 or _is_scale(tokens[i - 2])):
+            out[-1] = "seribu"
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+def _is_scale(word: str) -> bool:
+    """`juta`, `miliar`, `triliun`, `kuadriliun`…: after one, `satu ribu` is a group of its own."""
+    return word in ("juta", "miliar") or word.endswith("liun")
 
 
 def rupiah_words(amount: int) -> str:

@@ -1,0 +1,95 @@
+"""Indonesian forms used in letters: money, dates, terbilang, Roman months."""
+import datetime as dt
+
+from hypothesis import given, strategies as st
+
+from jikubata.indonesian import long_date, month_year, roman_month, rupiah, rupiah_words, words
+
+_UNITS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+          "delapan": 8, "sembilan": 9}
+_SCALES = {"juta": 10**6, "miliar": 10**9, "triliun": 10**12}
+
+
+def parse_words(text: str) -> int:
+    """An independent reader of Indonesian number words, to check `words` against."""
+    total = group = unit = 0
+    for w in text.split():
+        if w == "nol":
+            continue
+        if w in _UNITS:
+            unit = _UNITS[w]
+        elif w in ("sepuluh", "sebelas"):
+            group += 10 if w == "sepuluh" else 11
+        elif w == "belas":
+            group, unit = group + unit + 10, 0
+        elif w == "puluh":
+            group, unit = group + unit * 10, 0
+        elif w == "seratus":
+            group += 100
+        elif w == "ratus":
+            group, unit = group + unit * 100, 0
+        elif w == "seribu":
+            total += 1000
+        elif w == "ribu":
+            total, group, unit = total + (group + unit) * 1000, 0, 0
+        elif w in _SCALES:
+            total, group, unit = total + (group + unit) * _SCALES[w], 0, 0
+        else:
+            raise ValueError(w)
+    return total + group + unit
+
+
+amounts = st.integers(min_value=0, max_value=10**15 - 1)
+
+
+@given(amounts)
+def test_words_read_back_as_the_same_number(n):
+    assert parse_words(words(n)) == n
+
+
+@given(amounts)
+def test_words_use_the_se_forms_never_satu_puluh_ratus_belas(n):
+    text = f" {words(n)} "
+    for wrong in (" satu puluh ", " satu ratus ", " satu belas "):
+        assert wrong not in text
+
+
+@given(amounts)
+def test_satu_ribu_appears_only_as_the_tail_of_a_larger_group(n):
+    tokens = words(n).split()
+    for i in range(1, len(tokens)):
+        if tokens[i - 1:i + 1] == ["satu", "ribu"]:
+            assert i >= 2 and tokens[i - 2] not in ("juta", "miliar", "triliun")
+
+
+def test_a_thousands_group_of_one_is_seribu():
+    assert words(1000) == "seribu"
+    assert words(1_001_000) == "satu juta seribu"
+    assert words(5_001_000_000) == "lima miliar satu juta"
+    assert words(2_000_001_000) == "dua miliar seribu"
+
+
+def test_twenty_one_thousand_keeps_satu_ribu():
+    assert words(21_000) == "dua puluh satu ribu"
+    assert words(101_000) == "seratus satu ribu"
+
+
+def test_rupiah_words_of_a_typical_shortfall():
+    assert rupiah_words(125_000) == "seratus dua puluh lima ribu rupiah"
+    assert rupiah_words(11_500) == "sebelas ribu lima ratus rupiah"
+
+
+def test_rupiah_groups_thousands_with_dots_and_no_space():
+    assert rupiah(125_000) == "Rp125.000"
+    assert rupiah(1_250_000) == "Rp1.250.000"
+    assert rupiah(None) == "-"
+
+
+def test_long_date_and_month_in_indonesian():
+    assert long_date(dt.date(2023, 4, 4)) == "4 April 2023"
+    assert long_date(dt.date(2026, 8, 17)) == "17 Agustus 2026"
+    assert month_year(2026, 11) == "November 2026"
+
+
+def test_roman_months():
+    assert [roman_month(m) for m in (1, 4, 9, 11, 12)] == ["I", "IV", "IX", "XI", "XII"]
