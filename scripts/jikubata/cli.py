@@ -23,7 +23,8 @@ class _Parser(argparse.ArgumentParser):
         message = (message.replace("the following arguments are required", "argumen wajib belum diisi")
                    .replace("unrecognized arguments", "argumen tidak dikenal")
                    .replace("invalid choice", "pilihan tidak dikenal")
-                   .replace("expected one argument", "perlu satu nilai"))
+                   .replace("expected one argument", "perlu satu nilai")
+                   .replace("argument ", "argumen "))
         raise InputError(f"{self.prog}: {message}")
 
 
@@ -182,6 +183,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BusyError as exc:
         print(f"Sibuk: {exc}", file=sys.stderr)
         return 3
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
     except KeyboardInterrupt:
         print("Dibatalkan.", file=sys.stderr)
         return 130

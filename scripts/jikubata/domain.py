@@ -172,7 +172,31 @@ class Employee:
     place: Optional[Place] = None  # the row's NIP cell
 
 
-@dataclass
+def column_letter(index: int) -> str:
+    """0-based column index -> `A`, `B`, … `AA`."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(eq=False)
+class SheetSource:
+    """A sheet that records were read from: enough to name any of its cells."""
+
+    file: str
+    sheet: str
+    columns: dict  # column key -> 0-based column index
+
+    def place(self, row: int, key: Optional[str] = None) -> Place:
+        """The Place of column `key` (or the row's first column) in 1-based `row`."""
+        col = self.columns.get(key, min(self.columns.values(), default=0)) if key else min(self.columns.values(), default=0)
+        return Place(self.file, self.sheet, f"{column_letter(col)}{row}")
+
+
+@dataclass(slots=True)
 class Purchase:
     date: dt.date
     nip: str
@@ -182,8 +206,11 @@ class Purchase:
     product: str = ""
     receipt: str = ""
     note: str = ""
-    place: Optional[Place] = None  # the row's first cell
-    cells: Optional[dict] = None  # column key -> Place, for problems found later
+    source: Optional[SheetSource] = None
+    row: int = 0  # 1-based row in the source sheet
+
+    def place(self, key: Optional[str] = None) -> Place:
+        return self.source.place(self.row, key) if self.source else Place("", "", "")
 
 
 @dataclass
@@ -217,6 +244,8 @@ class Dataset:
     problems: list[Problem]
     has_seller_sheet: bool = False
     files: list[str] = field(default_factory=list)
+    # NIPs of roster rows left out for their own problem: their purchases need no second report.
+    rejected_nips: set[str] = field(default_factory=set)
 
 
 # ---------------------------------------------------------------- results

@@ -35,3 +35,17 @@ def calculate(paths: Sequence[str | Path], period: Period, as_of: Optional[dt.da
     today = today or today_local()
     dataset = load(paths, today=today, progress=progress)
     return domain.compute(dataset, period, as_of or period.default_as_of(today))
+
+
+def load_sheets(sources: Sequence[tuple[str, dict]], today: Optional[dt.date] = None) -> Dataset:
+    """`load` for workbooks already in memory: `(file_name, {sheet_name: rows from A1})`."""
+    from .reader import read_sheets
+
+    return validation.validate(read_sheets(sources), today or today_local())
+
+
+def calculate_sheets(sources: Sequence[tuple[str, dict]], period: Period, as_of: Optional[dt.date] = None,
+                     today: Optional[dt.date] = None) -> Result:
+    today = today or today_local()
+    dataset = load_sheets(sources, today=today)
+    return domain.compute(dataset, period, as_of or period.default_as_of(today))

@@ -1,0 +1,235 @@
+"""Parsers for the values offices type into cells (SPEC §3). Pure functions.
+
+Each parser accepts any cell content (str, int, float, bool, date, datetime,
+None) and never raises: it returns the value, or None with a reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Optional
+
+from .domain import EmploymentStatus, Tier
+
+# ---------------------------------------------------------------- NIP
+
+NIP_NUMBER = "NIP_ANGKA"
+NIP_INVALID = "NIP_TIDAK_VALID"
+_NIP_STRIP = re.compile(r"[\s.\u00a0]+")
+
+
+def parse_nip(value: object) -> tuple[Optional[str], Optional[str], str]:
+    """Return (nip, problem_code, reason).
+
+    An 18-digit NIP once spaces, dots and a leading apostrophe are removed;
+    digits 1–8 are a valid birth date (YYYYMMDD), digit 15 is 1 or 2.
+    A NIP stored as a number has already lost digits (Excel keeps 15):
+    it is reported, never guessed.
+    """
+    if isinstance(value, bool):
+        return None, NIP_INVALID, "isinya bukan NIP"
+    if isinstance(value, (int, float)):
+        return None, NIP_NUMBER, "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik ulang sebagai teks"
+    text = _NIP_STRIP.sub("", str(value).strip().lstrip("'"))
+    if len(text) != 18 or not text.isascii() or not text.isdigit():
+        return None, NIP_INVALID, f"harus 18 digit angka (terbaca {len(text)} karakter)"
+    try:
+        born = dt.date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None, NIP_INVALID, "8 digit pertama bukan tanggal lahir yang valid"
+    if born.year < 1900:
+        return None, NIP_INVALID, "8 digit pertama bukan tanggal lahir yang valid"
+    if text[14] not in "12":
+        return None, NIP_INVALID, "digit ke-15 (jenis kelamin) harus 1 atau 2"
+    return text, None, ""
+
+
+# ---------------------------------------------------------------- Eselon
+
+_TIER_WORDS = {
+    "walikota": Tier.WALIKOTA,
+    "wakilwalikota": Tier.WAKIL_WALIKOTA,
+    "wawali": Tier.WAKIL_WALIKOTA,
+    "non": Tier.NON_ESELON,
+    "noneselon": Tier.NON_ESELON,
+    "nonesselon": Tier.NON_ESELON,
+    "staf": Tier.NON_ESELON,
+    "staff": Tier.NON_ESELON,
+    "pelaksana": Tier.NON_ESELON,
+    "fungsional": Tier.NON_ESELON,
+    "jabatanfungsional": Tier.NON_ESELON,
+    "": Tier.NON_ESELON,  # what is left of "-" or "—"
+}
+_TIER_LEVELS = {"ii": Tier.ESELON_II, "2": Tier.ESELON_II, "iii": Tier.ESELON_III, "3": Tier.ESELON_III,
+                "iv": Tier.ESELON_IV, "4": Tier.ESELON_IV}
+_TIER_LEVEL = re.compile(r"^(ii|iii|iv|2|3|4)([ab])?$")
+
+
+def parse_tier(value: object) -> Optional[Tier]:
+    """Map the spellings offices use (`II.a`, `2a`, `Eselon IV-B`, `Walikota`, `Staf`, `-`…) to a tier."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    raw = str(value).strip()
+    if not raw:
+        return None
+    if raw.upper() in Tier.__members__:
+        return Tier[raw.upper()]
+    key = re.sub(r"[\W_]+", "", raw.casefold())
+    if key in _TIER_WORDS:
+        return _TIER_WORDS[key]
+    key = key.replace("eselon", "", 1)
+    if key in _TIER_WORDS and key:
+        return _TIER_WORDS[key]
+    m = _TIER_LEVEL.match(key)
+    return _TIER_LEVELS[m.group(1)] if m else None
+
+
+# ---------------------------------------------------------------- Status
+
+_STATUSES = {re.sub(r"\W+", "", s.value.casefold()): s for s in EmploymentStatus}
+_STATUSES.update({"": EmploymentStatus.AKTIF, "tubel": EmploymentStatus.TUGAS_BELAJAR,
+                  "wafat": EmploymentStatus.MENINGGAL, "purnatugas": EmploymentStatus.PENSIUN})
+
+
+def parse_status(value: object) -> Optional[EmploymentStatus]:
+    """`Aktif` (also blank), `Cuti`, `Tugas Belajar`, `Pensiun`, `Diberhentikan`, `Meninggal`."""
+    if value is None:
+        return EmploymentStatus.AKTIF
+    return _STATUSES.get(re.sub(r"\W+", "", str(value).casefold()))
+
+
+# ---------------------------------------------------------------- dates
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_MONTHS = {
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "feb": 2, "pebruari": 2, "peb": 2, "february": 2,
+    "maret": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "aug": 8, "august": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
+    "november": 11, "nov": 11, "nopember": 11, "nop": 11,
+    "desember": 12, "des": 12, "dec": 12, "december": 12,
+}
+_WEEKDAYS = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)"
+_NUMERIC_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})$")
+_NUMERIC_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_WORDS_DMY = re.compile(r"^(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.]+(\d{4})$")
+
+
+def _make_date(year: int, month: int, day: int) -> Optional[dt.date]:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(value: object) -> Optional[dt.date]:
+    """A date cell, an Excel serial number, or Indonesian text, day first."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value) or not 1 <= value < 2958466:
+            return None
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    text = " ".join(str(value).strip().casefold().split())
+    if not text:
+        return None
+    text = re.sub(rf"^{_WEEKDAYS},?\s*", "", text)
+    m = _NUMERIC_DMY.match(text)
+    if m:
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if len(m.group(3)) == 2:
+            year += 2000
+        return _make_date(year, month, day)
+    m = _NUMERIC_YMD.match(text)
+    if m:
+        return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _WORDS_DMY.match(text)
+    if m and m.group(2) in _MONTHS:
+        return _make_date(int(m.group(3)), _MONTHS[m.group(2)], int(m.group(1)))
+    return None
+
+
+# ---------------------------------------------------------------- amounts
+
+_CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
+_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_PLAIN = re.compile(r"^\d+(?:,\d+)?$")
+_AMBIGUOUS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+
+
+def parse_amount(value: object) -> tuple[Optional[int], str]:
+    """Return (rupiah, reason). Rupiah are whole; a fraction of a rupiah is rounded.
+
+    Text uses Indonesian conventions: `.` groups thousands, `,` marks decimals
+    (`Rp 20.000`, `Rp20.000,-`, `20.000,00`). `20,000` is ambiguous (twenty
+    or twenty thousand?) and is reported instead of guessed.
+    """
+    if isinstance(value, bool) or value is None:
+        return None, "bukan angka"
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            return None, "bukan angka"
+        amount = int(round(value))
+    else:
+        text = str(value).strip().replace("\u00a0", " ")
+        text = _CURRENCY.sub("", text).replace(" ", "")
+        for tail in (",-", ".-", "-"):
+            if text.endswith(tail) and len(text) > len(tail):
+                text = text[: -len(tail)]
+                break
+        if _AMBIGUOUS.match(text):
+            return None, f"'{value}' meragukan: tulis 20.000 (titik pemisah ribuan) atau 20000"
+        if _GROUPED.match(text) or _PLAIN.match(text):
+            whole, _, frac = text.replace(".", "").partition(",")
+            amount = int(whole) + (1 if frac and int(frac[0]) >= 5 else 0)
+        elif text.startswith("-") and (_GROUPED.match(text[1:]) or _PLAIN.match(text[1:])):
+            return None, "jumlah negatif"
+        else:
+            return None, f"'{value}' bukan jumlah rupiah"
+    if amount < 0:
+        return None, "jumlah negatif"
+    if amount == 0:
+        return None, "jumlah nol"
+    return amount, ""
+
+
+# ---------------------------------------------------------------- settings values
+
+
+def parse_yes_no(value: object) -> Optional[bool]:
+    if isinstance(value, bool):
+        return value
+    key = str(value).strip().casefold()
+    if key in ("ya", "y", "yes", "benar", "true", "1"):
+        return True
+    if key in ("tidak", "t", "no", "n", "false", "0", "tdk"):
+        return False
+    return None
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as the text a person typed (numbers without a trailing .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    return str(value).strip()

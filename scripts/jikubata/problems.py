@@ -1,0 +1,48 @@
+"""The data problem codes of SPEC §4: severity and Indonesian message, in one place.
+
+GALAT: the row is not counted. PERINGATAN: the row is counted.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from .domain import Place, Problem, Severity
+
+G, P = Severity.GALAT, Severity.PERINGATAN
+
+# code -> (default severity, message template)
+CODES: dict[str, tuple[Severity, str]] = {
+    "KOLOM_HILANG": (G, "Kolom wajib tidak ditemukan: {columns}. Lembar ini dilewati."),
+    "BARIS_TIDAK_LENGKAP": (G, "Baris tidak lengkap: {columns} kosong. Baris tidak dihitung."),
+    "NIP_TIDAK_VALID": (G, "NIP '{value}' tidak valid: {reason}."),
+    "NIP_ANGKA": (G, "NIP tersimpan sebagai angka ({value}) sehingga digit terakhirnya hilang. "
+                     "Ketik ulang NIP sebagai teks (format sel Teks atau awali dengan tanda ')."),
+    "NIP_GANDA": (G, "NIP {value} tercatat lebih dari sekali di daftar pegawai (juga di {other}). "
+                     "Kedua baris tidak dihitung sampai diperbaiki."),
+    "NIP_TIDAK_TERDAFTAR": (G, "NIP {value} tidak ada di daftar pegawai. Belanja ini tidak dihitung."),
+    "NAMA_TIDAK_COCOK": (P, "Nama '{value}' berbeda dengan nama di daftar pegawai ('{expected}') untuk NIP {nip}."),
+    "ESELON_TIDAK_DIKENAL": (G, "Eselon '{value}' tidak dikenal (contoh yang benar: II.a, III.b, IV.a, "
+                               "Wali Kota, Non Eselon). Pegawai ini tidak dihitung."),
+    "STATUS_TIDAK_DIKENAL": (G, "Status '{value}' tidak dikenal (gunakan Aktif, Cuti, Tugas Belajar, Pensiun, "
+                               "Diberhentikan atau Meninggal). Pegawai ini tidak dihitung."),
+    "TANGGAL_TIDAK_VALID": (G, "Tanggal '{value}' tidak dapat dibaca (contoh: 07/11/2026 atau 7 November 2026)."),
+    "TANGGAL_MASA_DEPAN": (G, "Tanggal {value} sesudah hari ini ({today}). Belanja ini tidak dihitung."),
+    "TANGGAL_SEBELUM_PROGRAM": (G, "Tanggal {value} sebelum program Jiku Bata dimulai (7 September 2022)."),
+    "JUMLAH_TIDAK_VALID": (G, "Jumlah tidak valid: {reason}. Belanja ini tidak dihitung."),
+    "JUMLAH_BESAR": (P, "Jumlah {value} melebihi batas wajar transaksi ({limit}); periksa kembali."),
+    "NOTA_GANDA": (G, "No. Nota '{value}' untuk UMKM '{seller}' sudah tercatat di {other}. Baris ini tidak dihitung."),
+    "UMKM_TIDAK_TERDAFTAR": (G, "UMKM '{value}' tidak terdaftar di lembar UMKM.{consequence}"),
+    "PENGATURAN_TIDAK_VALID": (P, "Pengaturan '{label}' bernilai '{value}' tidak dapat dibaca; dipakai nilai bawaan {default}."),
+}
+
+
+def problem(place: Place, code: str, severity: Optional[Severity] = None, **fields) -> Problem:
+    default, template = CODES[code]
+    fields = {k: _short(v) for k, v in fields.items()}
+    return Problem(place, code, severity or default, template.format(**fields))
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """Cell text quoted in a message: one line, bounded length, no control characters."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"

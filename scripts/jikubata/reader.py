@@ -1,0 +1,464 @@
+"""Read the input workbooks into domain records and row-level problems.
+
+Files are read with python-calamine (fast, read-only: inputs are never
+modified). The same row-reading code serves sheets that arrive as lists of
+rows from elsewhere (the live Excel workbook through xlwings).
+
+A reader never decides a rule: checks that compare records (duplicate NIP,
+unknown NIP, duplicate receipt, dates against today…) live in `validation`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional, Sequence
+
+from . import parse, schema
+from .domain import (DEFAULT_MINIMUMS, Dataset, Employee, EmploymentStatus, Office, Place, Purchase, Seller,
+                     Settings, SheetSource, Tier, column_letter)
+from .errors import InputError
+from .indonesian import rupiah
+from .problems import problem
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+HEADER_SEARCH_ROWS = 10
+# Refuse archives that expand beyond this: a real office workbook is far smaller.
+MAX_UNCOMPRESSED_BYTES = 1 << 30
+MAX_COMPRESSION_RATIO = 200
+
+
+@dataclass
+class SheetRows:
+    """A sheet's used range: `rows[i][j]` is the cell at (row0 + i, col0 + j), 0-based."""
+
+    name: str
+    rows: list
+    row0: int = 0
+    col0: int = 0
+
+
+@dataclass
+class _Accumulator:
+    settings: Settings = field(default_factory=Settings)
+    settings_from: Optional[str] = None
+    employees: list = field(default_factory=list)
+    purchases: list = field(default_factory=list)
+    offices: list = field(default_factory=list)
+    sellers: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    has_seller_sheet: bool = False
+    has_employee_sheet: bool = False
+    files: list = field(default_factory=list)
+    rejected_nips: set = field(default_factory=set)
+
+    def dataset(self) -> Dataset:
+        return Dataset(self.settings, self.employees, self.purchases, self.offices, self.sellers,
+                       self.problems, self.has_seller_sheet, self.files, self.rejected_nips)
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files as given, folders as their workbooks (not recursing, skipping `~$` lock files)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$"))
+            if not found:
+                raise InputError(f"folder {path} tidak berisi workbook .xlsx/.xlsm")
+            files.extend(found)
+        elif path.is_file():
+            if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+                raise InputError(f"berkas {path.name}: bukan workbook Excel (.xlsx/.xlsm)")
+            files.append(path)
+        else:
+            raise InputError(f"berkas {path} tidak ditemukan")
+    # The same file named twice would count its purchases twice.
+    unique = list(dict.fromkeys(p.resolve() for p in files))
+    return [Path(p) for p in unique]
+
+
+def read_inputs(paths: Sequence[str | os.PathLike],
+                progress: Optional[Callable[[str], None]] = None) -> Dataset:
+    """Read every workbook of `paths`; raise InputError for an unusable one."""
+    files = expand_paths(paths)
+    acc = _Accumulator()
+    for i, path in enumerate(files, 1):
+        if progress:
+            progress(f"membaca {path.name} ({i}/{len(files)})")
+        _read_workbook(path.name, _calamine_sheets(path), acc)
+    return _finish(acc, files[0].name if len(files) == 1 else "berkas masukan")
+
+
+def read_sheets(sources: Sequence[tuple[str, dict]]) -> Dataset:
+    """Read workbooks given as `(file_name, {sheet_name: rows})`, rows from cell A1."""
+    acc = _Accumulator()
+    for file_name, sheets in sources:
+        _read_workbook(file_name, (SheetRows(name, rows) for name, rows in sheets.items()), acc)
+    return _finish(acc, sources[0][0] if len(sources) == 1 else "workbook")
+
+
+def _finish(acc: _Accumulator, label: str) -> Dataset:
+    if not acc.has_employee_sheet:
+        raise InputError(f"{label}: tidak ada lembar 'Pegawai' (daftar pegawai) di workbook mana pun")
+    return acc.dataset()
+
+
+# ---------------------------------------------------------------- files
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse what is not an xlsx zip, and zip bombs, before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile:
+        raise InputError(f"berkas {path.name}: bukan workbook Excel yang valid (rusak, atau sebenarnya CSV/HTML "
+                         f"yang diberi nama .xlsx). Buka di Excel lalu simpan ulang sebagai .xlsx") from None
+    except OSError as exc:
+        raise InputError(f"berkas {path.name} tidak dapat dibuka: {exc.strerror or exc}") from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNCOMPRESSED_BYTES or (total > (50 << 20) and total / packed > MAX_COMPRESSION_RATIO):
+        raise InputError(f"berkas {path.name}: isinya mengembang menjadi {total // (1 << 20)} MiB "
+                         f"(kemungkinan berkas berbahaya/zip bomb); berkas ditolak")
+
+
+def _calamine_sheets(path: Path) -> Iterator[SheetRows]:
+    from python_calamine import CalamineWorkbook
+
+    _check_archive(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = wb.sheet_names
+    except Exception as exc:  # calamine's errors: corrupt zip, bad XML, password…
+        raise InputError(f"berkas {path.name}: tidak dapat dibaca sebagai workbook Excel ({_brief(exc)})") from None
+    try:
+        for name in names:
+            if not _wanted(name):
+                continue
+            try:
+                sheet = wb.get_sheet_by_name(name)
+                rows = sheet.to_python()
+                start = sheet.start or (0, 0)
+            except Exception as exc:
+                raise InputError(f"berkas {path.name}, lembar '{name}': tidak dapat dibaca ({_brief(exc)})") from None
+            yield SheetRows(name, rows, start[0], start[1])
+    finally:
+        wb.close()
+
+
+def _brief(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:160]
+
+
+def _wanted(name: str) -> bool:
+    key = name.strip().casefold()
+    return key in _SHEET_READERS or key.startswith(schema.PURCHASE_PREFIX.casefold())
+
+
+# ---------------------------------------------------------------- sheets
+
+
+def _read_workbook(file_name: str, sheets: Iterable[SheetRows], acc: _Accumulator) -> None:
+    acc.files.append(file_name)
+    for sheet in sheets:
+        key = sheet.name.strip().casefold()
+        if key in _SHEET_READERS:
+            _SHEET_READERS[key](file_name, sheet, acc)
+        elif key.startswith(schema.PURCHASE_PREFIX.casefold()):
+            _read_purchases(file_name, sheet, acc)
+
+
+def _find_header(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator):
+    """Locate the header row in the first rows; return (SheetSource, first data index) or None.
+
+    The header row is the one matching the most of the sheet's columns; a
+    missing required column is reported at the header row's first cell and
+    the sheet is skipped.
+    """
+    best, best_index, best_cols = -1, 0, {}
+    for i, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        cols: dict[str, int] = {}
+        for j, cell in enumerate(row):
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            for column in spec.columns:
+                if column.key not in cols and column.matches(cell):
+                    cols[column.key] = j
+                    break
+        if len(cols) > best:
+            best, best_index, best_cols = len(cols), i, cols
+    missing = [c.header for c in spec.required if c.key not in best_cols]
+    if missing:
+        row = sheet.rows[best_index] if sheet.rows and best > 0 else []
+        first = next((j for j, c in enumerate(row) if not parse.is_blank(c)), 0)
+        place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + first)}{sheet.row0 + best_index + 1}")
+        acc.problems.append(problem(place, "KOLOM_HILANG", columns=", ".join(missing)))
+        return None
+    source = SheetSource(file_name, sheet.name, {k: sheet.col0 + j for k, j in best_cols.items()})
+    return source, best_index + 1, best_cols
+
+
+def _row_cells(row: list, cols: dict) -> dict:
+    width = len(row)
+    return {k: (row[j] if j < width else None) for k, j in cols.items()}
+
+
+def _missing(cells: dict, spec: schema.SheetSpec) -> list[schema.Column]:
+    return [c for c in spec.required if parse.is_blank(cells.get(c.key))]
+
+
+def _incomplete(source: SheetSource, row_no: int, missing: list[schema.Column]) -> "Problem":
+    return problem(source.place(row_no, missing[0].key), "BARIS_TIDAK_LENGKAP",
+                   columns=", ".join(c.header for c in missing))
+
+
+def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
+    acc.has_employee_sheet = True
+    found = _find_header(file_name, sheet, schema.EMPLOYEES, acc)
+    if not found:
+        return
+    source, first, cols = found
+    for i in range(first, len(sheet.rows)):
+        row = sheet.rows[i]
+        if not any(not parse.is_blank(c) for c in row):
+            continue
+        row_no = sheet.row0 + i + 1
+        cells = _row_cells(row, cols)
+        missing = _missing(cells, schema.EMPLOYEES)
+        if missing:
+            acc.problems.append(_incomplete(source, row_no, missing))
+            continue
+        nip, code, reason = parse.parse_nip(cells["nip"])
+        ok = True
+        if code:
+            acc.problems.append(problem(source.place(row_no, "nip"), code, value=parse.cell_text(cells["nip"]),
+                                        reason=reason))
+            ok = False
+        tier = parse.parse_tier(cells["tier"])
+        if tier is None:
+            acc.problems.append(problem(source.place(row_no, "tier"), "ESELON_TIDAK_DIKENAL",
+                                        value=parse.cell_text(cells["tier"])))
+            ok = False
+        status = parse.parse_status(cells.get("status"))
+        if status is None:
+            acc.problems.append(problem(source.place(row_no, "status"), "STATUS_TIDAK_DIKENAL",
+                                        value=parse.cell_text(cells["status"])))
+            ok = False
+        dates = {}
+        for key in ("start", "end"):
+            value = cells.get(key)
+            if parse.is_blank(value):
+                dates[key] = None
+                continue
+            dates[key] = parse.parse_date(value)
+            if dates[key] is None:
+                acc.problems.append(problem(source.place(row_no, key), "TANGGAL_TIDAK_VALID",
+                                            value=parse.cell_text(value)))
+                ok = False
+        if not ok and nip:
+            acc.rejected_nips.add(nip)
+        if ok:
+            acc.employees.append(Employee(
+                nip=nip, name=parse.cell_text(cells["name"]), position=parse.cell_text(cells["position"]),
+                tier=tier, office=parse.cell_text(cells["office"]), status=status,
+                start=dates["start"], end=dates["end"], email=parse.cell_text(cells.get("email")),
+                place=source.place(row_no, "nip")))
+
+
+def _read_offices(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
+    found = _find_header(file_name, sheet, schema.OFFICES, acc)
+    if not found:
+        return
+    source, first, cols = found
+    for i in range(first, len(sheet.rows)):
+        cells = _row_cells(sheet.rows[i], cols)
+        if parse.is_blank(cells["name"]):
+            if any(not parse.is_blank(v) for v in cells.values()):
+                acc.problems.append(_incomplete(source, sheet.row0 + i + 1, _missing(cells, schema.OFFICES)))
+            continue
+        head_nip = cells.get("head_nip")
+        if not parse.is_blank(head_nip):
+            nip, code, reason = parse.parse_nip(head_nip)
+            if code:
+                acc.problems.append(problem(source.place(sheet.row0 + i + 1, "head_nip"), code,
+                                            value=parse.cell_text(head_nip), reason=reason))
+        acc.offices.append(Office(**{c.key: parse.cell_text(cells.get(c.key)) for c in schema.OFFICES.columns}))
+
+
+def _read_sellers(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
+    acc.has_seller_sheet = True
+    found = _find_header(file_name, sheet, schema.SELLERS, acc)
+    if not found:
+        return
+    source, first, cols = found
+    for i in range(first, len(sheet.rows)):
+        cells = _row_cells(sheet.rows[i], cols)
+        if parse.is_blank(cells["name"]):
+            if any(not parse.is_blank(v) for v in cells.values()):
+                acc.problems.append(_incomplete(source, sheet.row0 + i + 1, _missing(cells, schema.SELLERS)))
+            continue
+        acc.sellers.append(Seller(**{c.key: parse.cell_text(cells.get(c.key)) for c in schema.SELLERS.columns}))
+
+
+def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
+    """The hot loop: city scale is hundreds of thousands of rows, so the common
+    cell types take a short path and a Place is only built for a problem."""
+    found = _find_header(file_name, sheet, schema.PURCHASES, acc)
+    if not found:
+        return
+    source, first, cols = found
+    c_date, c_nip, c_seller, c_amount, c_receipt = (cols[k] for k in ("date", "nip", "seller", "amount", "receipt"))
+    c_name, c_product, c_note = cols.get("buyer_name"), cols.get("product"), cols.get("note")
+    need = max(cols.values()) + 1
+    nip_cache: dict[str, tuple] = {}
+    date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
+    problems, purchases, parse_nip, parse_date = acc.problems, acc.purchases, parse.parse_nip, parse.parse_date
+    row0 = sheet.row0 + 1
+    rows = sheet.rows
+    for i in range(first, len(rows)):
+        row = rows[i]
+        if len(row) < need:
+            row = list(row) + [""] * (need - len(row))
+        d, n, s, a, r = row[c_date], row[c_nip], row[c_seller], row[c_amount], row[c_receipt]
+        if d == "" or n == "" or s == "" or a == "" or r == "" or d is None or n is None or s is None \
+                or a is None or r is None:
+            cells = _row_cells(row, cols)
+            if all(parse.is_blank(v) for v in cells.values()):
+                continue
+            missing = _missing(cells, schema.PURCHASES)
+            if missing:
+                problems.append(_incomplete(source, row0 + i, missing))
+                continue
+        ok = True
+        # date
+        t = type(d)
+        if t is date_type:
+            day = d
+        elif t is datetime_type:
+            day = d.date()
+        else:
+            day = parse_date(d)
+            if day is None:
+                problems.append(problem(source.place(row0 + i, "date"), "TANGGAL_TIDAK_VALID",
+                                        value=parse.cell_text(d)))
+                ok = False
+        # NIP (few distinct values: cache the verdict)
+        if type(n) is str_type:
+            verdict = nip_cache.get(n)
+            if verdict is None:
+                verdict = nip_cache[n] = parse_nip(n)
+        else:
+            verdict = parse_nip(n)
+        nip = verdict[0]
+        if nip is None:
+            problems.append(problem(source.place(row0 + i, "nip"), verdict[1], value=parse.cell_text(n),
+                                    reason=verdict[2]))
+            ok = False
+        # amount
+        t = type(a)
+        if (t is float_type or t is int_type) and a >= 1 and a == a and a != float("inf"):
+            amount = int(a + 0.5)
+        else:
+            amount, reason = parse.parse_amount(a)
+            if amount is None:
+                problems.append(problem(source.place(row0 + i, "amount"), "JUMLAH_TIDAK_VALID",
+                                        reason=reason))
+                ok = False
+        if not ok:
+            continue
+        purchases.append(Purchase(
+            day, nip, s.strip() if type(s) is str_type else parse.cell_text(s), amount,
+            _text(row, c_name), _text(row, c_product),
+            r.strip() if type(r) is str_type else parse.cell_text(r), _text(row, c_note), source, row0 + i))
+
+
+def _text(row: list, col: Optional[int]) -> str:
+    if col is None:
+        return ""
+    v = row[col]
+    return v.strip() if type(v) is str else parse.cell_text(v)
+
+
+def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
+    """Key/value rows (`Hari Jiku Bata | 7`) and the tier table (`Tingkat | Minimum Belanja (Rp)`).
+
+    Taken from the first workbook that has a `Pengaturan` sheet.
+    """
+    if acc.settings_from is not None:
+        return
+    acc.settings_from = file_name
+    settings = acc.settings
+    by_label = {schema.header_key(s.label): s for s in schema.SETTINGS}
+    tier_header = schema.header_key(schema.TIER_TABLE_HEADERS[0])
+    in_tiers = False
+    for i, row in enumerate(sheet.rows):
+        filled = [(j, c) for j, c in enumerate(row) if not parse.is_blank(c)]
+        if not filled:
+            continue
+        j0, first = filled[0]
+        value = filled[1][1] if len(filled) > 1 else None
+        key = schema.header_key(first)
+        place = Place(file_name, sheet.name,
+                      f"{column_letter(sheet.col0 + (filled[1][0] if len(filled) > 1 else j0))}{sheet.row0 + i + 1}")
+        if key == tier_header:
+            in_tiers = True
+            continue
+        spec = by_label.get(key)
+        if spec is not None:
+            in_tiers = False
+            _apply_setting(settings, spec, value, place, acc)
+        elif in_tiers:
+            tier = parse.parse_tier(first)
+            if tier is None:
+                continue
+            cell = row[j0 + 1] if j0 + 1 < len(row) else None
+            if parse.is_blank(cell):
+                settings.minimums[tier] = None
+                continue
+            amount, reason = parse.parse_amount(cell)
+            if amount is None:
+                acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=f"Minimum {tier.label}",
+                                            value=parse.cell_text(cell), default=rupiah(DEFAULT_MINIMUMS[tier])))
+                settings.minimums[tier] = DEFAULT_MINIMUMS[tier]
+            else:
+                settings.minimums[tier] = amount
+
+
+def _apply_setting(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
+                   acc: _Accumulator) -> None:
+    if parse.is_blank(value):
+        if spec.kind in ("text", "list"):
+            setattr(settings, spec.key, "" if spec.kind == "text" else ())
+        return
+    if spec.kind == "int":
+        parsed, _ = parse.parse_amount(value)
+        if spec.key == "jiku_bata_day" and parsed is not None and not 1 <= parsed <= 31:
+            parsed = None
+    elif spec.kind == "bool":
+        parsed = parse.parse_yes_no(value)
+    elif spec.kind == "list":
+        parsed = tuple(p.strip() for p in str(value).replace("\n", ";").split(";") if p.strip())
+    else:
+        parsed = parse.cell_text(value)
+    if parsed is None:
+        acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label,
+                                    value=parse.cell_text(value), default=str(getattr(settings, spec.key))))
+        return
+    setattr(settings, spec.key, parsed)
+
+
+_SHEET_READERS = {
+    schema.EMPLOYEES.name.casefold(): _read_employees,
+    schema.OFFICES.name.casefold(): _read_offices,
+    schema.SELLERS.name.casefold(): _read_sellers,
+    schema.SHEET_SETTINGS.casefold(): _read_settings,
+}

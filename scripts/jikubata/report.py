@@ -1,0 +1,55 @@
+"""Readable Indonesian text for the terminal: the problem report and the result table."""
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Iterable
+
+from .domain import Problem, Result, Severity
+from .validation import problem_order
+from .indonesian import long_date, month_year, rupiah
+
+
+def problems_text(problems: Iterable[Problem], files: Iterable[str] = ()) -> str:
+    problems = list(problems)
+    files = list(files)
+    errors = sum(p.severity is Severity.GALAT for p in problems)
+    warnings = len(problems) - errors
+    lines = [f"Diperiksa {len(files)} berkas: {', '.join(files)}" if files else "Hasil pemeriksaan"]
+    if not problems:
+        lines.append("Tidak ada masalah data. Semua baris dapat dihitung.")
+        return "\n".join(lines)
+    lines.append(f"Ditemukan {len(problems)} masalah: {errors} galat (baris tidak dihitung), "
+                 f"{warnings} peringatan (baris tetap dihitung).")
+    ordered = sorted(problems, key=problem_order(files))
+    for (file, sheet), group in groupby(ordered, key=lambda p: (p.place.file, p.place.sheet)):
+        group = list(group)
+        lines.append("")
+        lines.append(f"{file} — lembar {sheet} ({len(group)} masalah)")
+        for p in group:
+            lines.append(f"  {p.place.cell:>7}  {p.severity.value:<10} {p.code:<24} {p.message}")
+    return "\n".join(lines)
+
+
+def result_text(result: Result) -> str:
+    lines = [f"Kekurangan belanja Jiku Bata — {month_year(result.period.year, result.period.month)}, "
+             f"per {long_date(result.as_of)}", ""]
+    header = f"{'OPD':<44} {'Wajib':>6} {'Memenuhi':>9} {'Kurang':>7} {'Kepatuhan':>10} {'Belanja':>15} {'Kekurangan':>14}"
+    lines += [header, "-" * len(header)]
+    for o in result.offices + [result.total]:
+        pct = "-" if o.compliance is None else f"{o.compliance * 100:.1f}%"
+        if o is not result.offices[0] and o.office == "Jumlah":
+            lines.append("-" * len(header))
+        lines.append(f"{o.office[:44]:<44} {o.obliged:>6} {o.met:>9} {o.short:>7} {pct:>10} "
+                     f"{rupiah(o.spent):>15} {rupiah(o.shortfall):>14}")
+    short = sorted(result.short_employees(), key=lambda e: (e.office, -e.shortfall, e.name))
+    lines += ["", f"Pegawai yang belum memenuhi minimum: {len(short)}"]
+    for e in short:
+        lines.append(f"  {e.nip}  {e.name[:32]:<32} {e.office[:30]:<30} {e.tier.label:<12} "
+                     f"belanja {rupiah(e.spent):>10}  kurang {rupiah(e.shortfall):>10}")
+    unset = sorted({e.tier.label for e in result.employees if e.minimum is None})
+    if unset:
+        lines += ["", f"Minimum belum ditetapkan untuk: {', '.join(unset)} (tidak diwajibkan)."]
+    if result.problems:
+        errors = sum(p.severity is Severity.GALAT for p in result.problems)
+        lines += ["", f"Masalah data: {len(result.problems)} ({errors} galat). Jalankan 'jikubata periksa' untuk rinciannya."]
+    return "\n".join(lines)
