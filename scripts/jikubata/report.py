@@ -14,7 +14,8 @@ def problems_text(problems: Iterable[Problem], files: Iterable[str] = ()) -> str
     files = list(files)
     errors = sum(p.severity is Severity.GALAT for p in problems)
     warnings = len(problems) - errors
-    lines = [f"Diperiksa {len(files)} berkas: {', '.join(files)}" if files else "Hasil pemeriksaan"]
+    listed = ", ".join(files) if len(files) <= 4 else ", ".join(files[:3]) + f", dan {len(files) - 3} lainnya"
+    lines = [f"Diperiksa {len(files)} berkas: {listed}" if files else "Hasil pemeriksaan"]
     if not problems:
         lines.append("Tidak ada masalah data. Semua baris dapat dihitung.")
         return "\n".join(lines)

@@ -1,0 +1,459 @@
+"""Realistic demo data: the offices of Kota Ambon, their ASN, Ambon's UMKM, months of purchases.
+
+`generate(...)` writes a central workbook (Pengaturan, Pegawai, UMKM, OPD)
+and one purchase workbook per office, with a sprinkling of the mistakes real
+offices make. The benchmark's city-scale data comes from the same code.
+`main(out_dir)` is `jikubata demo`: it writes the data, then runs the product
+on it and says where everything is.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from . import schema
+from .atomic import atomic_path
+from .domain import DEFAULT_MINIMUMS, Period, Settings, Tier
+
+# (name, abbreviation, head title, is a kecamatan)
+OFFICES = [
+    ("Sekretariat Daerah", "SETDA", "Sekretaris Kota", False),
+    ("Sekretariat DPRD", "SETWAN", "Sekretaris DPRD", False),
+    ("Inspektorat", "INSP", "Inspektur", False),
+    ("Dinas Pendidikan dan Kebudayaan", "DIKBUD", "Kepala Dinas", False),
+    ("Dinas Kesehatan", "DINKES", "Kepala Dinas", False),
+    ("Dinas Pekerjaan Umum dan Penataan Ruang", "PUPR", "Kepala Dinas", False),
+    ("Dinas Perumahan dan Kawasan Permukiman", "PERKIM", "Kepala Dinas", False),
+    ("Satuan Polisi Pamong Praja", "SATPOL PP", "Kepala Satuan", False),
+    ("Dinas Sosial", "DINSOS", "Kepala Dinas", False),
+    ("Dinas Pemberdayaan Perempuan dan Perlindungan Anak", "DP3A", "Kepala Dinas", False),
+    ("Dinas Lingkungan Hidup dan Persampahan", "DLHP", "Kepala Dinas", False),
+    ("Dinas Kependudukan dan Pencatatan Sipil", "DUKCAPIL", "Kepala Dinas", False),
+    ("Dinas Perhubungan", "DISHUB", "Kepala Dinas", False),
+    ("Dinas Komunikasi, Informatika dan Persandian", "DISKOMINFOSAN", "Kepala Dinas", False),
+    ("Dinas Koperasi dan Usaha Kecil Menengah", "DISKOP UKM", "Kepala Dinas", False),
+    ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "DPMPTSP", "Kepala Dinas", False),
+    ("Dinas Pariwisata", "DISPAR", "Kepala Dinas", False),
+    ("Dinas Perindustrian dan Perdagangan", "DISPERINDAG", "Kepala Dinas", False),
+    ("Dinas Perikanan", "DISKAN", "Kepala Dinas", False),
+    ("Dinas Pertanian", "DISTAN", "Kepala Dinas", False),
+    ("Dinas Ketahanan Pangan", "DKP", "Kepala Dinas", False),
+    ("Dinas Pemuda dan Olahraga", "DISPORA", "Kepala Dinas", False),
+    ("Dinas Perpustakaan dan Kearsipan", "DISPUSIP", "Kepala Dinas", False),
+    ("Dinas Tenaga Kerja", "DISNAKER", "Kepala Dinas", False),
+    ("Dinas Pengendalian Penduduk dan Keluarga Berencana", "DP2KB", "Kepala Dinas", False),
+    ("Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah", "BAPPEDA-LITBANG", "Kepala Badan", False),
+    ("Badan Pengelolaan Keuangan dan Aset Daerah", "BPKAD", "Kepala Badan", False),
+    ("Badan Pendapatan Daerah", "BAPENDA", "Kepala Badan", False),
+    ("Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "BKPSDM", "Kepala Badan", False),
+    ("Badan Kesatuan Bangsa dan Politik", "KESBANGPOL", "Kepala Badan", False),
+    ("Badan Penanggulangan Bencana Daerah", "BPBD", "Kepala Pelaksana", False),
+    ("Kecamatan Sirimau", "KEC. SIRIMAU", "Camat Sirimau", True),
+    ("Kecamatan Nusaniwe", "KEC. NUSANIWE", "Camat Nusaniwe", True),
+    ("Kecamatan Baguala", "KEC. BAGUALA", "Camat Baguala", True),
+    ("Kecamatan Teluk Ambon", "KEC. TELUK AMBON", "Camat Teluk Ambon", True),
+    ("Kecamatan Leitimur Selatan", "KEC. LEITIMUR SELATAN", "Camat Leitimur Selatan", True),
+]
+
+KELURAHAN = {
+    "Kecamatan Sirimau": ["Batu Meja", "Batu Merah", "Honipopu", "Karang Panjang", "Pandan Kasturi", "Rijali"],
+    "Kecamatan Nusaniwe": ["Benteng", "Kudamati", "Mangga Dua", "Nusaniwe", "Wainitu", "Waihaong"],
+    "Kecamatan Baguala": ["Lateri", "Passo"],
+    "Kecamatan Teluk Ambon": ["Tihu", "Wayame"],
+    "Kecamatan Leitimur Selatan": [],
+}
+
+# (UMKM, owner's place, product type, [(product, price)])
+SELLERS = [
+    ("Mie Sagu Mama Ona", "Batu Merah", "Kuliner", [("Mie sagu goreng", 15_000), ("Mie sagu kering 500 g", 25_000)]),
+    ("Bagea Kenari Hative", "Hative Kecil", "Kue kering", [("Bagea kenari", 25_000), ("Bagea sagu", 20_000)]),
+    ("Kenari Salawaku", "Passo", "Camilan", [("Kenari kupas 250 g", 45_000), ("Kenari salut gula", 30_000)]),
+    ("Minyak Kayu Putih Buru Asli", "Galala", "Kesehatan", [("Minyak kayu putih 60 ml", 50_000), ("Minyak kayu putih 30 ml", 30_000)]),
+    ("Tenun Tanimbar Lestari", "Karang Panjang", "Kerajinan", [("Selendang tenun", 250_000), ("Dompet tenun", 75_000)]),
+    ("Ikan Asap Galala", "Galala", "Olahan ikan", [("Ikan cakalang asap", 40_000), ("Ikan julung asap", 25_000)]),
+    ("Sagu Lempeng Soya", "Soya", "Kuliner", [("Sagu lempeng", 10_000), ("Sagu gula", 15_000)]),
+    ("Kopi Rarobang Ambon", "Mardika", "Minuman", [("Kopi rarobang", 15_000), ("Bubuk kopi rarobang", 35_000)]),
+    ("Manisan Pala Banda", "Benteng", "Camilan", [("Manisan pala", 20_000), ("Sirup pala", 35_000)]),
+    ("Sambal Colo-Colo Nona Ambon", "Kudamati", "Bumbu", [("Sambal colo-colo", 20_000), ("Sambal roa", 35_000)]),
+    ("Kue Asida & Lapis Tepung", "Waihaong", "Kue basah", [("Kue asida", 15_000), ("Lapis tepung", 20_000)]),
+    ("Roti Kenari Batu Meja", "Batu Meja", "Roti", [("Roti kenari", 20_000), ("Roti sagu", 15_000)]),
+    ("Kerajinan Mutiara Laha", "Laha", "Kerajinan", [("Gelang mutiara", 150_000), ("Bros kerang", 45_000)]),
+    ("Embal Kacang Kei", "Passo", "Camilan", [("Embal kacang", 15_000), ("Embal goreng", 10_000)]),
+    ("Rujak Natsepa Mama Ina", "Suli", "Kuliner", [("Rujak Natsepa", 20_000)]),
+    ("Papeda & Kuah Kuning Amahusu", "Amahusu", "Kuliner", [("Papeda kuah kuning", 35_000)]),
+    ("Batik Ambon Kenari", "Honipopu", "Kerajinan", [("Kain batik Ambon", 175_000), ("Masker batik", 15_000)]),
+    ("Kue Bagea Leitimur", "Hutumuri", "Kue kering", [("Bagea Leitimur", 20_000)]),
+]
+
+FAKER_SEED = 2022_09_07
+
+
+@dataclass
+class Person:
+    nip: str
+    name: str
+    position: str
+    eselon: str          # as an office would type it
+    tier: Tier
+    office: str
+    status: str = "Aktif"
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+    email: str = ""
+
+
+@dataclass
+class Row:
+    date: object
+    nip: object
+    name: str
+    seller: str
+    product: str
+    amount: object
+    receipt: str
+    note: str = ""
+
+
+@dataclass
+class City:
+    offices: list              # (name, abbreviation, head_name, head_nip, head_position, email)
+    people: list[Person]
+    purchases: dict[str, list[Row]] = field(default_factory=dict)  # office -> rows
+    mistakes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- generation
+
+
+def _nip(rng: random.Random, used: set) -> str:
+    while True:
+        born = dt.date(rng.randint(1966, 1998), rng.randint(1, 12), rng.randint(1, 28))
+        appointed = dt.date(born.year + rng.randint(22, 30), rng.randint(1, 12), 1)
+        nip = f"{born:%Y%m%d}{appointed:%Y%m}{rng.choice('12')}{rng.randint(1, 999):03d}"
+        if nip not in used:
+            used.add(nip)
+            return nip
+
+
+def _office_list(count: int) -> list[tuple]:
+    offices = list(OFFICES)
+    extra = 1
+    while len(offices) < count:  # benchmark scale: more offices than the city has
+        offices.append((f"Unit Pelaksana Teknis Daerah {extra}", f"UPTD {extra}", "Kepala UPTD", False))
+        extra += 1
+    return offices[:count]
+
+
+def build_city(*, offices: int = len(OFFICES), staff_per_office: int = 6, seed: int = 7) -> City:
+    """The roster: per office a head, a secretary, heads of division and section, staff."""
+    from faker import Faker
+
+    rng = random.Random(seed)
+    fake = Faker("id_ID")
+    fake.seed_instance(FAKER_SEED + seed)
+    used: set[str] = set()
+    people: list[Person] = []
+    office_rows = []
+
+    def person(position, eselon, tier, office):
+        name = fake.name()
+        p = Person(_nip(rng, used), name, position, eselon, tier, office,
+                   email=f"{name.split()[0].lower()}.{len(people)}@ambon.go.id")
+        people.append(p)
+        return p
+
+    for name, abbr, head_title, kecamatan in _office_list(offices):
+        if kecamatan:
+            head = person(head_title, rng.choice(["III.a", "IIIa", "Eselon III.a"]), Tier.ESELON_III, name)
+            person("Sekretaris Kecamatan", rng.choice(["III.b", "3b"]), Tier.ESELON_III, name)
+            for kel in KELURAHAN.get(name, [])[:4] or ["Hutumuri", "Rutong"]:
+                person(f"Lurah {kel}", rng.choice(["IV.a", "IV/a", "4a"]), Tier.ESELON_IV, name)
+        else:
+            head = person(f"{head_title} {name.replace('Dinas ', '').replace('Badan ', '')}"
+                          if head_title.startswith("Kepala") else head_title,
+                          rng.choice(["II.b", "IIb", "II/b", "Eselon II.b"]), Tier.ESELON_II, name)
+            person("Sekretaris", rng.choice(["III.a", "III/a", "Eselon III.a"]), Tier.ESELON_III, name)
+            for b in rng.sample(["Bidang Program", "Bidang Pelayanan", "Bidang Pengembangan", "Bidang Pengawasan"], 2):
+                person(f"Kepala {b}", rng.choice(["III.b", "IIIb", "3b"]), Tier.ESELON_III, name)
+            for s in rng.sample(["Subbagian Umum dan Kepegawaian", "Subbagian Keuangan", "Seksi Pendataan",
+                                 "Seksi Pembinaan", "Seksi Evaluasi"], 3):
+                person(f"Kepala {s}", rng.choice(["IV.a", "IV-a", "Eselon IV.b", "4b"]), Tier.ESELON_IV, name)
+        for _ in range(staff_per_office):
+            person(rng.choice(["Pengelola Data", "Analis Kebijakan", "Pranata Komputer", "Pengadministrasi Umum",
+                               "Bendahara", "Arsiparis", "Penyuluh"]),
+                   rng.choice(["Non Eselon", "Staf", "Pelaksana", "Fungsional", "-"]), Tier.NON_ESELON, name)
+        office_rows.append((name, abbr, head.name, head.nip, head.position, f"{abbr.lower().replace(' ', '').replace('.', '')}@ambon.go.id"))
+
+    setda = office_rows[0][0]
+    people.insert(0, Person(_nip(rng, used), fake.name(), "Wali Kota Ambon", "Wali Kota", Tier.WALIKOTA, setda))
+    people.insert(1, Person(_nip(rng, used), fake.name(), "Wakil Wali Kota Ambon", "Wakil Walikota",
+                            Tier.WAKIL_WALIKOTA, setda))
+    # Some rows that test the rules: leave, retirement, a new arrival.
+    for p in rng.sample(people[2:], max(2, len(people) // 60)):
+        p.status = rng.choice(["Cuti", "Tugas Belajar", "Pensiun"])
+    return City(office_rows, people)
+
+
+def add_purchases(city: City, months: list[Period], *, per_month: int = 3, until: dt.date, seed: int = 11,
+                  compliance: float = 0.7) -> None:
+    """Purchases per person per month: most meet their minimum, some fall short, some buy nothing."""
+    rng = random.Random(seed)
+    receipt = 0
+    for p in city.people:
+        rows = city.purchases.setdefault(p.office, [])
+        minimum = DEFAULT_MINIMUMS.get(p.tier) or 20_000
+        for period in months:
+            last = min(period.last_day, until)
+            if last < period.first_day:
+                continue
+            diligent = rng.random() < compliance
+            count = per_month if diligent else rng.randint(0, max(1, per_month - 1))
+            target = minimum if diligent else minimum // 2
+            spent = 0
+            for k in range(count):
+                seller, _, _, products = rng.choice(SELLERS)
+                product, price = rng.choice(products)
+                if diligent and k == count - 1 and spent + price < target:
+                    price = ((target - spent + 4999) // 5000) * 5000
+                spent += price
+                day = period.first_day + dt.timedelta(days=rng.randint(0, (last - period.first_day).days))
+                if period.first_day <= period.jiku_bata_day(7) <= last and rng.random() < 0.5:
+                    day = period.jiku_bata_day(7)  # the Jiku Bata day is busy
+                receipt += 1
+                rows.append(Row(day, p.nip, p.name, seller, product, price, f"JB-{day:%y%m}-{receipt:06d}"))
+
+
+def sprinkle_mistakes(city: City, rng: random.Random) -> None:
+    """The mistakes real offices make: each becomes a reported problem, or is read correctly."""
+    offices = [o[0] for o in city.offices]
+    def rows_of(i):
+        return city.purchases[offices[i % len(offices)]]
+    log = city.mistakes
+    r = rows_of(1)[0]; r.nip = float(r.nip); log.append("NIP belanja tersimpan sebagai angka (NIP_ANGKA)")
+    r = rows_of(2)[1]; r.nip = "1990" + r.nip[4:]; log.append("NIP yang tidak ada di daftar pegawai (NIP_TIDAK_TERDAFTAR)")
+    r = rows_of(3)[2]; r.name = r.name.upper() + " S.E"; log.append("Nama pembeli berbeda dengan daftar pegawai (NAMA_TIDAK_COCOK)")
+    r = rows_of(4)[0]; r.seller = "Warung Kopi Tanpa Nama"; log.append("UMKM yang tidak terdaftar (UMKM_TIDAK_TERDAFTAR)")
+    a, b = rows_of(5)[0], rows_of(5)[1]; b.receipt, b.seller = a.receipt, a.seller; log.append("No. Nota dicatat dua kali (NOTA_GANDA)")
+    r = rows_of(6)[3]; r.amount = "Rp 2O.000"; log.append("Jumlah dengan huruf O, bukan angka 0 (JUMLAH_TIDAK_VALID)")
+    r = rows_of(7)[0]; r.amount = 7_500_000; r.product = "Tenun ikat (borongan)"; log.append("Transaksi sangat besar (JUMLAH_BESAR)")
+    r = rows_of(8)[1]; r.date = "31/02/2026"; log.append("Tanggal yang tidak ada (TANGGAL_TIDAK_VALID)")
+    r = rows_of(9)[2]; r.date = dt.date(2021, 12, 7); log.append("Tanggal sebelum program dimulai (TANGGAL_SEBELUM_PROGRAM)")
+    r = rows_of(10)[0]; r.seller = ""; log.append("Baris tanpa nama UMKM (BARIS_TIDAK_LENGKAP)")
+    r = rows_of(13)[1]; r.date = r.date.replace(year=2062); log.append("Tahun salah ketik 2062 (TANGGAL_MASA_DEPAN)")
+    # Spellings that must be read correctly (no problem expected).
+    for i, row in enumerate(rows_of(11)[:6]):
+        grouped = f"{row.amount:,}".replace(",", ".")
+        row.amount = [f"Rp {grouped}", f"{grouped},-", f"{grouped},00", str(row.amount), f"Rp{grouped},-",
+                      row.amount][i]
+    for i, row in enumerate(rows_of(12)[:5]):
+        d = row.date
+        row.date = [d.strftime("%d/%m/%Y"), f"{d.day}-{d.month}-{d.year}", d.isoformat(),
+                    f"{d.day} {_ID_MONTHS[d.month - 1]} {d.year}", (d - dt.date(1899, 12, 30)).days][i]
+    log.append("Jumlah ditulis sebagai teks (Rp 20.000, 15.000,-) dan tanggal sebagai teks/nomor seri: dibaca benar")
+    p = next(p for p in city.people if p.tier is Tier.NON_ESELON)
+    p.eselon = "Honorer?"; log.append("Eselon yang tidak dikenal (ESELON_TIDAK_DIKENAL)")
+    p = city.people[-1]
+    city.people.append(Person(p.nip, p.name, p.position, p.eselon, p.tier, p.office))
+    log.append("Pegawai tercatat dua kali di daftar (NIP_GANDA)")
+    p = city.people[-5]; p.nip = f"{p.nip[:8]} {p.nip[8:14]} {p.nip[14]} {p.nip[15:]}"
+    log.append("NIP dengan spasi: dibaca benar")
+
+
+_ID_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+              "November", "Desember"]
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_central(city: City, path: Path, settings: Optional[Settings] = None) -> Path:
+    import xlsxwriter
+
+    settings = settings or Settings()
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        text = wb.add_format({"num_format": "@"})
+        date = wb.add_format({"num_format": "dd/mm/yyyy"})
+        ws = wb.add_worksheet(schema.SHEET_SETTINGS)
+        ws.write_row(0, 0, ["Pengaturan", "Nilai", "Keterangan"], bold)
+        values = {"jiku_bata_day": settings.jiku_bata_day, "registered_only": "Ya",
+                  "reasonable_limit": settings.reasonable_limit,
+                  "signatory_name": "Dr. Jhon Slarmanat, S.E., M.Si.", "signatory_rank": "Pembina Utama Muda (IV/c)",
+                  "signatory_nip": "196805121995031002"}
+        for i, spec in enumerate(schema.SETTINGS, 1):
+            value = values.get(spec.key, getattr(settings, spec.key))
+            if isinstance(value, tuple):
+                value = "; ".join(value)
+            ws.write_string(i, 0, spec.label)
+            (ws.write_number if isinstance(value, int) else ws.write_string)(i, 1, value)
+            ws.write_string(i, 2, spec.explanation)
+        row = len(schema.SETTINGS) + 2
+        ws.write_row(row, 0, list(schema.TIER_TABLE_HEADERS), bold)
+        for j, tier in enumerate(Tier, 1):
+            ws.write_string(row + j, 0, tier.label)
+            if settings.minimums[tier] is not None:
+                ws.write_number(row + j, 1, settings.minimums[tier])
+        ws.set_column(0, 0, 26); ws.set_column(1, 1, 48); ws.set_column(2, 2, 70)
+
+        ws = wb.add_worksheet(schema.EMPLOYEES.name)
+        ws.write_row(0, 0, schema.EMPLOYEES.headers, bold)
+        for i, p in enumerate(city.people, 1):
+            ws.write_string(i, 0, p.nip, text)
+            ws.write_row(i, 1, [p.name, p.position, p.eselon, p.office, p.status])
+            for j, d in ((6, p.start), (7, p.end)):
+                if d:
+                    ws.write_datetime(i, j, dt.datetime.combine(d, dt.time()), date)
+            ws.write_string(i, 8, p.email)
+        ws.set_column(0, 0, 21); ws.set_column(1, 2, 32); ws.set_column(4, 4, 40)
+        ws.freeze_panes(1, 0)
+
+        ws = wb.add_worksheet(schema.SELLERS.name)
+        ws.write_row(0, 0, schema.SELLERS.headers, bold)
+        from faker import Faker
+        fake = Faker("id_ID"); fake.seed_instance(FAKER_SEED)
+        for i, (name, place, kind, _) in enumerate(SELLERS, 1):
+            ws.write_row(i, 0, [name, f"{fake.name()} ({place})", kind, fake.phone_number(), "Aktif"])
+        ws.set_column(0, 1, 34)
+
+        ws = wb.add_worksheet(schema.OFFICES.name)
+        ws.write_row(0, 0, schema.OFFICES.headers, bold)
+        for i, o in enumerate(city.offices, 1):
+            ws.write_row(i, 0, o[:3]); ws.write_string(i, 3, o[3], text); ws.write_row(i, 4, o[4:])
+        ws.set_column(0, 0, 50); ws.set_column(1, 5, 24)
+        wb.close()
+    return path
+
+
+def write_office_purchases(office: tuple, rows: list[Row], path: Path, *, title_rows: bool = True,
+                           shuffled_columns: bool = False) -> Path:
+    """One office's purchase workbook, as an office administrator keeps it."""
+    import xlsxwriter
+
+    headers = schema.PURCHASES.headers
+    order = list(range(len(headers)))
+    if shuffled_columns:  # some offices put NIP first and add their own columns
+        order = [1, 2, 0, 3, 4, 5, 6, 7]
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+        bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        date = wb.add_format({"num_format": "dd/mm/yyyy"})
+        money = wb.add_format({"num_format": '"Rp"#,##0'})
+        ws = wb.add_worksheet(schema.PURCHASES.name)
+        top = 0
+        if title_rows:
+            ws.write_string(0, 0, f"BELANJA JIKU BATA — {office[0].upper()}")
+            ws.write_string(1, 0, "Diisi oleh admin OPD setiap selesai belanja di Sudut Balai Kota")
+            top = 3
+        for j, k in enumerate(order):
+            ws.write_string(top, j, headers[k], bold)
+        if shuffled_columns:
+            ws.write_string(top, len(order), "Diinput oleh", bold)
+        for i, r in enumerate(rows, top + 1):
+            values = [r.date, r.nip, r.name, r.seller, r.product, r.amount, r.receipt, r.note]
+            for j, k in enumerate(order):
+                v = values[k]
+                if isinstance(v, dt.date):
+                    ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), date)
+                elif isinstance(v, (int, float)):
+                    ws.write_number(i, j, v, money if k == 5 else None)
+                elif v:
+                    ws.write_string(i, j, v)
+            if shuffled_columns:
+                ws.write_string(i, len(order), "admin")
+        ws.set_column(0, 0, 12); ws.set_column(1, 1, 21); ws.set_column(2, 4, 28); ws.set_column(5, 6, 14)
+        wb.close()
+    return path
+
+
+def file_slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text).strip("-").replace("--", "-")
+
+
+def generate(out_dir: Path, *, today: dt.date, offices: int = len(OFFICES), staff_per_office: int = 6,
+             months: int = 4, per_month: int = 2, mistakes: bool = True, seed: int = 7) -> list[Path]:
+    """Write the central workbook and one purchase workbook per office; return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    city = build_city(offices=offices, staff_per_office=staff_per_office, seed=seed)
+    periods = []
+    p = Period.of(today)
+    for _ in range(months):
+        periods.insert(0, p)
+        p = Period(p.year - 1, 12) if p.month == 1 else Period(p.year, p.month - 1)
+    add_purchases(city, periods, per_month=per_month, until=today, seed=seed + 1)
+    if mistakes:
+        sprinkle_mistakes(city, random.Random(seed + 2))
+    paths = [write_central(city, out_dir / "JikuBata-Pusat.xlsx")]
+    for i, office in enumerate(city.offices):
+        paths.append(write_office_purchases(office, city.purchases.get(office[0], []),
+                                            out_dir / f"Belanja-{file_slug(office[1])}.xlsx",
+                                            title_rows=mistakes and i % 3 == 0,
+                                            shuffled_columns=mistakes and i % 5 == 2))
+    generate.last_city = city
+    return paths
+
+
+# ---------------------------------------------------------------- jikubata demo
+
+
+def main(out_dir: Path) -> int:
+    from . import report, services
+
+    today = services.today_local()
+    inputs = out_dir / "masukan"
+    print(f"Membuat data contoh di {inputs} …")
+    paths = generate(inputs, today=today)
+    city = generate.last_city
+    period = Period.of(today)
+    result = services.calculate([inputs], period, today=today)
+    print(f"  {len(paths)} workbook: 1 workbook pusat (Pengaturan, Pegawai, UMKM, OPD) dan "
+          f"{len(paths) - 1} workbook belanja OPD; {len(city.people)} pegawai, "
+          f"{sum(len(r) for r in city.purchases.values())} transaksi.")
+    print("  Kesalahan yang sengaja dibuat (ditemukan oleh 'jikubata periksa'):")
+    for m in city.mistakes:
+        print(f"   - {m}")
+    print()
+    print(report.result_text(result))
+    print()
+    outputs = [("Data masukan", inputs)]
+    for label, step in _extra_steps():
+        try:
+            outputs.append((label, step(result, out_dir, inputs, today)))
+        except Exception as exc:  # one failing part must not hide the others
+            print(f"  {label}: gagal ({type(exc).__name__}: {exc})")
+    print("Hasil demo:")
+    for label, where in outputs:
+        print(f"  {label}: {where}")
+    print(f"\nCoba juga: jikubata periksa {inputs}")
+    return 0
+
+
+def _extra_steps():
+    """The later parts of the product, run on the demo data when they are installed."""
+    steps = []
+    try:
+        from . import summary
+
+        steps.append(("Rekap OPD", lambda r, out, inp, today: summary.write_summary(r, out / "rekap")))
+    except ImportError:
+        pass
+    try:
+        from . import letters
+
+        steps.append(("Surat pengingat", lambda r, out, inp, today: letters.write_letters(r, out / "surat").index_path))
+    except ImportError:
+        pass
+    try:
+        from . import weekly
+
+        def run_weekly(r, out, inp, today):
+            outcome = weekly.run_weekly([inp], out)
+            return getattr(outcome, "folder", out / "mingguan")
+
+        steps.append(("Rekap mingguan", run_weekly))
+    except ImportError:
+        pass
+    return steps
