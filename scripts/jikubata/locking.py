@@ -1,0 +1,126 @@
+"""One run at a time per output folder.
+
+The weekly schedule, `jikubata mingguan`, `surat` and the Excel buttons all
+write into an output folder (workbooks, letters, the SQLite register and
+history). Two of them at once could hand out a letter number twice or mix two
+weeks, so each takes `output_lock(out_dir)` first.
+
+The lock is an operating-system file lock (filelock: `flock` on Linux,
+`msvcrt.locking` on Windows) on `out_dir/.jikubata.lock`: the system releases
+it when the holder ends, even after a crash or a power cut, so a stale lock
+never blocks the next run. Beside it, `.jikubata.lock.json` says who holds it
+(process, command, since when) so the one that has to wait can say why.
+
+Within one process the lock is reentrant: the schedule holds it around the
+whole job and `run_weekly` takes it again inside.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+import filelock
+
+from .atomic import write_bytes_atomic
+from .errors import BusyError
+
+LOCK_NAME = ".jikubata.lock"
+HOLDER_NAME = ".jikubata.lock.json"
+TIME_ZONE = "Asia/Jayapura"
+
+
+def _now_text() -> str:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(TIME_ZONE)).strftime("%d-%m-%Y %H:%M:%S WIT")
+
+
+def _default_command() -> str:
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+    if name in ("__main__.py", "-c", ""):
+        name = "jikubata"
+    return " ".join([name, *sys.argv[1:]])[:300]
+
+
+def holder(out_dir: os.PathLike | str) -> Optional[dict]:
+    """Who holds the lock of `out_dir` as last recorded (pid, command, since, host), or None."""
+    try:
+        info = json.loads((Path(out_dir) / HOLDER_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def describe_holder(info: Optional[dict]) -> str:
+    """`PID 1234, perintah "jikubata mingguan …", sejak 23-11-2026 07:00:01 WIT` (Indonesian)."""
+    if not info:
+        return "proses lain (keterangan pemegang kunci tidak tersedia)"
+    host = f" di komputer {info['host']}" if info.get("host") and info.get("host") != socket.gethostname() else ""
+    return (f"PID {info.get('pid', '?')}{host}, perintah \"{info.get('command', '?')}\", "
+            f"sejak {info.get('since', '?')}")
+
+
+def _lock(out_dir: Path) -> filelock.FileLock:
+    # is_singleton: one object per lock file in this process, so taking it again nests.
+    return filelock.FileLock(str(out_dir / LOCK_NAME), is_singleton=True)
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: os.PathLike | str, *, wait: float = 0.0, command: Optional[str] = None,
+                on_wait: Optional[Callable[[str], None]] = None) -> Iterator[Path]:
+    """Hold the lock of `out_dir` for the `with` block; yield the folder.
+
+    `wait`: seconds to wait for another holder to finish (0 = one attempt,
+    negative = as long as it takes). When the lock cannot be had in that
+    time, raise `BusyError` with an Indonesian message naming the holder.
+    `on_wait(message)` is called once when the lock is busy and we start
+    waiting, so an entry point can tell the user.
+    """
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from .errors import InputError
+
+        raise InputError(f"folder keluaran '{out_dir}' tidak dapat dibuat: {exc.strerror or exc}") from None
+    lock = _lock(out_dir)
+    started = time.monotonic()
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        if wait == 0:
+            raise BusyError(_busy_message(out_dir, 0)) from None
+        if on_wait is not None:
+            on_wait(f"Folder keluaran sedang dipakai: {describe_holder(holder(out_dir))}. Menunggu…")
+        try:
+            lock.acquire(timeout=wait if wait > 0 else -1, poll_interval=0.1)
+        except filelock.Timeout:
+            raise BusyError(_busy_message(out_dir, time.monotonic() - started)) from None
+    outermost = lock.lock_counter == 1
+    try:
+        if outermost:
+            info = {"pid": os.getpid(), "command": command or _default_command(), "since": _now_text(),
+                    "host": socket.gethostname()}
+            with contextlib.suppress(OSError):
+                write_bytes_atomic(out_dir / HOLDER_NAME, json.dumps(info, ensure_ascii=False).encode("utf-8"))
+        yield out_dir
+    finally:
+        if outermost:
+            current = holder(out_dir)
+            if current and current.get("pid") == os.getpid():
+                with contextlib.suppress(OSError):
+                    (out_dir / HOLDER_NAME).unlink()
+        lock.release()
+
+
+def _busy_message(out_dir: Path, waited: float) -> str:
+    waited_text = f" (sudah menunggu {waited:.0f} detik)" if waited >= 1 else ""
+    return (f"folder keluaran '{out_dir}' sedang dipakai oleh {describe_holder(holder(out_dir))}{waited_text}. "
+            f"Tunggu sampai proses itu selesai, lalu jalankan lagi.")

@@ -1,0 +1,310 @@
+"""The weekly summary (SPEC §6.3): month-to-date status as of the end of a week.
+
+`run_weekly` is what `jikubata mingguan` and the schedule call. For a day D
+(by default the Sunday that ended the last full Monday–Sunday week in Ambon)
+it computes the month of D up to D, writes `out_dir/mingguan/YYYY-Www/` (the
+ISO week of D) with the summary workbook plus a `Tren` sheet fed from the
+history, and the HTML body of the weekly email, then records the week's
+snapshot (replacing any earlier snapshot of the same week).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_decimal
+
+from . import history as history_mod
+from . import indonesian, locking, services
+from .atomic import write_bytes_atomic
+from .domain import OfficeTotals, Period, Result, Severity
+from .errors import InputError
+from .history import History, OfficeSnapshot, week_key
+
+TIME_ZONE = "Asia/Jayapura"
+TREND_WEEKS = 12          # weeks shown in the Tren sheet, this one included
+MOST_BEHIND = 5           # offices listed as most behind in the email
+CHANGES_SHOWN = 10        # offices listed under "what changed"
+EMAIL_FILE = "email.html"
+TEMPLATE = "email_mingguan.html.j2"
+DEFAULT_LOCK_WAIT = 120.0  # seconds a manual run waits for a button run or the schedule to finish
+
+
+def templates_dir() -> Path:
+    """`templates/` at the repository root (the package lives in `scripts/jikubata`)."""
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def last_full_week_end(now: dt.datetime) -> dt.date:
+    """The Sunday that ended the last full Monday–Sunday week before `now`, in Ambon.
+
+    On a Sunday the week is not over yet, so that gives the Sunday before.
+    """
+    today = now.astimezone(ZoneInfo(TIME_ZONE)).date()
+    return today - dt.timedelta(days=today.weekday() + 1)
+
+
+def percent(share: Optional[float]) -> str:
+    """`63,2%`; `-` when nobody is obliged."""
+    if share is None:
+        return "-"
+    return format_decimal(share * 100, format="#,##0.0", locale=indonesian.LOCALE) + "%"
+
+
+def points(delta: Optional[float]) -> str:
+    """A change of a share in percentage points: `+5,0 poin`, `−2,1 poin`, `tetap`."""
+    if delta is None:
+        return "-"
+    value = round(delta * 100, 1)
+    if value == 0:
+        return "tetap"
+    sign = "+" if value > 0 else "−"
+    return f"{sign}{format_decimal(abs(value), format='#,##0.0', locale=indonesian.LOCALE)} poin"
+
+
+def rupiah_change(delta: int) -> str:
+    if delta == 0:
+        return "tetap"
+    return ("+" if delta > 0 else "−") + indonesian.rupiah(abs(delta))
+
+
+# ---------------------------------------------------------------- what the email says
+
+
+@dataclass(frozen=True)
+class OfficeChange:
+    office: str
+    before: Optional[OfficeSnapshot]   # None: the office was not in last week's snapshot
+    now: OfficeTotals
+
+    @property
+    def compliance_delta(self) -> Optional[float]:
+        if self.before is None or self.before.compliance is None or self.now.compliance is None:
+            return None
+        return self.now.compliance - self.before.compliance
+
+    @property
+    def spent_delta(self) -> int:
+        return self.now.spent - (self.before.spent if self.before else 0)
+
+
+@dataclass
+class WeeklyReport:
+    """The figures of the email, taken from the `Result` and last week's snapshot (never recomputed)."""
+
+    week: str
+    result: Result
+    previous_week: Optional[str]
+    previous: list[OfficeSnapshot]
+
+    @property
+    def total(self) -> OfficeTotals:
+        return self.result.total
+
+    @property
+    def previous_total(self) -> Optional[OfficeTotals]:
+        if not self.previous:
+            return None
+        return OfficeTotals("Jumlah", *(sum(getattr(s, f) for s in self.previous)
+                                        for f in ("obliged", "met", "short", "spent", "shortfall")))
+
+    @property
+    def previous_as_of(self) -> Optional[dt.date]:
+        return self.previous[0].as_of if self.previous else None
+
+    @property
+    def same_month_as_previous(self) -> bool:
+        d = self.previous_as_of
+        return d is not None and (d.year, d.month) == (self.result.period.year, self.result.period.month)
+
+    def most_behind(self, n: int = MOST_BEHIND) -> list[OfficeTotals]:
+        """Offices with someone short, lowest compliance first, then the largest shortfall."""
+        behind = [o for o in self.result.offices if o.obliged and o.short]
+        return sorted(behind, key=lambda o: (o.compliance, -o.shortfall, o.office.casefold()))[:n]
+
+    def changes(self) -> list[OfficeChange]:
+        """Offices whose figures moved since last week, the largest rise in compliance first."""
+        before = {s.office: s for s in self.previous}
+        moved = []
+        for o in self.result.offices:
+            b = before.get(o.office)
+            if b is not None and (b.obliged, b.met, b.spent) == (o.obliged, o.met, o.spent):
+                continue
+            moved.append(OfficeChange(o.office, b, o))
+        return sorted(moved, key=lambda c: (-(c.compliance_delta if c.compliance_delta is not None else -9),
+                                            -c.spent_delta, c.office.casefold()))
+
+    @property
+    def problem_counts(self) -> tuple[int, int]:
+        errors = sum(p.severity is Severity.GALAT for p in self.result.problems)
+        return errors, len(self.result.problems) - errors
+
+
+@dataclass
+class WeeklyOutcome:
+    week: str
+    as_of: dt.date
+    folder: Path
+    workbook: Path
+    email_html: Path
+    subject: str
+    report: WeeklyReport
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def result(self) -> Result:
+        return self.report.result
+
+    def figure_lines(self) -> list[str]:
+        """Compliance, shortfall, the change since last week and the data problems, in Indonesian."""
+        total = self.report.total
+        errors, warnings = self.report.problem_counts
+        lines = [f"Kepatuhan {indonesian.month_year(self.result.period.year, self.result.period.month)}: "
+                 f"{percent(total.compliance)} ({total.met} dari {total.obliged} ASN wajib memenuhi); "
+                 f"kekurangan {indonesian.rupiah(total.shortfall)}."]
+        if self.report.previous_week:
+            lines.append(f"Dibandingkan {self.report.previous_week}: kepatuhan "
+                         f"{points(_delta(total, self.report.previous_total))}.")
+        if errors or warnings:
+            lines.append(f"Masalah data: {errors} galat, {warnings} peringatan (lihat lembar Masalah Data).")
+        return lines
+
+    def summary_text(self) -> str:
+        """What `jikubata mingguan` prints."""
+        return "\n".join([
+            f"Rekap mingguan {self.week} (per {indonesian.long_date(self.as_of)}) ditulis ke {self.folder}:",
+            f"  - {self.workbook.name}",
+            f"  - {self.email_html.name}",
+            *self.figure_lines(),
+        ])
+
+    def plain_text(self) -> str:
+        """The text part of the email, for mail programs that do not show HTML."""
+        lines = [self.subject, "", *self.figure_lines()]
+        behind = self.report.most_behind()
+        if behind:
+            lines += ["", "OPD paling tertinggal:"]
+            lines += [f"  - {o.office}: {percent(o.compliance)}, {o.short} ASN kurang, "
+                      f"kekurangan {indonesian.rupiah(o.shortfall)}" for o in behind]
+        lines += ["", f"Rincian lengkap ada pada lampiran {self.workbook.name}.",
+                  "Surel ini dibuat otomatis oleh Jiku Bata."]
+        return "\n".join(lines)
+
+
+def _delta(now: OfficeTotals, before: Optional[OfficeTotals]) -> Optional[float]:
+    if before is None or before.compliance is None or now.compliance is None:
+        return None
+    return now.compliance - before.compliance
+
+
+def subject_for(week: str, as_of: dt.date) -> str:
+    return f"Rekap Mingguan Jiku Bata {week} (per {indonesian.long_date(as_of)})"
+
+
+def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) -> str:
+    """The HTML body from `templates/email_mingguan.html.j2` (autoescaped: input text stays text)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(rupiah=indonesian.rupiah, persen=percent, poin=points, tanggal=indonesian.long_date,
+                       ubah_rupiah=rupiah_change)
+    result = report.result
+    errors, warnings = report.problem_counts
+    changes = report.changes()
+    return env.get_template(TEMPLATE).render(
+        judul=subject,
+        minggu=report.week,
+        per_tanggal=result.as_of,
+        bulan=indonesian.month_year(result.period.year, result.period.month),
+        total=report.total,
+        opd_count=len(result.offices),
+        umkm_count=len(result.sellers),
+        umkm_revenue=sum(s.revenue for s in result.sellers),
+        tertinggal=report.most_behind(),
+        minggu_lalu=report.previous_week,
+        minggu_lalu_tanggal=report.previous_as_of,
+        bulan_sama=report.same_month_as_previous,
+        total_lalu=report.previous_total,
+        perubahan_total=_delta(report.total, report.previous_total),
+        perubahan=changes[:CHANGES_SHOWN],
+        perubahan_lain=max(0, len(changes) - CHANGES_SHOWN),
+        galat=errors,
+        peringatan=warnings,
+        lampiran=attachment_name,
+    )
+
+
+# ---------------------------------------------------------------- the run
+
+
+def run_weekly(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *,
+               as_of: Optional[dt.date] = None, now: Optional[dt.datetime] = None,
+               progress: Optional[Callable[[str], None]] = None,
+               lock_wait: float = DEFAULT_LOCK_WAIT) -> WeeklyOutcome:
+    """Write the weekly summary of the week containing D into `out_dir/mingguan/YYYY-Www/`.
+
+    D is `as_of`, or the end of the last full week before `now` (an aware
+    datetime; the real clock when not given — the only place it is read).
+    Inputs are only read. Raises `InputError` for unusable inputs and
+    `BusyError` when another run holds the output folder for `lock_wait` s.
+    """
+    if now is None:
+        now = dt.datetime.now(ZoneInfo(TIME_ZONE))
+    elif now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    today = now.astimezone(ZoneInfo(TIME_ZONE)).date()
+    day = as_of or last_full_week_end(now)
+    if day > today:
+        raise InputError(f"tanggal per {indonesian.long_date(day)} belum terjadi (hari ini "
+                         f"{indonesian.long_date(today)}): rekap mingguan hanya untuk hari yang sudah lewat")
+    week = week_key(day)
+    out_dir = Path(out_dir)
+    folder = out_dir / "mingguan" / week
+    _refuse_inputs_inside(paths, folder)
+    say = progress or (lambda _msg: None)
+
+    with locking.output_lock(out_dir, wait=lock_wait, on_wait=say):
+        say(f"Rekap mingguan {week}: menghitung per {indonesian.long_date(day)}")
+        result = services.calculate(paths, Period.of(day), as_of=day, today=today, progress=progress)
+        db = History(out_dir)
+        earlier = db.snapshots(before=week, limit_weeks=TREND_WEEKS - 1)
+        previous_week = earlier[-1].week if earlier else None
+        report = WeeklyReport(week, result, previous_week, [s for s in earlier if s.week == previous_week])
+
+        say("Menulis workbook rekap dengan lembar Tren")
+        from . import summary
+
+        trend = [_trend_point(summary, s) for s in earlier]
+        trend += [_trend_point(summary, s) for s in history_mod.office_snapshots(week, result)]
+        workbook = Path(summary.write_summary(result, folder, trend=trend))
+
+        say("Menulis isi surel")
+        subject = subject_for(week, day)
+        html = render_email(report, subject=subject, attachment_name=workbook.name)
+        email_path = folder / EMAIL_FILE
+        write_bytes_atomic(email_path, html.encode("utf-8"))
+
+        # Last: a run killed before this point leaves last week's history as it was.
+        db.save_snapshot(week, result, recorded_at=now)
+        say(f"Rekap mingguan {week} selesai")
+    return WeeklyOutcome(week, day, folder, workbook, email_path, subject, report, [workbook, email_path])
+
+
+def _trend_point(summary, s: OfficeSnapshot):
+    return summary.TrendPoint(week=s.week, as_of=s.as_of, office=s.office, obliged=s.obliged, met=s.met,
+                              compliance=s.compliance, spent=s.spent)
+
+
+def _refuse_inputs_inside(paths: Sequence[str | os.PathLike], folder: Path) -> None:
+    """Outputs are never written over an input: refuse an input inside the week's folder."""
+    target = folder.resolve()
+    for p in paths:
+        resolved = Path(p).resolve()
+        if resolved == target or target in resolved.parents:
+            raise InputError(f"berkas masukan '{p}' berada di folder keluaran '{folder}': pindahkan masukan "
+                             f"atau pilih folder keluaran lain")
