@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence
@@ -86,13 +87,25 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 def read_inputs(paths: Sequence[str | os.PathLike],
                 progress: Optional[Callable[[str], None]] = None) -> Dataset:
-    """Read every workbook of `paths`; raise InputError for an unusable one."""
+    """Read every workbook of `paths`; raise InputError for an unusable one.
+
+    calamine parses outside the GIL, so the next workbooks are parsed in
+    background threads while this one's rows are checked (a bounded
+    look-ahead keeps memory flat).
+    """
     files = expand_paths(paths)
     acc = _Accumulator()
-    for i, path in enumerate(files, 1):
-        if progress:
-            progress(f"membaca {path.name} ({i}/{len(files)})")
-        _read_workbook(path.name, _calamine_sheets(path), acc)
+    lookahead = 2
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = [pool.submit(_load_workbook, p) for p in files[:lookahead]]
+        for i, path in enumerate(files):
+            if progress:
+                progress(f"membaca {path.name} ({i + 1}/{len(files)})")
+            sheets = pending.pop(0).result()
+            if i + lookahead < len(files):
+                pending.append(pool.submit(_load_workbook, files[i + lookahead]))
+            _read_workbook(path.name, sheets, acc)
+            del sheets
     return _finish(acc, files[0].name if len(files) == 1 else "berkas masukan")
 
 
@@ -128,6 +141,10 @@ def _check_archive(path: Path) -> None:
     if total > MAX_UNCOMPRESSED_BYTES or (total > (50 << 20) and total / packed > MAX_COMPRESSION_RATIO):
         raise InputError(f"berkas {path.name}: isinya mengembang menjadi {total // (1 << 20)} MiB "
                          f"(kemungkinan berkas berbahaya/zip bomb); berkas ditolak")
+
+
+def _load_workbook(path: Path) -> list[SheetRows]:
+    return list(_calamine_sheets(path))
 
 
 def _calamine_sheets(path: Path) -> Iterator[SheetRows]:
@@ -322,6 +339,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
     nip_cache: dict[str, tuple] = {}
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
     problems, purchases, parse_nip, parse_date = acc.problems, acc.purchases, parse.parse_nip, parse.parse_date
+    text = parse.cell_text
     row0 = sheet.row0 + 1
     rows = sheet.rows
     for i in range(first, len(rows)):
@@ -375,17 +393,15 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
                 ok = False
         if not ok:
             continue
+        name = "" if c_name is None else row[c_name]
+        product = "" if c_product is None else row[c_product]
+        note = "" if c_note is None else row[c_note]
         purchases.append(Purchase(
-            day, nip, s.strip() if type(s) is str_type else parse.cell_text(s), amount,
-            _text(row, c_name), _text(row, c_product),
-            r.strip() if type(r) is str_type else parse.cell_text(r), _text(row, c_note), source, row0 + i))
-
-
-def _text(row: list, col: Optional[int]) -> str:
-    if col is None:
-        return ""
-    v = row[col]
-    return v.strip() if type(v) is str else parse.cell_text(v)
+            day, nip, s.strip() if type(s) is str_type else text(s), amount,
+            name.strip() if type(name) is str_type else text(name),
+            product.strip() if type(product) is str_type else text(product),
+            r.strip() if type(r) is str_type else text(r),
+            note.strip() if type(note) is str_type else text(note), source, row0 + i))
 
 
 def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:

@@ -36,6 +36,11 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     consequence = (" Belanja ini tidak dihitung karena hanya UMKM terdaftar yang dihitung."
                    if only_registered else " Belanja tetap dihitung.")
 
+    # Few distinct names and sellers among many rows: normalise each once.
+    name_keys: dict[str, str] = {}
+    seller_keys: dict[str, str] = {}
+    roster_name_keys = {nip: _name_key(e.name) for nip, e in roster.items()}
+
     for p in data.purchases:
         ok = True
         employee = roster.get(p.nip)
@@ -43,7 +48,9 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
             if p.nip not in excluded_nips:  # a roster row with its own problem explains the rest
                 problems.append(problem(p.place("nip"), "NIP_TIDAK_TERDAFTAR", value=p.nip))
             ok = False
-        elif p.buyer_name and _name_key(p.buyer_name) != _name_key(employee.name):
+        elif p.buyer_name and p.buyer_name != employee.name and (
+                name_keys.get(p.buyer_name) or name_keys.setdefault(p.buyer_name, _name_key(p.buyer_name))
+        ) != roster_name_keys[p.nip]:
             problems.append(problem(p.place("buyer_name"), "NAMA_TIDAK_COCOK", value=p.buyer_name,
                                     expected=employee.name, nip=p.nip))
         if p.date > today:
@@ -53,7 +60,9 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
         elif p.date < PROGRAM_START:
             problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=p.date.strftime("%d/%m/%Y")))
             ok = False
-        key = seller_key(p.seller)
+        key = seller_keys.get(p.seller)
+        if key is None:
+            key = seller_keys[p.seller] = seller_key(p.seller)
         if check_sellers and key not in registered:
             problems.append(problem(p.place("seller"), "UMKM_TIDAK_TERDAFTAR",
                                     Severity.GALAT if only_registered else Severity.PERINGATAN,

@@ -1,0 +1,65 @@
+"""City-scale input data for the benchmarks.
+
+6,000 ASN in 40 offices, 3 purchases per person per month for 12 months:
+216,000 purchase rows in 41 workbooks (one central, one per office).
+
+    python bench/generate.py [OUTDIR]        (default bench/data)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from jikubata import demo
+from jikubata.domain import Period, Tier
+
+OFFICES = 40
+ASN = 6_000
+MONTHS = 12
+PER_MONTH = 3
+TODAY = dt.date(2026, 11, 30)
+PERIOD = Period(2026, 11)
+
+
+def generate(out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Officials per office come from the demo's structure; staff fill up to ASN.
+    probe = demo.build_city(offices=OFFICES, staff_per_office=0)
+    staff = (ASN - len(probe.people)) // OFFICES
+    city = demo.build_city(offices=OFFICES, staff_per_office=staff)
+    while len(city.people) < ASN:  # top up the remainder in the first office
+        p = city.people[-1]
+        city.people.append(demo.Person(demo._nip(demo.random.Random(len(city.people)), {x.nip for x in city.people}),
+                                       p.name, p.position, p.eselon, Tier.NON_ESELON, p.office))
+    for p in city.people:
+        p.status = "Aktif"
+    periods = []
+    period = PERIOD
+    for _ in range(MONTHS):
+        periods.insert(0, period)
+        period = Period(period.year - 1, 12) if period.month == 1 else Period(period.year, period.month - 1)
+    demo.add_purchases(city, periods, per_month=PER_MONTH, until=TODAY, compliance=1.0)
+    paths = [demo.write_central(city, out_dir / "JikuBata-Pusat.xlsx")]
+    for office in city.offices:
+        paths.append(demo.write_office_purchases(office, city.purchases.get(office[0], []),
+                                                 out_dir / f"Belanja-{demo.file_slug(office[1])}.xlsx"))
+    return paths
+
+
+def ensure(out_dir: Path) -> list[Path]:
+    """Generate once; reuse when present."""
+    marker = out_dir / ".lengkap"
+    if not marker.exists():
+        generate(out_dir)
+        marker.write_text("ok")
+    return sorted(out_dir.glob("*.xlsx"))
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "data"
+    t = time.perf_counter()
+    paths = generate(out)
+    (out / ".lengkap").write_text("ok")
+    print(f"{len(paths)} workbooks in {out} ({time.perf_counter() - t:.1f} s)")
