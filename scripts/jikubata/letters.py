@@ -1,0 +1,436 @@
+"""Official reminder letters (SPEC §6.2): one to each head of an office with someone short,
+one to each short official (tier Wali Kota … Eselon IV).
+
+Flow: plan the letters from the `Result` (who gets one, with which figures —
+nothing is recomputed) → claim all their numbers in the register in one
+transaction → render the `.docx` templates with docxtpl (autoescape on; in a
+process pool when there are many) → confirm the numbers → optional PDFs in
+one LibreOffice batch → the index workbook `Daftar-Surat-YYYY-MM.xlsx`.
+
+Files land in `DIR/Surat-YYYY-MM/`; the register (`Register-Surat.sqlite`)
+and the index in `DIR`. A rerun for the same period gives every recipient
+the same number, date and file; a letter whose content did not change is
+left byte-for-byte as it was.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import io
+import multiprocessing
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+from . import register as reg
+from .atomic import atomic_path, write_bytes_atomic
+from .domain import OFFICIAL_TIERS, EmployeeResult, Result, Tier
+from .errors import InputError
+from .indonesian import long_date, month_year, rupiah, rupiah_words, words
+
+KIND_OFFICE = "OPD"
+KIND_OFFICIAL = "PEJABAT"
+KIND_LABELS = {KIND_OFFICE: "Kepala OPD", KIND_OFFICIAL: "Pejabat"}
+TEMPLATES = {KIND_OFFICE: "surat-opd.docx", KIND_OFFICIAL: "surat-pejabat.docx"}
+ENV_TEMPLATES = "JIKUBATA_TEMPLATES"  # another templates folder (an office's own letterhead)
+NATURE = "Penting"
+NO_ATTACHMENT = "-"
+_POOL_THRESHOLD = 24  # fewer letters than this render faster in-process than a pool starts
+_STEM_LIMIT = 80
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One letter written: its register number and date, who receives it, and the files."""
+
+    number: str
+    date: dt.date
+    kind: str
+    recipient: str          # the addressee as shown in the index (name and/or position)
+    office: str
+    shortfall: int
+    path: Path
+    pdf_path: Optional[Path] = None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+@dataclass
+class LettersOutcome:
+    period: str
+    period_label: str
+    as_of: dt.date
+    folder: Path
+    letters: list[Letter] = field(default_factory=list)
+    index_path: Optional[Path] = None
+    register_path: Optional[Path] = None
+    pdf_message: str = ""
+
+    def summary_text(self) -> str:
+        """Indonesian lines for the CLI and the Excel message box."""
+        offices = sum(1 for x in self.letters if x.kind == KIND_OFFICE)
+        officials = len(self.letters) - offices
+        head = f"Surat pengingat periode {self.period_label} (data per {long_date(self.as_of)}):"
+        if not self.letters:
+            lines = [head, "  Tidak ada pegawai yang kurang belanja; tidak ada surat yang dibuat."]
+        else:
+            lines = [head,
+                     f"  {offices} surat kepada Kepala OPD, {officials} surat kepada pejabat "
+                     f"(jumlah {len(self.letters)}).",
+                     f"  Folder surat: {self.folder}"]
+            pdfs = sum(1 for x in self.letters if x.pdf_path)
+            if pdfs:
+                lines.append(f"  PDF dibuat: {pdfs} berkas.")
+        if self.index_path:
+            lines.append(f"  Daftar surat: {self.index_path}")
+        if self.register_path:
+            lines.append(f"  Register nomor surat: {self.register_path}")
+        if self.pdf_message:
+            lines.append(f"  {self.pdf_message}")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the service
+
+
+def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, today: Optional[dt.date] = None,
+                  workers: Optional[int] = None) -> LettersOutcome:
+    """Write the period's letters, their register rows, the index and (with `pdf`) PDFs."""
+    if today is None:
+        from .services import today_local
+        today = today_local()
+    out_dir = Path(out_dir)
+    period = str(result.period)
+    folder_name = f"Surat-{period}"
+    outcome = LettersOutcome(period, month_year(result.period.year, result.period.month), result.as_of,
+                             out_dir / folder_name)
+    plans = plan_letters(result)
+    templates = _load_templates()
+    reg.check_number_format(result.settings.letter_number_format)
+
+    with reg.Register(out_dir) as register:
+        outcome.register_path = register.path
+        requests = [reg.Request(p.kind, p.key, p.recipient, f"{folder_name}/{p.file_stem}.docx") for p in plans]
+        entries = register.claim(period, requests, today, result.settings.letter_number_format)
+        jobs = [(p.kind, _context(result, p, e), str(out_dir / e.file)) for p, e in zip(plans, entries)]
+        _render_all(jobs, templates, workers)
+        register.confirm(entries)
+
+    outcome.letters = [Letter(e.number, e.letter_date, p.kind, p.recipient, p.office, p.shortfall,
+                              out_dir / e.file) for p, e in zip(plans, entries)]
+    if pdf and outcome.letters:
+        from .pdf import convert_to_pdf
+
+        by_folder: dict[Path, list[Path]] = {}
+        for x in outcome.letters:
+            by_folder.setdefault(x.path.parent, []).append(x.path)
+        pdfs: dict[Path, Path] = {}
+        messages = []
+        for docs in by_folder.values():
+            conv = convert_to_pdf(docs)
+            pdfs.update({k: v for k, v in conv.pdfs.items()})
+            if conv.message:
+                messages.append(conv.message)
+        outcome.pdf_message = " ".join(dict.fromkeys(messages))
+        outcome.letters = [_with_pdf(x, pdfs.get(x.path.resolve())) for x in outcome.letters]
+    outcome.index_path = write_index(outcome, out_dir / f"Daftar-Surat-{period}.xlsx")
+    return outcome
+
+
+def _with_pdf(letter: Letter, pdf_path: Optional[Path]) -> Letter:
+    if pdf_path is None:
+        return letter
+    return Letter(letter.number, letter.date, letter.kind, letter.recipient, letter.office, letter.shortfall,
+                  letter.path, letter.path.with_suffix(".pdf"))
+
+
+# ---------------------------------------------------------------- who gets a letter
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str
+    key: str                 # register key: the office, or the official's NIP
+    recipient: str
+    office: str
+    file_stem: str
+    shortfall: int
+    addressee: tuple[str, ...]
+    employees: tuple[EmployeeResult, ...]
+
+
+def plan_letters(result: Result) -> list[Plan]:
+    """Every office with someone short (in the order of the OPD sheet), then every short official."""
+    plans: list[Plan] = []
+    office_order = {o.office: i for i, o in enumerate(result.offices)}
+    for totals in result.offices:
+        short = result.short_employees(totals.office)
+        if not short:
+            continue
+        info = result.office_info.get(totals.office)
+        position = clean(info.head_position if info else "") or f"Kepala {clean(totals.office)}"
+        name = clean(info.head_name if info else "")
+        addressee = (f"Sdr. {name}", position) if name else (position,)
+        recipient = f"{position} ({name})" if name else position
+        plans.append(Plan(KIND_OFFICE, office_key(totals.office), recipient, totals.office,
+                          "Surat-OPD-" + safe_stem(totals.office), totals.shortfall, addressee, tuple(short)))
+    tier_rank = {t: i for i, t in enumerate(OFFICIAL_TIERS)}
+    officials = sorted((e for e in result.short_employees() if e.tier in tier_rank),
+                       key=lambda e: (office_order.get(e.office, len(office_order)), tier_rank[e.tier],
+                                      e.name.casefold(), e.nip))
+    for e in officials:
+        name, position, office = clean(e.name), clean(e.position), clean(e.office)
+        if e.tier in (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA):
+            addressee = (name, position or e.tier.label)
+        else:
+            addressee = (f"Sdr. {name}", position or e.tier.label)
+            if office and office.casefold() not in (position or "").casefold():
+                addressee += (office,)
+        plans.append(Plan(KIND_OFFICIAL, f"nip:{e.nip}", f"{name} ({position})" if position else name, e.office,
+                          f"Surat-Pejabat-{safe_stem(e.name, 50)}-{safe_stem(e.nip, 20)}", e.shortfall,
+                          addressee, (e,)))
+    return plans
+
+
+def office_key(office: str) -> str:
+    """Register key of an office letter: the name, case- and space-insensitive."""
+    return "opd:" + " ".join(office.split()).casefold()
+
+
+# ---------------------------------------------------------------- safe text
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """Text for a letter: characters XML cannot hold removed, whitespace (tabs, newlines) made single spaces.
+
+    `&`, `<`, `>` and quotes stay: docxtpl's autoescape writes them as they are.
+    """
+    return " ".join(_XML_INVALID.sub(" ", str(text or "")).split())
+
+
+_UNSAFE_FILE_CHARS = re.compile(r"[^\w.,()+-]+")
+
+
+def safe_stem(text: str, limit: int = _STEM_LIMIT) -> str:
+    """A file-name part from any office or person name.
+
+    Letters, digits and `. , ( ) + -` are kept; anything else (`/`, `\\`, `:`,
+    `*`, `?`, quotes, `<`, `>`, `|`, spaces, control characters) becomes `-`;
+    no `..`, no leading/trailing dots or dashes; at most `limit` characters.
+    """
+    text = unicodedata.normalize("NFKC", str(text))
+    text = _UNSAFE_FILE_CHARS.sub("-", text)
+    text = re.sub(r"\.{2,}", ".", text)
+    text = re.sub(r"-{2,}", "-", text)
+    text = text[:limit].strip(".-_ ")
+    return text or "tanpa-nama"
+
+
+# ---------------------------------------------------------------- template context
+
+
+def format_nip(nip: str) -> str:
+    """`19800101 200501 1 001`: the way a NIP is printed in official documents."""
+    nip = clean(nip)
+    if len(nip) == 18 and nip.isdigit():
+        return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    return nip
+
+
+def _context(result: Result, plan: Plan, entry: reg.Entry) -> dict:
+    s = result.settings
+    period = month_year(result.period.year, result.period.month)
+    deadline = long_date(result.period.last_day) if result.as_of < result.period.last_day else ""
+    ctx = {
+        "kop_pemerintah": clean(s.government), "kop_instansi": clean(s.issuing_office),
+        "kop_alamat": clean(s.office_address), "kop_kontak": clean(s.office_contact),
+        "pemerintah": _sentence_case(clean(s.government)),
+        "tempat_tanggal": f"{clean(s.city)}, {long_date(entry.letter_date)}",
+        "nomor": entry.number, "sifat": NATURE, "lampiran": NO_ATTACHMENT,
+        "hal": f"Pengingat Belanja Jiku Bata Bulan {period}",
+        "tujuan": list(plan.addressee),
+        "dasar_hukum": clean(s.legal_basis), "periode": period, "per_tanggal": long_date(result.as_of),
+        "batas_waktu": deadline,
+        "penandatangan_jabatan": clean(s.signatory_position),
+        "penandatangan_nama": clean(s.signatory_name) or "." * 40,
+        "penandatangan_pangkat": clean(s.signatory_rank),
+        "penandatangan_nip": format_nip(s.signatory_nip) or "." * 30,
+        "tembusan": [clean(c) for c in s.copies_to if clean(c)],
+    }
+    if plan.kind == KIND_OFFICE:
+        ctx.update({
+            "opd": clean(plan.office),
+            "pegawai": [_employee_row(i, e) for i, e in enumerate(plan.employees, 1)],
+            "jumlah_pegawai": len(plan.employees), "jumlah_pegawai_terbilang": words(len(plan.employees)),
+            "total_kekurangan": rupiah(plan.shortfall),
+            "total_kekurangan_terbilang": rupiah_words(plan.shortfall),
+        })
+    else:
+        (e,) = plan.employees
+        ctx.update({
+            "nama": clean(e.name), "nip": format_nip(e.nip), "jabatan": clean(e.position) or "-",
+            "opd": clean(e.office), "tingkat": e.tier.label, "minimum": rupiah(e.minimum),
+            "belanja": rupiah(e.spent), "kekurangan": rupiah(e.shortfall),
+            "kekurangan_terbilang": rupiah_words(e.shortfall),
+        })
+    return ctx
+
+
+def _sentence_case(text: str) -> str:
+    """`PEMERINTAH KOTA AMBON` (a letterhead line) → `Pemerintah Kota Ambon` inside a sentence."""
+    return text.title() if text.isupper() else text
+
+
+def _employee_row(i: int, e: EmployeeResult) -> dict:
+    return {"no": i, "nama": clean(e.name), "nip": format_nip(e.nip), "jabatan": clean(e.position) or "-",
+            "minimum": rupiah(e.minimum), "belanja": rupiah(e.spent), "kekurangan": rupiah(e.shortfall)}
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def templates_dir() -> Path:
+    configured = os.environ.get(ENV_TEMPLATES)
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def _load_templates() -> dict[str, bytes]:
+    folder = templates_dir()
+    out = {}
+    for kind, name in TEMPLATES.items():
+        path = folder / name
+        try:
+            out[kind] = path.read_bytes()
+        except OSError:
+            raise InputError(f"Templat surat {path} tidak ditemukan atau tidak dapat dibaca.") from None
+    return out
+
+
+_worker_templates: dict[str, bytes] = {}
+
+
+def _init_worker(templates: dict[str, bytes]) -> None:
+    _worker_templates.clear()
+    _worker_templates.update(templates)
+
+
+def _render_all(jobs: list[tuple[str, dict, str]], templates: dict[str, bytes], workers: Optional[int]) -> None:
+    workers = workers or min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(jobs) < _POOL_THRESHOLD:
+        _init_worker(templates)
+        for job in jobs:
+            _render_job(job)
+        return
+    # spawn: safe whatever threads the caller runs (Excel add-in, scheduler), and the same on every OS.
+    ctx = multiprocessing.get_context("spawn")
+    chunk = max(1, min(16, len(jobs) // (workers * 4)))
+    with cf.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                initargs=(templates,)) as pool:
+        for _ in pool.map(_render_job, jobs, chunksize=chunk):
+            pass
+
+
+def _render_job(job: tuple[str, dict, str]) -> None:
+    kind, context, target = job
+    data = render_docx(_worker_templates[kind], context, TEMPLATES[kind])
+    target = Path(target)
+    try:
+        if target.is_file() and target.read_bytes() == data:
+            return  # a rerun with nothing changed leaves the letter untouched
+    except OSError:
+        pass
+    write_bytes_atomic(target, data)
+
+
+def render_docx(template: bytes, context: dict, template_name: str = "templat") -> bytes:
+    """One letter as `.docx` bytes, with fixed zip timestamps so equal content gives equal bytes."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+
+    tpl = DocxTemplate(io.BytesIO(template))
+    try:
+        tpl.render(context, autoescape=True)
+    except TemplateError as exc:
+        raise InputError(f"Templat surat {template_name} tidak dapat dipakai: {exc}") from None
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return _stable_zip(buf.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info))
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- the index
+
+
+INDEX_HEADERS = ("No.", "Nomor Surat", "Tanggal", "Jenis", "Penerima", "OPD", "Kekurangan (Rp)",
+                 "Berkas", "PDF")
+
+
+def write_index(outcome: LettersOutcome, target: Path) -> Path:
+    """`Daftar-Surat-YYYY-MM.xlsx`: one row per letter, links to the files. Text stays text."""
+    import xlsxwriter
+
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        ws = wb.add_worksheet("Daftar Surat")
+        title = wb.add_format({"bold": True, "font_size": 14})
+        head = wb.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True,
+                              "valign": "vcenter", "align": "center"})
+        text = wb.add_format({"border": 1, "valign": "top", "text_wrap": True})
+        date = wb.add_format({"border": 1, "valign": "top", "num_format": "d mmmm yyyy"})
+        money = wb.add_format({"border": 1, "valign": "top", "num_format": '"Rp"#,##0'})
+        link = wb.add_format({"border": 1, "valign": "top", "font_color": "blue", "underline": 1})
+        ws.write_string(0, 0, f"Daftar Surat Pengingat Jiku Bata — {outcome.period_label}", title)
+        ws.write_string(1, 0, f"Data per {long_date(outcome.as_of)}; {len(outcome.letters)} surat.")
+        ws.write_row(3, 0, INDEX_HEADERS, head)
+        for r, x in enumerate(outcome.letters, start=4):
+            ws.write_number(r, 0, r - 3, text)
+            ws.write_string(r, 1, x.number, text)
+            ws.write_datetime(r, 2, dt.datetime.combine(x.date, dt.time()), date)
+            ws.write_string(r, 3, x.kind_label, text)
+            ws.write_string(r, 4, x.recipient, text)
+            ws.write_string(r, 5, clean(x.office), text)
+            ws.write_number(r, 6, x.shortfall, money)
+            _write_link(ws, r, 7, x.path, target.parent, link, text)
+            if x.pdf_path:
+                _write_link(ws, r, 8, x.pdf_path, target.parent, link, text)
+            else:
+                ws.write_blank(r, 8, None, text)
+        for col, width in enumerate((5, 36, 16, 11, 44, 32, 15, 44, 40)):
+            ws.set_column(col, col, width)
+        ws.freeze_panes(4, 0)
+        if outcome.letters:
+            ws.autofilter(3, 0, 3 + len(outcome.letters), len(INDEX_HEADERS) - 1)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(3)
+        wb.close()
+    return target
+
+
+def _write_link(ws, row: int, col: int, path: Path, base: Path, link_fmt, text_fmt) -> None:
+    relative = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+    if ws.write_url(row, col, f"external:{relative}", link_fmt, string=relative) < 0:
+        ws.write_string(row, col, relative, text_fmt)

@@ -1,0 +1,389 @@
+"""Build the letter templates `templates/surat-opd.docx` and `templates/surat-pejabat.docx`.
+
+The `.docx` files are what administrators open and edit in Word; this script
+is their reviewable source. Run it after changing the layout here:
+
+    python templates/src/build_templates.py
+
+The letters follow the Tata Naskah Dinas form of a surat dinas: letterhead
+with a double rule, place and date, Nomor/Sifat/Lampiran/Hal, the `Yth.`
+addressee with `di –  Tempat`, body, closing, signature block, Tembusan.
+A4, Times New Roman 12 pt. Jinja2 tags (`{{ nomor }}`, `{%tr for … %}`) are
+rendered by docxtpl; the variables are listed in `templates/README.md`.
+Each tag sits whole in one run, so docxtpl sees it intact.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+OUT = Path(__file__).resolve().parents[1]
+FONT = "Times New Roman"
+TEXT_WIDTH = 21.0 - 2.5 - 2.0  # A4 minus left and right margins, cm
+RIGHT_BLOCK = 9.0  # where the date, addressee and signature blocks start, cm
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def new_document(title: str) -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2.0)
+    section.header_distance = section.footer_distance = Cm(1.0)
+
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(12)
+    rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attr), FONT)
+    pf = normal.paragraph_format
+    pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(0), 1.0
+    _set_language(normal, "id-ID")
+
+    props = doc.core_properties
+    props.title, props.author, props.subject = title, "Pemerintah Kota Ambon", "Jiku Bata"
+    props.last_modified_by, props.comments, props.keywords = "Jiku Bata", "", "Jiku Bata; surat pengingat"
+    props.created = props.modified = dt.datetime(2026, 1, 1)
+    props.revision = 1
+    _page_number_footer(section)
+    return doc
+
+
+def _set_language(style, lang: str) -> None:
+    rpr = style.element.get_or_add_rPr()
+    el = OxmlElement("w:lang")
+    el.set(qn("w:val"), lang)
+    rpr.append(el)
+
+
+def _page_number_footer(section) -> None:
+    """Page number, small and centred, from the second page on (the first has the letterhead)."""
+    section.different_first_page_header_footer = True
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        run = p.add_run()
+        run.font.size = Pt(10)
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+
+
+def para(container, text: str = "", *, bold=False, italic=False, underline=False, size=None,
+         align=None, left=None, first=None, before=0, after=0, line=None, keep_next=False):
+    p = container.add_paragraph()
+    if text:
+        run(p, text, bold=bold, italic=italic, underline=underline, size=size)
+    pf = p.paragraph_format
+    if align is not None:
+        p.alignment = align
+    if left is not None:
+        pf.left_indent = Cm(left)
+    if first is not None:
+        pf.first_line_indent = Cm(first)
+    pf.space_before, pf.space_after = Pt(before), Pt(after)
+    if line is not None:
+        pf.line_spacing = line
+    if keep_next:
+        pf.keep_with_next = True
+    return p
+
+
+def run(p, text: str, *, bold=False, italic=False, underline=False, size=None):
+    r = p.add_run(text)
+    r.bold, r.italic, r.underline = bold or None, italic or None, underline or None
+    if size:
+        r.font.size = Pt(size)
+    return r
+
+
+def tabs(p, *stops_cm: float) -> None:
+    for stop in stops_cm:
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(stop))
+
+
+def bottom_rule(p) -> None:
+    """The thick-thin double rule under an Indonesian letterhead."""
+    ppr = p._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "thickThinSmallGap"), ("w:sz", "24"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(k), v)
+    bdr.append(bottom)
+    ppr.append(bdr)
+
+
+def layout_table(doc, widths_cm):
+    """A borderless table used only to place blocks side by side."""
+    table = doc.add_table(rows=1, cols=len(widths_cm))
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    _table_indent_zero(table)
+    for cell, w in zip(table.rows[0].cells, widths_cm):
+        cell.width = Cm(w)
+        _cell_margins(cell, left=0, right=0.1)
+    for col, w in zip(table.columns, widths_cm):
+        col.width = Cm(w)
+    return table
+
+
+def _table_indent_zero(table) -> None:
+    tblpr = table._tbl.tblPr
+    ind = OxmlElement("w:tblInd")
+    ind.set(qn("w:w"), "0")
+    ind.set(qn("w:type"), "dxa")
+    tblpr.append(ind)
+
+
+def _cell_margins(cell, **cm) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    mar = OxmlElement("w:tcMar")
+    for side, value in cm.items():
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(value * 567)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tcpr.append(mar)
+
+
+def _table_cell_margins(table, cm: float) -> None:
+    """Narrow left/right cell padding, so NIPs and amounts fit on one line."""
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(cm * 567)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    table._tbl.tblPr.append(mar)
+
+
+def _shade(cell, fill: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _cant_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+
+
+def cell_text(cell, text, *, bold=False, italic=False, size=10, align=None):
+    p = cell.paragraphs[0]
+    run(p, text, bold=bold, italic=italic, size=size)
+    if align is not None:
+        p.alignment = align
+    return p
+
+
+# ---------------------------------------------------------------- shared parts
+
+
+def letterhead(doc) -> None:
+    para(doc, "{{ kop_pemerintah }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{{ kop_instansi }}", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{{ kop_alamat }}", size=11, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p = para(doc, "{{ kop_kontak }}", size=11, align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
+    bottom_rule(p)
+    para(doc, "", after=6)
+
+
+def heading_block(doc) -> None:
+    """Place and date at right; Nomor/Sifat/Lampiran/Hal at left beside the addressee."""
+    para(doc, "{{ tempat_tanggal }}", left=RIGHT_BLOCK, after=8)
+    left_w = RIGHT_BLOCK
+    table = layout_table(doc, [left_w, TEXT_WIDTH - left_w])
+    left, right = table.rows[0].cells
+    first = True
+    for label, value in (("Nomor", "{{ nomor }}"), ("Sifat", "{{ sifat }}"),
+                         ("Lampiran", "{{ lampiran }}"), ("Hal", "{{ hal }}")):
+        p = left.paragraphs[0] if first else left.add_paragraph()
+        first = False
+        run(p, f"{label}\t:\t{value}")
+        tabs(p, 2.2, 2.6)
+        p.paragraph_format.left_indent = Cm(2.6)
+        p.paragraph_format.first_line_indent = Cm(-2.6)
+        p.paragraph_format.right_indent = Cm(0.4)
+    # The addressee: `Yth.` then each line of `tujuan`, `di –`, `Tempat`.
+    p = right.paragraphs[0]
+    run(p, "{%p for baris in tujuan %}")
+    p = right.add_paragraph()
+    run(p, "{% if loop.first %}Yth.\t{% else %}\t{% endif %}{{ baris }}")
+    tabs(p, 1.0)
+    p.paragraph_format.left_indent = Cm(1.0)
+    p.paragraph_format.first_line_indent = Cm(-1.0)
+    run(right.add_paragraph(), "{%p endfor %}")
+    p = right.add_paragraph()
+    run(p, "\tdi –")
+    tabs(p, 1.0)
+    p = right.add_paragraph()
+    run(p, "\t\tTempat")
+    tabs(p, 1.0, 2.0)
+    para(doc, "", after=4)
+
+
+def body(doc, text: str, *, after=6, keep_next=False):
+    return para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first=1.25, after=after, line=1.15,
+                keep_next=keep_next)
+
+
+def signature(doc) -> None:
+    """Position, room to sign, name (bold, underlined), rank, NIP — centred in the right block."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    para(doc, "", keep_next=True)
+    para(doc, "{{ penandatangan_jabatan }},", left=RIGHT_BLOCK - 1.0, align=center, keep_next=True)
+    for _ in range(3):
+        para(doc, "", left=RIGHT_BLOCK - 1.0, keep_next=True)
+    para(doc, "{{ penandatangan_nama }}", bold=True, underline=True, left=RIGHT_BLOCK - 1.0,
+         align=center, keep_next=True)
+    para(doc, "{%p if penandatangan_pangkat %}")
+    para(doc, "{{ penandatangan_pangkat }}", left=RIGHT_BLOCK - 1.0, align=center, keep_next=True)
+    para(doc, "{%p endif %}")
+    para(doc, "NIP. {{ penandatangan_nip }}", left=RIGHT_BLOCK - 1.0, align=center)
+
+
+def copies(doc) -> None:
+    para(doc, "{%p if tembusan %}")
+    para(doc, "", after=6)
+    para(doc, "Tembusan:", size=11, keep_next=True)
+    para(doc, "{%p for t in tembusan %}")
+    p = para(doc, "{{ loop.index }}.\t{{ t }}{% if loop.last %}.{% else %};{% endif %}", size=11,
+             left=0.6, first=-0.6, keep_next=True)
+    tabs(p, 0.6)
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+
+
+def closing(doc) -> None:
+    body(doc, "Demikian disampaikan. Atas perhatian dan kerja sama Saudara, diucapkan terima kasih.",
+         keep_next=True)
+
+
+# ---------------------------------------------------------------- the letters
+
+
+def office_letter() -> Document:
+    doc = new_document("Surat Pengingat Belanja Jiku Bata kepada Kepala OPD")
+    letterhead(doc)
+    heading_block(doc)
+    body(doc, "Menindaklanjuti {{ dasar_hukum }}, setiap Aparatur Sipil Negara (ASN) di lingkungan "
+              "{{ pemerintah }} wajib berbelanja produk UMKM pada Jiku Bata (Sudut Balai Kota) setiap bulan "
+              "paling sedikit sebesar belanja minimum sesuai jabatan dan eselonnya.")
+    body(doc, "Berdasarkan data belanja sampai dengan tanggal {{ per_tanggal }}, terdapat "
+              "{{ jumlah_pegawai }} ({{ jumlah_pegawai_terbilang }}) orang pegawai pada {{ opd }} "
+              "yang belum memenuhi belanja minimum bulan {{ periode }}, dengan rincian sebagai berikut:",
+         keep_next=True)
+
+    cols = [("No", 0.8), ("Nama", 3.4), ("NIP", 3.7), ("Jabatan", 2.9), ("Minimum", 1.8),
+            ("Belanja", 1.8), ("Kekurangan", 2.1)]
+    table = doc.add_table(rows=4, cols=len(cols))
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _table_cell_margins(table, 0.1)
+    for col, (_, w) in zip(table.columns, cols):
+        col.width = Cm(w)
+    for row in table.rows:
+        for cell, (_, w) in zip(row.cells, cols):
+            cell.width = Cm(w)
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    header = table.rows[0]
+    _repeat_header(header)
+    for cell, (label, _) in zip(header.cells, cols):
+        cell_text(cell, label, bold=True, align=center)
+        _shade(cell, "D9D9D9")
+    # docxtpl: the row holding `{%tr for %}` and the one holding `{%tr endfor %}` vanish.
+    cell_text(table.rows[1].cells[0], "{%tr for p in pegawai %}")
+    data = table.rows[2]
+    _cant_split(data)
+    for cell, (key, align) in zip(data.cells, [("no", center), ("nama", None), ("nip", None),
+                                              ("jabatan", None), ("minimum", right),
+                                              ("belanja", right), ("kekurangan", right)]):
+        cell_text(cell, "{{ p.%s }}" % key, align=align)
+    cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    total = table.add_row()
+    _cant_split(total)
+    merged = total.cells[0].merge(total.cells[5])
+    cell_text(merged, "Jumlah kekurangan", bold=True, align=center)
+    cell_text(total.cells[6], "{{ total_kekurangan }}", bold=True, align=right)
+    para(doc, "", after=6)
+
+    body(doc, "Jumlah kekurangan belanja tersebut sebesar {{ total_kekurangan }} "
+              "({{ total_kekurangan_terbilang }}).")
+    body(doc, "Sehubungan dengan hal tersebut, kami mohon Saudara berkenan mengingatkan pegawai yang "
+              "bersangkutan agar segera memenuhi kekurangan belanjanya pada Jiku Bata"
+              "{% if batas_waktu %} paling lambat tanggal {{ batas_waktu }}{% endif %}.")
+    closing(doc)
+    signature(doc)
+    copies(doc)
+    return doc
+
+
+def official_letter() -> Document:
+    doc = new_document("Surat Pengingat Belanja Jiku Bata kepada Pejabat")
+    letterhead(doc)
+    heading_block(doc)
+    body(doc, "Menindaklanjuti {{ dasar_hukum }}, setiap Aparatur Sipil Negara (ASN) di lingkungan "
+              "{{ pemerintah }} wajib berbelanja produk UMKM pada Jiku Bata (Sudut Balai Kota) setiap bulan "
+              "paling sedikit sebesar belanja minimum sesuai jabatan dan eselonnya.")
+    body(doc, "Berdasarkan data belanja sampai dengan tanggal {{ per_tanggal }}, belanja Saudara untuk "
+              "bulan {{ periode }} belum memenuhi belanja minimum, dengan rincian sebagai berikut:",
+         keep_next=True)
+    rows = (("Nama", "{{ nama }}"), ("NIP", "{{ nip }}"), ("Jabatan", "{{ jabatan }}"),
+            ("Unit kerja", "{{ opd }}"), ("Tingkat", "{{ tingkat }}"),
+            ("Belanja minimum per bulan", "{{ minimum }}"),
+            ("Belanja tercatat", "{{ belanja }}"))
+    for label, value in rows:
+        p = para(doc, f"{label}\t:\t{value}", left=8.0, first=-6.75, line=1.15, keep_next=True)
+        tabs(p, 7.6, 8.0)
+    p = para(doc, "Kekurangan\t:\t", left=8.0, first=-6.75, line=1.15, after=6)
+    run(p, "{{ kekurangan }}", bold=True)
+    run(p, " ({{ kekurangan_terbilang }})", italic=True)
+    tabs(p, 7.6, 8.0)
+    body(doc, "Sehubungan dengan hal tersebut, kami mohon Saudara berkenan memenuhi kekurangan belanja "
+              "tersebut dengan berbelanja produk UMKM pada Jiku Bata (Sudut Balai Kota)"
+              "{% if batas_waktu %} paling lambat tanggal {{ batas_waktu }}{% endif %}, sebagai wujud "
+              "dukungan bagi usaha mikro, kecil, dan menengah di Kota Ambon.")
+    closing(doc)
+    signature(doc)
+    copies(doc)
+    return doc
+
+
+def main() -> int:
+    for name, build in (("surat-opd.docx", office_letter), ("surat-pejabat.docx", official_letter)):
+        target = OUT / name
+        build().save(target)
+        print(f"ditulis: {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
