@@ -23,15 +23,20 @@ def buy(n, amount, day=5) -> Purchase:
     return Purchase(dt.date(2026, 11, day), nip(n), "Toko Sagu", amount)
 
 
-def dataset(employees, purchases, offices=(), settings=None) -> Dataset:
-    return Dataset(settings or Settings(signatory_name="Drs. Johan Latuheru, M.Si",
-                                        signatory_rank="Pembina Utama Muda (IV/c)",
-                                        signatory_nip="196805121994031005"),
-                   list(employees), list(purchases), list(offices), [], [])
+def settings(**kw) -> Settings:
+    s = Settings(signatory_name="Drs. Johan Latuheru, M.Si", signatory_rank="Pembina Utama Muda (IV/c)",
+                 signatory_nip="196805121994031005", **kw)
+    s.minimums[Tier.NON_ESELON] = 10_000  # so staff can be short too (they get no personal letter)
+    return s
 
 
-def small_result(settings=None):
-    """Two offices: Dinkes with two short (one official), Bappeda all met; one short Eselon II elsewhere."""
+def dataset(employees, purchases, offices=(), settings_=None) -> Dataset:
+    return Dataset(settings_ or settings(), list(employees), list(purchases), list(offices), [], [])
+
+
+def small_result(settings_=None, extra_employees=()):
+    """Dinkes: an Eselon IV and a staffer short, an Eselon III met; Bappeda: all met;
+    Setda (no head recorded): an Eselon II short."""
     offices = [
         Office("Dinas Kesehatan", "Dinkes", "dr. Wendy Pattinama", "197001011995032001", "Kepala Dinas Kesehatan"),
         Office("Bappeda", "Bappeda", "Ir. Max Souisa", "", "Kepala Bappeda"),
@@ -43,6 +48,8 @@ def small_result(settings=None):
         employee(3, "Abdul Rahman Ohorella", Tier.ESELON_III, "Dinas Kesehatan", "Kepala Bidang P2P"),
         employee(4, "Ruth Sahetapy", Tier.ESELON_IV, "Bappeda", "Kepala Subbagian Umum"),
         employee(5, "Frans Nanlohy", Tier.ESELON_II, "Sekretariat Daerah", "Asisten Pemerintahan"),
+        employee(6, "Stella Tutuarima", Tier.NON_ESELON, "Dinas Kesehatan", "Pengadministrasi Umum"),
+        *extra_employees,
     ]
     purchases = [buy(1, 15_000), buy(2, 50_000), buy(3, 30_000), buy(4, 25_000), buy(5, 45_000)]
-    return compute(dataset(employees, purchases, offices, settings), PERIOD, AS_OF)
+    return compute(dataset(employees, purchases, offices, settings_), PERIOD, AS_OF)

@@ -1,0 +1,268 @@
+"""Reminder letters (SPEC §6.2): who gets one, what it says, numbers, safety, index."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+from docx import Document
+from hypothesis import given, settings as hsettings, strategies as st
+
+import letters_fixtures as F
+from jikubata.domain import Office, Tier
+from jikubata.errors import InputError
+from jikubata.letters import KIND_OFFICE, KIND_OFFICIAL, safe_stem, write_letters
+from jikubata.pdf import ENV_SOFFICE
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"),
+                                   reason="LibreOffice (soffice) tidak terpasang")
+
+
+def text_of(path) -> str:
+    """All text of a .docx, paragraphs and table cells, as Word would show it."""
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(parts)
+
+
+def by_kind(outcome, kind):
+    return [x for x in outcome.letters if x.kind == kind]
+
+
+@pytest.fixture
+def written(tmp_path):
+    return write_letters(F.small_result(), tmp_path, today=F.TODAY)
+
+
+# ---------------------------------------------------------------- recipients
+
+
+def test_office_letters_go_to_exactly_the_offices_with_someone_short(written):
+    assert [x.office for x in by_kind(written, KIND_OFFICE)] == ["Dinas Kesehatan", "Sekretariat Daerah"]
+
+
+def test_personal_letters_go_to_exactly_the_short_officials_not_to_staff(written):
+    names = sorted(x.recipient for x in by_kind(written, KIND_OFFICIAL))
+    assert names == ["Frans Nanlohy (Asisten Pemerintahan)", "Maria Latupeirissa (Kepala Seksi Gizi)"]
+
+
+def test_every_short_official_of_every_tier_gets_a_letter(tmp_path):
+    extra = [F.employee(10 + i, f"Pejabat {t.value}", t, "Bappeda", f"Jabatan {t.value}")
+             for i, t in enumerate((Tier.WALIKOTA, Tier.ESELON_II, Tier.ESELON_III, Tier.ESELON_IV))]
+    result = F.small_result(extra_employees=extra)
+    outcome = write_letters(result, tmp_path, today=F.TODAY)
+    short_officials = {e.nip for e in result.short_employees() if e.tier is not Tier.NON_ESELON}
+    got = {x.path.stem.rsplit("-", 1)[1] for x in by_kind(outcome, KIND_OFFICIAL)}
+    assert got == short_officials and len(short_officials) == 6
+
+
+def test_office_letter_lists_every_short_employee_of_that_office_and_nobody_else(written):
+    text = text_of(by_kind(written, KIND_OFFICE)[0].path)
+    assert "Maria Latupeirissa" in text and "Stella Tutuarima" in text
+    for met in ("Yohanes Tuhumury", "Abdul Rahman Ohorella", "Ruth Sahetapy", "Frans Nanlohy"):
+        assert met not in text
+
+
+def test_office_letter_is_addressed_to_the_head_from_the_opd_sheet(written):
+    text = text_of(by_kind(written, KIND_OFFICE)[0].path)
+    assert "Yth.\tSdr. dr. Wendy Pattinama" in text and "Kepala Dinas Kesehatan" in text
+    assert "di –" in text and "Tempat" in text
+
+
+def test_office_without_a_recorded_head_is_addressed_to_kepala_of_the_office(written):
+    text = text_of(by_kind(written, KIND_OFFICE)[1].path)
+    assert "Yth.\tKepala Sekretariat Daerah" in text
+
+
+def test_nobody_short_writes_no_letters_but_says_so(tmp_path):
+    result = F.compute(F.dataset([F.employee(1, "A", Tier.ESELON_IV, "X")], [F.buy(1, 20_000)]),
+                       F.PERIOD, F.AS_OF)
+    outcome = write_letters(result, tmp_path, today=F.TODAY)
+    assert outcome.letters == []
+    assert "tidak ada surat" in outcome.summary_text()
+    assert outcome.index_path.is_file()
+
+
+# ---------------------------------------------------------------- content
+
+
+def test_office_letter_shows_amounts_total_and_total_in_words(written):
+    text = text_of(by_kind(written, KIND_OFFICE)[0].path)
+    assert "Maria Latupeirissa | 19800101 200501 1 001 | Kepala Seksi Gizi | Rp20.000 | Rp15.000 | Rp5.000" in text
+    assert "Stella Tutuarima | 19800101 200501 1 006 | Pengadministrasi Umum | Rp10.000 | Rp0 | Rp10.000" in text
+    assert "Rp15.000 (lima belas ribu rupiah)" in text
+    assert "2 (dua) orang pegawai pada Dinas Kesehatan" in text
+
+
+def test_personal_letter_shows_minimum_spent_shortfall_and_words(written):
+    letter = next(x for x in by_kind(written, KIND_OFFICIAL) if x.office == "Sekretariat Daerah")
+    text = text_of(letter.path)
+    assert "Rp100.000" in text and "Rp45.000" in text
+    assert "Rp55.000 (lima puluh lima ribu rupiah)" in text
+    assert "19800101 200501 1 005" in text
+
+
+def test_letter_carries_its_register_number_date_and_period_in_words(written):
+    for letter in written.letters:
+        text = text_of(letter.path)
+        assert f"Nomor\t:\t{letter.number}" in text
+        assert "Ambon, 21 November 2026" in text
+        assert "bulan November 2026" in text
+        assert "sampai dengan tanggal 20 November 2026" in text
+
+
+def test_letter_has_the_tata_naskah_dinas_parts_from_settings(written):
+    text = text_of(written.letters[0].path)
+    s = F.settings()
+    for part in (s.government, s.issuing_office, s.office_address, "Sifat\t:\tPenting", "Lampiran\t:\t-",
+                 "Hal\t:\tPengingat Belanja Jiku Bata Bulan November 2026", s.legal_basis,
+                 f"{s.signatory_position},", "Drs. Johan Latuheru, M.Si", "Pembina Utama Muda (IV/c)",
+                 "NIP. 19680512 199403 1 005", "Tembusan:", "1.\tWali Kota Ambon (sebagai laporan);",
+                 "3.\tInspektur Kota Ambon."):
+        assert part in text, part
+
+
+def test_numbers_follow_the_format_setting(tmp_path):
+    result = F.small_result(F.settings(letter_number_format="800/{urut:03d}/JB/{bulan}.{bulan_romawi}/{tahun}"))
+    outcome = write_letters(result, tmp_path, today=F.TODAY)
+    assert [x.number for x in outcome.letters] == [f"800/{n:03d}/JB/11.XI/2026" for n in (1, 2, 3, 4)]
+
+
+@pytest.mark.parametrize("fmt", ["500.2/DISPERINDAG/{tahun}", "500.2/{nomor}/{tahun}", "{urut.real}", "{0}/{urut}"])
+def test_an_unusable_number_format_is_a_clear_error(tmp_path, fmt):
+    with pytest.raises(InputError, match="Format Nomor Surat"):
+        write_letters(F.small_result(F.settings(letter_number_format=fmt)), tmp_path, today=F.TODAY)
+
+
+# ---------------------------------------------------------------- numbering
+
+
+def test_numbers_are_unique_and_consecutive_in_a_run(written):
+    assert [x.number for x in written.letters] == [f"500.2/{n}/DISPERINDAG/XI/2026" for n in (1, 2, 3, 4)]
+
+
+def test_rerun_gives_the_same_numbers_dates_and_identical_files(tmp_path):
+    first = write_letters(F.small_result(), tmp_path, today=F.TODAY)
+    before = {x.path: x.path.read_bytes() for x in first.letters}
+    again = write_letters(F.small_result(), tmp_path, today=F.TODAY + dt.timedelta(days=5))
+    assert [(x.number, x.date, x.path) for x in again.letters] == [(x.number, x.date, x.path) for x in first.letters]
+    assert {x.path: x.path.read_bytes() for x in again.letters} == before
+
+
+def test_a_new_short_official_on_rerun_gets_the_next_number_others_keep_theirs(tmp_path):
+    first = write_letters(F.small_result(), tmp_path, today=F.TODAY)
+    late = F.employee(20, "Pieter Wattimena", Tier.ESELON_IV, "Bappeda", "Lurah Uritetu")
+    again = write_letters(F.small_result(extra_employees=[late]), tmp_path, today=F.TODAY)
+    old = {x.path: x.number for x in first.letters}
+    assert all(old[x.path] == x.number for x in again.letters if x.path in old)
+    new = [x.number for x in again.letters if x.path not in old]
+    assert sorted(new) == ["500.2/5/DISPERINDAG/XI/2026", "500.2/6/DISPERINDAG/XI/2026"]  # Bappeda + Pieter
+
+
+def test_numbering_restarts_in_a_new_year_and_periods_do_not_collide(tmp_path):
+    write_letters(F.small_result(), tmp_path, today=F.TODAY)
+    result = F.small_result()
+    result.period = F.Period(2026, 12)
+    outcome = write_letters(result, tmp_path, today=dt.date(2027, 1, 4))
+    assert outcome.letters[0].number == "500.2/1/DISPERINDAG/I/2027"
+
+
+def test_pool_rendering_gives_the_same_letters_as_in_process(tmp_path):
+    extra = [F.employee(100 + i, f"Kepala Seksi {i}", Tier.ESELON_IV, "Bappeda", f"Kepala Seksi {i}")
+             for i in range(30)]
+    pooled = write_letters(F.small_result(extra_employees=extra), tmp_path / "a", today=F.TODAY, workers=2)
+    serial = write_letters(F.small_result(extra_employees=extra), tmp_path / "b", today=F.TODAY, workers=1)
+    assert len(pooled.letters) == 35
+    assert [x.path.read_bytes() for x in pooled.letters] == [x.path.read_bytes() for x in serial.letters]
+
+
+# ---------------------------------------------------------------- odd names
+
+
+ODD = 'PT "Sagu & Kopi" <Maluku> \'Ambon\' / ..\\x'
+
+
+def test_names_with_markup_characters_come_through_as_written(tmp_path):
+    offices = [Office(ODD, "X", 'Ir. A & B <Kepala>', "", f"Kepala {ODD}")]
+    people = [F.employee(1, 'Nona "<b>Ina</b>" & Co', Tier.ESELON_IV, ODD, "Kasi <Umum> & 'Tata'")]
+    result = F.compute(F.dataset(people, [], offices), F.PERIOD, F.AS_OF)
+    outcome = write_letters(result, tmp_path, today=F.TODAY)
+    office_text, personal_text = (text_of(x.path) for x in outcome.letters)
+    assert ODD in office_text and 'Nona "<b>Ina</b>" & Co' in office_text and "Ir. A & B <Kepala>" in office_text
+    assert 'Nona "<b>Ina</b>" & Co' in personal_text and "Kasi <Umum> & 'Tata'" in personal_text
+
+
+def test_odd_names_give_safe_file_names_inside_the_letters_folder(tmp_path):
+    offices = [Office(ODD), Office(ODD.replace("/", "\\")), Office("../../etc/passwd")]
+    people = [F.employee(i, "x", Tier.NON_ESELON, o.name) for i, o in enumerate(offices, 1)]
+    outcome = write_letters(F.compute(F.dataset(people, [], offices), F.PERIOD, F.AS_OF), tmp_path, today=F.TODAY)
+    paths = [x.path for x in outcome.letters]
+    assert len({p.name.casefold() for p in paths}) == 3
+    assert all(p.parent == tmp_path / "Surat-2026-11" and p.is_file() for p in paths)
+
+
+def test_control_characters_in_a_name_do_not_break_the_document(tmp_path):
+    people = [F.employee(1, "Ana\x0bBela\x00\tTua", Tier.ESELON_IV, "Dinas\nPangan")]
+    outcome = write_letters(F.compute(F.dataset(people, []), F.PERIOD, F.AS_OF), tmp_path, today=F.TODAY)
+    assert "Ana Bela Tua" in text_of(outcome.letters[1].path)
+
+
+@hsettings(max_examples=300)
+@given(st.text())
+def test_safe_stem_never_yields_separators_dot_dot_or_control_chars(name):
+    stem = safe_stem(name)
+    assert stem and len(stem) <= 80
+    assert not any(c in stem for c in '/\\:*?"<>|') and ".." not in stem
+    assert all(c.isprintable() and not c.isspace() for c in stem)
+    assert not stem.startswith(".")
+
+
+# ---------------------------------------------------------------- index
+
+
+def test_index_lists_every_letter_with_number_recipient_kind_and_file(written):
+    ws = openpyxl.load_workbook(written.index_path)["Daftar Surat"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+    assert [r[1] for r in rows] == [x.number for x in written.letters]
+    assert [r[4] for r in rows] == [x.recipient for x in written.letters]
+    assert [r[3] for r in rows] == ["Kepala OPD", "Kepala OPD", "Pejabat", "Pejabat"]
+    assert rows[0][7] == "Surat-2026-11/Surat-OPD-Dinas-Kesehatan.docx"
+    # XlsxWriter stores relative file links Windows-style, as Excel does.
+    assert ws.cell(5, 8).hyperlink.target.replace("\\", "/") == "Surat-2026-11/Surat-OPD-Dinas-Kesehatan.docx"
+
+
+def test_index_writes_a_name_starting_with_equals_as_text(tmp_path):
+    people = [F.employee(1, "=HYPERLINK(\"http://x\")", Tier.ESELON_IV, "=1+1")]
+    outcome = write_letters(F.compute(F.dataset(people, []), F.PERIOD, F.AS_OF), tmp_path, today=F.TODAY)
+    ws = openpyxl.load_workbook(outcome.index_path)["Daftar Surat"]
+    assert ws.cell(5, 6).value == "=1+1" and ws.cell(5, 6).data_type == "s"
+    assert ws.cell(6, 5).data_type == "s"
+
+
+# ---------------------------------------------------------------- PDF
+
+
+@needs_soffice
+def test_pdf_option_converts_every_letter_in_one_batch(tmp_path):
+    outcome = write_letters(F.small_result(), tmp_path, today=F.TODAY, pdf=True)
+    assert outcome.pdf_message == ""
+    for letter in outcome.letters:
+        assert letter.pdf_path.read_bytes().startswith(b"%PDF")
+        text = subprocess.run(["pdftotext", "-layout", str(letter.pdf_path), "-"], capture_output=True,
+                              text=True).stdout if shutil.which("pdftotext") else letter.number
+        assert letter.number in text
+    assert not list((tmp_path / "Surat-2026-11").glob(".pdf-*"))  # staging folder cleaned up
+
+
+def test_without_libreoffice_the_run_succeeds_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_SOFFICE, str(tmp_path / "tidak-ada" / "soffice"))
+    outcome = write_letters(F.small_result(), tmp_path, today=F.TODAY, pdf=True)
+    assert "LibreOffice" in outcome.pdf_message and "tidak ditemukan" in outcome.pdf_message
+    assert all(x.path.is_file() and x.pdf_path is None for x in outcome.letters)
+    assert outcome.pdf_message in outcome.summary_text()
