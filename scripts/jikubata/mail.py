@@ -72,7 +72,7 @@ def send(settings: MailSettings, message: bytes | EmailMessage, recipients: Sequ
         message = message.as_bytes()
     if not recipients:
         raise MailError("tidak ada alamat penerima")
-    sender = settings.sender or settings.user
+    sender = email.utils.parseaddr(settings.sender or settings.user)[1]  # the envelope takes the bare address
     if settings.security not in SECURITY:
         raise MailError(f"security '{settings.security}' tidak dikenal (pilih starttls, ssl atau none)")
     where = f"{settings.host}:{settings.port}"

@@ -285,14 +285,13 @@ class WeeklySchedule:
 
     def run_once(self, slot: dt.datetime) -> int:
         """One weekly run for `slot`, then the pending emails; returns an exit status (module doc)."""
-        started = self.now()
-        self._attempts[slot] = started
+        self._attempts[slot] = self.now()
         self.log.info("Rekap mingguan dimulai (jadwal %s).", _when(slot))
         try:
             with output_lock(self.config.output, wait=self.config.lock_wait_minutes * 60,
                              command=f"jikubata jadwal --konfigurasi {self.config.source}",
                              on_wait=lambda msg: self.log.info("%s", msg)):
-                code = self._run_locked(slot, started)
+                code = self._run_locked(slot)
                 mail_code = self.send_pending()
         except BusyError as exc:
             self.log.error("Rekap mingguan dilewati: %s Dicoba lagi dalam %g menit.", exc,
@@ -303,7 +302,8 @@ class WeeklySchedule:
             return EXIT_UNEXPECTED
         return code or mail_code
 
-    def _run_locked(self, slot: dt.datetime, started: dt.datetime) -> int:
+    def _run_locked(self, slot: dt.datetime) -> int:
+        started = self.now()  # taken inside the lock: the recorded runs never overlap
         run_id = self.history.start_run(slot, started)
         week, code = None, EXIT_OK
         try:
