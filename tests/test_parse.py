@@ -1,0 +1,152 @@
+"""The cell parsers of SPEC §3: NIP, Eselon, dates, amounts, status."""
+import datetime as dt
+
+import pytest
+from hypothesis import given, strategies as st
+
+from jikubata.domain import EmploymentStatus, Tier
+from jikubata.parse import parse_amount, parse_date, parse_nip, parse_status, parse_tier
+
+# ---------------------------------------------------------------- NIP
+
+
+@pytest.mark.parametrize("typed", ["198001012010012001", "'198001012010012001", "19800101 201001 2 001",
+                                   "19800101.201001.2.001", " 198001012010012001 "])
+def test_nip_spaces_dots_and_apostrophe_are_removed(typed):
+    assert parse_nip(typed) == ("198001012010012001", None, "")
+
+
+def test_nip_stored_as_number_is_reported_not_guessed():
+    nip, code, _ = parse_nip(198001012010012001.0)
+    assert nip is None and code == "NIP_ANGKA"
+
+
+@pytest.mark.parametrize("typed, why", [
+    ("19800101201001200", "18 digit"), ("1980010120100120011", "18 digit"), ("19800101201001200A", "18 digit"),
+    ("198013012010012001", "tanggal lahir"), ("198002302010012001", "tanggal lahir"),
+    ("198001012010013001", "digit ke-15"), ("", "18 digit"),
+])
+def test_invalid_nip_says_why(typed, why):
+    nip, code, reason = parse_nip(typed)
+    assert nip is None and code == "NIP_TIDAK_VALID" and why in reason
+
+
+@given(st.text())
+def test_nip_parser_never_crashes(text):
+    nip, code, _ = parse_nip(text)
+    assert (nip is None) != (code is None)
+
+
+# ---------------------------------------------------------------- Eselon
+
+
+@pytest.mark.parametrize("typed, tier", [
+    ("II.a", Tier.ESELON_II), ("IIa", Tier.ESELON_II), ("II/a", Tier.ESELON_II), ("2a", Tier.ESELON_II),
+    ("Eselon II.b", Tier.ESELON_II), ("III.a", Tier.ESELON_III), ("3b", Tier.ESELON_III),
+    ("Eselon III", Tier.ESELON_III), ("IV-B", Tier.ESELON_IV), ("iv.a", Tier.ESELON_IV), ("4", Tier.ESELON_IV),
+    (4.0, Tier.ESELON_IV), ("Wali Kota", Tier.WALIKOTA), ("Walikota", Tier.WALIKOTA),
+    ("Wakil Walikota", Tier.WAKIL_WALIKOTA), ("Wakil Wali Kota", Tier.WAKIL_WALIKOTA),
+    ("Non Eselon", Tier.NON_ESELON), ("Non-Eselon", Tier.NON_ESELON), ("Staf", Tier.NON_ESELON),
+    ("Pelaksana", Tier.NON_ESELON), ("Fungsional", Tier.NON_ESELON), ("-", Tier.NON_ESELON),
+    ("ESELON_IV", Tier.ESELON_IV), ("NON_ESELON", Tier.NON_ESELON),
+])
+def test_eselon_spellings_map_to_tiers(typed, tier):
+    assert parse_tier(typed) is tier
+
+
+@pytest.mark.parametrize("typed", ["V.a", "I.a", "Honorer?", "Eselon", "IIc", "", None, True])
+def test_unknown_eselon_maps_to_nothing(typed):
+    assert parse_tier(typed) is None
+
+
+# ---------------------------------------------------------------- dates
+
+NOV7 = dt.date(2026, 11, 7)
+
+
+@pytest.mark.parametrize("typed", [
+    NOV7, dt.datetime(2026, 11, 7, 9, 30), 46333, 46333.5, "07/11/2026", "7/11/2026", "7-11-2026",
+    "07.11.2026", "2026-11-07", "7 November 2026", "7 Nov 2026", "7 nop 2026", "7 NOVEMBER 2026",
+    "Sabtu, 7 November 2026", "07/11/26", "2026-11-07 00:00:00",
+])
+def test_dates_in_every_form_offices_use(typed):
+    assert parse_date(typed) == NOV7
+
+
+@pytest.mark.parametrize("typed, day", [("7 Agustus 2026", dt.date(2026, 8, 7)), ("17 Agt 2026", dt.date(2026, 8, 17)),
+                                        ("1 Mei 2023", dt.date(2023, 5, 1)), ("31 Desember 2025", dt.date(2025, 12, 31)),
+                                        ("5 Okt 2024", dt.date(2024, 10, 5))])
+def test_indonesian_month_names(typed, day):
+    assert parse_date(typed) == day
+
+
+@pytest.mark.parametrize("typed", ["31/02/2026", "13/13/2026", "kemarin", "7 Novembre 2026", "", True, None,
+                                   float("nan"), -5, 10**12, "#N/A"])
+def test_unreadable_dates(typed):
+    assert parse_date(typed) is None
+
+
+@given(st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2099, 12, 31)))
+def test_date_round_trips_through_every_text_form(day):
+    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+              "November", "Desember"]
+    for text in (day.strftime("%d/%m/%Y"), f"{day.day}-{day.month}-{day.year}", day.isoformat(),
+                 f"{day.day} {months[day.month - 1]} {day.year}", f"{day.day} {months[day.month - 1][:3]} {day.year}"):
+        assert parse_date(text) == day, text
+    assert parse_date((day - dt.date(1899, 12, 30)).days) == day
+
+
+@given(st.one_of(st.text(), st.integers(), st.floats(), st.booleans(), st.none()))
+def test_date_parser_never_crashes(value):
+    assert parse_date(value) is None or isinstance(parse_date(value), dt.date)
+
+
+# ---------------------------------------------------------------- amounts
+
+
+@pytest.mark.parametrize("typed, amount", [
+    (20000, 20000), (20000.0, 20000), ("20000", 20000), ("20.000", 20000), ("Rp 20.000", 20000),
+    ("Rp20.000,-", 20000), ("20.000,00", 20000), ("15.000,-", 15000), ("Rp. 1.250.000", 1250000),
+    ("IDR 5.000", 5000), ("rp 7.500", 7500), ("20.000,60", 20001), (19999.6, 20000),
+])
+def test_amounts_in_indonesian_forms(typed, amount):
+    assert parse_amount(typed) == (amount, "")
+
+
+@pytest.mark.parametrize("typed, why", [(0, "nol"), (-5000, "negatif"), ("-5.000", "negatif"), ("Rp 2O.000", "bukan"),
+                                        ("20,000", "meragukan"), ("dua puluh ribu", "bukan"), (True, "bukan"),
+                                        (None, "bukan"), (float("inf"), "bukan"), ("", "bukan")])
+def test_invalid_amounts_say_why(typed, why):
+    amount, reason = parse_amount(typed)
+    assert amount is None and why in reason
+
+
+@given(st.integers(min_value=1, max_value=10**12))
+def test_amount_round_trips_through_text_forms(n):
+    grouped = f"{n:,}".replace(",", ".")
+    for text in (str(n), grouped, f"Rp {grouped}", f"Rp{grouped},-", f"{grouped},00", f"Rp. {grouped}"):
+        assert parse_amount(text) == (n, ""), text
+
+
+@given(st.one_of(st.text(), st.integers(), st.floats(), st.booleans()))
+def test_amount_parser_never_crashes(value):
+    amount, reason = parse_amount(value)
+    assert (amount is None) == bool(reason)
+    assert amount is None or amount >= 1
+
+
+# ---------------------------------------------------------------- status
+
+
+@pytest.mark.parametrize("typed, status", [
+    ("Aktif", EmploymentStatus.AKTIF), ("", EmploymentStatus.AKTIF), (None, EmploymentStatus.AKTIF),
+    ("CUTI", EmploymentStatus.CUTI), ("tugas belajar", EmploymentStatus.TUGAS_BELAJAR),
+    ("Pensiun", EmploymentStatus.PENSIUN), ("Diberhentikan", EmploymentStatus.DIBERHENTIKAN),
+    ("Meninggal", EmploymentStatus.MENINGGAL),
+])
+def test_employment_status(typed, status):
+    assert parse_status(typed) is status
+
+
+def test_unknown_status_is_not_guessed():
+    assert parse_status("Mutasi?") is None
