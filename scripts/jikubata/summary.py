@@ -1,0 +1,622 @@
+"""The per-department summary workbook (SPEC §6.1): `Rekap-Jiku-Bata-YYYY-MM.xlsx`.
+
+Two layers, one source:
+
+- `sheet_tables(result)` turns a `Result` into plain tables (sheet name, title
+  lines, header, rows, column kinds). Every figure is read from the `Result`;
+  nothing here adds up money or heads again.
+- `write_summary(result, out_dir)` lays those tables out with XlsxWriter:
+  formats, conditional status colours, charts, print set-up. The Excel button
+  (`jikubata.excel.buat_rekap`) writes the same tables into the open workbook.
+
+Text from the inputs is always written with `write_string`, so a name such as
+`=HYPERLINK(...)` stays text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import xlsxwriter
+from babel.numbers import format_percent
+
+from .atomic import atomic_path
+from .domain import Office, OfficeTotals, Result, Severity, Status
+from .errors import InputError
+from .indonesian import LOCALE, long_date, month_year, rupiah
+
+# ---------------------------------------------------------------- names shown to people
+
+SUMMARY_SHEET = "Ringkasan"
+SELLERS_SHEET = "UMKM"
+PROBLEMS_SHEET = "Masalah Data"
+TREND_SHEET = "Tren"
+OFFICE_SHEET_PREFIX = "Rekap "
+# Excel reserves "History"; the others are ours.
+RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, "History")
+
+REPORT_TITLE = "REKAP BELANJA WAJIB PRODUK UMKM — JIKU BATA"
+
+STATUS_LABELS = {
+    Status.KURANG: "Kurang",
+    Status.MEMENUHI: "Memenuhi",
+    Status.TIDAK_WAJIB: "Tidak wajib",
+}
+SEVERITY_LABELS = {Severity.GALAT: "GALAT", Severity.PERINGATAN: "PERINGATAN"}
+MINIMUM_NOT_SET = "belum ditetapkan"
+NO_FIGURE = "-"  # a percentage of nobody
+
+# Excel number formats by column kind; the Excel adapter uses the same.
+NUMBER_FORMATS = {
+    "count": "#,##0",
+    "rupiah": '"Rp"#,##0',
+    "percent": "0.0%",
+}
+
+# Status colours (fill, font) by the text a status cell holds.
+STATUS_COLOURS = {
+    STATUS_LABELS[Status.KURANG]: ("#FFC7CE", "#9C0006"),
+    STATUS_LABELS[Status.MEMENUHI]: ("#C6EFCE", "#006100"),
+    STATUS_LABELS[Status.TIDAK_WAJIB]: ("#EDEDED", "#595959"),
+    SEVERITY_LABELS[Severity.GALAT]: ("#FFC7CE", "#9C0006"),
+    SEVERITY_LABELS[Severity.PERINGATAN]: ("#FFEB9C", "#9C5700"),
+}
+
+MAX_SHEET_NAME = 31
+MAX_CELL_TEXT = 32_767
+TREND_CHART_OFFICES = 15  # more lines than this is unreadable: the largest offices
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One office (or the city total, office == TREND_TOTAL) in one week's snapshot."""
+
+    week: str  # ISO week, "2026-W47"
+    as_of: dt.date
+    office: str
+    obliged: int
+    met: int
+    compliance: Optional[float]
+    spent: int
+
+
+TREND_TOTAL = "Jumlah"  # the name of `Result.total`
+TREND_TOTAL_LABEL = "Jumlah semua OPD"
+
+
+def trend_points(result: Result, week: Optional[str] = None) -> list[TrendPoint]:
+    """The snapshot of `result` for the trend history: every office, then the total."""
+    if week is None:
+        year, number, _ = result.as_of.isocalendar()
+        week = f"{year}-W{number:02d}"
+    totals = list(result.offices) + [result.total]
+    return [TrendPoint(week, result.as_of, t.office if t is not totals[-1] else TREND_TOTAL,
+                       t.obliged, t.met, t.compliance, t.spent) for t in totals]
+
+
+@dataclass
+class SheetTable:
+    """One sheet as plain values.
+
+    `kinds[i]` says how column i is shown: `text`, `longtext` (wrapped),
+    `count`, `rupiah`, `percent`, `status` (coloured by its text). A text value
+    in a number column is a placeholder (`belum ditetapkan`, `-`) and is shown
+    as text. `total` is the closing row (figures from `Result`), if any.
+    """
+
+    name: str
+    title: list[str]
+    header: list[str]
+    kinds: list[str]
+    rows: list[list]
+    total: Optional[list] = None
+    key: str = ""  # ringkasan | opd | umkm | masalah | tren
+    office: Optional[str] = None  # the office of an `opd` table
+    empty_text: str = ""  # shown instead of rows when there are none
+    chart: dict = field(default_factory=dict)  # what the chart of the sheet plots (writer use)
+
+
+# ---------------------------------------------------------------- sheet names
+
+_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+
+
+def _clean_name(text: str) -> str:
+    text = " ".join(_FORBIDDEN.sub(" ", str(text)).split())
+    return text.strip("' ")
+
+
+def _fit(text: str, limit: int) -> str:
+    """Cut `text` to `limit` characters, at a word boundary when one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space >= limit // 2 and not text[limit:limit + 1] == " ":
+        cut = cut[:space]
+    return cut.rstrip(" '-,.&")
+
+
+def _office_key(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def office_record(result: Result, office: str) -> Optional[Office]:
+    """The `OPD` row of `office`, matched exactly or case- and space-insensitively."""
+    info = result.office_info or {}
+    if office in info:
+        return info[office]
+    key = _office_key(office)
+    for name, record in info.items():
+        if _office_key(name) == key:
+            return record
+    return None
+
+
+def _abbreviation(result: Result, office: str) -> str:
+    record = office_record(result, office)
+    return (record.abbreviation or "").strip() if record else ""
+
+
+def office_label(result: Result, office: str) -> str:
+    """The abbreviation (`Singkatan`) of an office, else its name."""
+    return _abbreviation(result, office) or office
+
+
+def sheet_names(result: Result) -> dict[str, str]:
+    """Office → `Rekap <Singkatan>`: valid, at most 31 characters, unique ignoring case."""
+    used = {n.casefold() for n in RESERVED_SHEET_NAMES}
+    names: dict[str, str] = {}
+    room = MAX_SHEET_NAME - len(OFFICE_SHEET_PREFIX)
+    for totals in result.offices:
+        base = _clean_name(office_label(result, totals.office)) or _clean_name(totals.office) or "OPD"
+        name = OFFICE_SHEET_PREFIX + _fit(base, room)
+        candidate, n = name, 2
+        while candidate.casefold() in used:
+            suffix = f" ({n})"
+            candidate = OFFICE_SHEET_PREFIX + _fit(base, room - len(suffix)) + suffix
+            n += 1
+        used.add(candidate.casefold())
+        names[totals.office] = candidate
+    return names
+
+
+# ---------------------------------------------------------------- tables
+
+
+def percent_text(value: Optional[float]) -> str:
+    """`75,0%`, or `-` when nobody was obliged."""
+    if value is None:
+        return NO_FIGURE
+    return format_percent(value, format="#,##0.0%", locale=LOCALE)
+
+
+def _text(value: object) -> str:
+    return str(value if value is not None else "")[:MAX_CELL_TEXT]
+
+
+def _period_line(result: Result) -> str:
+    return (f"Periode {month_year(result.period.year, result.period.month)} · "
+            f"keadaan per {long_date(result.as_of)}")
+
+
+def _pct(value: Optional[float]):
+    return NO_FIGURE if value is None else value
+
+
+def _summary_table(result: Result) -> SheetTable:
+    total = result.total
+    rows = [
+        [i, _text(o.office), _text(_abbreviation(result, o.office)),
+         o.obliged, o.met, o.short, _pct(o.compliance), o.spent, o.shortfall]
+        for i, o in enumerate(result.offices, 1)
+    ]
+    return SheetTable(
+        name=SUMMARY_SHEET,
+        title=[REPORT_TITLE, _text(result.settings.government), _period_line(result),
+               f"Kepatuhan seluruh OPD: {percent_text(total.compliance)} "
+               f"({total.met} dari {total.obliged} pegawai wajib) · "
+               f"kekurangan {rupiah(total.shortfall)}"],
+        header=["No", "OPD", "Singkatan", "Wajib", "Memenuhi", "Kurang", "Kepatuhan",
+                "Total Belanja", "Total Kekurangan"],
+        kinds=["count", "text", "text", "count", "count", "count", "percent", "rupiah", "rupiah"],
+        rows=rows,
+        total=["", "Jumlah", "", total.obliged, total.met, total.short, _pct(total.compliance),
+               total.spent, total.shortfall],
+        key="ringkasan",
+        empty_text="Tidak ada pegawai pada data.",
+        chart={"labels": [_text(office_label(result, o.office)) for o in result.offices],
+               "values": [o.compliance for o in result.offices]},
+    )
+
+
+_STATUS_ORDER = {Status.KURANG: 0, Status.MEMENUHI: 1, Status.TIDAK_WAJIB: 2}
+
+
+def _office_table(result: Result, totals: OfficeTotals, name: str) -> SheetTable:
+    people = sorted((e for e in result.employees if e.office == totals.office),
+                    key=lambda e: (-e.shortfall, _STATUS_ORDER[e.status], e.name.casefold(), e.nip))
+    rows = [
+        [i, _text(e.nip), _text(e.name), _text(e.position), e.tier.label,
+         MINIMUM_NOT_SET if e.minimum is None else e.minimum, e.spent, e.shortfall, STATUS_LABELS[e.status]]
+        for i, e in enumerate(people, 1)
+    ]
+    record = office_record(result, totals.office)
+    head = ""
+    if record and record.head_name:
+        head = f"Kepala: {_text(record.head_name)}"
+    title = [REPORT_TITLE, _text(totals.office), _period_line(result),
+             f"Wajib {totals.obliged} orang · memenuhi {totals.met} · kurang {totals.short} · "
+             f"kepatuhan {percent_text(totals.compliance)} · kekurangan {rupiah(totals.shortfall)}"]
+    if head:
+        title.insert(2, head)
+    return SheetTable(
+        name=name,
+        title=title,
+        header=["No", "NIP", "Nama", "Jabatan", "Tingkat", "Minimum", "Belanja", "Kekurangan", "Status"],
+        kinds=["count", "text", "longtext", "longtext", "text", "rupiah", "rupiah", "rupiah", "status"],
+        rows=rows,
+        total=["", "", "Jumlah", "", "", "", totals.spent, totals.shortfall, ""],
+        key="opd",
+        office=totals.office,
+    )
+
+
+def _sellers_table(result: Result) -> SheetTable:
+    sellers = sorted(result.sellers, key=lambda s: (-s.revenue, s.seller.casefold()))
+    return SheetTable(
+        name=SELLERS_SHEET,
+        title=[REPORT_TITLE, "Pendapatan UMKM dari belanja ASN — uang yang tetap beredar di Kota Ambon",
+               _period_line(result)],
+        header=["No", "UMKM", "Transaksi", "Pembeli", "Pendapatan"],
+        kinds=["count", "longtext", "count", "count", "rupiah"],
+        rows=[[i, _text(s.seller), s.transactions, s.buyers, s.revenue] for i, s in enumerate(sellers, 1)],
+        key="umkm",
+        empty_text="Belum ada belanja yang dihitung pada periode ini.",
+    )
+
+
+def _problems_table(result: Result) -> SheetTable:
+    errors = sum(p.severity is Severity.GALAT for p in result.problems)
+    warnings = len(result.problems) - errors
+    return SheetTable(
+        name=PROBLEMS_SHEET,
+        title=[REPORT_TITLE, "Masalah pada data masukan (GALAT: baris tidak dihitung; PERINGATAN: tetap dihitung)",
+               f"{errors} galat · {warnings} peringatan"],
+        header=["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
+        kinds=["count", "text", "text", "text", "status", "text", "longtext"],
+        rows=[[i, _text(p.place.file), _text(p.place.sheet), _text(p.place.cell), SEVERITY_LABELS[p.severity],
+               _text(p.code), _text(p.message)] for i, p in enumerate(result.problems, 1)],
+        key="masalah",
+        empty_text="Tidak ada masalah data.",
+    )
+
+
+def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> SheetTable:
+    office_order = {o.office: i for i, o in enumerate(result.offices)}
+
+    def office_rank(office: str):
+        if office == TREND_TOTAL:
+            return (2, 0, "")
+        return (0, office_order[office], "") if office in office_order else (1, 0, office.casefold())
+
+    points = sorted(trend, key=lambda p: (p.week, office_rank(p.office)))
+    rows = [[_text(p.week), long_date(p.as_of), TREND_TOTAL_LABEL if p.office == TREND_TOTAL else _text(p.office),
+             p.obliged, p.met, _pct(p.compliance), p.spent]
+            for p in points]
+
+    # The chart: one line per office (the largest ones when there are many) plus the total.
+    weeks = sorted({p.week for p in points})
+    latest = {p.office: p for p in points if p.week == weeks[-1]} if weeks else {}
+    offices = [o for o in dict.fromkeys(p.office for p in points) if o != TREND_TOTAL]
+    if len(offices) > TREND_CHART_OFFICES:
+        offices = sorted(offices, key=lambda o: (-(latest[o].obliged if o in latest else -1), office_rank(o)))
+        offices = sorted(offices[:TREND_CHART_OFFICES], key=office_rank)
+    if any(p.office == TREND_TOTAL for p in points):
+        offices.append(TREND_TOTAL)
+    by_key = {(p.week, p.office): p.compliance for p in points}
+    chart = {
+        "weeks": weeks,
+        "labels": [TREND_TOTAL_LABEL if o == TREND_TOTAL else _text(office_label(result, o)) for o in offices],
+        "series": [[by_key.get((w, o)) for w in weeks] for o in offices],
+        "partial": len(offices) - (TREND_TOTAL in offices) < len({p.office for p in points} - {TREND_TOTAL}),
+    }
+    return SheetTable(
+        name=TREND_SHEET,
+        title=[REPORT_TITLE, "Perkembangan kepatuhan dan belanja per minggu (sejak awal bulan)",
+               _period_line(result)],
+        header=["Minggu", "Per Tanggal", "OPD", "Wajib", "Memenuhi", "Kepatuhan", "Belanja"],
+        kinds=["text", "text", "longtext", "count", "count", "percent", "rupiah"],
+        rows=rows,
+        key="tren",
+        empty_text="Belum ada riwayat mingguan.",
+        chart=chart,
+    )
+
+
+def sheet_tables(result: Result, trend: Optional[Sequence[TrendPoint]] = None) -> list[SheetTable]:
+    """Every sheet of the summary as plain tables, in workbook order."""
+    names = sheet_names(result)
+    tables = [_summary_table(result)]
+    tables += [_office_table(result, o, names[o.office]) for o in result.offices]
+    tables += [_sellers_table(result), _problems_table(result)]
+    if trend is not None:
+        tables.append(_trend_table(result, trend))
+    return tables
+
+
+# ---------------------------------------------------------------- xlsx writer
+
+
+def summary_file_name(result: Result) -> str:
+    return f"Rekap-Jiku-Bata-{result.period}.xlsx"
+
+
+def write_summary(result: Result, out_dir: os.PathLike | str, *, file_name: Optional[str] = None,
+                  trend: Optional[Sequence[TrendPoint]] = None) -> Path:
+    """Write the summary workbook atomically into `out_dir`; return its path."""
+    target = Path(out_dir) / (file_name or summary_file_name(result))
+    tables = sheet_tables(result, trend)
+    try:
+        with atomic_path(target) as tmp:
+            _Writer(tmp, result).write(tables)
+    except OSError as exc:
+        raise InputError(f"rekap tidak dapat ditulis ke {target}: {exc.strerror or exc}") from None
+    return target
+
+
+_WIDTH_CAPS = {"text": 36, "longtext": 42, "count": 12, "rupiah": 16, "percent": 11, "status": 13}
+_HEADER_ROW_GAP = 1  # blank rows between the title and the header
+
+
+class _Writer:
+    """Lays `SheetTable`s out in an XlsxWriter workbook."""
+
+    def __init__(self, path: Path, result: Result):
+        self.result = result
+        self.wb = xlsxwriter.Workbook(str(path), {
+            # Belt and braces: we only use write_string/write_number, but no
+            # text must ever become a formula, a number or a link.
+            "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+        })
+        self.wb.set_properties({
+            "title": f"Rekap Jiku Bata {result.period}",
+            "subject": "Rekap belanja wajib produk UMKM per OPD",
+            "author": "Jiku Bata",
+            "company": _clean_name(result.settings.government) or "Pemerintah Kota Ambon",
+        })
+        self.f = self._formats()
+
+    def _formats(self) -> dict:
+        add = self.wb.add_format
+        cell = {"font_name": "Calibri", "font_size": 10, "valign": "top", "border": 1, "border_color": "#BFBFBF"}
+        total = dict(cell, bold=True, bg_color="#F2F2F2", top=2, top_color="#404040")
+        f = {
+            "title": add({"font_name": "Calibri", "bold": True, "font_size": 14, "font_color": "#1F3864"}),
+            "subtitle": add({"font_name": "Calibri", "bold": True, "font_size": 11}),
+            "line": add({"font_name": "Calibri", "font_size": 10, "font_color": "#404040"}),
+            "header": add({"font_name": "Calibri", "font_size": 10, "bold": True, "font_color": "#FFFFFF",
+                           "bg_color": "#1F4E78", "border": 1, "border_color": "#BFBFBF",
+                           "text_wrap": True, "valign": "vcenter", "align": "center"}),
+            "empty": add({"font_name": "Calibri", "font_size": 10, "italic": True, "font_color": "#595959"}),
+            "link": add(dict(cell, font_color="#0563C1", underline=1)),
+        }
+        for prefix, base in (("", cell), ("total_", total)):
+            f[prefix + "text"] = add(dict(base))
+            f[prefix + "longtext"] = add(dict(base, text_wrap=True))
+            f[prefix + "status"] = add(dict(base, align="center"))
+            f[prefix + "placeholder"] = add(dict(base, align="right", italic=True, font_color="#595959"))
+            for kind, num_format in NUMBER_FORMATS.items():
+                f[prefix + kind] = add(dict(base, num_format=num_format))
+        f["colours"] = {text: add({"bg_color": fill, "font_color": font}) for text, (fill, font) in STATUS_COLOURS.items()}
+        return f
+
+    def write(self, tables: list[SheetTable]) -> None:
+        for table in tables:
+            ws = self.wb.add_worksheet(table.name)
+            layout = self._table(ws, table)
+            if table.key == "ringkasan":
+                self._summary_extras(ws, table, layout)
+            elif table.key == "tren":
+                self._trend_extras(ws, table, layout)
+        self.wb.close()
+
+    # -- one table
+
+    def _cell(self, ws, row: int, col: int, value, kind: str, prefix: str = "") -> None:
+        if value is None or value == "":
+            ws.write_blank(row, col, None, self.f[prefix + ("longtext" if kind == "longtext" else "text")])
+        elif isinstance(value, str):
+            fmt = kind if kind in ("text", "longtext", "status") else "placeholder"
+            ws.write_string(row, col, value, self.f[prefix + fmt])
+        else:
+            fmt = kind if kind in NUMBER_FORMATS else "count"
+            ws.write_number(row, col, value, self.f[prefix + fmt])
+
+    def _table(self, ws, table: SheetTable) -> dict:
+        for r, line in enumerate(table.title):
+            style = "title" if r == 0 else "subtitle" if r == 1 else "line"
+            ws.write_string(r, 0, _text(line), self.f[style])
+        ws.set_row(0, 21)
+        header_row = len(table.title) + _HEADER_ROW_GAP
+        ncols = len(table.header)
+        for c, head in enumerate(table.header):
+            ws.write_string(header_row, c, head, self.f["header"])
+        ws.set_row(header_row, 28)
+        first = header_row + 1
+        for r, values in enumerate(table.rows, first):
+            for c, value in enumerate(values):
+                self._cell(ws, r, c, value, table.kinds[c])
+        last = first + len(table.rows) - 1
+        total_row = None
+        if not table.rows and table.empty_text:
+            ws.write_string(first, 0, table.empty_text, self.f["empty"])
+            last = first
+        elif table.total is not None:
+            total_row = last + 1
+            for c, value in enumerate(table.total):
+                self._cell(ws, total_row, c, value, table.kinds[c], prefix="total_")
+
+        widths = self._widths(ws, table)
+        self._wrapped_row_heights(ws, table, first, widths)
+        for c, kind in enumerate(table.kinds):
+            if kind == "status" and table.rows:
+                for text, fmt in self.f["colours"].items():
+                    ws.conditional_format(first, c, last, c, {
+                        "type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt})
+        ws.freeze_panes(first, 0)
+        if table.rows:
+            ws.autofilter(header_row, 0, last, ncols - 1)
+        self._print_setup(ws, header_row)
+        return {"header": header_row, "first": first, "last": last, "total": total_row, "ncols": ncols,
+                "widths": widths}
+
+    def _widths(self, ws, table: SheetTable) -> list[float]:
+        widths = []
+        for c, (head, kind) in enumerate(zip(table.header, table.kinds)):
+            longest = max((len(w) for w in head.split()), default=4) + 1
+            values = [row[c] for row in table.rows]
+            if table.total is not None:
+                values.append(table.total[c])
+            for v in values:
+                if isinstance(v, str):
+                    n = len(v)
+                elif isinstance(v, float) and kind == "percent":
+                    n = 6
+                elif isinstance(v, (int, float)):
+                    n = len(f"{int(v):,}") + (2 if kind == "rupiah" else 0)
+                else:
+                    continue
+                if n > longest:
+                    longest = n
+            widths.append(min(max(longest + 2, 5), _WIDTH_CAPS[kind]))
+            ws.set_column(c, c, widths[-1])
+        return widths
+
+    @staticmethod
+    def _wrapped_row_heights(ws, table: SheetTable, first: int, widths: list[float]) -> None:
+        """Give rows with wrapped text their height: LibreOffice does not grow them on opening."""
+        wrapped = [(c, max(int(widths[c] * 1.1) - 1, 4)) for c, k in enumerate(table.kinds) if k == "longtext"]
+        if not wrapped:
+            return
+        for r, values in enumerate(table.rows, first):
+            lines = 1
+            for c, room in wrapped:
+                text = values[c]
+                if isinstance(text, str) and (len(text) > room or "\n" in text):
+                    lines = max(lines, sum(len(textwrap.wrap(part, room)) or 1 for part in text.split("\n")))
+            if lines > 1:
+                ws.set_row(r, 13.5 * lines + 1.5)
+
+    def _print_setup(self, ws, header_row: int) -> None:
+        ws.set_paper(9)  # A4
+        ws.set_landscape()
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+        ws.center_horizontally()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(header_row)
+        period = month_year(self.result.period.year, self.result.period.month).replace("&", "&&")
+        ws.set_footer(f"&L&8Jiku Bata · Rekap {period}&C&8&A&R&8Halaman &P dari &N")
+
+    # -- charts
+
+    def _summary_extras(self, ws, table: SheetTable, layout: dict) -> None:
+        """Link each office to its sheet, and chart compliance by office."""
+        names = [t for t in sheet_names(self.result).values()]
+        for i, (row, name) in enumerate(zip(table.rows, names)):
+            sheet = name.replace("'", "''")
+            ws.write_url(layout["first"] + i, 1, f"internal:'{sheet}'!A1", self.f["link"], string=row[1],
+                         tip=f"Buka lembar {name}")
+        if not table.rows:
+            return
+        # Hidden helper columns: the chart's labels and values (a blank where nobody is obliged).
+        label_col, value_col = layout["ncols"], layout["ncols"] + 1
+        ws.write_string(layout["header"], label_col, "Label grafik")
+        ws.write_string(layout["header"], value_col, "Kepatuhan grafik")
+        for i, (label, value) in enumerate(zip(table.chart["labels"], table.chart["values"])):
+            ws.write_string(layout["first"] + i, label_col, label)
+            if value is not None:
+                ws.write_number(layout["first"] + i, value_col, value)
+        ws.set_column(label_col, value_col, None, None, {"hidden": True})
+
+        chart = self.wb.add_chart({"type": "bar"})
+        first, last = layout["first"], layout["last"]
+        chart.add_series({
+            "name": "Kepatuhan",
+            "categories": [SUMMARY_SHEET, first, label_col, last, label_col],
+            "values": [SUMMARY_SHEET, first, value_col, last, value_col],
+            "fill": {"color": "#2E75B6"},
+            "gap": 60,
+            "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
+        })
+        chart.set_title({"name": "Kepatuhan per OPD", "name_font": {"size": 12}})
+        chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25,
+                          "num_font": {"size": 8}})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+        chart.set_legend({"none": True})
+        chart.show_hidden_data()
+        chart.show_blanks_as("gap")
+        n = len(table.rows)
+        width = sum(_column_pixels(w) for w in layout["widths"])
+        chart.set_size({"width": max(width, 480), "height": max(260, 90 + 20 * n)})
+        anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
+        ws.insert_chart(anchor, 0, chart, {"object_position": 1})
+
+    def _trend_extras(self, ws, table: SheetTable, layout: dict) -> None:
+        """A line per office (and the city) of compliance over the weeks, beside the table."""
+        data = table.chart
+        if not data.get("weeks") or not data.get("series"):
+            return
+        # Hidden helper block right of the table: weeks down, one column per line.
+        base = layout["ncols"]
+        top = layout["header"]
+        ws.write_string(top, base, "Minggu")
+        for r, week in enumerate(data["weeks"], 1):
+            ws.write_string(top + r, base, week)
+        for s, (label, values) in enumerate(zip(data["labels"], data["series"]), 1):
+            ws.write_string(top, base + s, label)
+            for r, value in enumerate(values, 1):
+                if value is not None:
+                    ws.write_number(top + r, base + s, value)
+        n_series = len(data["series"])
+        ws.set_column(base, base + n_series, None, None, {"hidden": True})
+
+        chart = self.wb.add_chart({"type": "line"})
+        last_week = top + len(data["weeks"])
+        for s, label in enumerate(data["labels"], 1):
+            is_total = s == n_series and label == TREND_TOTAL_LABEL
+            series = {
+                "name": [TREND_SHEET, top, base + s],
+                "categories": [TREND_SHEET, top + 1, base, last_week, base],
+                "values": [TREND_SHEET, top + 1, base + s, last_week, base + s],
+                "marker": {"type": "circle", "size": 4},
+                "line": {"width": 1.5},
+            }
+            if is_total:
+                series["line"] = {"width": 3.25, "color": "#000000"}
+                series["marker"] = {"type": "square", "size": 6, "fill": {"color": "#000000"},
+                                    "border": {"color": "#000000"}}
+            chart.add_series(series)
+        name = "Kepatuhan per minggu"
+        if data.get("partial"):
+            name += f" ({TREND_CHART_OFFICES} OPD terbesar dan kota)"
+        chart.set_title({"name": name, "name_font": {"size": 12}})
+        chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25,
+                          "num_font": {"size": 8}, "major_gridlines": {"visible": True,
+                                                                       "line": {"color": "#D9D9D9"}}})
+        chart.set_x_axis({"num_font": {"size": 8}})
+        chart.set_legend({"position": "right", "font": {"size": 8}})
+        chart.show_hidden_data()
+        chart.show_blanks_as("gap")
+        chart.set_size({"width": 720, "height": 420})
+        ws.insert_chart(layout["first"], base + n_series + 1, chart, {"x_offset": 12, "object_position": 1})
+
+
+def _column_pixels(chars: float) -> int:
+    """Pixel width of a column of `chars` characters, as Excel lays it out (Calibri 11)."""
+    return int(chars * 7 + 5) if chars >= 1 else int(chars * 12 + 0.5)
