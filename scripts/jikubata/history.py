@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
-from .domain import OfficeTotals, Result
+from .domain import Result
 
 DB_NAME = "jikubata.sqlite3"
 
@@ -239,12 +239,3 @@ class History:
         with self._connect() as db:
             db.execute("UPDATE mingguan_mail SET attempts = attempts + 1, last_error = ? WHERE id = ?",
                        (error, mail_id))
-
-
-def office_snapshots(week: str, result: Result) -> list[OfficeSnapshot]:
-    """The rows `save_snapshot` would record for `result`, without a database."""
-    return [_snap(week, result.as_of, o) for o in result.offices]
-
-
-def _snap(week: str, as_of: dt.date, o: OfficeTotals) -> OfficeSnapshot:
-    return OfficeSnapshot(week, as_of, o.office, o.obliged, o.met, o.short, o.spent, o.shortfall)

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
-from . import history as history_mod
 from . import indonesian, locking, services
 from .atomic import write_bytes_atomic
 from .domain import OfficeTotals, Period, Result, Severity
@@ -107,10 +106,7 @@ class WeeklyReport:
 
     @property
     def previous_total(self) -> Optional[OfficeTotals]:
-        if not self.previous:
-            return None
-        return OfficeTotals("Jumlah", *(sum(getattr(s, f) for s in self.previous)
-                                        for f in ("obliged", "met", "short", "spent", "shortfall")))
+        return _sum_totals(self.previous) if self.previous else None
 
     @property
     def previous_as_of(self) -> Optional[dt.date]:
@@ -279,8 +275,7 @@ def run_weekly(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *
         say("Menulis workbook rekap dengan lembar Tren")
         from . import summary
 
-        trend = [_trend_point(summary, s) for s in earlier]
-        trend += [_trend_point(summary, s) for s in history_mod.office_snapshots(week, result)]
+        trend = _trend(summary, earlier) + summary.trend_points(result, week)
         workbook = Path(summary.write_summary(result, folder, trend=trend))
 
         say("Menulis isi surel")
@@ -295,9 +290,24 @@ def run_weekly(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *
     return WeeklyOutcome(week, day, folder, workbook, email_path, subject, report, [workbook, email_path])
 
 
-def _trend_point(summary, s: OfficeSnapshot):
-    return summary.TrendPoint(week=s.week, as_of=s.as_of, office=s.office, obliged=s.obliged, met=s.met,
-                              compliance=s.compliance, spent=s.spent)
+def _trend(summary, snapshots: list[OfficeSnapshot]) -> list:
+    """Trend points of the recorded weeks: every office, then the week's total (as `summary.trend_points`)."""
+    points = []
+    for week in dict.fromkeys(s.week for s in snapshots):
+        rows = [s for s in snapshots if s.week == week]
+        points += [summary.TrendPoint(week=s.week, as_of=s.as_of, office=s.office, obliged=s.obliged, met=s.met,
+                                      compliance=s.compliance, spent=s.spent) for s in rows]
+        total = _sum_totals(rows)
+        points.append(summary.TrendPoint(week=week, as_of=rows[0].as_of, office=summary.TREND_TOTAL,
+                                         obliged=total.obliged, met=total.met, compliance=total.compliance,
+                                         spent=total.spent))
+    return points
+
+
+def _sum_totals(rows: Sequence[OfficeSnapshot]) -> OfficeTotals:
+    """The total of a recorded week, as `Result.total` adds up its offices."""
+    return OfficeTotals("Jumlah", *(sum(getattr(s, f) for s in rows)
+                                    for f in ("obliged", "met", "short", "spent", "shortfall")))
 
 
 def _refuse_inputs_inside(paths: Sequence[str | os.PathLike], folder: Path) -> None:
