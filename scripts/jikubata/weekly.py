@@ -34,7 +34,11 @@ DEFAULT_LOCK_WAIT = 120.0  # seconds a manual run waits for a button run or the 
 
 
 def templates_dir() -> Path:
-    """`templates/` at the repository root (the package lives in `scripts/jikubata`)."""
+    """The folder of `email_mingguan.html.j2`: `$JIKUBATA_TEMPLATES` (an office's own templates, as for the
+    letters) when it holds one, else `templates/` at the repository root."""
+    configured = os.environ.get("JIKUBATA_TEMPLATES")
+    if configured and (Path(configured) / TEMPLATE).is_file():
+        return Path(configured)
     return Path(__file__).resolve().parents[2] / "templates"
 
 
