@@ -241,6 +241,16 @@ def test_email_does_not_compare_offices_across_a_month_boundary(inputs, out):
     assert "Minggu lalu masih bulan sebelumnya" in outcome.email_html.read_text(encoding="utf-8")
 
 
+def test_email_counts_the_data_problems(tmp_path, out):
+    unknown_nip = (dt.date(2026, 11, 10), "199912312020121999", "Mie Sagu Mama Ona", 20_000)
+    paths = write_inputs(tmp_path / "m", WEEK46 + [unknown_nip])
+    outcome = weekly.run_weekly(paths, out, as_of=dt.date(2026, 11, 15), now=MONDAY_AFTER_W47)
+
+    assert outcome.report.problem_counts == (1, 0)
+    assert "1 galat (baris tidak dihitung) dan 0 peringatan" in outcome.email_html.read_text(encoding="utf-8")
+    assert "Masalah data: 1 galat, 0 peringatan" in outcome.summary_text()
+
+
 def test_email_escapes_text_from_the_inputs(tmp_path, out):
     hostile = '<script>alert("x")</script> & Co'
     employees = [e[:4] + (hostile,) for e in EMPLOYEES]
