@@ -67,6 +67,7 @@ STATUS_COLOURS = {
     SEVERITY_LABELS[Severity.PERINGATAN]: ("#FFEB9C", "#9C5700"),
 }
 
+FONT = "Arial"
 MAX_SHEET_NAME = 31
 MAX_CELL_TEXT = 32_767
 TREND_CHART_OFFICES = 15  # more lines than this is unreadable: the largest offices
@@ -209,10 +210,10 @@ def _pct(value: Optional[float]):
     return NO_FIGURE if value is None else value
 
 
-def _summary_table(result: Result) -> SheetTable:
+def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
     total = result.total
     rows = [
-        [i, _text(o.office), _text(_abbreviation(result, o.office)),
+        [i, _text(o.office), names[o.office],
          o.obliged, o.met, o.short, _pct(o.compliance), o.spent, o.shortfall]
         for i, o in enumerate(result.offices, 1)
     ]
@@ -222,9 +223,9 @@ def _summary_table(result: Result) -> SheetTable:
                f"Kepatuhan seluruh OPD: {percent_text(total.compliance)} "
                f"({total.met} dari {total.obliged} pegawai wajib) · "
                f"kekurangan {rupiah(total.shortfall)}"],
-        header=["No", "OPD", "Singkatan", "Wajib", "Memenuhi", "Kurang", "Kepatuhan",
+        header=["No", "OPD", "Lembar", "Wajib", "Memenuhi", "Kurang", "Kepatuhan",
                 "Total Belanja", "Total Kekurangan"],
-        kinds=["count", "text", "text", "count", "count", "count", "percent", "rupiah", "rupiah"],
+        kinds=["count", "longtext", "text", "count", "count", "count", "percent", "rupiah", "rupiah"],
         rows=rows,
         total=["", "Jumlah", "", total.obliged, total.met, total.short, _pct(total.compliance),
                total.spent, total.shortfall],
@@ -238,8 +239,8 @@ def _summary_table(result: Result) -> SheetTable:
 _STATUS_ORDER = {Status.KURANG: 0, Status.MEMENUHI: 1, Status.TIDAK_WAJIB: 2}
 
 
-def _office_table(result: Result, totals: OfficeTotals, name: str) -> SheetTable:
-    people = sorted((e for e in result.employees if e.office == totals.office),
+def _office_table(result: Result, totals: OfficeTotals, name: str, employees: list) -> SheetTable:
+    people = sorted(employees,
                     key=lambda e: (-e.shortfall, _STATUS_ORDER[e.status], e.name.casefold(), e.nip))
     rows = [
         [i, _text(e.nip), _text(e.name), _text(e.position), e.tier.label,
@@ -342,8 +343,11 @@ def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> SheetTable:
 def sheet_tables(result: Result, trend: Optional[Sequence[TrendPoint]] = None) -> list[SheetTable]:
     """Every sheet of the summary as plain tables, in workbook order."""
     names = sheet_names(result)
-    tables = [_summary_table(result)]
-    tables += [_office_table(result, o, names[o.office]) for o in result.offices]
+    tables = [_summary_table(result, names)]
+    by_office: dict[str, list] = {o.office: [] for o in result.offices}
+    for e in result.employees:
+        by_office[e.office].append(e)
+    tables += [_office_table(result, o, names[o.office], by_office[o.office]) for o in result.offices]
     tables += [_sellers_table(result), _problems_table(result)]
     if trend is not None:
         tables.append(_trend_table(result, trend))
@@ -370,8 +374,12 @@ def write_summary(result: Result, out_dir: os.PathLike | str, *, file_name: Opti
     return target
 
 
-_WIDTH_CAPS = {"text": 36, "longtext": 42, "count": 12, "rupiah": 16, "percent": 11, "status": 13}
+_WIDTH_CAPS = {"text": 36, "longtext": 44, "count": 12, "rupiah": 16, "percent": 11, "status": 13}
 _HEADER_ROW_GAP = 1  # blank rows between the title and the header
+# Printable area of landscape A4 with our margins, in screen pixels (96 dpi), less a little slack.
+_PRINT_WIDTH_PX = int((11.69 - 1.0) * 96) - 10
+_PRINT_HEIGHT_PX = int((8.27 - 1.3) * 96) - 40
+_ROWS_WITH_CHART_ON_FIRST_PAGE = 10
 
 
 class _Writer:
@@ -383,6 +391,8 @@ class _Writer:
             # Belt and braces: we only use write_string/write_number, but no
             # text must ever become a formula, a number or a link.
             "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+            # Arial: on every Windows, and metric-compatible Liberation Sans where LibreOffice prints.
+            "default_format_properties": {"font_name": FONT, "font_size": 10},
         })
         self.wb.set_properties({
             "title": f"Rekap Jiku Bata {result.period}",
@@ -394,17 +404,17 @@ class _Writer:
 
     def _formats(self) -> dict:
         add = self.wb.add_format
-        cell = {"font_name": "Calibri", "font_size": 10, "valign": "top", "border": 1, "border_color": "#BFBFBF"}
+        cell = {"font_name": FONT, "font_size": 10, "valign": "top", "border": 1, "border_color": "#BFBFBF"}
         total = dict(cell, bold=True, bg_color="#F2F2F2", top=2, top_color="#404040")
         f = {
-            "title": add({"font_name": "Calibri", "bold": True, "font_size": 14, "font_color": "#1F3864"}),
-            "subtitle": add({"font_name": "Calibri", "bold": True, "font_size": 11}),
-            "line": add({"font_name": "Calibri", "font_size": 10, "font_color": "#404040"}),
-            "header": add({"font_name": "Calibri", "font_size": 10, "bold": True, "font_color": "#FFFFFF",
+            "title": add({"font_name": FONT, "bold": True, "font_size": 14, "font_color": "#1F3864"}),
+            "subtitle": add({"font_name": FONT, "bold": True, "font_size": 11}),
+            "line": add({"font_name": FONT, "font_size": 10, "font_color": "#404040"}),
+            "header": add({"font_name": FONT, "font_size": 10, "bold": True, "font_color": "#FFFFFF",
                            "bg_color": "#1F4E78", "border": 1, "border_color": "#BFBFBF",
                            "text_wrap": True, "valign": "vcenter", "align": "center"}),
-            "empty": add({"font_name": "Calibri", "font_size": 10, "italic": True, "font_color": "#595959"}),
-            "link": add(dict(cell, font_color="#0563C1", underline=1)),
+            "empty": add({"font_name": FONT, "font_size": 10, "italic": True, "font_color": "#595959"}),
+            "link": add(dict(cell, font_color="#0563C1", underline=1, text_wrap=True)),
         }
         for prefix, base in (("", cell), ("total_", total)):
             f[prefix + "text"] = add(dict(base))
@@ -527,10 +537,10 @@ class _Writer:
 
     def _summary_extras(self, ws, table: SheetTable, layout: dict) -> None:
         """Link each office to its sheet, and chart compliance by office."""
-        names = [t for t in sheet_names(self.result).values()]
-        for i, (row, name) in enumerate(zip(table.rows, names)):
+        for i, row in enumerate(table.rows):
+            name = row[2]
             sheet = name.replace("'", "''")
-            ws.write_url(layout["first"] + i, 1, f"internal:'{sheet}'!A1", self.f["link"], string=row[1],
+            ws.write_url(layout["first"] + i, 2, f"internal:'{sheet}'!A1", self.f["link"], string=name,
                          tip=f"Buka lembar {name}")
         if not table.rows:
             return
@@ -557,14 +567,18 @@ class _Writer:
         chart.set_title({"name": "Kepatuhan per OPD", "name_font": {"size": 12}})
         chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25,
                           "num_font": {"size": 8}})
-        chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 8}, "interval_unit": 1})
         chart.set_legend({"none": True})
         chart.show_hidden_data()
         chart.show_blanks_as("gap")
-        n = len(table.rows)
+        # As wide as the table; as tall as the bars need, but never taller than a printed page.
         width = sum(_column_pixels(w) for w in layout["widths"])
-        chart.set_size({"width": max(width, 480), "height": max(260, 90 + 20 * n)})
+        scale = min(1.0, _PRINT_WIDTH_PX / width)
+        height = min(max(260, 90 + 22 * len(table.rows)), int(_PRINT_HEIGHT_PX / scale))
+        chart.set_size({"width": max(width, 480), "height": height})
         anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
+        if len(table.rows) > _ROWS_WITH_CHART_ON_FIRST_PAGE:
+            ws.set_h_pagebreaks([anchor])  # the chart on a page of its own, not cut in two
         ws.insert_chart(anchor, 0, chart, {"object_position": 1})
 
     def _trend_extras(self, ws, table: SheetTable, layout: dict) -> None:
@@ -618,5 +632,5 @@ class _Writer:
 
 
 def _column_pixels(chars: float) -> int:
-    """Pixel width of a column of `chars` characters, as Excel lays it out (Calibri 11)."""
+    """Pixel width of a column of `chars` characters, as Excel lays it out (default font, 7 px digits)."""
     return int(chars * 7 + 5) if chars >= 1 else int(chars * 12 + 0.5)
