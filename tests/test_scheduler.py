@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import schedule
+from hypothesis import given, settings, strategies as st
 
 from jikubata import cli, scheduler, weekly
 from jikubata.errors import InputError
@@ -152,6 +153,29 @@ def test_the_most_recent_slot_is_the_last_monday_at_seven_wit(config, out):
         assert job.most_recent_slot() == dt.datetime(2026, 11, 23, 7, 0, tzinfo=WIT)
     finally:
         job.close_log()
+
+
+@settings(deadline=None, max_examples=60)
+@given(moment=st.datetimes(min_value=dt.datetime(2023, 1, 1), max_value=dt.datetime(2035, 1, 1),
+                           timezones=st.just(WIT)),
+       day=st.sampled_from(scheduler.WEEKDAYS), hour=st.integers(0, 23), minute=st.integers(0, 59))
+def test_the_most_recent_slot_is_within_the_last_week_on_the_right_day_and_time(tmp_path_factory, moment, day,
+                                                                                hour, minute):
+    folder = tmp_path_factory.mktemp("slot")
+    path = write_config(folder, [folder / "m"], folder / "k").read_text(encoding="utf-8")
+    path = path.replace('day = "senin"', f'day = "{day}"').replace('time = "07:00"', f'time = "{hour:02d}:{minute:02d}"')
+    (folder / "jadwal.toml").write_text(path, encoding="utf-8")
+    job = make(folder / "jadwal.toml", Clock(moment))
+    try:
+        slot = job.most_recent_slot()
+        with scheduler.schedule_clock(job.now):
+            schedules_next = job.scheduler.next_run   # naive, in the machine's local time
+    finally:
+        job.close_log()
+
+    assert schedules_next == (slot + dt.timedelta(days=7)).astimezone().replace(tzinfo=None)  # schedule agrees
+    assert slot <= moment < slot + dt.timedelta(days=7)
+    assert (scheduler.WEEKDAYS[slot.weekday()], slot.hour, slot.minute) == (day, hour, minute)
 
 
 def test_the_job_runs_at_the_scheduled_time_and_not_before(config, out):

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from hypothesis import given, strategies as st
 
 from jikubata import cli, schema, weekly
 from jikubata.errors import BusyError, InputError
@@ -124,6 +125,15 @@ def out(tmp_path) -> Path:
 ])
 def test_default_day_is_the_sunday_ending_the_last_full_week_in_ambon(now, expected):
     assert weekly.last_full_week_end(now) == expected
+
+
+@given(st.datetimes(min_value=dt.datetime(2022, 9, 1), max_value=dt.datetime(2040, 1, 1),
+                    timezones=st.sampled_from([WIT, dt.timezone.utc, ZoneInfo("Europe/Berlin")])))
+def test_default_day_is_always_the_latest_sunday_before_today_in_ambon(now):
+    today = now.astimezone(WIT).date()
+    day = weekly.last_full_week_end(now)
+
+    assert day.isoweekday() == 7 and 1 <= (today - day).days <= 7
 
 
 def test_week_folder_is_the_iso_week_of_the_day(inputs, out):
