@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from jikubata import mail, scheduler
-from jikubata.history import PENDING, SENT, History
+from jikubata.history import SENT, History
 
 from test_scheduler import Clock, make, write_config
 from test_weekly import WIT, digests, write_inputs

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

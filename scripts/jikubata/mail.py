@@ -17,7 +17,7 @@ import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Sequence
 
 SECURITY = ("starttls", "ssl", "none")
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
-from . import indonesian, locking, services
+from . import indonesian, locking, services, summary
 from .atomic import write_bytes_atomic
 from .domain import OfficeTotals, Period, Result, Severity
 from .errors import InputError
@@ -135,7 +135,7 @@ class WeeklyReport:
             if b is not None and (b.obliged, b.met, b.spent) == (o.obliged, o.met, o.spent):
                 continue
             moved.append(OfficeChange(o.office, b, o))
-        return sorted(moved, key=lambda c: (-(c.compliance_delta if c.compliance_delta is not None else -9),
+        return sorted(moved, key=lambda c: (c.compliance_delta is None, -(c.compliance_delta or 0),
                                             -c.spent_delta, c.office.casefold()))
 
     @property
@@ -153,7 +153,6 @@ class WeeklyOutcome:
     email_html: Path
     subject: str
     report: WeeklyReport
-    files: list[Path] = field(default_factory=list)
 
     @property
     def result(self) -> Result:
@@ -224,7 +223,6 @@ def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) ->
         total=report.total,
         opd_count=len(result.offices),
         umkm_count=len(result.sellers),
-        umkm_revenue=sum(s.revenue for s in result.sellers),
         tertinggal=report.most_behind(),
         minggu_lalu=report.previous_week,
         minggu_lalu_tanggal=report.previous_as_of,
@@ -277,9 +275,7 @@ def run_weekly(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *
         report = WeeklyReport(week, result, previous_week, [s for s in earlier if s.week == previous_week])
 
         say("Menulis workbook rekap dengan lembar Tren")
-        from . import summary
-
-        trend = _trend(summary, earlier) + summary.trend_points(result, week)
+        trend = _trend(earlier) + summary.trend_points(result, week)
         workbook = Path(summary.write_summary(result, folder, trend=trend))
 
         say("Menulis isi surel")
@@ -291,10 +287,10 @@ def run_weekly(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *
         # Last: a run killed before this point leaves last week's history as it was.
         db.save_snapshot(week, result, recorded_at=now)
         say(f"Rekap mingguan {week} selesai")
-    return WeeklyOutcome(week, day, folder, workbook, email_path, subject, report, [workbook, email_path])
+    return WeeklyOutcome(week, day, folder, workbook, email_path, subject, report)
 
 
-def _trend(summary, snapshots: list[OfficeSnapshot]) -> list:
+def _trend(snapshots: list[OfficeSnapshot]) -> list[summary.TrendPoint]:
     """Trend points of the recorded weeks: every office, then the week's total (as `summary.trend_points`)."""
     points = []
     for week in dict.fromkeys(s.week for s in snapshots):
