@@ -249,6 +249,7 @@ class WeeklySchedule:
         self.history = History(config.output)
         self._attempts: dict[dt.datetime, dt.datetime] = {}   # slot -> when last tried, this process
         self._last_mail_try: Optional[dt.datetime] = None
+        self.once = False  # set by main for --sekali: no retry in this process
         with schedule_clock(self.now):
             job = getattr(self.scheduler.every(), config.day).at(config.time, config.timezone)
             job.do(self.scheduled_run)
@@ -294,8 +295,7 @@ class WeeklySchedule:
                 code = self._run_locked(slot)
                 mail_code = self.send_pending()
         except BusyError as exc:
-            self.log.error("Rekap mingguan dilewati: %s Dicoba lagi dalam %g menit.", exc,
-                           self.config.retry_minutes)
+            self.log.error("Rekap mingguan dilewati: %s %s", exc, self._retry_note())
             return EXIT_BUSY
         except Exception as exc:  # the history or the output folder itself failed
             self.log.exception("Rekap mingguan gagal: %s (%s).", exc, type(exc).__name__)
@@ -324,9 +324,14 @@ class WeeklySchedule:
             self._queue_mail(outcome)
         self.history.finish_run(run_id, self.now(), code == EXIT_OK, week, message)
         if code:
-            self.log.info("Jadwal tetap berjalan; percobaan ulang dalam %g menit, jadwal berikutnya %s.",
-                          self.config.retry_minutes, _when(self.next_slot()))
+            self.log.info("%s", self._retry_note())
         return code
+
+    def _retry_note(self) -> str:
+        if self.once:
+            return "Jalankan lagi setelah penyebabnya diperbaiki."
+        return (f"Jadwal tetap berjalan: dicoba lagi dalam {self.config.retry_minutes:g} menit; "
+                f"jadwal berikutnya {_when(self.next_slot())}.")
 
     def _queue_mail(self, outcome: weekly.WeeklyOutcome) -> None:
         settings = self.config.email
@@ -481,6 +486,7 @@ def main(config_path: os.PathLike | str, once: bool = False, *,
             log.exception("Jadwal tidak dapat dimulai: %s (%s).", exc, type(exc).__name__)
             return EXIT_UNEXPECTED
         if once:
+            job.once = True
             code = job.run_once(job.most_recent_slot())
             log.info("Selesai (kode keluar %d).", code)
             return code
