@@ -1,0 +1,447 @@
+"""The per-department summary workbook (SPEC §6.1), read back with openpyxl, an independent reader."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jikubata import summary
+from jikubata.domain import (Dataset, Employee, EmploymentStatus, Office, Period, Place, Problem, Purchase, Seller,
+                             Settings, Severity, Status, Tier, compute)
+from jikubata.errors import InputError
+
+import workbooks
+
+PERIOD = Period(2026, 11)
+AS_OF = dt.date(2026, 11, 20)
+FORMULA_LIKE = ['=HYPERLINK("http://contoh.id","klik")', "+1", "-1", "@SUM(A1:A3)", "=1+1"]
+
+
+def nip(i: int) -> str:
+    return f"19800101201001{1 + i % 2}{i:03d}"
+
+
+def make_result(offices=None, people=None, purchases=None, sellers=None, problems=(), as_of=AS_OF, settings=None):
+    """A Result from domain records: the same `compute` every entry point uses."""
+    offices = offices if offices is not None else [
+        Office("Dinas Kesehatan", "Dinkes", "dr. Wendy Pelupessy", "197505052000031002"),
+        Office("Kecamatan Sirimau", "KEC. SIRIMAU"),
+    ]
+    people = people if people is not None else [
+        Employee(nip(0), "Ani Latuconsina", "Kepala Seksi Pendataan", Tier.ESELON_IV, "Dinas Kesehatan"),
+        Employee(nip(1), "Budi Pattiasina", "Kepala Dinas Kesehatan", Tier.ESELON_II, "Dinas Kesehatan"),
+        Employee(nip(2), "Cici Tuasikal", "Pengelola Data", Tier.NON_ESELON, "Dinas Kesehatan"),
+        Employee(nip(3), "Dedi Matulessy", "Camat Sirimau", Tier.ESELON_III, "Kecamatan Sirimau"),
+        Employee(nip(4), "Eka Souisa", "Lurah Batu Merah", Tier.ESELON_IV, "Kecamatan Sirimau",
+                 status=EmploymentStatus.CUTI),
+        Employee(nip(5), "Frans Leiwakabessy", "Kepala Seksi Umum", Tier.ESELON_IV, "Kecamatan Sirimau"),
+    ]
+    purchases = purchases if purchases is not None else [
+        Purchase(dt.date(2026, 11, 7), nip(0), "Mie Sagu Mama Ona", 15_000),
+        Purchase(dt.date(2026, 11, 7), nip(1), "Mie Sagu Mama Ona", 40_000),
+        Purchase(dt.date(2026, 11, 9), nip(1), "Bagea Kenari Hative", 25_000),
+        Purchase(dt.date(2026, 11, 7), nip(3), "Bagea Kenari Hative", 30_000),
+        Purchase(dt.date(2026, 11, 8), nip(2), "Kopi Rarobang", 10_000),
+        Purchase(dt.date(2026, 11, 25), nip(5), "Kopi Rarobang", 20_000),  # after as-of: not counted
+    ]
+    sellers = sellers if sellers is not None else [Seller("Mie Sagu Mama Ona"), Seller("Bagea Kenari Hative"),
+                                                   Seller("Kopi Rarobang")]
+    dataset = Dataset(settings or Settings(), people, purchases, offices, sellers, list(problems), True)
+    return compute(dataset, PERIOD, as_of)
+
+
+def write(result, tmp_path, **kw) -> openpyxl.Workbook:
+    path = summary.write_summary(result, tmp_path, **kw)
+    return openpyxl.load_workbook(path)
+
+
+def table_rows(ws, header_first="No"):
+    """Data rows under the header row (the row whose first cell is `header_first`), as dicts."""
+    rows = list(ws.iter_rows(values_only=True))
+    h = next(i for i, r in enumerate(rows) if r[0] == header_first)
+    header = []
+    for c in rows[h]:  # the table's own header; hidden chart helper columns may follow it
+        if c is None or c in header:
+            break
+        header.append(c)
+    out = []
+    for r in rows[h + 1:]:
+        if all(v is None for v in r[:len(header)]):
+            continue
+        out.append(dict(zip(header, r[:len(header)])))
+    return out
+
+
+def sheet_xml(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode() for n in z.namelist() if n.endswith(".xml")}
+
+
+# ---------------------------------------------------------------- the file
+
+
+def test_file_is_named_after_the_period_with_sheets_in_order(tmp_path):
+    path = summary.write_summary(make_result(), tmp_path)
+    assert path == tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx"
+    assert openpyxl.load_workbook(path).sheetnames == [
+        "Ringkasan", "Rekap Dinkes", "Rekap KEC. SIRIMAU", "UMKM", "Masalah Data"]
+
+
+def test_file_name_can_be_chosen(tmp_path):
+    path = summary.write_summary(make_result(), tmp_path / "keluar", file_name="rekap.xlsx")
+    assert path == tmp_path / "keluar" / "rekap.xlsx" and path.exists()
+
+
+def test_titles_give_period_and_as_of_date_in_indonesian(tmp_path):
+    wb = write(make_result(), tmp_path)
+    for ws in wb.worksheets:
+        titles = [ws.cell(r, 1).value for r in range(1, 6)]
+        assert "Periode November 2026 · keadaan per 20 November 2026" in titles or ws.title == "Masalah Data"
+
+
+# ---------------------------------------------------------------- figures equal the computation
+
+
+def test_summary_rows_equal_the_computation(tmp_path):
+    result = make_result()
+    rows = table_rows(write(result, tmp_path)["Ringkasan"])
+    offices = result.to_json()["opd"]
+    assert [{"opd": r["OPD"], "wajib": r["Wajib"], "memenuhi": r["Memenuhi"], "kurang": r["Kurang"],
+             "belanja": r["Total Belanja"], "kekurangan": r["Total Kekurangan"]} for r in rows[:-1]] == offices
+    for r, o in zip(rows, result.offices):
+        assert r["Kepatuhan"] == pytest.approx(o.compliance)
+
+
+def test_summary_total_row_is_result_total(tmp_path):
+    result = make_result()
+    total = table_rows(write(result, tmp_path)["Ringkasan"])[-1]
+    t = result.total
+    assert (total["OPD"], total["Wajib"], total["Memenuhi"], total["Kurang"], total["Total Belanja"],
+            total["Total Kekurangan"]) == ("Jumlah", t.obliged, t.met, t.short, t.spent, t.shortfall)
+    assert total["Kepatuhan"] == pytest.approx(t.compliance)
+
+
+def test_office_sheets_list_every_employee_with_the_computed_figures(tmp_path):
+    result = make_result()
+    wb = write(result, tmp_path)
+    seen = {}
+    for name in ("Rekap Dinkes", "Rekap KEC. SIRIMAU"):
+        for r in table_rows(wb[name])[:-1]:
+            seen[r["NIP"]] = r
+    status_text = {s.value: summary.STATUS_LABELS[s] for s in Status}
+    tier_label = {t.value: t.label for t in Tier}
+    expected = result.to_json()["pegawai"]
+    assert set(seen) == {e["nip"] for e in expected}
+    for e in expected:
+        r = seen[e["nip"]]
+        assert (r["Nama"], r["Tingkat"], r["Belanja"], r["Kekurangan"], r["Status"]) == (
+            e["nama"], tier_label[e["tingkat"]], e["belanja"], e["kekurangan"], status_text[e["status"]])
+        assert r["Minimum"] == (e["minimum"] if e["minimum"] is not None else summary.MINIMUM_NOT_SET)
+
+
+def test_office_sheet_total_row_is_the_office_totals(tmp_path):
+    result = make_result()
+    total = table_rows(write(result, tmp_path)["Rekap Dinkes"])[-1]
+    office = result.offices[0]
+    assert (total["Nama"], total["Belanja"], total["Kekurangan"]) == ("Jumlah", office.spent, office.shortfall)
+
+
+def test_office_sheet_is_sorted_by_shortfall_largest_first(tmp_path):
+    rows = table_rows(write(make_result(), tmp_path)["Rekap Dinkes"])[:-1]
+    shortfalls = [r["Kekurangan"] for r in rows]
+    assert shortfalls == sorted(shortfalls, reverse=True) and shortfalls[0] > 0
+
+
+def test_minimum_not_set_is_said_in_words_not_shown_as_zero(tmp_path):
+    wb = write(make_result(), tmp_path)
+    cici = next(r for r in table_rows(wb["Rekap Dinkes"]) if r["Nama"] == "Cici Tuasikal")
+    assert cici["Minimum"] == "belum ditetapkan"
+    assert cici["Status"] == "Tidak wajib"
+
+
+def test_purchases_after_as_of_date_are_not_in_the_figures(tmp_path):
+    frans = next(r for r in table_rows(write(make_result(), tmp_path)["Rekap KEC. SIRIMAU"])
+                 if r["Nama"] == "Frans Leiwakabessy")
+    assert (frans["Belanja"], frans["Kekurangan"]) == (0, 20_000)
+
+
+def test_sellers_sheet_gives_transactions_buyers_and_revenue_by_revenue(tmp_path):
+    result = make_result()
+    rows = table_rows(write(result, tmp_path)["UMKM"])
+    assert [(r["UMKM"], r["Transaksi"], r["Pembeli"], r["Pendapatan"]) for r in rows] == [
+        ("Bagea Kenari Hative", 2, 2, 55_000), ("Mie Sagu Mama Ona", 2, 2, 55_000), ("Kopi Rarobang", 1, 1, 10_000)]
+    assert [(s.seller, s.revenue) for s in result.sellers] == [(r["UMKM"], r["Pendapatan"]) for r in rows]
+
+
+def test_problems_sheet_lists_every_problem_with_its_place(tmp_path):
+    problems = [
+        Problem(Place("dinkes.xlsx", "Belanja", "B12"), "NIP_TIDAK_TERDAFTAR", Severity.GALAT,
+                "NIP 198001012010011999 tidak ada di lembar Pegawai."),
+        Problem(Place("sirimau.xlsx", "Belanja Nov", "F9"), "JUMLAH_BESAR", Severity.PERINGATAN,
+                "Jumlah Rp6.000.000 di atas batas wajar Rp5.000.000."),
+    ]
+    result = make_result(problems=problems)
+    rows = table_rows(write(result, tmp_path)["Masalah Data"])
+    assert [{"berkas": r["Berkas"], "lembar": r["Lembar"], "sel": r["Sel"], "tingkat": r["Tingkat"],
+             "kode": r["Kode"], "pesan": r["Pesan"]} for r in rows] == result.to_json()["masalah"]
+
+
+def test_no_problems_is_said_not_left_blank(tmp_path):
+    ws = write(make_result(problems=()), tmp_path)["Masalah Data"]
+    assert "Tidak ada masalah data." in [c.value for row in ws.iter_rows() for c in row]
+
+
+def test_workbook_cells_are_exactly_the_sheet_tables(tmp_path):
+    """One source: the xlsx writer lays out `sheet_tables`, nothing else."""
+    result = make_result()
+    wb = write(result, tmp_path)
+    for table in summary.sheet_tables(result):
+        ws = wb[table.name]
+        first = len(table.title) + 2  # 1-based row of the header
+        assert [ws.cell(first, c + 1).value for c in range(len(table.header))] == table.header
+        for i, row in enumerate(table.rows + ([table.total] if table.total else []), first + 1):
+            got = [ws.cell(i, c + 1).value for c in range(len(row))]
+            assert got == [None if v == "" else v for v in row]
+
+
+# ---------------------------------------------------------------- text stays text
+
+
+@pytest.mark.parametrize("text", FORMULA_LIKE)
+def test_formula_looking_input_text_stays_text(tmp_path, text):
+    people = [Employee(nip(0), text, text, Tier.ESELON_IV, text)]
+    result = make_result(offices=[Office(text, "")], people=people, sellers=[Seller(text)],
+                         purchases=[Purchase(dt.date(2026, 11, 7), nip(0), text, 5_000)],
+                         problems=[Problem(Place(text, text, "A1"), "X", Severity.GALAT, text)])
+    path = summary.write_summary(result, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    found = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == text]
+    assert len(found) >= 7  # office, name, position (office sheet), Ringkasan, UMKM, and the problem's fields
+    assert all(c.data_type == "s" for c in found)
+    assert not any(re.search(r"<f[ >]", xml) for name, xml in sheet_xml(path).items() if "worksheets" in name)
+
+
+def test_control_characters_in_names_do_not_corrupt_the_file(tmp_path):
+    weird = "Ani\x01 La\x0btu\x1f [x]"
+    people = [Employee(nip(0), weird, "Staf\x07", Tier.ESELON_IV, "Dinas\x02 Kesehatan")]
+    result = make_result(offices=[Office("Dinas\x02 Kesehatan", "Din\x03kes")], people=people)
+    wb = write(result, tmp_path)
+    assert wb.sheetnames[1] == "Rekap Din kes"
+    assert table_rows(wb["Rekap Din kes"])[0]["Nama"].startswith("Ani")
+
+
+# ---------------------------------------------------------------- sheet names
+
+
+def names_for(*offices: Office) -> list[str]:
+    people = [Employee(nip(i), f"Pegawai {i}", "Staf", Tier.ESELON_IV, o.name) for i, o in enumerate(offices)]
+    return list(summary.sheet_names(make_result(offices=list(offices), people=people)).values())
+
+
+def test_sheet_name_uses_the_abbreviation():
+    assert names_for(Office("Dinas Perindustrian dan Perdagangan", "Disperindag")) == ["Rekap Disperindag"]
+
+
+def test_long_name_without_abbreviation_is_cut_at_a_word_to_31_characters():
+    [name] = names_for(Office("Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah"))
+    assert name == "Rekap Badan Perencanaan" and len(name) <= 31
+
+
+def test_forbidden_characters_and_edge_apostrophes_are_removed():
+    [a, b] = names_for(Office("Bagian Umum/Protokol [Setda]: *Pimpinan*?"), Office("x", "'Dinas O'"))
+    assert not set("[]:*?/\\") & set(a + b)
+    assert a == "Rekap Bagian Umum Protokol" and b == "Rekap Dinas O"
+
+
+def test_offices_that_shorten_alike_get_unique_names_ignoring_case():
+    names = names_for(Office("Dinas Kesehatan", "DINKES"), Office("Dinas Kesehatan Hewan", "Dinkes"),
+                      Office("Unit Pelaksana Teknis Daerah Puskesmas Rijali"),
+                      Office("Unit Pelaksana Teknis Daerah Puskesmas Passo"),
+                      Office("Unit Pelaksana Teknis Daerah Puskesmas Waihaong"))
+    assert len({n.casefold() for n in names}) == len(names)
+    assert all(len(n) <= 31 for n in names)
+    assert names[:2] == ["Rekap DINKES", "Rekap Dinkes (2)"]
+
+
+def test_sheet_names_are_accepted_by_a_real_workbook(tmp_path):
+    offices = [Office("A" * 60), Office("A" * 61), Office("Rekap"), Office("UMKM"), Office("ringkasan"),
+               Office("'''"), Office("Dinas ' Test'")]
+    people = [Employee(nip(i), f"P {i}", "Staf", Tier.ESELON_IV, o.name) for i, o in enumerate(offices)]
+    wb = write(make_result(offices=offices, people=people), tmp_path)
+    assert len(wb.sheetnames) == len(offices) + 3
+
+
+# ---------------------------------------------------------------- formatted for people
+
+
+def test_headers_are_frozen_filtered_and_printed_on_every_page(tmp_path):
+    path = summary.write_summary(make_result(), tmp_path)
+    ws = openpyxl.load_workbook(path)["Rekap Dinkes"]
+    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == "No")
+    assert ws.freeze_panes == f"A{header_row + 1}"
+    assert ws.auto_filter.ref.startswith(f"A{header_row}:I")
+    assert ws.print_title_rows == f"${header_row}:${header_row}"
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage  # 1 page wide (the default), pages down as needed
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert "Halaman &P dari &N" in ws.oddFooter.right.text
+
+
+def test_money_is_in_rupiah_format_and_compliance_in_percent(tmp_path):
+    ws = write(make_result(), tmp_path)["Ringkasan"]
+    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == "No")
+    assert ws.cell(header_row + 1, 8).number_format == '"Rp"#,##0'
+    assert ws.cell(header_row + 1, 7).number_format == "0.0%"
+
+
+def test_status_column_is_coloured_by_conditional_formatting(tmp_path):
+    ws = write(make_result(), tmp_path)["Rekap Dinkes"]
+    rules = {rule.formula[0] for cf in ws.conditional_formatting for rule in cf.rules}
+    assert {'"Kurang"', '"Memenuhi"', '"Tidak wajib"'} <= rules
+    assert all(str(cf.sqref).startswith("I") for cf in ws.conditional_formatting)
+
+
+def test_summary_has_a_bar_chart_of_compliance_by_office(tmp_path):
+    path = summary.write_summary(make_result(), tmp_path)
+    charts = [x for n, x in sheet_xml(path).items() if n.startswith("xl/charts/")]
+    assert len(charts) == 1 and "<c:barChart>" in charts[0] and "Ringkasan" in charts[0]
+
+
+def test_office_where_nobody_is_obliged_shows_a_dash_not_zero_percent(tmp_path):
+    people = [Employee(nip(0), "Cici", "Staf", Tier.NON_ESELON, "Dinas Kesehatan")]
+    rows = table_rows(write(make_result(people=people), tmp_path)["Ringkasan"])
+    assert rows[0]["Kepatuhan"] == "-" and rows[0]["Wajib"] == 0
+
+
+# ---------------------------------------------------------------- trend
+
+
+def trend_for(result, weeks):
+    points = []
+    for week, day in weeks:
+        points += summary.trend_points(make_result(as_of=day, offices=list(result.office_info.values())), week)
+    return points
+
+
+def test_trend_sheet_has_a_row_per_week_and_office_and_a_line_chart(tmp_path):
+    result = make_result()
+    trend = trend_for(result, [("2026-W45", dt.date(2026, 11, 8)), ("2026-W47", dt.date(2026, 11, 20))])
+    path = summary.write_summary(result, tmp_path, trend=trend)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[-1] == "Tren"
+    rows = table_rows(wb["Tren"], header_first="Minggu")
+    assert [(r["Minggu"], r["OPD"]) for r in rows] == [
+        ("2026-W45", "Dinas Kesehatan"), ("2026-W45", "Kecamatan Sirimau"), ("2026-W45", "Jumlah semua OPD"),
+        ("2026-W47", "Dinas Kesehatan"), ("2026-W47", "Kecamatan Sirimau"), ("2026-W47", "Jumlah semua OPD")]
+    for r, p in zip(rows, trend):
+        assert (r["Wajib"], r["Memenuhi"], r["Belanja"]) == (p.obliged, p.met, p.spent)
+    line = [x for n, x in sheet_xml(path).items() if n.startswith("xl/charts/") and "<c:lineChart>" in x]
+    assert len(line) == 1 and line[0].count("<c:ser>") == 3  # two offices and the city
+
+
+def test_trend_chart_keeps_the_largest_offices_when_there_are_many(tmp_path):
+    offices = [Office(f"Kantor {i:02d}", f"K{i:02d}") for i in range(20)]
+    people = [Employee(nip(i * 10 + k), f"P {i} {k}", "Kasi", Tier.ESELON_IV, o.name)
+              for i, o in enumerate(offices) for k in range(1 + i % 4)]
+    result = make_result(offices=offices, people=people)
+    path = summary.write_summary(result, tmp_path, trend=summary.trend_points(result, "2026-W47"))
+    [chart] = [x for n, x in sheet_xml(path).items() if n.startswith("xl/charts/") and "<c:lineChart>" in x]
+    assert chart.count("<c:ser>") == summary.TREND_CHART_OFFICES + 1
+    assert "OPD terbesar" in chart
+
+
+# ---------------------------------------------------------------- atomic, errors
+
+
+def test_a_failed_write_leaves_the_previous_summary_untouched(tmp_path, monkeypatch):
+    path = summary.write_summary(make_result(), tmp_path)
+    before = path.read_bytes()
+
+    def disk_full(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("xlsxwriter.Workbook.close", disk_full)
+    with pytest.raises(InputError, match="rekap tidak dapat ditulis"):
+        summary.write_summary(make_result(as_of=dt.date(2026, 11, 30)), tmp_path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_output_folder_that_is_a_file_is_a_clear_indonesian_error(tmp_path):
+    blocker = tmp_path / "bukan-folder"
+    blocker.write_text("x")
+    with pytest.raises(InputError, match="rekap tidak dapat ditulis"):
+        summary.write_summary(make_result(), blocker)
+
+
+# ---------------------------------------------------------------- through the command line
+
+
+def jb(*args):
+    return subprocess.run([sys.executable, "-m", "jikubata", *map(str, args)], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_rekap_command_matches_hitung_json_for_messy_input(tmp_path):
+    book = workbooks.basic(tmp_path / "masuk" / "dinkes.xlsx", purchases=[
+        (dt.date(2026, 11, 7), workbooks.NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", "Rp 15.000", "N1"),
+        ("7 November 2026", workbooks.NIP_BUDI, "Budi", "mie sagu  mama ona", "Mie", 120000, "N2"),
+        (dt.date(2026, 11, 8), "198001012010011999", "Siapa", "Mie Sagu Mama Ona", "Mie", 5000, "N3"),
+        (dt.date(2026, 11, 9), workbooks.NIP_DEDI, "Dedi", "=HYPERLINK(\"x\")", "Kue", "20.000", "N4"),
+    ])
+    out = tmp_path / "keluar"
+    done = jb("rekap", book, "--periode", "2026-11", "--per-tanggal", "2026-11-20", "--keluaran", out)
+    assert done.returncode == 0, done.stderr
+    assert "Rekap-Jiku-Bata-2026-11.xlsx" in done.stdout
+    expected = json.loads(jb("hitung", book, "--periode", "2026-11", "--per-tanggal", "2026-11-20", "--json").stdout)
+    wb = openpyxl.load_workbook(out / "Rekap-Jiku-Bata-2026-11.xlsx")
+    rows = table_rows(wb["Ringkasan"])[:-1]
+    assert [(r["OPD"], r["Wajib"], r["Memenuhi"], r["Kurang"], r["Total Belanja"], r["Total Kekurangan"])
+            for r in rows] == [(o["opd"], o["wajib"], o["memenuhi"], o["kurang"], o["belanja"], o["kekurangan"])
+                               for o in expected["opd"]]
+    employees = {r["NIP"]: r for name in wb.sheetnames if name.startswith("Rekap ")
+                 for r in table_rows(wb[name])[:-1]}
+    assert {n: (r["Belanja"], r["Kekurangan"]) for n, r in employees.items()} == {
+        e["nip"]: (e["belanja"], e["kekurangan"]) for e in expected["pegawai"]}
+    problems = table_rows(wb["Masalah Data"])
+    assert [(p["Sel"], p["Kode"]) for p in problems] == [(m["sel"], m["kode"]) for m in expected["masalah"]]
+    assert book.stat().st_size > 0 and expected["masalah"]  # messy input did produce problems
+
+
+def test_rekap_command_into_an_unusable_folder_exits_2_without_traceback(tmp_path):
+    book = workbooks.basic(tmp_path / "dinkes.xlsx")
+    blocker = tmp_path / "berkas"
+    blocker.write_text("x")
+    done = jb("rekap", book, "--periode", "2026-11", "--keluaran", blocker)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "rekap tidak dapat ditulis" in done.stderr
+
+
+# ---------------------------------------------------------------- a real office application
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"), reason="LibreOffice not installed")
+def test_libreoffice_opens_the_summary_and_prints_it_with_page_numbers(tmp_path):
+    result = make_result()
+    trend = trend_for(result, [("2026-W46", dt.date(2026, 11, 15)), ("2026-W47", dt.date(2026, 11, 20))])
+    path = summary.write_summary(result, tmp_path / "rekap", trend=trend)
+    pdf_dir = tmp_path / "pdf"
+    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+                           "--convert-to", "pdf", "--outdir", str(pdf_dir), str(path)],
+                          capture_output=True, text=True, timeout=180)
+    pdf = pdf_dir / "Rekap-Jiku-Bata-2026-11.pdf"
+    assert pdf.exists(), done.stderr
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "Halaman 1 dari" in text
+        assert "REKAP BELANJA WAJIB PRODUK UMKM" in text
+        assert "Ani Latuconsina" in text and "Kepatuhan per OPD" in text
