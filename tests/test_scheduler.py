@@ -336,3 +336,26 @@ def test_two_schedules_started_together_never_overlap(config, out):
     assert [p.returncode for p in procs] == [0, 0], outputs
     first, second = History(out).runs()
     assert first.ok and second.ok and first.finished <= second.started
+
+
+def test_sigterm_during_a_run_lets_the_run_finish_then_stops(config, out, log_file):
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "jikubata", "jadwal", "--konfigurasi", str(config)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (log_file.exists() and
+                                                   "Rekap mingguan dimulai" in log_file.read_text(encoding="utf-8")):
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+    assert proc.returncode == 0, err
+    assert [r.ok for r in History(out).runs()] == [True]
+    assert log_file.read_text(encoding="utf-8").rstrip().endswith("Jadwal dihentikan.")
+    assert "Traceback" not in err

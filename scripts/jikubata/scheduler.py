@@ -250,6 +250,8 @@ class WeeklySchedule:
         self._attempts: dict[dt.datetime, dt.datetime] = {}   # slot -> when last tried, this process
         self._last_mail_try: Optional[dt.datetime] = None
         self.once = False  # set by main for --sekali: no retry in this process
+        self._busy = False
+        self._stop_requested = False
         with schedule_clock(self.now):
             job = getattr(self.scheduler.every(), config.day).at(config.time, config.timezone)
             job.do(self.scheduled_run)
@@ -407,10 +409,16 @@ class WeeklySchedule:
                       ", ".join(str(p) for p in self.config.inputs), self.config.output)
         previous = None
         if threading.current_thread() is threading.main_thread():
-            previous = signal.signal(signal.SIGTERM, _raise_stop)
+            previous = signal.signal(signal.SIGTERM, self._on_sigterm)
         try:
             while True:
-                self.tick()
+                self._busy = True
+                try:
+                    self.tick()
+                finally:
+                    self._busy = False
+                if self._stop_requested:
+                    raise _Stop()
                 sleep(self.wait_seconds())
         except (_Stop, KeyboardInterrupt):
             self.log.info("Jadwal dihentikan.")
@@ -419,9 +427,12 @@ class WeeklySchedule:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
 
-
-def _raise_stop(signum, frame) -> None:
-    raise _Stop()
+    def _on_sigterm(self, signum, frame) -> None:
+        """Stop at once while sleeping; during a run, let it finish first (systemd waits 90 s)."""
+        if not self._busy:
+            raise _Stop()
+        self._stop_requested = True
+        self.log.info("Permintaan berhenti diterima; menunggu rekap yang sedang berjalan selesai.")
 
 
 def _when(moment: dt.datetime) -> str:
