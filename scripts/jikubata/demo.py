@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+from zoneinfo import ZoneInfo
 
 from . import schema
 from .atomic import atomic_path
@@ -419,11 +421,11 @@ def main(out_dir: Path) -> int:
     print(report.result_text(result))
     print()
     outputs = [("Data masukan", inputs)]
-    for label, step in _extra_steps():
+    for label, step in _product_steps(result, out_dir, inputs, today):
         try:
-            outputs.append((label, step(result, out_dir, inputs, today)))
+            outputs.append((label, step()))
         except Exception as exc:  # one failing part must not hide the others
-            print(f"  {label}: gagal ({type(exc).__name__}: {exc})")
+            print(f"  {label}: gagal ({type(exc).__name__}: {exc})", file=sys.stderr)
     print("Hasil demo:")
     for label, where in outputs:
         print(f"  {label}: {where}")
@@ -431,29 +433,23 @@ def main(out_dir: Path) -> int:
     return 0
 
 
-def _extra_steps():
-    """The later parts of the product, run on the demo data when they are installed."""
-    steps = []
-    try:
-        from . import summary
+def _product_steps(result, out_dir: Path, inputs: Path, today: dt.date):
+    """The rest of the product on the demo data: summary, letters, and the weekly job.
 
-        steps.append(("Rekap OPD", lambda r, out, inp, today: summary.write_summary(r, out / "rekap")))
-    except ImportError:
-        pass
-    try:
-        from . import letters
+    The weekly job runs for the last four Sundays in order, so its `Tren`
+    sheet and email show a real trend.
+    """
+    from . import letters, summary, weekly
 
-        steps.append(("Surat pengingat", lambda r, out, inp, today: letters.write_letters(r, out / "surat").index_path))
-    except ImportError:
-        pass
-    try:
-        from . import weekly
+    def weekly_runs():
+        last = weekly.last_full_week_end(dt.datetime.combine(today, dt.time(7), tzinfo=ZoneInfo(weekly.TIME_ZONE)))
+        outcome = None
+        for back in (3, 2, 1, 0):
+            outcome = weekly.run_weekly([inputs], out_dir, as_of=last - dt.timedelta(weeks=back))
+        return outcome.folder
 
-        def run_weekly(r, out, inp, today):
-            outcome = weekly.run_weekly([inp], out)
-            return getattr(outcome, "folder", out / "mingguan")
-
-        steps.append(("Rekap mingguan", run_weekly))
-    except ImportError:
-        pass
-    return steps
+    return [
+        ("Rekap OPD", lambda: summary.write_summary(result, out_dir / "rekap")),
+        ("Surat pengingat", lambda: letters.write_letters(result, out_dir / "surat").index_path),
+        ("Rekap mingguan", weekly_runs),
+    ]
