@@ -1,0 +1,32 @@
+"""`jikubata demo`: the README's first command shows the whole product on realistic data."""
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+
+from jikubata import demo, services
+from jikubata.domain import Period
+
+
+def test_demo_data_carries_each_planted_mistake_as_its_problem(tmp_path):
+    today = dt.date(2026, 11, 28)
+    demo.generate(tmp_path, today=today)
+    data = services.load([tmp_path], today=today)
+    found = {p.code for p in data.problems}
+    planted = {m.group(1) for m in map(re.compile(r"\(([A-Z_]+)\)$").search, demo.generate.last_city.mistakes) if m}
+    assert planted and planted <= found
+    assert len(data.employees) > 300 and len(data.files) == len(demo.OFFICES) + 1
+
+
+def test_demo_command_writes_every_output(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "jikubata", "demo", "--keluaran", str(tmp_path)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert "gagal" not in r.stdout + r.stderr
+    assert (tmp_path / "rekap").glob("Rekap-Jiku-Bata-*.xlsx")
+    assert list((tmp_path / "surat").glob("Daftar-Surat-*.xlsx"))
+    assert list((tmp_path / "mingguan").glob("*-W*/email.html"))
+    out = subprocess.run([sys.executable, "-m", "jikubata", "hitung", str(tmp_path / "masukan"), "--periode",
+                          str(Period.of(services.today_local())), "--json"], capture_output=True, text=True)
+    assert json.loads(out.stdout)["opd"]
