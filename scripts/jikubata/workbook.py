@@ -173,6 +173,8 @@ class _Builder:
             "value_rupiah": f({"num_format": '"Rp"#,##0', "bg_color": _INPUT_FILL, "border": 1,
                                "border_color": "#BFBFBF", "valign": "top", "align": "left"}),
             "note": f({"font_color": _MUTED, "italic": True, "valign": "top", "text_wrap": True}),
+            "period_note": f({"font_color": _MUTED, "italic": True, "valign": "vcenter", "text_wrap": True,
+                              "indent": 1}),
             "title": f({"bold": True, "font_size": 22, "font_color": _NAVY}),
             "subtitle": f({"font_size": 11, "font_color": _MUTED}),
             "section": f({"bold": True, "font_size": 12, "font_color": _NAVY, "bottom": 2,
@@ -180,11 +182,11 @@ class _Builder:
             "section_line": f({"bottom": 2, "bottom_color": _TEAL}),
             "step_no": f({"bold": True, "font_color": "#FFFFFF", "bg_color": _TEAL, "align": "center",
                           "valign": "vcenter"}),
-            "step": f({"valign": "vcenter", "text_wrap": True}),
+            "step": f({"valign": "vcenter", "text_wrap": True, "indent": 1}),
             "period_label": f({"bold": True, "valign": "vcenter"}),
             "period": f({"num_format": "@", "bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
                          "bg_color": _INPUT_FILL, "border": 2, "border_color": "#BF9000"}),
-            "button_note": f({"valign": "vcenter", "text_wrap": True, "font_color": "#262626"}),
+            "button_note": f({"valign": "vcenter", "text_wrap": True, "font_color": "#262626", "indent": 1}),
             "result": f({"valign": "top", "text_wrap": True, "border": 1, "border_color": "#BFBFBF",
                          "bg_color": "#F2F2F2", "font_color": "#262626"}),
             "plain": f({}),
@@ -252,7 +254,7 @@ class _Builder:
         ws.write_string("C13", "Periode (TTTT-BB)", fmt["period_label"])
         ws.write_blank(PERIOD_CELL, None, fmt["period"])
         ws.merge_range("E13:H13", "Pilih dari daftar atau ketik, misalnya 2026-11. Kosong = bulan berjalan.",
-                       fmt["note"])
+                       fmt["period_note"])
         ws.data_validation(PERIOD_CELL, {
             "validate": "list", "source": "=DaftarPeriode", "error_type": "warning",
             "input_title": "Periode", "input_message": "Bulan yang dihitung, bentuk TTTT-BB.",
@@ -265,7 +267,7 @@ class _Builder:
             ws.set_row(row, 30)
             ws.set_row(row + 1, 6)
             ws.insert_button(row, 1, {"macro": button.macro, "caption": button.caption,
-                                      "width": 196, "height": 36, "x_offset": 2, "y_offset": 2})
+                                      "width": 280, "height": 36, "x_offset": 2, "y_offset": 2})
             ws.merge_range(row, 4, row, 7, button.explanation, fmt["button_note"])
 
         self._section(ws, 23, "Hasil terakhir")

@@ -1,0 +1,249 @@
+"""What the four buttons of `JikuBata.xlsm` do, against any `WorkbookPort`.
+
+Each action reads the open workbook, runs the same services as the command
+line, writes its result sheets back and tells the user in one short
+Indonesian message (a message box and the result cell on `Beranda`). Every
+failure becomes such a message; no traceback ever reaches the user.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable, Optional
+
+from . import schema, services
+from .domain import Period, Result, Severity, Status
+from .errors import InputError
+from .indonesian import long_date, month_year, rupiah
+from .summary import MINIMUM_NOT_SET, SEVERITY_LABELS, STATUS_LABELS
+from .workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
+from .workbook_port import OutputSheet, WorkbookPort, find_sheet, location
+
+SHEET_RESULT = "Hasil"
+SHEET_PROBLEMS = "Masalah Data"
+SHEET_LETTERS = "Daftar Surat"
+SUMMARY_PREFIX = "Rekap "
+LETTERS_FOLDER = "Surat"
+SHORT_FILL = "#FCE4E4"
+MAX_SHEET_NAME = 31
+
+
+# ---------------------------------------------------------------- the four actions
+
+
+def periksa_data(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
+    """Check every sheet; list the problems in `Masalah Data`."""
+    dataset = services.load_sheets(_sources(port), today=today)
+    port.write_sheet(problems_sheet(dataset.problems, port))
+    errors, warnings = _counts(dataset.problems)
+    if not dataset.problems:
+        return (f"Pemeriksaan selesai: {len(dataset.employees)} ASN dan {len(dataset.purchases)} belanja dibaca, "
+                "tidak ada masalah data.")
+    return (f"Pemeriksaan selesai: {len(dataset.employees)} ASN dan {len(dataset.purchases)} belanja dibaca; "
+            f"{errors} galat (baris tidak dihitung) dan {warnings} peringatan. "
+            f"Klik sel pada lembar {SHEET_PROBLEMS} untuk menuju isian yang bermasalah.")
+
+
+def hitung_kekurangan(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
+    """Compute the period's shortfalls; write `Hasil` and `Masalah Data`."""
+    result = _calculate(port, today)
+    port.write_sheet(result_sheet(result))
+    port.write_sheet(problems_sheet(result.problems, port))
+    return _result_message(result) + f" Rinciannya di lembar {SHEET_RESULT}."
+
+
+def buat_rekap(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
+    """Write the summary workbook beside this one, and its tables as `Rekap …` sheets here."""
+    from . import summary
+
+    result = _calculate(port, today)
+    path = summary.write_summary(result, output_folder(port))
+    for name in [n for n in port.sheet_names() if n.casefold().startswith(SUMMARY_PREFIX.casefold())]:
+        port.delete_sheet(name)
+    used: set[str] = set()
+    for table in summary.sheet_tables(result):
+        if table.key == "masalah":
+            continue  # `Masalah Data` (with links to the cells) is written below
+        name = _rekap_name(table.name, used)
+        port.write_sheet(OutputSheet(name, table.title, table.header, table.kinds, table.rows, table.total,
+                                     empty_text=table.empty_text))
+    port.write_sheet(problems_sheet(result.problems, port))
+    return f"Rekap OPD periode {month_year(result.period.year, result.period.month)} ditulis ke {path}."
+
+
+def buat_surat(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
+    """Write the reminder letters into the `Surat` folder beside this workbook; list them in `Daftar Surat`."""
+    from . import letters
+
+    result = _calculate(port, today)
+    outcome = letters.write_letters(result, output_folder(port) / LETTERS_FOLDER, today=today)
+    rows, links = [], {}
+    for i, letter in enumerate(outcome.letters):
+        rows.append([i + 1, letter.number, letter.recipient, letter.kind_label, letter.office,
+                     letter.shortfall, letter.path.name])
+        links[(i, 6)] = str(letter.path)
+    port.write_sheet(OutputSheet(
+        SHEET_LETTERS,
+        [f"Daftar surat pengingat \u2014 {month_year(result.period.year, result.period.month)}",
+         f"Data per {long_date(result.as_of)} \u00b7 folder {outcome.folder}"],
+        ["No", "Nomor Surat", "Penerima", "Jenis", "OPD", "Kekurangan", "Berkas"],
+        ["count", "text", "longtext", "text", "longtext", "rupiah", "link"],
+        rows, links=links, widths=[6, 34, 40, 22, 36, 16, 40],
+        empty_text="Tidak ada ASN yang kurang belanja; tidak ada surat yang dibuat.",
+    ))
+    return outcome.summary_text()
+
+
+ACTIONS: dict[str, Callable[..., str]] = {
+    "periksa_data": periksa_data,
+    "hitung_kekurangan": hitung_kekurangan,
+    "buat_rekap": buat_rekap,
+    "buat_surat": buat_surat,
+}
+
+
+def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None) -> str:
+    """Run a button's action; whatever happens, tell the user in Indonesian (never a traceback)."""
+    error = False
+    try:
+        text = ACTIONS[action](port, today=today)
+    except InputError as exc:
+        text, error = f"Proses dihentikan: {exc}", True
+    except MemoryError:
+        text, error = "Proses dihentikan: memori komputer tidak cukup untuk data sebesar ini.", True
+    except Exception as exc:  # the last guard: a message, never a traceback
+        text, error = (f"Terjadi galat tak terduga ({type(exc).__name__}: {exc}). "
+                       "Simpan workbook, lalu laporkan pesan ini ke petugas TI."), True
+    stamp = dt.datetime.now().strftime("%d/%m/%Y %H:%M")
+    try:
+        port.write_cell(SHEET_HOME, RESULT_CELL, f"{stamp} \u2014 {text}")
+    except Exception:  # the result cell is a courtesy; the message box below still tells the user
+        pass
+    port.message(text, error=error)
+    return text
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _wanted(name: str) -> bool:
+    key = name.strip().casefold()
+    fixed = {schema.SHEET_SETTINGS, schema.EMPLOYEES.name, schema.OFFICES.name, schema.SELLERS.name}
+    return key in {n.casefold() for n in fixed} or key.startswith(schema.PURCHASE_PREFIX.casefold())
+
+
+def _sources(port: WorkbookPort) -> list[tuple[str, dict]]:
+    return [(port.path.name, port.read_sheets(_wanted))]
+
+
+def period_of(value, today: dt.date) -> Period:
+    """The period cell: `2026-11` (text), a date Excel made of it, or blank for the current month."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Period.of(today)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return Period.of(value)
+    try:
+        return Period.parse(str(value).strip())
+    except ValueError as exc:
+        raise InputError(f"sel periode {SHEET_HOME}!{PERIOD_CELL}: {exc}") from None
+
+
+def _calculate(port: WorkbookPort, today: Optional[dt.date]) -> Result:
+    today = today or services.today_local()
+    period = period_of(port.read_cell(SHEET_HOME, PERIOD_CELL), today)
+    return services.calculate_sheets(_sources(port), period, today=today)
+
+
+def output_folder(port: WorkbookPort) -> Path:
+    """The workbook's own folder; a workbook never saved (or only online) has none."""
+    path = port.path
+    if "://" in str(path) or not path.is_absolute() or not path.parent.is_dir():
+        raise InputError("simpan workbook ini di sebuah folder pada komputer terlebih dahulu; "
+                         "berkas keluaran ditulis ke folder yang sama")
+    return path.parent
+
+
+# ---------------------------------------------------------------- result sheets
+
+
+def _counts(problems) -> tuple[int, int]:
+    errors = sum(p.severity is Severity.GALAT for p in problems)
+    return errors, len(problems) - errors
+
+
+def _result_message(result: Result) -> str:
+    total = result.total
+    period = month_year(result.period.year, result.period.month)
+    text = (f"Periode {period} (data per {long_date(result.as_of)}): {total.obliged} ASN wajib belanja, "
+            f"{total.met} memenuhi, {total.short} kurang; jumlah kekurangan {rupiah(total.shortfall)}.")
+    errors, warnings = _counts(result.problems)
+    if result.problems:
+        text += f" Ada {errors} galat dan {warnings} peringatan data: lihat lembar {SHEET_PROBLEMS}."
+    return text
+
+
+_STATUS_ORDER = {Status.KURANG: 0, Status.MEMENUHI: 1, Status.TIDAK_WAJIB: 2}
+
+
+def result_sheet(result: Result) -> OutputSheet:
+    """`Hasil`: every ASN with tier, minimum, spent, shortfall and status; the short ones coloured."""
+    people = sorted(result.employees, key=lambda e: (e.office.casefold(), _STATUS_ORDER[e.status],
+                                                     -e.shortfall, e.name.casefold(), e.nip))
+    rows, fills = [], {}
+    for i, e in enumerate(people):
+        rows.append([i + 1, e.nip, e.name, e.position, e.office, e.tier.label,
+                     MINIMUM_NOT_SET if e.minimum is None else e.minimum, e.spent, e.shortfall,
+                     STATUS_LABELS[e.status]])
+        if e.status is Status.KURANG:
+            fills[i] = SHORT_FILL
+    total = result.total
+    period = month_year(result.period.year, result.period.month)
+    return OutputSheet(
+        SHEET_RESULT,
+        [f"Hasil perhitungan Jiku Bata \u2014 {period}",
+         f"Data per {long_date(result.as_of)} \u00b7 {total.obliged} ASN wajib belanja \u00b7 "
+         f"{total.met} memenuhi \u00b7 {total.short} kurang \u00b7 kekurangan {rupiah(total.shortfall)}"],
+        ["No", "NIP", "Nama", "Jabatan", "OPD", "Tingkat", "Minimum", "Belanja", "Kekurangan", "Status"],
+        ["count", "text", "longtext", "longtext", "longtext", "text", "rupiah", "rupiah", "rupiah", "status"],
+        rows,
+        total=["", "", "Jumlah", "", "", "", "", total.spent, total.shortfall, ""],
+        row_fills=fills,
+        widths=[6, 21, 30, 32, 34, 13, 16, 16, 16, 13],
+        empty_text="Lembar Pegawai belum berisi ASN.",
+    )
+
+
+def problems_sheet(problems, port: WorkbookPort) -> OutputSheet:
+    """`Masalah Data`: every problem; its cell links to the place when the place is in this workbook."""
+    names = port.sheet_names()
+    here = port.path.name.casefold()
+    rows, links = [], {}
+    for i, p in enumerate(problems):
+        rows.append([i + 1, p.place.file, p.place.sheet, p.place.cell, SEVERITY_LABELS[p.severity], p.code,
+                     p.message])
+        sheet = find_sheet(names, p.place.sheet) if p.place.file.casefold() == here else None
+        if sheet and p.place.cell:
+            links[(i, 3)] = "#" + location(sheet, p.place.cell)
+    errors, warnings = _counts(problems)
+    return OutputSheet(
+        SHEET_PROBLEMS,
+        ["Masalah data Jiku Bata",
+         f"{errors} galat (baris tidak dihitung) \u00b7 {warnings} peringatan (tetap dihitung) \u00b7 "
+         "klik sel untuk menuju isian"],
+        ["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
+        ["count", "text", "text", "link", "status", "text", "longtext"],
+        rows, links=links, widths=[6, 18, 14, 8, 13, 24, 80],
+        empty_text="Tidak ada masalah data.",
+    )
+
+
+def _rekap_name(name: str, used: set[str]) -> str:
+    base = name if name.casefold().startswith(SUMMARY_PREFIX.casefold()) else SUMMARY_PREFIX + name
+    base = base[:MAX_SHEET_NAME].rstrip()
+    candidate, n = base, 2
+    while candidate.casefold() in used:
+        suffix = f" ({n})"
+        candidate = base[:MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
+        n += 1
+    used.add(candidate.casefold())
+    return candidate
