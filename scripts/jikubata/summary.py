@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -105,9 +104,11 @@ class SheetTable:
     """One sheet as plain values.
 
     `kinds[i]` says how column i is shown: `text`, `longtext` (wrapped),
-    `count`, `rupiah`, `percent`, `status` (coloured by its text). A text value
+    `message` (wrapped, wide), `count`, `rupiah`, `percent`, `status` (coloured by its text). A text value
     in a number column is a placeholder (`belum ditetapkan`, `-`) and is shown
-    as text. `total` is the closing row (figures from `Result`), if any.
+    as text. `total` is the closing row (figures from `Result`), if any;
+    `strong_rows` are indexes of rows shown in bold like it (the city total of
+    each week in `Tren`).
     """
 
     name: str
@@ -120,6 +121,7 @@ class SheetTable:
     office: Optional[str] = None  # the office of an `opd` table
     empty_text: str = ""  # shown instead of rows when there are none
     chart: dict = field(default_factory=dict)  # what the chart of the sheet plots (writer use)
+    strong_rows: list[int] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- sheet names
@@ -290,7 +292,7 @@ def _problems_table(result: Result) -> SheetTable:
         title=[REPORT_TITLE, "Masalah pada data masukan (GALAT: baris tidak dihitung; PERINGATAN: tetap dihitung)",
                f"{errors} galat · {warnings} peringatan"],
         header=["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
-        kinds=["count", "text", "text", "text", "status", "text", "longtext"],
+        kinds=["count", "text", "text", "text", "status", "text", "message"],
         rows=[[i, _text(p.place.file), _text(p.place.sheet), _text(p.place.cell), SEVERITY_LABELS[p.severity],
                _text(p.code), _text(p.message)] for i, p in enumerate(result.problems, 1)],
         key="masalah",
@@ -337,6 +339,7 @@ def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> SheetTable:
         key="tren",
         empty_text="Belum ada riwayat mingguan.",
         chart=chart,
+        strong_rows=[i for i, p in enumerate(points) if p.office == TREND_TOTAL],
     )
 
 
@@ -374,7 +377,8 @@ def write_summary(result: Result, out_dir: os.PathLike | str, *, file_name: Opti
     return target
 
 
-_WIDTH_CAPS = {"text": 36, "longtext": 44, "count": 12, "rupiah": 16, "percent": 11, "status": 13}
+_WIDTH_CAPS = {"text": 36, "longtext": 44, "message": 72, "count": 12, "rupiah": 16, "percent": 11, "status": 13}
+_TEXT_KINDS = ("text", "longtext", "message", "status")
 _HEADER_ROW_GAP = 1  # blank rows between the title and the header
 # Printable area of landscape A4 with our margins, in screen pixels (96 dpi), less a little slack.
 _PRINT_WIDTH_PX = int((11.69 - 1.0) * 96) - 10
@@ -419,7 +423,7 @@ class _Writer:
         }
         for prefix, base in (("", cell), ("total_", total)):
             f[prefix + "text"] = add(dict(base))
-            f[prefix + "longtext"] = add(dict(base, text_wrap=True))
+            f[prefix + "longtext"] = f[prefix + "message"] = add(dict(base, text_wrap=True))
             f[prefix + "status"] = add(dict(base, align="center"))
             f[prefix + "placeholder"] = add(dict(base, align="right", italic=True, font_color="#595959"))
             for kind, num_format in NUMBER_FORMATS.items():
@@ -441,9 +445,9 @@ class _Writer:
 
     def _cell(self, ws, row: int, col: int, value, kind: str, prefix: str = "") -> None:
         if value is None or value == "":
-            ws.write_blank(row, col, None, self.f[prefix + ("longtext" if kind == "longtext" else "text")])
+            ws.write_blank(row, col, None, self.f[prefix + (kind if kind in _TEXT_KINDS else "text")])
         elif isinstance(value, str):
-            fmt = kind if kind in ("text", "longtext", "status") else "placeholder"
+            fmt = kind if kind in _TEXT_KINDS else "placeholder"
             ws.write_string(row, col, value, self.f[prefix + fmt])
         else:
             fmt = kind if kind in NUMBER_FORMATS else "count"
@@ -461,9 +465,9 @@ class _Writer:
         ws.set_row(header_row, 28)
         first = header_row + 1
         # The hot loop (6,000 ASN at city scale): formats looked up once per column.
-        text_fmt = [self.f[k if k in ("text", "longtext", "status") else "placeholder"] for k in table.kinds]
+        text_fmt = [self.f[k if k in _TEXT_KINDS else "placeholder"] for k in table.kinds]
         number_fmt = [self.f[k if k in NUMBER_FORMATS else "count"] for k in table.kinds]
-        blank_fmt = [self.f["longtext" if k == "longtext" else "text"] for k in table.kinds]
+        blank_fmt = [self.f[k if k in _TEXT_KINDS else "text"] for k in table.kinds]
         write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
         for r, values in enumerate(table.rows, first):
             for c, value in enumerate(values):
@@ -473,6 +477,9 @@ class _Writer:
                     write_blank(r, c, None, blank_fmt[c])
                 else:
                     write_number(r, c, value, number_fmt[c])
+        for i in table.strong_rows:
+            for c, value in enumerate(table.rows[i]):
+                self._cell(ws, first + i, c, value, table.kinds[c], prefix="total_")
         last = first + len(table.rows) - 1
         total_row = None
         if not table.rows and table.empty_text:
@@ -498,41 +505,42 @@ class _Writer:
                 "widths": widths}
 
     def _widths(self, ws, table: SheetTable) -> list[float]:
+        """Column widths from the widest value (in Arial), within a cap per kind."""
         widths = []
         for c, (head, kind) in enumerate(zip(table.header, table.kinds)):
-            longest = max((len(w) for w in head.split()), default=4) + 1
+            need = max((_text_px(w) * 1.1 for w in head.split()), default=28.0)  # headers are bold
             values = [row[c] for row in table.rows]
             if table.total is not None:
                 values.append(table.total[c])
-            for v in values:
-                if isinstance(v, str):
-                    n = len(v)
-                elif isinstance(v, float) and kind == "percent":
-                    n = 6
-                elif isinstance(v, (int, float)):
-                    n = len(f"{int(v):,}") + (2 if kind == "rupiah" else 0)
-                else:
-                    continue
-                if n > longest:
-                    longest = n
-            widths.append(min(max(longest + 2, 5), _WIDTH_CAPS[kind]))
+            texts = [v for v in values if isinstance(v, str)]
+            if texts:
+                # Measuring every string is slow at city scale; only the longest can be the widest.
+                longest = max(map(len, texts))
+                need = max(need, max(_text_px(t) for t in texts if len(t) * 1.6 >= longest))
+            numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            if numbers:
+                digits = len(f"{int(max(map(abs, numbers))):,}")
+                need = max(need, (digits + (2 if kind == "rupiah" else 0) + (3 if kind == "percent" else 0)) * 7.4)
+            widths.append(min(max(_chars_for_px(need), 5), _WIDTH_CAPS[kind]))
             ws.set_column(c, c, widths[-1])
         return widths
 
     @staticmethod
     def _wrapped_row_heights(ws, table: SheetTable, first: int, widths: list[float]) -> None:
         """Give rows with wrapped text their height: LibreOffice does not grow them on opening."""
-        wrapped = [(c, max(int(widths[c] * 1.1) - 1, 4)) for c, k in enumerate(table.kinds) if k == "longtext"]
+        wrapped = [(c, _column_pixels(widths[c]) - _CELL_PADDING_PX) for c, k in enumerate(table.kinds)
+                   if k in ("longtext", "message")]
         if not wrapped:
             return
         for r, values in enumerate(table.rows, first):
             lines = 1
             for c, room in wrapped:
                 text = values[c]
-                if isinstance(text, str) and (len(text) > room or "\n" in text):
-                    lines = max(lines, sum(len(textwrap.wrap(part, room)) or 1 for part in text.split("\n")))
+                # No character of Arial is wider than 13 px (W, M, @): shorter texts fit on one line.
+                if isinstance(text, str) and (len(text) * 13 > room or "\n" in text):
+                    lines = max(lines, _wrapped_lines(text, room))
             if lines > 1:
-                ws.set_row(r, 13.5 * lines + 1.5)
+                ws.set_row(r, 12.75 * lines + 2)
 
     def _print_setup(self, ws, header_row: int) -> None:
         ws.set_paper(9)  # A4
@@ -640,6 +648,46 @@ class _Writer:
         chart.show_blanks_as("gap")
         chart.set_size({"width": 720, "height": 420})
         ws.insert_chart(layout["first"], base + n_series + 1, chart, {"x_offset": 12, "object_position": 1})
+
+
+# Advance widths of Arial (units per 1000 em), to measure text as Excel and LibreOffice lay it out.
+_ARIAL = {ch: w for chars, w in (
+    ("ijl'", 222), (" !,./:;[]\\ftI|", 278), ("-()r`", 333), ("*", 389), ("\"", 355), ("J", 500),
+    ("cksvxyz", 500), ("0123456789#$?_abdeghnopqu^", 556), ("+<=>~", 584), ("FTZ", 611),
+    ("&ABEKPSVXY", 667), ("CDHNRUw", 722), ("GOQ", 778), ("mM", 833), ("%", 889), ("W", 944), ("@", 1015),
+) for ch in chars}
+_PX_PER_UNIT = 10 * 96 / 72 / 1000  # 10 pt at 96 dpi
+_CELL_PADDING_PX = 7
+
+
+def _text_px(text: str) -> float:
+    get = _ARIAL.get
+    return sum(get(ch, 600) for ch in text) * _PX_PER_UNIT
+
+
+def _chars_for_px(px: float) -> float:
+    """The column width (Excel's units: 7 px digits + 5 px padding) that holds `px` of text."""
+    return round((px + _CELL_PADDING_PX - 5) / 7 + 1.5, 1)  # and a little air
+
+
+def _wrapped_lines(text: str, room: float) -> int:
+    """Lines `text` takes when wrapped at word boundaries in `room` pixels."""
+    space = _ARIAL[" "] * _PX_PER_UNIT
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            w = _text_px(word)
+            if used and used + space + w > room:
+                lines += 1
+                used = 0.0
+            if w > room:  # a word longer than the column is broken anywhere
+                extra = int(w // room)
+                lines += extra
+                w -= extra * room
+            used += (space if used else 0) + w
+    return lines
 
 
 def _column_pixels(chars: float) -> int:
