@@ -148,9 +148,13 @@ class XlwingsPort:
         for j, kind in enumerate(sheet.kinds, 1):
             if kind == "longtext":
                 ws.range((top + 1, j), (top + max(len(body), 1), j)).wrap_text = True
-        try:
+        try:  # frozen header and print set-up are a comfort; never fail the run for them
             ws.freeze_panes.freeze_at(f"{top}:{top}")
-        except Exception:  # frozen headers are a comfort; some Excel versions refuse while editing
+            setup = ws.api.PageSetup
+            setup.Orientation, setup.PaperSize = 2, 9  # landscape A4
+            setup.Zoom, setup.FitToPagesWide, setup.FitToPagesTall = False, 1, False
+            setup.PrintTitleRows = f"${top}:${top}"
+        except Exception:
             pass
 
     def message(self, text: str, error: bool = False) -> None:

@@ -198,6 +198,12 @@ class OpenpyxlPort:
         for j, width in enumerate(sheet.column_widths(), 1):
             ws.column_dimensions[get_column_letter(j)].width = width
         ws.freeze_panes = ws.cell(top + 1, 1)
+        # Printed on landscape A4, one page wide, the header repeated on every page.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = f"{top}:{top}"
 
     def message(self, text: str, error: bool = False) -> None:
         self.messages.append((text, error))
