@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from jikubata import summary
 from jikubata.domain import (Dataset, Employee, EmploymentStatus, Office, Period, Place, Problem, Purchase, Seller,
@@ -272,6 +273,19 @@ def test_offices_that_shorten_alike_get_unique_names_ignoring_case():
     assert names[:2] == ["Rekap DINKES", "Rekap Dinkes (2)"]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=70), st.text(max_size=40)), min_size=1, max_size=12,
+                unique_by=lambda o: o[0]))
+def test_any_office_names_give_valid_unique_sheet_names(offices):
+    names = names_for(*(Office(name, abbreviation) for name, abbreviation in offices))
+    assert len(names) == len(offices)
+    assert len({n.casefold() for n in names}) == len(names)
+    assert not {n.casefold() for n in names} & {r.casefold() for r in summary.RESERVED_SHEET_NAMES}
+    for n in names:
+        assert 0 < len(n) <= 31 and not set("[]:*?/\\") & set(n)
+        assert not n.startswith("'") and not n.endswith("'") and n.isprintable()
+
+
 def test_sheet_names_are_accepted_by_a_real_workbook(tmp_path):
     offices = [Office("A" * 60), Office("A" * 61), Office("Rekap"), Office("UMKM"), Office("ringkasan"),
                Office("'''"), Office("Dinas ' Test'")]
@@ -314,6 +328,17 @@ def test_summary_has_a_bar_chart_of_compliance_by_office(tmp_path):
     path = summary.write_summary(make_result(), tmp_path)
     charts = [x for n, x in sheet_xml(path).items() if n.startswith("xl/charts/")]
     assert len(charts) == 1 and "<c:barChart>" in charts[0] and "Ringkasan" in charts[0]
+
+
+def test_rows_with_long_wrapped_text_are_made_taller(tmp_path):
+    long_position = "Kepala Sub Bagian Perencanaan, Evaluasi dan Pelaporan pada Sekretariat Dinas Kesehatan Kota Ambon"
+    people = [Employee(nip(0), "Ani", long_position, Tier.ESELON_IV, "Dinas Kesehatan"),
+              Employee(nip(1), "Budi", "Staf", Tier.ESELON_IV, "Dinas Kesehatan")]
+    ws = write(make_result(people=people), tmp_path)["Rekap Dinkes"]
+    rows = {ws.cell(r, 3).value: r for r in range(1, ws.max_row + 1)}
+    assert ws.row_dimensions[rows["Ani"]].height >= 2 * 12.75
+    assert ws.row_dimensions[rows["Budi"]].height is None  # the default height
+    assert ws.cell(rows["Ani"], 4).alignment.wrap_text
 
 
 def test_office_where_nobody_is_obliged_shows_a_dash_not_zero_percent(tmp_path):

@@ -15,6 +15,7 @@ Text from the inputs is always written with `write_string`, so a name such as
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -130,8 +131,8 @@ _FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 
 
 def _clean_name(text: str) -> str:
-    text = " ".join(_FORBIDDEN.sub(" ", str(text)).split())
-    return text.strip("' ")
+    text = "".join(ch if ch.isprintable() else " " for ch in _FORBIDDEN.sub(" ", str(text)))
+    return " ".join(text.split()).strip("' ")
 
 
 def _fit(text: str, limit: int) -> str:
@@ -537,7 +538,9 @@ class _Writer:
             for c, room in wrapped:
                 text = values[c]
                 # No character of Arial is wider than 13 px (W, M, @): shorter texts fit on one line.
-                if isinstance(text, str) and (len(text) * 13 > room or "\n" in text):
+                if not isinstance(text, str):
+                    continue
+                if "\n" in text or (len(text) * 13 > room and _text_px(text) > room):
                     lines = max(lines, _wrapped_lines(text, room))
             if lines > 1:
                 ws.set_row(r, 12.75 * lines + 2)
@@ -660,6 +663,7 @@ _PX_PER_UNIT = 10 * 96 / 72 / 1000  # 10 pt at 96 dpi
 _CELL_PADDING_PX = 7
 
 
+@functools.lru_cache(maxsize=65_536)  # positions and names repeat a lot
 def _text_px(text: str) -> float:
     get = _ARIAL.get
     return sum(get(ch, 600) for ch in text) * _PX_PER_UNIT
@@ -670,6 +674,7 @@ def _chars_for_px(px: float) -> float:
     return round((px + _CELL_PADDING_PX - 5) / 7 + 1.5, 1)  # and a little air
 
 
+@functools.lru_cache(maxsize=65_536)
 def _wrapped_lines(text: str, room: float) -> int:
     """Lines `text` takes when wrapped at word boundaries in `room` pixels."""
     space = _ARIAL[" "] * _PX_PER_UNIT
