@@ -1,0 +1,276 @@
+"""The four buttons, pressed on a real copy of `JikuBata.xlsm` through the openpyxl-backed port.
+
+Excel is not on these machines, so the xlwings layer (`jikubata.excel`) is
+kept thin and everything behind it runs here on files: fill the sheets, press
+"the button", save, open the file again and read what it wrote.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jikubata import buttons, excel, services, workbook
+from jikubata.domain import Period
+from jikubata.workbook_port import OpenpyxlPort
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 11, 20)
+OFFICE = "Dinas Kesehatan"
+
+# NIPs with a valid birth date and gender digit.
+ANA, BUDI, CICI, DODI = "198001012010011001", "198502022010012002", "199003032015032001", "197512122000121001"
+
+
+def _put(ws, rows, first_row=2):
+    for i, row in enumerate(rows, first_row):
+        for j, value in enumerate(row, 1):
+            ws.cell(i, j, value)
+
+
+def fill(path: Path, *, period="2026-11", employees=None, purchases=None) -> Path:
+    """A copy of the committed workbook with a small office filled in, as an administrator would."""
+    shutil.copyfile(ROOT / "workbook" / "JikuBata.xlsm", path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    _put(wb["OPD"], [[OFFICE, "Dinkes", "dr. Wati", "197001011995032001", "Kepala Dinas Kesehatan", ""]])
+    _put(wb["UMKM"], [["Toko Sagu Mama", "Mama Ona", "Kue"], ["Kopi Jiku", "Pak Ali", "Minuman"]])
+    _put(wb["Pegawai"], employees if employees is not None else [
+        [ANA, "Ana Latuconsina", "Kepala Seksi Gizi", "IV.a", OFFICE, "Aktif"],
+        [BUDI, "Budi Pattimura", "Kepala Bidang", "III.b", OFFICE, "Aktif"],
+        [CICI, "Cici Tanamal", "Kepala Subbagian", "IV.b", OFFICE, "Aktif"],
+        [DODI, "Dodi Wattimena", "Pelaksana", "Staf", OFFICE, "Aktif"],
+    ])
+    _put(wb["Belanja"], purchases if purchases is not None else [
+        [dt.datetime(2026, 11, 7), ANA, "Ana Latuconsina", "Toko Sagu Mama", "Sagu", 25000, "N-1"],
+        [dt.datetime(2026, 11, 7), BUDI, "Budi Pattimura", "Kopi Jiku", "Kopi", 10000, "N-2"],
+        [dt.datetime(2026, 11, 8), "199912312020121009", "Orang Lain", "Kopi Jiku", "Kopi", 5000, "N-3"],
+    ])
+    wb["Beranda"][workbook.PERIOD_CELL] = period
+    wb.save(path)
+    return path
+
+
+def press(path: Path, action: str) -> tuple[str, bool, openpyxl.Workbook]:
+    """Press a button on the file; return the message shown, whether it was an error, and the saved book."""
+    port = OpenpyxlPort(path)
+    buttons.run(port, action, today=TODAY)
+    port.save()
+    (text, error), = port.messages
+    return text, error, openpyxl.load_workbook(path)
+
+
+def table(ws) -> list[dict]:
+    """The rows under the header row (the first row whose first cell is `No`)."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(rows) if r[0] == "No")
+    header = rows[top]
+    return [dict(zip(header, r)) for r in rows[top + 1:] if isinstance(r[0], int)]
+
+
+# ---------------------------------------------------------------- Hitung Kekurangan
+
+
+def test_hasil_lists_every_asn_with_tier_minimum_spent_shortfall_and_status(tmp_path):
+    text, error, wb = press(fill(tmp_path / "JikuBata.xlsm"), "hitung_kekurangan")
+    assert not error
+    rows = {r["NIP"]: r for r in table(wb["Hasil"])}
+    assert set(rows) == {ANA, BUDI, CICI, DODI}
+    assert (rows[ANA]["Tingkat"], rows[ANA]["Minimum"], rows[ANA]["Belanja"], rows[ANA]["Kekurangan"],
+            rows[ANA]["Status"]) == ("Eselon IV", 20000, 25000, 0, "Memenuhi")
+    assert (rows[BUDI]["Minimum"], rows[BUDI]["Belanja"], rows[BUDI]["Kekurangan"], rows[BUDI]["Status"]) == \
+        (30000, 10000, 20000, "Kurang")
+    assert (rows[CICI]["Kekurangan"], rows[CICI]["Status"]) == (20000, "Kurang")
+    assert (rows[DODI]["Minimum"], rows[DODI]["Status"]) == ("belum ditetapkan", "Tidak wajib")
+
+
+def test_hasil_agrees_with_the_command_line_on_the_same_file(tmp_path):
+    path = fill(tmp_path / "JikuBata.xlsm")
+    expected = services.calculate([path], Period(2026, 11), today=TODAY)
+    _, _, wb = press(path, "hitung_kekurangan")
+    got = {r["NIP"]: (r["Belanja"], r["Kekurangan"]) for r in table(wb["Hasil"])}
+    assert got == {e.nip: (e.spent, e.shortfall) for e in expected.employees}
+
+
+def test_message_gives_the_period_and_the_counts(tmp_path):
+    text, _, wb = press(fill(tmp_path / "JikuBata.xlsm"), "hitung_kekurangan")
+    assert "November 2026" in text and "3 ASN wajib belanja, 1 memenuhi, 2 kurang" in text
+    assert "Rp40.000" in text
+    assert text in wb["Beranda"][workbook.RESULT_CELL].value
+
+
+def test_short_rows_are_coloured_and_figures_are_rupiah(tmp_path):
+    _, _, wb = press(fill(tmp_path / "JikuBata.xlsm"), "hitung_kekurangan")
+    ws = wb["Hasil"]
+    for row in ws.iter_rows():
+        if row[1].value == BUDI:
+            assert row[2].fill.fgColor.rgb.endswith("FCE4E4")
+            assert row[8].number_format == '"Rp"#,##0'
+        if row[1].value == ANA:
+            assert row[2].fill.fill_type is None
+
+
+def test_nip_in_hasil_is_text(tmp_path):
+    _, _, wb = press(fill(tmp_path / "JikuBata.xlsm"), "hitung_kekurangan")
+    cells = [row[1] for row in wb["Hasil"].iter_rows() if row[1].value == ANA]
+    assert cells and cells[0].data_type == "s"
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(tmp_path):
+    path = fill(tmp_path / "JikuBata.xlsm",
+                employees=[[ANA, "=HYPERLINK(\"http://x\")", "Kepala Seksi", "IV.a", OFFICE, "Aktif"]],
+                purchases=[])
+    _, _, wb = press(path, "hitung_kekurangan")
+    (row,) = table(wb["Hasil"])
+    assert row["Nama"] == '=HYPERLINK("http://x")'
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet9.xml").decode()
+    assert "<f>" not in xml
+
+
+def test_blank_period_means_the_current_month(tmp_path):
+    text, error, _ = press(fill(tmp_path / "JikuBata.xlsm", period=None), "hitung_kekurangan")
+    assert not error and "November 2026" in text
+
+
+def test_period_cell_that_excel_turned_into_a_date_still_works(tmp_path):
+    text, error, _ = press(fill(tmp_path / "JikuBata.xlsm", period=dt.datetime(2026, 10, 1)), "hitung_kekurangan")
+    assert not error and "Oktober 2026" in text
+
+
+def test_unreadable_period_is_a_clear_message_not_a_crash(tmp_path):
+    text, error, wb = press(fill(tmp_path / "JikuBata.xlsm", period="Nopember"), "hitung_kekurangan")
+    assert error
+    assert text.startswith("Proses dihentikan:") and "Beranda!D13" in text and "TTTT-BB" in text
+    assert "Traceback" not in text
+
+
+# ---------------------------------------------------------------- Periksa Data / Masalah Data
+
+
+def test_masalah_data_links_each_problem_to_its_cell(tmp_path):
+    path = fill(tmp_path / "JikuBata.xlsm", employees=[
+        [ANA, "Ana", "Kepala Seksi", "IV.a", OFFICE, "Aktif"],
+        [198502022010012002, "Budi", "Kepala Bidang", "III.b", OFFICE, "Aktif"],
+    ])
+    text, error, wb = press(path, "periksa_data")
+    assert not error and "galat" in text
+    ws = wb["Masalah Data"]
+    links = {}
+    for row in ws.iter_rows():
+        if row[5].value in ("NIP_ANGKA", "NIP_TIDAK_TERDAFTAR"):
+            links[row[5].value] = (row[3].value, row[3].hyperlink.location if row[3].hyperlink else None)
+    assert links["NIP_ANGKA"] == ("A3", "'Pegawai'!A3")
+    assert links["NIP_TIDAK_TERDAFTAR"] == ("B4", "'Belanja'!B4")  # the unknown buyer on row 4
+
+
+def test_clean_data_says_there_is_no_problem(tmp_path):
+    path = fill(tmp_path / "JikuBata.xlsm", purchases=[
+        [dt.datetime(2026, 11, 7), ANA, "Ana Latuconsina", "Toko Sagu Mama", "Sagu", 25000, "N-1"]])
+    text, error, wb = press(path, "periksa_data")
+    assert not error and "tidak ada masalah data" in text
+    assert "Tidak ada masalah data." in [c.value for row in wb["Masalah Data"].iter_rows() for c in row]
+
+
+def test_pressing_twice_replaces_the_result_sheets(tmp_path):
+    path = fill(tmp_path / "JikuBata.xlsm")
+    press(path, "hitung_kekurangan")
+    _, _, wb = press(path, "hitung_kekurangan")
+    assert wb.sheetnames.count("Hasil") == 1 and wb.sheetnames.count("Masalah Data") == 1
+    assert len(table(wb["Hasil"])) == 4
+
+
+def test_a_workbook_without_pegawai_sheet_gets_a_message(tmp_path):
+    path = fill(tmp_path / "JikuBata.xlsm")
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    del wb["Pegawai"]
+    wb.save(path)
+    text, error, _ = press(path, "periksa_data")
+    assert error and "Pegawai" in text
+
+
+def test_an_unexpected_failure_is_a_message_for_the_it_officer(tmp_path):
+    class BrokenPort(OpenpyxlPort):
+        def read_sheets(self, wanted=lambda name: True):
+            raise KeyError("lembar hilang")
+
+    port = BrokenPort(fill(tmp_path / "JikuBata.xlsm"))
+    text = buttons.run(port, "periksa_data", today=TODAY)
+    assert port.messages == [(text, True)]
+    assert "galat tak terduga" in text and "petugas TI" in text
+
+
+def test_saving_through_the_port_keeps_the_vba_project(tmp_path):
+    path = fill(tmp_path / "JikuBata.xlsm")
+    press(path, "hitung_kekurangan")
+    original = zipfile.ZipFile(ROOT / "workbook" / "JikuBata.xlsm").read("xl/vbaProject.bin")
+    assert zipfile.ZipFile(path).read("xl/vbaProject.bin") == original
+
+
+def test_every_button_has_an_excel_entry_point_and_an_action():
+    for b in workbook.BUTTONS:
+        assert callable(getattr(excel, b.function))
+        assert b.function in buttons.ACTIONS
+
+
+def test_entry_point_outside_excel_does_not_raise(capsys):
+    excel.periksa_data()  # no calling workbook: a message, not a traceback
+    assert "Jiku Bata tidak dapat terhubung ke Excel" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- Buat Rekap / Buat Surat
+
+needs_summary = pytest.mark.skipif(importlib.util.find_spec("jikubata.summary") is None,
+                                   reason="jikubata.summary not written yet")
+needs_letters = pytest.mark.skipif(importlib.util.find_spec("jikubata.letters") is None,
+                                   reason="jikubata.letters not written yet")
+
+
+@needs_summary
+def test_buat_rekap_writes_the_summary_beside_the_workbook_and_rekap_sheets(tmp_path):
+    path = fill(tmp_path / "JikuBata.xlsm")
+    text, error, wb = press(path, "buat_rekap")
+    assert not error
+    written = tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx"
+    assert written.is_file() and str(written) in text
+    rekap = [n for n in wb.sheetnames if n.startswith("Rekap ")]
+    assert "Rekap Ringkasan" in rekap and "Rekap Dinkes" in rekap
+    rows = {r["NIP"]: r for r in table(wb["Rekap Dinkes"])}
+    assert rows[BUDI]["Kekurangan"] == 20000
+
+
+@needs_summary
+def test_buat_rekap_replaces_previous_rekap_sheets(tmp_path):
+    path = fill(tmp_path / "JikuBata.xlsm")
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    wb.create_sheet("Rekap Lama")
+    wb.save(path)
+    _, _, wb = press(path, "buat_rekap")
+    assert "Rekap Lama" not in wb.sheetnames
+    _, _, wb = press(path, "buat_rekap")
+    assert wb.sheetnames.count("Rekap Ringkasan") == 1
+
+
+@needs_letters
+def test_buat_surat_writes_letters_and_lists_them_with_links(tmp_path):
+    path = fill(tmp_path / "JikuBata.xlsm")
+    text, error, wb = press(path, "buat_surat")
+    assert not error and "surat" in text.lower()
+    ws = wb["Daftar Surat"]
+    rows = table(ws)
+    assert {r["Jenis"] for r in rows} and len(rows) == 3  # the office head and two short officials
+    for row in ws.iter_rows():
+        if isinstance(row[0].value, int):
+            target = Path(row[6].hyperlink.target)
+            assert target.is_file() and target.parent.parent == tmp_path / "Surat"
+
+
+def test_an_unsaved_workbook_is_asked_to_be_saved_first(tmp_path, monkeypatch):
+    path = fill(tmp_path / "JikuBata.xlsm")
+    monkeypatch.chdir(tmp_path)
+    port = OpenpyxlPort(Path(path.name))  # what Excel reports for a workbook never saved: a bare name
+    text = buttons.run(port, "buat_rekap", today=TODAY)
+    assert port.messages[-1][1] and "simpan workbook" in text
