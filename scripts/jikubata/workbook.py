@@ -305,10 +305,12 @@ class _Builder:
                 # Not set means "Ya" whenever a UMKM sheet exists, and this workbook has one.
                 ws.write_string(i, 1, "Ya" if value in (None, True) else "Tidak", fmt["value"])
                 ws.data_validation(i, 1, i, 1, {"validate": "list", "source": "=DaftarYaTidak"})
-            elif spec.kind == "list":
-                ws.write_string(i, 1, "; ".join(value), fmt["value"])
             else:
-                ws.write_string(i, 1, value, fmt["value"])
+                text = "; ".join(value) if spec.kind == "list" else value
+                ws.write_string(i, 1, text, fmt["value"])
+                lines = -(-len(text) // 48)  # column B holds about 48 characters a line
+                if lines > 1:
+                    ws.set_row(i, 15 * lines)
             ws.write_string(i, 2, spec.explanation, fmt["note"])
         row = len(schema.SETTINGS) + 2
         ws.write_row(row, 0, list(schema.TIER_TABLE_HEADERS), fmt["header"])
