@@ -391,14 +391,21 @@ def test_a_failed_write_leaves_the_previous_summary_untouched(tmp_path, monkeypa
     path = summary.write_summary(make_result(), tmp_path)
     before = path.read_bytes()
 
-    def disk_full(self):
+    def disk_full(self, *args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("xlsxwriter.Workbook.close", disk_full)
-    with pytest.raises(InputError, match="rekap tidak dapat ditulis"):
+    monkeypatch.setattr("zipfile.ZipFile.writestr", disk_full)  # the disk fills up while the zip is written
+    with pytest.raises(InputError, match="rekap tidak dapat ditulis.*No space left on device"):
         summary.write_summary(make_result(as_of=dt.date(2026, 11, 30)), tmp_path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_a_folder_in_the_way_of_the_summary_is_a_clear_error_and_stays(tmp_path):
+    (tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx").mkdir()
+    with pytest.raises(InputError, match="rekap tidak dapat ditulis"):
+        summary.write_summary(make_result(), tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["Rekap-Jiku-Bata-2026-11.xlsx"]
 
 
 def test_output_folder_that_is_a_file_is_a_clear_indonesian_error(tmp_path):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from babel.numbers import format_percent
 
 from .atomic import atomic_path
@@ -95,9 +96,9 @@ def trend_points(result: Result, week: Optional[str] = None) -> list[TrendPoint]
     if week is None:
         year, number, _ = result.as_of.isocalendar()
         week = f"{year}-W{number:02d}"
-    totals = list(result.offices) + [result.total]
-    return [TrendPoint(week, result.as_of, t.office if t is not totals[-1] else TREND_TOTAL,
-                       t.obliged, t.met, t.compliance, t.spent) for t in totals]
+    labelled = [(o.office, o) for o in result.offices] + [(TREND_TOTAL, result.total)]
+    return [TrendPoint(week, result.as_of, office, t.obliged, t.met, t.compliance, t.spent)
+            for office, t in labelled]
 
 
 @dataclass
@@ -105,9 +106,9 @@ class SheetTable:
     """One sheet as plain values.
 
     `kinds[i]` says how column i is shown: `text`, `longtext` (wrapped),
-    `message` (wrapped, wide), `count`, `rupiah`, `percent`, `status` (coloured by its text). A text value
-    in a number column is a placeholder (`belum ditetapkan`, `-`) and is shown
-    as text. `total` is the closing row (figures from `Result`), if any;
+    `message` (wrapped, wide), `count`, `rupiah`, `percent`, `status`
+    (coloured by its text). A text value in a number column is a placeholder
+    (`belum ditetapkan`, `-`) and is shown as text. `total` is the closing row (figures from `Result`), if any;
     `strong_rows` are indexes of rows shown in bold like it (the city total of
     each week in `Tren`).
     """
@@ -373,8 +374,10 @@ def write_summary(result: Result, out_dir: os.PathLike | str, *, file_name: Opti
     try:
         with atomic_path(target) as tmp:
             _Writer(tmp, result).write(tables)
-    except OSError as exc:
-        raise InputError(f"rekap tidak dapat ditulis ke {target}: {exc.strerror or exc}") from None
+    except (OSError, FileCreateError) as exc:
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        reason = getattr(cause, "strerror", None) or str(cause)
+        raise InputError(f"rekap tidak dapat ditulis ke {target}: {reason}") from None
     return target
 
 
