@@ -434,6 +434,7 @@ def test_rekap_command_matches_hitung_json_for_messy_input(tmp_path):
     done = jb("rekap", book, "--periode", "2026-11", "--per-tanggal", "2026-11-20", "--keluaran", out)
     assert done.returncode == 0, done.stderr
     assert "Rekap-Jiku-Bata-2026-11.xlsx" in done.stdout
+    assert "keadaan per 20 November 2026: kepatuhan" in done.stdout and "masalah data" in done.stdout
     expected = json.loads(jb("hitung", book, "--periode", "2026-11", "--per-tanggal", "2026-11-20", "--json").stdout)
     wb = openpyxl.load_workbook(out / "Rekap-Jiku-Bata-2026-11.xlsx")
     rows = table_rows(wb["Ringkasan"])[:-1]

@@ -128,7 +128,7 @@ def cmd_rekap(args) -> int:
 
     result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
     path = summary.write_summary(result, args.keluaran)
-    print(f"Rekap ditulis: {path}")
+    print(summary.outcome_text(result, path))
     return 0
 
 

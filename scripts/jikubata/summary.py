@@ -362,6 +362,15 @@ def sheet_tables(result: Result, trend: Optional[Sequence[TrendPoint]] = None) -
 # ---------------------------------------------------------------- xlsx writer
 
 
+def outcome_text(result: Result, path: os.PathLike | str) -> str:
+    """What the command line says after writing the summary (Indonesian)."""
+    total = result.total
+    return (f"Rekap ditulis: {path}\n"
+            f"{month_year(result.period.year, result.period.month)}, keadaan per {long_date(result.as_of)}: "
+            f"kepatuhan {percent_text(total.compliance)} ({total.met} dari {total.obliged} pegawai wajib), "
+            f"{total.short} kurang, kekurangan {rupiah(total.shortfall)}; {len(result.problems)} masalah data.")
+
+
 def summary_file_name(result: Result) -> str:
     return f"Rekap-Jiku-Bata-{result.period}.xlsx"
 
