@@ -7,6 +7,7 @@ choose the forms official letters use (`Rp125.000`, `4 April 2023`,
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -16,6 +17,7 @@ LOCALE = "id_ID"
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
+@lru_cache(maxsize=4096)  # Babel is slow per call and letters repeat the same few amounts
 def rupiah(amount: int | None) -> str:
     """`Rp125.000`; `-` for a value that is not set."""
     if amount is None:

@@ -377,10 +377,55 @@ def official_letter() -> Document:
     return doc
 
 
+# ---------------------------------------------------------------- slimming
+
+
+def slim(doc: Document) -> Document:
+    """Drop what python-docx's default template carries and a letter never uses.
+
+    Its styles.xml and stylesWithEffects.xml hold ~800 kB of Word's built-in
+    styles; every letter would parse and compress them again. We keep the
+    styles the letter refers to (with what they are based on) and the
+    defaults, and drop the thumbnail, customXml and stylesWithEffects parts.
+    Word and LibreOffice supply built-in styles an administrator adds later.
+    """
+    styles = doc.styles.element
+    used = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+    for part in [doc.part] + [rel.target_part for rel in doc.part.rels.values()
+                              if rel.reltype.endswith("/footer") or rel.reltype.endswith("/header")]:
+        root = part.element if hasattr(part, "element") else None
+        if root is None:
+            continue
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            used.update(el.get(qn("w:val")) for el in root.iter(qn(tag)))
+    by_id = {st.get(qn("w:styleId")): st for st in styles.findall(qn("w:style"))}
+    pending = list(used)
+    while pending:  # follow basedOn / link / next chains
+        st = by_id.get(pending.pop())
+        if st is None:
+            continue
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            el = st.find(qn(tag))
+            if el is not None and el.get(qn("w:val")) not in used:
+                used.add(el.get(qn("w:val")))
+                pending.append(el.get(qn("w:val")))
+    for style_id, st in by_id.items():
+        if style_id not in used and st.get(qn("w:default")) not in ("1", "true"):
+            styles.remove(st)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    for owner in (doc.part, doc.part.package):
+        for r_id, rel in list(owner.rels.items()):
+            if rel.reltype.endswith(("/stylesWithEffects", "/thumbnail", "/customXml")):
+                del owner.rels[r_id]
+    return doc
+
+
 def main() -> int:
     for name, build in (("surat-opd.docx", office_letter), ("surat-pejabat.docx", official_letter)):
         target = OUT / name
-        build().save(target)
+        slim(build()).save(target)
         print(f"ditulis: {target}")
     return 0
 
