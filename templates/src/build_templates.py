@@ -28,7 +28,8 @@ from docx.shared import Cm, Pt
 OUT = Path(__file__).resolve().parents[1]
 FONT = "Times New Roman"
 TEXT_WIDTH = 21.0 - 2.5 - 2.0  # A4 minus left and right margins, cm
-RIGHT_BLOCK = 9.0  # where the date, addressee and signature blocks start, cm
+RIGHT_BLOCK = 10.0  # where the date and addressee blocks start, cm (left of it: Nomor … Hal)
+SIGNATURE_BLOCK = 8.5  # where the signature block starts, cm
 
 
 # ---------------------------------------------------------------- helpers
@@ -230,7 +231,7 @@ def heading_block(doc) -> None:
         tabs(p, 2.2, 2.6)
         p.paragraph_format.left_indent = Cm(2.6)
         p.paragraph_format.first_line_indent = Cm(-2.6)
-        p.paragraph_format.right_indent = Cm(0.4)
+        p.paragraph_format.right_indent = Cm(0.2)
     # The addressee: `Yth.` then each line of `tujuan`, `di –`, `Tempat`.
     p = right.paragraphs[0]
     run(p, "{%p for baris in tujuan %}")
@@ -258,15 +259,15 @@ def signature(doc) -> None:
     """Position, room to sign, name (bold, underlined), rank, NIP — centred in the right block."""
     center = WD_ALIGN_PARAGRAPH.CENTER
     para(doc, "", keep_next=True)
-    para(doc, "{{ penandatangan_jabatan }},", left=RIGHT_BLOCK - 1.0, align=center, keep_next=True)
+    para(doc, "{{ penandatangan_jabatan }},", left=SIGNATURE_BLOCK, align=center, keep_next=True)
     for _ in range(3):
-        para(doc, "", left=RIGHT_BLOCK - 1.0, keep_next=True)
-    para(doc, "{{ penandatangan_nama }}", bold=True, underline=True, left=RIGHT_BLOCK - 1.0,
+        para(doc, "", left=SIGNATURE_BLOCK, keep_next=True)
+    para(doc, "{{ penandatangan_nama }}", bold=True, underline=True, left=SIGNATURE_BLOCK,
          align=center, keep_next=True)
     para(doc, "{%p if penandatangan_pangkat %}")
-    para(doc, "{{ penandatangan_pangkat }}", left=RIGHT_BLOCK - 1.0, align=center, keep_next=True)
+    para(doc, "{{ penandatangan_pangkat }}", left=SIGNATURE_BLOCK, align=center, keep_next=True)
     para(doc, "{%p endif %}")
-    para(doc, "NIP. {{ penandatangan_nip }}", left=RIGHT_BLOCK - 1.0, align=center)
+    para(doc, "NIP. {{ penandatangan_nip }}", left=SIGNATURE_BLOCK, align=center)
 
 
 def copies(doc) -> None:
@@ -357,7 +358,7 @@ def official_letter() -> Document:
               "bulan {{ periode }} belum memenuhi belanja minimum, dengan rincian sebagai berikut:",
          keep_next=True)
     rows = (("Nama", "{{ nama }}"), ("NIP", "{{ nip }}"), ("Jabatan", "{{ jabatan }}"),
-            ("Unit kerja", "{{ opd }}"), ("Tingkat", "{{ tingkat }}"),
+            ("Unit kerja", "{{ opd }}"),
             ("Belanja minimum per bulan", "{{ minimum }}"),
             ("Belanja tercatat", "{{ belanja }}"))
     for label, value in rows:
