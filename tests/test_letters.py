@@ -266,3 +266,22 @@ def test_without_libreoffice_the_run_succeeds_with_a_clear_message(tmp_path, mon
     assert "LibreOffice" in outcome.pdf_message and "tidak ditemukan" in outcome.pdf_message
     assert all(x.path.is_file() and x.pdf_path is None for x in outcome.letters)
     assert outcome.pdf_message in outcome.summary_text()
+
+
+# ---------------------------------------------------------------- templates edited by an administrator
+
+
+def test_a_broken_template_is_a_clear_error_and_no_number_is_recorded_as_issued(tmp_path, monkeypatch):
+    from jikubata.letters import templates_dir
+    from jikubata.register import ISSUED, Register
+
+    folder = tmp_path / "templat"
+    shutil.copytree(templates_dir(), folder, ignore=shutil.ignore_patterns("src", "*.md"))
+    doc = Document(str(folder / "surat-pejabat.docx"))
+    doc.add_paragraph("{% if nomor %} tanpa penutup")
+    doc.save(str(folder / "surat-pejabat.docx"))
+    monkeypatch.setenv("JIKUBATA_TEMPLATES", str(folder))
+    with pytest.raises(InputError, match="surat-pejabat.docx"):
+        write_letters(F.small_result(), tmp_path / "out", today=F.TODAY)
+    with Register(tmp_path / "out") as register:
+        assert register.entries() and not any(e.state == ISSUED for e in register.entries())
