@@ -161,8 +161,6 @@ def test_the_reader_takes_the_built_defaults_back_unchanged(built):
     assert dataset.problems == []
 
 
-@pytest.mark.xfail(strict=True, reason="reader._read_settings takes the next filled cell as the value, so a "
-                                       "blank setting reads its explanation (column C); lead to fix in reader.py")
 def test_blank_settings_stay_blank_when_read_back(built):
     s = services.load_sheets([(built.name, _sheets_of(built))]).settings
     assert (s.signatory_name, s.report_recipients) == ("", ())

@@ -421,10 +421,10 @@ def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
         if not filled:
             continue
         j0, first = filled[0]
-        value = filled[1][1] if len(filled) > 1 else None
+        # The value sits right of the label; further right is an explanation, never the value.
+        value = row[j0 + 1] if j0 + 1 < len(row) else None
         key = schema.header_key(first)
-        place = Place(file_name, sheet.name,
-                      f"{column_letter(sheet.col0 + (filled[1][0] if len(filled) > 1 else j0))}{sheet.row0 + i + 1}")
+        place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + j0 + 1)}{sheet.row0 + i + 1}")
         if key == tier_header:
             in_tiers = True
             continue
