@@ -173,7 +173,11 @@ def test_numbering_restarts_in_a_new_year_and_periods_do_not_collide(tmp_path):
     assert outcome.letters[0].number == "500.2/1/DISPERINDAG/I/2027"
 
 
-def test_pool_rendering_gives_the_same_letters_as_in_process(tmp_path):
+@pytest.mark.parametrize("method", ["fork", "spawn"] if hasattr(os, "fork") else ["spawn"])
+def test_pool_rendering_gives_the_same_letters_as_in_process(tmp_path, monkeypatch, method):
+    from jikubata import letters
+
+    monkeypatch.setattr(letters, "_pool_start_method", lambda: (method, 2))
     extra = [F.employee(100 + i, f"Kepala Seksi {i}", Tier.ESELON_IV, "Bappeda", f"Kepala Seksi {i}")
              for i in range(30)]
     pooled = write_letters(F.small_result(extra_employees=extra), tmp_path / "a", today=F.TODAY, workers=2)

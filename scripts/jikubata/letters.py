@@ -20,6 +20,8 @@ import io
 import multiprocessing
 import os
 import re
+import sys
+import threading
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -39,7 +41,9 @@ TEMPLATES = {KIND_OFFICE: "surat-opd.docx", KIND_OFFICIAL: "surat-pejabat.docx"}
 ENV_TEMPLATES = "JIKUBATA_TEMPLATES"  # another templates folder (an office's own letterhead)
 NATURE = "Penting"
 NO_ATTACHMENT = "-"
-_POOL_THRESHOLD = 24  # fewer letters than this render faster in-process than a pool starts
+# Fewer letters than this render faster in one process than a pool starts (bench/bench_letters.py).
+_POOL_THRESHOLD = 40
+_POOL_THRESHOLD_SPAWN = 600
 _STEM_LIMIT = 80
 
 
@@ -326,20 +330,39 @@ def _init_worker(templates: dict[str, bytes]) -> None:
 
 
 def _render_all(jobs: list[tuple[str, dict, str]], templates: dict[str, bytes], workers: Optional[int]) -> None:
+    """Render every job; across a process pool when that is faster than one process.
+
+    One letter takes a few milliseconds once the template work is cached, so
+    a pool pays only when starting it is cheap: on Linux, workers are forked
+    after the parent has rendered the first letter of each kind (they inherit
+    the warm caches). With `spawn` (Windows, macOS, or when other threads are
+    running, where forking is unsafe) each worker must import and compile
+    everything again, which costs about a second — worth it only for big runs.
+    """
+    _init_worker(templates)
     workers = workers or min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(jobs) < _POOL_THRESHOLD:
-        _init_worker(templates)
+    method, threshold = _pool_start_method()
+    if workers <= 1 or len(jobs) < threshold:
         for job in jobs:
             _render_job(job)
         return
-    # spawn: safe whatever threads the caller runs (Excel add-in, scheduler), and the same on every OS.
-    ctx = multiprocessing.get_context("spawn")
-    # Small chunks: the office letters (long tables) come first and would otherwise unbalance the workers.
-    chunk = max(1, min(4, len(jobs) // (workers * 8)))
-    with cf.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                initargs=(templates,)) as pool:
-        for _ in pool.map(_render_job, jobs, chunksize=chunk):
+    rest = list(jobs)
+    for kind in dict.fromkeys(j[0] for j in jobs):  # warm the caches, in the parent
+        first = next(j for j in rest if j[0] == kind)
+        _render_job(first)
+        rest.remove(first)
+    chunk = max(1, min(8, len(rest) // (workers * 8)))
+    with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                                initializer=_init_worker, initargs=(templates,)) as pool:
+        for _ in pool.map(_render_job, rest, chunksize=chunk):
             pass
+
+
+def _pool_start_method() -> tuple[str, int]:
+    """(start method, fewest letters for which a pool is worth starting)."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork", _POOL_THRESHOLD
+    return "spawn", _POOL_THRESHOLD_SPAWN
 
 
 def _render_job(job: tuple[str, dict, str]) -> None:
