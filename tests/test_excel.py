@@ -274,3 +274,31 @@ def test_an_unsaved_workbook_is_asked_to_be_saved_first(tmp_path, monkeypatch):
     port = OpenpyxlPort(Path(path.name))  # what Excel reports for a workbook never saved: a bare name
     text = buttons.run(port, "buat_rekap", today=TODAY)
     assert port.messages[-1][1] and "simpan workbook" in text
+
+
+def test_button_waits_for_another_run_on_the_same_folder_and_says_so(tmp_path, monkeypatch):
+    """A button pressed while the weekly job writes into the workbook's folder gets a clear message."""
+    import multiprocessing as mp
+
+    book = fill(tmp_path / "JikuBata.xlsm")
+    monkeypatch.setattr(buttons, "BUTTON_LOCK_WAIT", 0.2)
+    ready, release = mp.get_context("spawn").Event(), mp.get_context("spawn").Event()
+    holder = mp.get_context("spawn").Process(target=_hold_lock, args=(str(book.parent), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        port = OpenpyxlPort(book)
+        text = buttons.run(port, "buat_rekap", today=TODAY)
+        assert text.startswith("Belum dapat dijalankan") and "sedang dipakai" in text
+        assert not list(book.parent.glob("Rekap-Jiku-Bata-*.xlsx"))
+    finally:
+        release.set()
+        holder.join(30)
+
+
+def _hold_lock(folder, ready, release):
+    from jikubata import locking
+
+    with locking.output_lock(folder, command="jikubata mingguan"):
+        ready.set()
+        release.wait(30)

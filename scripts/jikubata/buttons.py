@@ -11,9 +11,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import schema, services
+from . import locking, schema, services
 from .domain import Period, Result, Severity, Status
-from .errors import InputError
+from .errors import BusyError, InputError
 from .indonesian import long_date, month_year, rupiah
 from .summary import MINIMUM_NOT_SET, SEVERITY_LABELS, STATUS_LABELS
 from .workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
@@ -52,12 +52,17 @@ def hitung_kekurangan(port: WorkbookPort, today: Optional[dt.date] = None) -> st
     return _result_message(result) + f" Rinciannya di lembar {SHEET_RESULT}."
 
 
+# A button waits this long for another run (the weekly job, another button) on the same folder.
+BUTTON_LOCK_WAIT = 60.0
+
+
 def buat_rekap(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
     """Write the summary workbook beside this one, and its tables as `Rekap …` sheets here."""
     from . import summary
 
     result = _calculate(port, today)
-    path = summary.write_summary(result, output_folder(port))
+    with locking.output_lock(output_folder(port), wait=BUTTON_LOCK_WAIT, command="tombol Buat Rekap OPD"):
+        path = summary.write_summary(result, output_folder(port))
     for name in [n for n in port.sheet_names() if n.casefold().startswith(SUMMARY_PREFIX.casefold())]:
         port.delete_sheet(name)
     used: set[str] = set()
@@ -76,7 +81,9 @@ def buat_surat(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
     from . import letters
 
     result = _calculate(port, today)
-    outcome = letters.write_letters(result, output_folder(port) / LETTERS_FOLDER, today=today)
+    # The folder beside the workbook is the one locked: the weekly job may write there too.
+    with locking.output_lock(output_folder(port), wait=BUTTON_LOCK_WAIT, command="tombol Buat Surat Pengingat"):
+        outcome = letters.write_letters(result, output_folder(port) / LETTERS_FOLDER, today=today)
     rows, links = [], {}
     for i, letter in enumerate(outcome.letters):
         rows.append([i + 1, letter.number, letter.recipient, letter.kind_label, letter.office,
@@ -109,6 +116,8 @@ def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None) -> str
         text = ACTIONS[action](port, today=today)
     except InputError as exc:
         text, error = f"Proses dihentikan: {exc}", True
+    except BusyError as exc:
+        text, error = f"Belum dapat dijalankan: {exc}. Coba lagi sebentar lagi.", True
     except MemoryError:
         text, error = "Proses dihentikan: memori komputer tidak cukup untuk data sebesar ini.", True
     except Exception as exc:  # the last guard: a message, never a traceback
