@@ -289,3 +289,15 @@ def test_a_broken_template_is_a_clear_error_and_no_number_is_recorded_as_issued(
         write_letters(F.small_result(), tmp_path / "out", today=F.TODAY)
     with Register(tmp_path / "out") as register:
         assert register.entries() and not any(e.state == ISSUED for e in register.entries())
+
+
+def test_an_output_folder_that_is_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "berkas").write_text("x")
+    with pytest.raises(InputError, match="tidak dapat dibuat"):
+        write_letters(F.small_result(), tmp_path / "berkas", today=F.TODAY)
+
+
+def test_a_letter_path_taken_by_a_folder_is_a_clear_error(tmp_path):
+    (tmp_path / "Surat-2026-11" / "Surat-OPD-Dinas-Kesehatan.docx").mkdir(parents=True)
+    with pytest.raises(InputError, match="tidak dapat ditulis"):
+        write_letters(F.small_result(), tmp_path, today=F.TODAY)

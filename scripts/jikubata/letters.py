@@ -24,9 +24,9 @@ import sys
 import threading
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 from . import register as reg
 from .atomic import atomic_path, write_bytes_atomic
@@ -138,20 +138,17 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
         messages = []
         for docs in by_folder.values():
             conv = convert_to_pdf(docs)
-            pdfs.update({k: v for k, v in conv.pdfs.items()})
+            pdfs.update(conv.pdfs)
             if conv.message:
                 messages.append(conv.message)
         outcome.pdf_message = " ".join(dict.fromkeys(messages))
-        outcome.letters = [_with_pdf(x, pdfs.get(x.path.resolve())) for x in outcome.letters]
-    outcome.index_path = write_index(outcome, out_dir / f"Daftar-Surat-{period}.xlsx")
+        outcome.letters = [replace(x, pdf_path=pdfs.get(x.path.resolve())) for x in outcome.letters]
+    index = out_dir / f"Daftar-Surat-{period}.xlsx"
+    try:
+        outcome.index_path = write_index(outcome, index)
+    except OSError as exc:
+        raise InputError(f"Daftar surat {index} tidak dapat ditulis ({exc.strerror or exc}).") from None
     return outcome
-
-
-def _with_pdf(letter: Letter, pdf_path: Optional[Path]) -> Letter:
-    if pdf_path is None:
-        return letter
-    return Letter(letter.number, letter.date, letter.kind, letter.recipient, letter.office, letter.shortfall,
-                  letter.path, letter.path.with_suffix(".pdf"))
 
 
 # ---------------------------------------------------------------- who gets a letter
@@ -374,7 +371,10 @@ def _render_job(job: tuple[str, dict, str]) -> None:
             return  # a rerun with nothing changed leaves the letter untouched
     except OSError:
         pass
-    write_bytes_atomic(target, data)
+    try:
+        write_bytes_atomic(target, data)
+    except OSError as exc:
+        raise InputError(f"Surat {target} tidak dapat ditulis ({exc.strerror or exc}).") from None
 
 
 def render_docx(template: bytes, context: dict, template_name: str = "templat") -> bytes:

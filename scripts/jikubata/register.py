@@ -120,7 +120,10 @@ class Register:
     def __init__(self, folder: Path | str):
         self.folder = Path(folder)
         self.path = self.folder / REGISTER_FILE
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"Folder keluaran {self.folder} tidak dapat dibuat ({exc.strerror or exc}).") from None
         try:
             self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
             self._db.execute(_SCHEMA)
