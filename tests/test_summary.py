@@ -456,7 +456,7 @@ def test_rekap_command_into_an_unusable_folder_exits_2_without_traceback(tmp_pat
     blocker.write_text("x")
     done = jb("rekap", book, "--periode", "2026-11", "--keluaran", blocker)
     assert done.returncode == 2
-    assert "Traceback" not in done.stderr and "rekap tidak dapat ditulis" in done.stderr
+    assert "Traceback" not in done.stderr and "bukan folder" in done.stderr and str(blocker) in done.stderr
 
 
 # ---------------------------------------------------------------- a real office application

@@ -102,6 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ---------------------------------------------------------------- handlers
 
+# How long a command waits for another run (schedule, button) writing into the same folder.
+LOCK_WAIT_SECONDS = 120.0
+
+
+def _output_lock(folder: Path, command: str):
+    """One writer per output folder; the one that waits says so on stderr."""
+    from . import locking
+
+    return locking.output_lock(folder, wait=LOCK_WAIT_SECONDS, command=command,
+                               on_wait=lambda msg: print(msg, file=sys.stderr, flush=True))
+
+
 
 def cmd_periksa(args) -> int:
     from . import report, services
@@ -127,7 +139,8 @@ def cmd_rekap(args) -> int:
     from . import services, summary
 
     result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
-    path = summary.write_summary(result, args.keluaran)
+    with _output_lock(args.keluaran, "jikubata rekap"):
+        path = summary.write_summary(result, args.keluaran)
     print(summary.outcome_text(result, path))
     return 0
 
@@ -136,7 +149,8 @@ def cmd_surat(args) -> int:
     from . import letters, services
 
     result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
-    outcome = letters.write_letters(result, args.keluaran, pdf=args.pdf)
+    with _output_lock(args.keluaran, "jikubata surat"):
+        outcome = letters.write_letters(result, args.keluaran, pdf=args.pdf)
     print(outcome.summary_text())
     return 0
 

@@ -89,6 +89,8 @@ def output_lock(out_dir: os.PathLike | str, *, wait: float = 0.0, command: Optio
     except OSError as exc:
         from .errors import InputError
 
+        if out_dir.exists() and not out_dir.is_dir():
+            raise InputError(f"keluaran '{out_dir}' adalah sebuah berkas, bukan folder: pilih folder lain") from None
         raise InputError(f"folder keluaran '{out_dir}' tidak dapat dibuat: {exc.strerror or exc}") from None
     lock = _lock(out_dir)
     started = time.monotonic()
