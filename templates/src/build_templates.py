@@ -228,10 +228,10 @@ def heading_block(doc) -> None:
         p = left.paragraphs[0] if first else left.add_paragraph()
         first = False
         run(p, f"{label}\t:\t{value}")
-        tabs(p, 2.2, 2.6)
-        p.paragraph_format.left_indent = Cm(2.6)
-        p.paragraph_format.first_line_indent = Cm(-2.6)
-        p.paragraph_format.right_indent = Cm(0.2)
+        # Labels are short: a narrow label column leaves a long letter number one line.
+        tabs(p, 2.0, 2.4)
+        p.paragraph_format.left_indent = Cm(2.4)
+        p.paragraph_format.first_line_indent = Cm(-2.4)
     # The addressee: `Yth.` then each line of `tujuan`, `di –`, `Tempat`.
     p = right.paragraphs[0]
     run(p, "{%p for baris in tujuan %}")
