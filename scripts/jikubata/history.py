@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
-from .domain import Result
+from .domain import OfficeTotals, Result
 
 DB_NAME = "jikubata.sqlite3"
 
@@ -70,19 +70,11 @@ SENT = "terkirim"
 
 
 @dataclass(frozen=True)
-class OfficeSnapshot:
-    week: str
-    as_of: dt.date
-    office: str
-    obliged: int
-    met: int
-    short: int
-    spent: int
-    shortfall: int
+class OfficeSnapshot(OfficeTotals):
+    """An office's totals as recorded for an ISO week (compliance comes from OfficeTotals)."""
 
-    @property
-    def compliance(self) -> Optional[float]:
-        return self.met / self.obliged if self.obliged else None
+    week: str = ""
+    as_of: Optional[dt.date] = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +159,7 @@ class History:
                 " FROM mingguan_snapshot s JOIN mingguan_week w USING (week)"
                 f" WHERE s.week IN ({','.join('?' * len(weeks))}) ORDER BY s.week, s.position",
                 weeks).fetchall()
-        return [OfficeSnapshot(r[0], dt.date.fromisoformat(r[1]), *r[2:]) for r in rows]
+        return [OfficeSnapshot(*r[2:], week=r[0], as_of=dt.date.fromisoformat(r[1])) for r in rows]
 
     def previous_week(self, week: str) -> Optional[str]:
         """The latest recorded week before `week`."""
