@@ -6,7 +6,7 @@ import pytest
 from jikubata import services
 from jikubata.domain import Period, Severity, Tier
 from jikubata.errors import InputError
-from workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic, purchase_rows, roster_rows, write
+from workbooks import NIP_ANI, NIP_BUDI, basic, purchase_rows, write
 
 TODAY = dt.date(2026, 11, 28)
 NOV7 = dt.date(2026, 11, 7)

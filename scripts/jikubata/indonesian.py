@@ -10,7 +10,7 @@ import datetime as dt
 from functools import lru_cache
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from num2words import num2words
 
 LOCALE = "id_ID"
@@ -66,3 +66,10 @@ def rupiah_words(amount: int) -> str:
 
 def roman_month(month: int) -> str:
     return _ROMAN[month - 1]
+
+
+def percent(share: float | None) -> str:
+    """`75,0%` for a share of 0.75; `-` when there is none (nobody obliged)."""
+    if share is None:
+        return "-"
+    return format_percent(share, format="#,##0.0%", locale=LOCALE)

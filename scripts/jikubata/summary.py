@@ -24,12 +24,11 @@ from typing import Optional, Sequence
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
-from babel.numbers import format_percent
 
 from .atomic import atomic_path
 from .domain import Office, OfficeTotals, Result, Severity, Status
 from .errors import InputError
-from .indonesian import LOCALE, long_date, month_year, rupiah
+from .indonesian import long_date, month_year, percent, rupiah
 
 # ---------------------------------------------------------------- names shown to people
 
@@ -194,13 +193,6 @@ def sheet_names(result: Result) -> dict[str, str]:
 # ---------------------------------------------------------------- tables
 
 
-def percent_text(value: Optional[float]) -> str:
-    """`75,0%`, or `-` when nobody was obliged."""
-    if value is None:
-        return NO_FIGURE
-    return format_percent(value, format="#,##0.0%", locale=LOCALE)
-
-
 def _text(value: object) -> str:
     return str(value if value is not None else "")[:MAX_CELL_TEXT]
 
@@ -224,7 +216,7 @@ def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
     return SheetTable(
         name=SUMMARY_SHEET,
         title=[REPORT_TITLE, _text(result.settings.government), _period_line(result),
-               f"Kepatuhan seluruh OPD: {percent_text(total.compliance)} "
+               f"Kepatuhan seluruh OPD: {percent(total.compliance)} "
                f"({total.met} dari {total.obliged} pegawai wajib) · "
                f"kekurangan {rupiah(total.shortfall)}"],
         header=["No", "OPD", "Lembar", "Wajib", "Memenuhi", "Kurang", "Kepatuhan",
@@ -257,7 +249,7 @@ def _office_table(result: Result, totals: OfficeTotals, name: str, employees: li
         head = f"Kepala: {_text(record.head_name)}"
     title = [REPORT_TITLE, _text(totals.office), _period_line(result),
              f"Wajib {totals.obliged} orang · memenuhi {totals.met} · kurang {totals.short} · "
-             f"kepatuhan {percent_text(totals.compliance)} · kekurangan {rupiah(totals.shortfall)}"]
+             f"kepatuhan {percent(totals.compliance)} · kekurangan {rupiah(totals.shortfall)}"]
     if head:
         title.insert(2, head)
     return SheetTable(
@@ -367,7 +359,7 @@ def outcome_text(result: Result, path: os.PathLike | str) -> str:
     total = result.total
     return (f"Rekap ditulis: {path}\n"
             f"{month_year(result.period.year, result.period.month)}, keadaan per {long_date(result.as_of)}: "
-            f"kepatuhan {percent_text(total.compliance)} ({total.met} dari {total.obliged} pegawai wajib), "
+            f"kepatuhan {percent(total.compliance)} ({total.met} dari {total.obliged} pegawai wajib), "
             f"{total.short} kurang, kekurangan {rupiah(total.shortfall)}; {len(result.problems)} masalah data.")
 
 

@@ -23,6 +23,7 @@ from .atomic import write_bytes_atomic
 from .domain import OfficeTotals, Period, Result, Severity
 from .errors import InputError
 from .history import History, OfficeSnapshot, week_key
+from .indonesian import percent
 
 TIME_ZONE = "Asia/Jayapura"
 TREND_WEEKS = 12          # weeks shown in the Tren sheet, this one included
@@ -49,13 +50,6 @@ def last_full_week_end(now: dt.datetime) -> dt.date:
     """
     today = now.astimezone(ZoneInfo(TIME_ZONE)).date()
     return today - dt.timedelta(days=today.weekday() + 1)
-
-
-def percent(share: Optional[float]) -> str:
-    """`63,2%`; `-` when nobody is obliged."""
-    if share is None:
-        return "-"
-    return format_decimal(share * 100, format="#,##0.0", locale=indonesian.LOCALE) + "%"
 
 
 def points(delta: Optional[float]) -> str:
