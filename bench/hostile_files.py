@@ -192,6 +192,20 @@ def just_below_bomb(path: Path, mib: int = 900) -> Path:
     return write_zip(path, xlsx_entries([("Pegawai", bomb_sheet(mib * MiB, CELL_ROWS))]))
 
 
+def diluted_bomb(path: Path, mib: int = 900) -> Path:
+    """900 MiB of cells next to 6 MiB of random bytes: the archive's overall ratio stays below 200."""
+    entries = xlsx_entries([("Pegawai", bomb_sheet(mib * MiB, CELL_ROWS))])
+    return write_zip(path, entries + [("xl/media/image1.png", os.urandom(6 * MiB))])
+
+
+def big_xml(path: Path, mib: int = 300) -> Path:
+    """300 MiB of varied cells at an ordinary ratio (about 30): more XML than a workbook may hold."""
+    rows = "".join(f'<row><c t="inlineStr"><is><t>{i * 7919 % 100003}x{i}</t></is></c><c><v>{i}</v></c></row>'
+                   for i in range(40000)).encode()
+    return write_zip(path, xlsx_entries([("Pegawai", Bomb((SHEET_HEAD + ROSTER_HEADER).encode(), rows,
+                                                          mib * MiB // len(rows), SHEET_TAIL.encode()))]))
+
+
 def whitespace_bomb(path: Path, mib: int = 900) -> Path:
     return write_zip(path, xlsx_entries([("Pegawai", bomb_sheet(mib * MiB, WHITESPACE))]))
 
@@ -268,6 +282,8 @@ HOSTILE = [
     Hostile("zip bomb, headers lie (3.5 GiB declared 5 MiB)", lying_bomb, True),
     Hostile("zip bomb 900 MiB in one entry (under 1 GiB total)", just_below_bomb, True, "zip bomb"),
     Hostile("900 MiB of whitespace in a sheet", whitespace_bomb, True, "zip bomb"),
+    Hostile("900 MiB of cells diluted by 6 MiB of random bytes", diluted_bomb, True, "zip bomb"),
+    Hostile("300 MiB of varied cells at ratio ~30", big_xml, True, "terlalu besar"),
     Hostile("2,000 entries of 1 MiB (2 GiB spread thin)", many_entries_bomb, True, "zip bomb"),
     Hostile("60,000 small entries", many_entries, False),
     Hostile("billion laughs in sheet XML", billion_laughs_sheet, True),
