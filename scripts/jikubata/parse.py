@@ -164,6 +164,8 @@ def parse_date(value: object) -> Optional[dt.date]:
 
 # ---------------------------------------------------------------- amounts
 
+# No purchase, minimum or limit reaches Rp1.000 triliun; beyond it a cell holds junk (1e308 and the like).
+MAX_AMOUNT = 10 ** 15
 _CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _PLAIN = re.compile(r"^\d+(?:,\d+)?$")
@@ -203,6 +205,8 @@ def parse_amount(value: object) -> tuple[Optional[int], str]:
         return None, "jumlah negatif"
     if amount == 0:
         return None, "jumlah nol"
+    if amount >= MAX_AMOUNT:
+        return None, "jumlah terlalu besar"
     return amount, ""
 
 

@@ -502,7 +502,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
     nip_cache: dict[str, tuple] = {}
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
     problems, purchases, parse_nip, parse_date = acc.problems, acc.purchases, parse.parse_nip, parse.parse_date
-    text = parse.cell_text
+    text, max_amount = parse.cell_text, parse.MAX_AMOUNT
     row0 = sheet.row0 + 1
     rows = sheet.rows
     for i in range(first, len(rows)):
@@ -546,7 +546,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
             ok = False
         # amount
         t = type(a)
-        if (t is float_type or t is int_type) and a >= 1 and a == a and a != float("inf"):
+        if (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
             amount = int(a + 0.5)
         else:
             amount, reason = parse.parse_amount(a)
