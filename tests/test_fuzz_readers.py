@@ -118,3 +118,18 @@ def test_hitung_table_with_no_valid_employee(tmp_path):
     rows = [HEADER, ["123", "Ani", "Kepala", "IV.a", "Dinkes"]]
     outcome = run(F.write_case(tmp_path, _roster_case(rows)), ["hitung", "--periode", "2026-11"])
     assert outcome.failure() is None, outcome.stderr
+
+
+def test_absurd_amounts_are_reported_not_formatted(tmp_path):
+    # 1e308 once reached Babel's rupiah formatting (decimal.InvalidOperation → exit 1); found by the fuzzer.
+    from workbooks import NIP_ANI, basic
+
+    import datetime as dt
+    book = basic(tmp_path / "dinkes.xlsx", purchases=[
+        (dt.date(2026, 11, 7), NIP_ANI, "Ani", "Mie Sagu Mama Ona", "Mie", 1e308, "N1"),
+        (dt.date(2026, 11, 7), NIP_ANI, "Ani", "Mie Sagu Mama Ona", "Mie", "1.000.000.000.000.000.000.000.000.000", "N2"),
+    ])
+    outcome = run(book, ["hitung", "--periode", "2026-11"])
+    assert outcome.code == 0, outcome.stderr
+    outcome = run(book, ["periksa"])
+    assert outcome.stdout.count("JUMLAH_TIDAK_VALID") == 2 and "terlalu besar" in outcome.stdout
