@@ -246,9 +246,10 @@ def lock_free(out: Path) -> bool:
 
 
 def session_processes(sid: int) -> list[int]:
-    """Processes still alive in the session we started the run in."""
-    out = subprocess.run(["ps", "-o", "pid=", "-s", str(sid)], capture_output=True, text=True).stdout
-    return [int(x) for x in out.split()]
+    """Processes still alive in the session we started the run in (zombies are dead, only not reaped)."""
+    out = subprocess.run(["ps", "-o", "pid=,stat=", "-s", str(sid)], capture_output=True, text=True).stdout
+    return [int(pid) for pid, stat in (line.split() for line in out.splitlines() if line.strip())
+            if not stat.startswith(("Z", "X"))]
 
 
 # ---------------------------------------------------------------- one stream of trials

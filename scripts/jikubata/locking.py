@@ -13,6 +13,10 @@ never blocks the next run. Beside it, `.jikubata.lock.json` says who holds it
 
 Within one process the lock is reentrant: the schedule holds it around the
 whole job and `run_weekly` takes it again inside.
+
+Whoever takes the lock first removes the temporary files a killed run left
+(see `atomic.remove_temporary_files`): every writer into the folder holds
+the lock, so any temporary file found then belongs to no live run.
 """
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from typing import Callable, Iterator, Optional
 
 import filelock
 
-from .atomic import write_bytes_atomic
+from .atomic import remove_temporary_files, write_bytes_atomic
 from .errors import BusyError
 
 LOCK_NAME = ".jikubata.lock"
@@ -108,6 +112,7 @@ def output_lock(out_dir: os.PathLike | str, *, wait: float = 0.0, command: Optio
     outermost = lock.lock_counter == 1
     try:
         if outermost:
+            _remove_leftovers(out_dir)
             info = {"pid": os.getpid(), "command": command or _default_command(), "since": _now_text(),
                     "host": socket.gethostname()}
             with contextlib.suppress(OSError):
@@ -120,6 +125,32 @@ def output_lock(out_dir: os.PathLike | str, *, wait: float = 0.0, command: Optio
                 with contextlib.suppress(OSError):
                     (out_dir / HOLDER_NAME).unlink()
         lock.release()
+
+
+# Where runs write below the locked folder: `Surat-YYYY-MM/`, `Surat/Surat-YYYY-MM/` (buttons), `mingguan/YYYY-Www/`.
+_LEFTOVER_DEPTH = 2
+_LEFTOVER_FOLDERS_MAX = 500
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Temporary files of killed runs in `out_dir` and its subfolders (two levels down).
+
+    A subfolder with a lock of its own is another output folder, written by
+    runs that hold that other lock: it is left alone.
+    """
+    todo, seen = [(out_dir, 0)], 0
+    while todo and seen < _LEFTOVER_FOLDERS_MAX:
+        folder, depth = todo.pop()
+        seen += 1
+        remove_temporary_files(folder)
+        if depth == _LEFTOVER_DEPTH:
+            continue
+        try:
+            subfolders = [Path(e.path) for e in os.scandir(folder)
+                          if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
+        except OSError:
+            continue
+        todo += [(sub, depth + 1) for sub in subfolders if not (sub / LOCK_NAME).exists()]
 
 
 def _busy_message(out_dir: Path, waited: float) -> str:
