@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +88,46 @@ def test_a_users_own_dot_files_are_not_taken_for_temporary_files(tmp_path):
         path.write_text("milik pengguna")
     with locking.output_lock(tmp_path):
         assert all(p.exists() for p in mine)
+
+
+# ---------------------------------------------------------------- the letters' process pool
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie is dead, only not yet reaped (containers' PID 1 may not)
+
+
+def test_letter_pool_workers_end_when_their_parent_is_killed(tmp_path):
+    # The parent forks a pool as `letters._render_all` does, prints its workers and waits;
+    # we SIGKILL it as the OOM killer would.
+    script = textwrap.dedent("""
+        import concurrent.futures as cf, multiprocessing, os, sys, time
+        from jikubata import letters
+        pool = cf.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"),
+                                      initializer=letters._init_pool_worker, initargs=({}, os.getpid()))
+        pids = set()
+        while len(pids) < 2:
+            pids |= {f.result() for f in [pool.submit(os.getpid) for _ in range(8)]}
+        print(" ".join(map(str, sorted(pids))), flush=True)
+        time.sleep(60)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        workers = [int(x) for x in proc.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 5
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [p for p in workers if _alive(p)] == []
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # what the test started, if the assertion failed
+        except ProcessLookupError:
+            pass

@@ -326,6 +326,31 @@ def _init_worker(templates: dict[str, bytes]) -> None:
     _worker_templates.update(templates)
 
 
+def _init_pool_worker(templates: dict[str, bytes], parent_pid: int) -> None:
+    _die_with_parent(parent_pid)
+    _init_worker(templates)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """A pool worker must not outlive a parent killed outright (SIGKILL, the OOM killer, `kill -9`).
+
+    A forked worker holds the write end of the pool's task pipe too, so it
+    never sees the pipe close: left alone it would wait forever. On Linux the
+    kernel ends it when its parent dies (PR_SET_PDEATHSIG).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # the parent died before the line above
+        os._exit(1)
+
+
 def _render_all(jobs: list[tuple[str, dict, str]], templates: dict[str, bytes], workers: Optional[int]) -> None:
     """Render every job; across a process pool when that is faster than one process.
 
@@ -350,7 +375,7 @@ def _render_all(jobs: list[tuple[str, dict, str]], templates: dict[str, bytes], 
         rest.remove(first)
     chunk = max(1, min(8, len(rest) // (workers * 8)))
     with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                                initializer=_init_worker, initargs=(templates,)) as pool:
+                                initializer=_init_pool_worker, initargs=(templates, os.getpid())) as pool:
         for _ in pool.map(_render_job, rest, chunksize=chunk):
             pass
 
