@@ -61,7 +61,8 @@ def buat_rekap(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
     from . import summary
 
     result = _calculate(port, today)
-    with locking.output_lock(output_folder(port), wait=BUTTON_LOCK_WAIT, command="tombol Buat Rekap OPD"):
+    waited: list[str] = []
+    with _folder_lock(port, "tombol Buat Rekap OPD", waited):
         path = summary.write_summary(result, output_folder(port))
     for name in [n for n in port.sheet_names() if n.casefold().startswith(SUMMARY_PREFIX.casefold())]:
         port.delete_sheet(name)
@@ -73,7 +74,8 @@ def buat_rekap(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
         port.write_sheet(OutputSheet(name, table.title, table.header, table.kinds, table.rows, table.total,
                                      empty_text=table.empty_text))
     port.write_sheet(problems_sheet(result.problems, port))
-    return f"Rekap OPD periode {month_year(result.period.year, result.period.month)} ditulis ke {path}."
+    return (f"Rekap OPD periode {month_year(result.period.year, result.period.month)} ditulis ke {path}."
+            + _waited_note(waited))
 
 
 def buat_surat(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
@@ -82,7 +84,8 @@ def buat_surat(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
 
     result = _calculate(port, today)
     # The folder beside the workbook is the one locked: the weekly job may write there too.
-    with locking.output_lock(output_folder(port), wait=BUTTON_LOCK_WAIT, command="tombol Buat Surat Pengingat"):
+    waited: list[str] = []
+    with _folder_lock(port, "tombol Buat Surat Pengingat", waited):
         outcome = letters.write_letters(result, output_folder(port) / LETTERS_FOLDER, today=today)
     rows, links = [], {}
     for i, letter in enumerate(outcome.letters):
@@ -98,7 +101,21 @@ def buat_surat(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
         rows, links=links, widths=[6, 34, 40, 22, 36, 16, 40],
         empty_text="Tidak ada ASN yang kurang belanja; tidak ada surat yang dibuat.",
     ))
-    return outcome.summary_text()
+    return outcome.summary_text() + _waited_note(waited)
+
+
+def _folder_lock(port: WorkbookPort, command: str, waited: list[str]):
+    """The output-folder lock; when another run holds it, who that was is noted in `waited`."""
+    folder = output_folder(port)
+    return locking.output_lock(folder, wait=BUTTON_LOCK_WAIT, command=command,
+                               on_wait=lambda _msg: waited.append(locking.describe_holder(locking.holder(folder))))
+
+
+def _waited_note(waited: list[str]) -> str:
+    """A button cannot speak while it waits (Excel is busy), so its message says afterwards that it did."""
+    if not waited:
+        return ""
+    return f"\n(Sempat menunggu karena folder keluaran sedang dipakai oleh {waited[0]}.)"
 
 
 ACTIONS: dict[str, Callable[..., str]] = {
