@@ -262,7 +262,10 @@ class Stream:
     survived: int = 0
     duration: float = 0.0
     delays: list = field(default_factory=list)
+    killed_running: int = 0         # kills that found the process still running (not already finished)
+    wrote_some: int = 0             # kills after which at least one output was already the new version
     killed_mid_write: int = 0       # kills after which some outputs were new and others not yet
+    pending_after_kill: int = 0     # kills that left letter numbers reserved (claimed, letter not yet written)
     temp_left_by_kill: int = 0      # trials whose kill left a temporary file
     temp_after_rerun: int = 0       # temporary files still there after the rerun (cumulative)
     orphans: int = 0                # processes of the killed run still alive after it
@@ -345,6 +348,7 @@ def _trial(setup: Setup, command: str, which: str, out: Path, rng: random.Random
     except subprocess.TimeoutExpired:
         os.kill(proc.pid, signal.SIGKILL)  # the process itself, as the OOM killer or `kill -9` would
         proc.wait()
+        stream.killed_running += 1
     time.sleep(0.2)  # let anything it left behind show itself
     left = [p for p in session_processes(proc.pid) if p != proc.pid]
     if left:
@@ -370,6 +374,10 @@ def _trial(setup: Setup, command: str, which: str, out: Path, rng: random.Random
         problems.append("output lock still held after the kill")
     if command == "surat":
         problems += register_problems(out, numbers)
+        if (out / "Register-Surat.sqlite").exists():
+            with sqlite3.connect(out / "Register-Surat.sqlite") as db:
+                if db.execute("SELECT COUNT(*) FROM letters WHERE state = 'pending'").fetchone()[0]:
+                    stream.pending_after_kill += 1
     if week:
         now = history_snapshot(out, week)
         if now and now[0] == "BROKEN":
@@ -392,6 +400,7 @@ def _trial(setup: Setup, command: str, which: str, out: Path, rng: random.Random
             problems.append(f"{name}: after the kill neither the previous nor the new version")
         if before.get(name) != final.get(name):
             changed += value == final.get(name)
+    stream.wrote_some += changed > 0
     if 0 < changed < sum(before.get(n) != final.get(n) for n in final):
         stream.killed_mid_write += 1
     for name, value in final.items():
@@ -408,8 +417,8 @@ def _trial(setup: Setup, command: str, which: str, out: Path, rng: random.Random
         with sqlite3.connect(out / "Register-Surat.sqlite") as db:
             pending = db.execute("SELECT COUNT(*) FROM letters WHERE state = 'pending' AND period = ?",
                                  (setup.period,)).fetchone()[0]
-        if pending and which:
-            # Every letter of this run is issued after a complete rerun (others may stay reserved).
+        if pending:
+            # Every letter written is issued after a complete rerun (others may stay reserved).
             current = {f for f in final if f.endswith(".docx")}
             with sqlite3.connect(out / "Register-Surat.sqlite") as db:
                 stuck = [f for (f,) in db.execute("SELECT file FROM letters WHERE state = 'pending'") if f in current]
@@ -438,9 +447,11 @@ def report(streams: list[Stream]) -> str:
     lines = []
     for s in streams:
         lines.append(f"{s.command:9s} kills {s.kills:3d}  survived {s.survived:3d}  "
-                     f"run {s.duration:.2f} s, kill delay 0–{1.1 * s.duration:.2f} s  "
-                     f"mid-write {s.killed_mid_write:3d}  temp left by kill {s.temp_left_by_kill:3d}  "
-                     f"temp after rerun {s.temp_after_rerun}  orphans {s.orphans}  ({s.seconds:.0f} s)")
+                     f"(run {s.duration:.2f} s, kill after 0–{1.1 * s.duration:.2f} s; {s.seconds:.0f} s in all)")
+        lines.append(f"          killed while running {s.killed_running}, after some outputs were new "
+                     f"{s.wrote_some}, between two outputs {s.killed_mid_write}, with numbers reserved "
+                     f"{s.pending_after_kill}; temporary files left by the kill {s.temp_left_by_kill}, "
+                     f"after the rerun {s.temp_after_rerun}; orphan processes {s.orphans}")
     failures = [f"{s.command}: {f}" for s in streams for f in s.failures]
     lines.append(f"failures: {len(failures)}")
     lines += [f"  {f}" for f in failures[:60]]
@@ -468,7 +479,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             streams = list(pool.map(_stream_job, jobs))
         print(report(streams))
         if args.json:
-            print(json.dumps([s.__dict__ for s in streams], default=str))
+            print(json.dumps([{k: v for k, v in s.__dict__.items() if k != "delays"} for s in streams]))
         return 1 if any(s.failures for s in streams) else 0
     finally:
         if not args.keep:
