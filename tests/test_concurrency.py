@@ -374,3 +374,29 @@ def test_two_surat_runs_started_together_give_each_letter_one_number_the_same_as
         assert "Traceback" not in stderr
         assert checks.figures("surat", stdout) == single_run[1]
     assert_same_letters_as_a_single_run(out, single_run)
+
+
+def test_a_weekly_run_that_must_wait_says_so_on_stderr_even_when_it_is_not_a_terminal(tmp_path, office_inputs):
+    out = tmp_path / "keluaran"
+    inside, go = tmp_path / "di-dalam", tmp_path / "lanjut"
+    first = subprocess.Popen([sys.executable, "-c", PAUSED_SURAT, inside, go, *surat_argv(office_inputs, out)[3:]],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    weekly = None
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not inside.exists() and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.02)
+        assert inside.exists(), first.communicate()[1]
+        weekly = subprocess.Popen(jikubata("mingguan", office_inputs, "--keluaran", out, "--per-tanggal", AS_OF),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        waiting = Lines(weekly.stderr)  # a pipe, as under cron or systemd
+        line = waiting.wait_for("sedang dipakai", timeout=30)
+        assert f"PID {first.pid}" in line and '"jikubata surat"' in line
+        go.touch()
+        assert weekly.wait(TIMEOUT) == 0, waiting.rest()
+    finally:
+        go.touch()
+        first.wait(TIMEOUT)
+        if weekly is not None:
+            weekly.wait(TIMEOUT)
+    assert_weekly_outputs_complete(out)

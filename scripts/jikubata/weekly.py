@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -260,7 +261,8 @@ def run_weekly(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *
     _refuse_inputs_inside(paths, folder)
     say = progress or (lambda _msg: None)
 
-    with locking.output_lock(out_dir, wait=lock_wait, on_wait=say):
+    # Waiting for another run is said even without progress lines (cron, systemd): else it looks hung.
+    with locking.output_lock(out_dir, wait=lock_wait, on_wait=progress or _tell_stderr):
         say(f"Rekap mingguan {week}: menghitung per {indonesian.long_date(day)}")
         result = services.calculate(paths, Period.of(day), as_of=day, today=today, progress=progress)
         db = History(out_dir)
@@ -282,6 +284,10 @@ def run_weekly(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *
         db.save_snapshot(week, result, recorded_at=now)
         say(f"Rekap mingguan {week} selesai")
     return WeeklyOutcome(week, day, folder, workbook, email_path, subject, report)
+
+
+def _tell_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _trend(snapshots: list[OfficeSnapshot]) -> list[summary.TrendPoint]:
