@@ -112,8 +112,6 @@ def test_sample_through_a_real_subprocess(tmp_path):
         assert outcome.failure() is None, outcome.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="report.result_text indexes result.offices[0] when no office has an "
-                                       "employee (IndexError → exit 1); found by bench/fuzz_readers.py")
 def test_hitung_table_with_no_valid_employee(tmp_path):
     rows = [HEADER, ["123", "Ani", "Kepala", "IV.a", "Dinkes"]]
     outcome = run(F.write_case(tmp_path, _roster_case(rows)), ["hitung", "--periode", "2026-11"])

@@ -6,7 +6,7 @@ from typing import Iterable
 
 from .domain import Problem, Result, Severity
 from .validation import problem_order
-from .indonesian import long_date, month_year, rupiah
+from .indonesian import long_date, month_year, percent, rupiah
 
 
 def problems_text(problems: Iterable[Problem], files: Iterable[str] = ()) -> str:
@@ -25,9 +25,9 @@ def problems_text(problems: Iterable[Problem], files: Iterable[str] = ()) -> str
     for (file, sheet), group in groupby(ordered, key=lambda p: (p.place.file, p.place.sheet)):
         group = list(group)
         lines.append("")
-        lines.append(f"{file} — lembar {sheet} ({len(group)} masalah)")
+        lines.append(f"{_clean(file)} — lembar {_clean(sheet)} ({len(group)} masalah)")
         for p in group:
-            lines.append(f"  {p.place.cell:>7}  {p.severity.value:<10} {p.code:<24} {p.message}")
+            lines.append(f"  {p.place.cell:>7}  {p.severity.value:<10} {p.code:<24} {_clean(p.message)}")
     return "\n".join(lines)
 
 
@@ -36,16 +36,16 @@ def result_text(result: Result) -> str:
              f"per {long_date(result.as_of)}", ""]
     header = f"{'OPD':<44} {'Wajib':>6} {'Memenuhi':>9} {'Kurang':>7} {'Kepatuhan':>10} {'Belanja':>15} {'Kekurangan':>14}"
     lines += [header, "-" * len(header)]
-    for o in result.offices + [result.total]:
-        pct = "-" if o.compliance is None else f"{o.compliance * 100:.1f}%"
-        if o is not result.offices[0] and o.office == "Jumlah":
+    total = result.total
+    for o in result.offices + [total]:
+        if o is total:
             lines.append("-" * len(header))
-        lines.append(f"{o.office[:44]:<44} {o.obliged:>6} {o.met:>9} {o.short:>7} {pct:>10} "
+        lines.append(f"{_clean(o.office)[:44]:<44} {o.obliged:>6} {o.met:>9} {o.short:>7} {percent(o.compliance):>10} "
                      f"{rupiah(o.spent):>15} {rupiah(o.shortfall):>14}")
     short = sorted(result.short_employees(), key=lambda e: (e.office, -e.shortfall, e.name))
     lines += ["", f"Pegawai yang belum memenuhi minimum: {len(short)}"]
     for e in short:
-        lines.append(f"  {e.nip}  {e.name[:32]:<32} {e.office[:30]:<30} {e.tier.label:<12} "
+        lines.append(f"  {e.nip}  {_clean(e.name)[:32]:<32} {_clean(e.office)[:30]:<30} {e.tier.label:<12} "
                      f"belanja {rupiah(e.spent):>10}  kurang {rupiah(e.shortfall):>10}")
     unset = sorted({e.tier.label for e in result.employees if e.minimum is None})
     if unset:
@@ -54,3 +54,8 @@ def result_text(result: Result) -> str:
         errors = sum(p.severity is Severity.GALAT for p in result.problems)
         lines += ["", f"Masalah data: {len(result.problems)} ({errors} galat). Jalankan 'jikubata periksa' untuk rinciannya."]
     return "\n".join(lines)
+
+
+def _clean(text: str) -> str:
+    """Text from inputs shown on a terminal: control characters (escape codes) become spaces."""
+    return "".join(ch if ch.isprintable() else " " for ch in str(text))
