@@ -276,7 +276,7 @@ def test_a_button_waits_for_the_schedule_and_its_message_says_whom_it_waited_for
     assert not error, text
     assert "Sempat menunggu" in text and f"PID {schedule.pid}" in text and "jikubata jadwal" in text
     assert_weekly_outputs_complete(tmp_path)
-    letters_folder = tmp_path / "Surat"
+    letters_folder = tmp_path
     assert_complete([*letters_folder.glob("Surat-*/*.docx"), *letters_folder.glob("Daftar-Surat-*.xlsx")])
     assert checks.register_problems(letters_folder, {}) == []
 
@@ -302,8 +302,8 @@ def test_the_schedule_and_a_button_started_together_both_finish_with_whole_outpu
     if action == "buat_rekap":
         assert_complete(tmp_path.glob("Rekap-Jiku-Bata-*.xlsx"))
     else:
-        assert_complete((tmp_path / "Surat").glob("Surat-*/*.docx"))
-        assert checks.register_problems(tmp_path / "Surat", {}) == []
+        assert_complete(tmp_path.glob("Surat-*/*.docx"))
+        assert checks.register_problems(tmp_path, {}) == []
     openpyxl.load_workbook(book)  # the workbook itself saved whole
 
 

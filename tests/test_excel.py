@@ -265,7 +265,7 @@ def test_buat_surat_writes_letters_and_lists_them_with_links(tmp_path):
     for row in ws.iter_rows():
         if isinstance(row[0].value, int):
             target = Path(row[6].hyperlink.target)
-            assert target.is_file() and target.parent.parent == tmp_path / "Surat"
+            assert target.is_file() and target.parent.parent == tmp_path
 
 
 def test_an_unsaved_workbook_is_asked_to_be_saved_first(tmp_path, monkeypatch):

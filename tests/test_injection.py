@@ -211,7 +211,7 @@ def workbooks(kind: str, commands, pressed) -> list[Path]:
         "rekap": list(out.glob("Rekap-Jiku-Bata-*.xlsx")),
         "daftar-surat": list(out.glob("Daftar-Surat-*.xlsx")),
         "mingguan": list(out.glob("mingguan/*/*.xlsx")),
-        "tombol": [book, *folder.glob("Rekap-Jiku-Bata-*.xlsx"), *folder.glob("Surat/Daftar-Surat-*.xlsx")],
+        "tombol": [book, *folder.glob("Rekap-Jiku-Bata-*.xlsx"), *folder.glob("Daftar-Surat-*.xlsx")],
     }[kind]
     assert found
     return found
@@ -274,7 +274,7 @@ def test_every_link_points_to_a_file_we_wrote_never_to_input_text(kind, commands
 def all_letters(commands, pressed) -> list[Path]:
     _, out = commands
     folder, _ = pressed
-    found = [*out.glob("Surat-*/*.docx"), *folder.glob("Surat/Surat-*/*.docx")]
+    found = [*out.glob("Surat-*/*.docx"), *folder.glob("Surat-*/*.docx")]
     assert len(found) >= 2 * len(HOSTILE)
     return found
 

@@ -245,3 +245,11 @@ def test_corrupt_zip(tmp_path):
     (tmp_path / "b.xlsx").write_bytes(good[: len(good) // 2])
     with pytest.raises(InputError, match="b.xlsx"):
         load(tmp_path / "b.xlsx")
+
+
+def test_folder_scan_skips_our_own_outputs(tmp_path):
+    basic(tmp_path / "pusat.xlsx")
+    write(tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx", {"UMKM": [["UMKM"], ["Toko Palsu"]], "Pegawai": [["x"]]})
+    write(tmp_path / "Daftar-Surat-2026-11.xlsx", {"Daftar": [["x"]]})
+    d = load(tmp_path)
+    assert d.files == ["pusat.xlsx"] and "Toko Palsu" not in {s.name for s in d.sellers}

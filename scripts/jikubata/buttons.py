@@ -23,7 +23,6 @@ SHEET_RESULT = "Hasil"
 SHEET_PROBLEMS = "Masalah Data"
 SHEET_LETTERS = "Daftar Surat"
 SUMMARY_PREFIX = "Rekap "
-LETTERS_FOLDER = "Surat"
 SHORT_FILL = "#FCE4E4"
 MAX_SHEET_NAME = 31
 
@@ -86,7 +85,7 @@ def buat_surat(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
     # The folder beside the workbook is the one locked: the weekly job may write there too.
     waited: list[str] = []
     with _folder_lock(port, "tombol Buat Surat Pengingat", waited):
-        outcome = letters.write_letters(result, output_folder(port) / LETTERS_FOLDER, today=today)
+        outcome = letters.write_letters(result, output_folder(port), today=today)
     rows, links = [], {}
     for i, letter in enumerate(outcome.letters):
         rows.append([i + 1, letter.number, letter.recipient, letter.kind_label, letter.office,

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from . import parse, schema
-from .domain import (DEFAULT_MINIMUMS, Dataset, Employee, EmploymentStatus, Office, Place, Purchase, Seller,
-                     Settings, SheetSource, Tier, column_letter)
+from .domain import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
+                     Settings, SheetSource, column_letter)
 from .errors import InputError
 from .indonesian import rupiah
 from .problems import problem
@@ -68,13 +68,14 @@ class _Accumulator:
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files as given, folders as their workbooks (not recursing, skipping `~$` lock files)."""
+    """Files as given, folders as their workbooks (not recursing, skipping `~$` lock files and our outputs)."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$"))
+                           if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$")
+                           and not p.name.startswith(schema.OUTPUT_FILE_PREFIXES))
             if not found:
                 raise InputError(f"folder {path} tidak berisi workbook .xlsx/.xlsm")
             files.extend(found)
@@ -396,7 +397,7 @@ def _missing(cells: dict, spec: schema.SheetSpec) -> list[schema.Column]:
     return [c for c in spec.required if parse.is_blank(cells.get(c.key))]
 
 
-def _incomplete(source: SheetSource, row_no: int, missing: list[schema.Column]) -> "Problem":
+def _incomplete(source: SheetSource, row_no: int, missing: list[schema.Column]) -> Problem:
     return problem(source.place(row_no, missing[0].key), "BARIS_TIDAK_LENGKAP",
                    columns=", ".join(c.header for c in missing))
 

@@ -119,4 +119,8 @@ SETTINGS = (
     SettingSpec("report_recipients", "Email Penerima Rekap", "list", "Alamat surel penerima rekap mingguan, dipisah titik koma (;)."),
 )
 
+# Files this product writes: a folder scan skips them, so an output folder that is
+# also an input folder never reads our own summary's `UMKM` sheet as the sellers.
+OUTPUT_FILE_PREFIXES = ("Rekap-Jiku-Bata-", "Daftar-Surat-")
+
 EMPLOYMENT_STATUSES = ("Aktif", "Cuti", "Tugas Belajar", "Pensiun", "Diberhentikan", "Meninggal")
