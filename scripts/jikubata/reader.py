@@ -455,8 +455,12 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
                 place=source.place(row_no, "nip")))
 
 
-def _read_offices(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
-    found = _find_header(file_name, sheet, schema.OFFICES, acc)
+def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator):
+    """Rows of a reference sheet (OPD, UMKM) keyed by a name: yield (source, row number, cells).
+
+    A row without its name but with other content is reported, not dropped.
+    """
+    found = _find_header(file_name, sheet, spec, acc)
     if not found:
         return
     source, first, cols = found
@@ -464,30 +468,30 @@ def _read_offices(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
         cells = _row_cells(sheet.rows[i], cols)
         if parse.is_blank(cells["name"]):
             if any(not parse.is_blank(v) for v in cells.values()):
-                acc.problems.append(_incomplete(source, sheet.row0 + i + 1, _missing(cells, schema.OFFICES)))
+                acc.problems.append(_incomplete(source, sheet.row0 + i + 1, _missing(cells, spec)))
             continue
+        yield source, sheet.row0 + i + 1, cells
+
+
+def _texts(cells: dict, spec: schema.SheetSpec) -> dict:
+    return {c.key: parse.cell_text(cells.get(c.key)) for c in spec.columns}
+
+
+def _read_offices(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
+    for source, row_no, cells in _named_rows(file_name, sheet, schema.OFFICES, acc):
         head_nip = cells.get("head_nip")
         if not parse.is_blank(head_nip):
             nip, code, reason = parse.parse_nip(head_nip)
             if code:
-                acc.problems.append(problem(source.place(sheet.row0 + i + 1, "head_nip"), code,
+                acc.problems.append(problem(source.place(row_no, "head_nip"), code,
                                             value=parse.cell_text(head_nip), reason=reason))
-        acc.offices.append(Office(**{c.key: parse.cell_text(cells.get(c.key)) for c in schema.OFFICES.columns}))
+        acc.offices.append(Office(**_texts(cells, schema.OFFICES)))
 
 
 def _read_sellers(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
     acc.has_seller_sheet = True
-    found = _find_header(file_name, sheet, schema.SELLERS, acc)
-    if not found:
-        return
-    source, first, cols = found
-    for i in range(first, len(sheet.rows)):
-        cells = _row_cells(sheet.rows[i], cols)
-        if parse.is_blank(cells["name"]):
-            if any(not parse.is_blank(v) for v in cells.values()):
-                acc.problems.append(_incomplete(source, sheet.row0 + i + 1, _missing(cells, schema.SELLERS)))
-            continue
-        acc.sellers.append(Seller(**{c.key: parse.cell_text(cells.get(c.key)) for c in schema.SELLERS.columns}))
+    for _, _, cells in _named_rows(file_name, sheet, schema.SELLERS, acc):
+        acc.sellers.append(Seller(**_texts(cells, schema.SELLERS)))
 
 
 def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
