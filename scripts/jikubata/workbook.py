@@ -48,7 +48,7 @@ BUTTONS = (
     Button("Buat Rekap OPD", "JB_BuatRekap", "buat_rekap",
            "Menulis workbook Rekap-Jiku-Bata-TTTT-BB.xlsx di folder workbook ini dan lembar Rekap di sini."),
     Button("Buat Surat Pengingat", "JB_BuatSurat", "buat_surat",
-           "Menulis surat kepada Kepala OPD dan pejabat yang kurang belanja ke folder Surat, "
+           "Menulis surat kepada Kepala OPD dan pejabat yang kurang belanja ke folder Surat-TTTT-BB, "
            "dengan daftarnya di lembar Daftar Surat."),
 )
 
