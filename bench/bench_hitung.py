@@ -8,7 +8,6 @@ memory (max RSS) of `hitung`. Targets (issue 2): ratio ≤ 1.5, peak ≤ 500 MiB
 """
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -35,14 +34,7 @@ def timed(cmd: list[str]) -> tuple[float, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--data", type=Path, default=HERE / "data")
-    args = ap.parse_args()
-    t = time.perf_counter()
-    files = generate.ensure(args.data)
-    print(f"data: {len(files)} workbooks in {args.data} (ready in {time.perf_counter() - t:.1f} s)")
-    plain_cmd = [sys.executable, str(HERE / "plain_read.py"), str(args.data)]
+    args, plain_cmd = generate.bench_setup(__doc__)
     hitung_cmd = [sys.executable, "-m", "jikubata", "hitung", str(args.data), "--periode", str(generate.PERIOD),
                   "--json"]
     plain, hitung, peak = [], [], []

@@ -10,7 +10,6 @@ peak memory of `rekap`, and — in this process — the time of the writer alone
 """
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -58,14 +57,7 @@ def writer_alone(data: Path, runs: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--data", type=Path, default=HERE / "data")
-    args = ap.parse_args()
-    t = time.perf_counter()
-    files = generate.ensure(args.data)
-    print(f"data: {len(files)} workbooks in {args.data} (ready in {time.perf_counter() - t:.1f} s)")
-    plain_cmd = [sys.executable, str(HERE / "plain_read.py"), str(args.data)]
+    args, plain_cmd = generate.bench_setup(__doc__)
     with tempfile.TemporaryDirectory() as out:
         rekap_cmd = [sys.executable, "-m", "jikubata", "rekap", str(args.data), "--periode", str(generate.PERIOD),
                      "--keluaran", out]

@@ -57,6 +57,20 @@ def ensure(out_dir: Path) -> list[Path]:
     return sorted(out_dir.glob("*.xlsx"))
 
 
+def bench_setup(description: str):
+    """The benchmarks' common start: `--runs` and `--data`, the data made ready; returns (args, plain-read command)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--data", type=Path, default=Path(__file__).parent / "data")
+    args = ap.parse_args()
+    t = time.perf_counter()
+    files = ensure(args.data)
+    print(f"data: {len(files)} workbooks in {args.data} (ready in {time.perf_counter() - t:.1f} s)")
+    return args, [sys.executable, str(Path(__file__).parent / "plain_read.py"), str(args.data)]
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "data"
     t = time.perf_counter()
