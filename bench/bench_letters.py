@@ -21,9 +21,9 @@ from pathlib import Path
 
 from faker import Faker
 
-from jikubata.domain import Dataset, Employee, Office, Period, Purchase, Settings, Tier, compute
-from jikubata.letters import write_letters
-from jikubata.pdf import convert_to_pdf, find_soffice
+from jikubata.domain.model import Dataset, Employee, Office, Period, Purchase, Settings, Tier, compute
+from jikubata.adapters.letters import write_letters
+from jikubata.adapters.pdf import convert_to_pdf, find_soffice
 
 OFFICES, ASN = 40, 6_000
 PERIOD, AS_OF, TODAY = Period(2026, 11), dt.date(2026, 11, 20), dt.date(2026, 11, 21)

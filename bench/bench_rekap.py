@@ -40,7 +40,8 @@ def timed(cmd: list[str]) -> tuple[float, float, float]:
 
 
 def writer_alone(data: Path, runs: int) -> None:
-    from jikubata import services, summary
+    from jikubata import services
+    from jikubata.adapters import summary
 
     result = services.calculate([data], generate.PERIOD, today=generate.TODAY)
     with tempfile.TemporaryDirectory() as out:

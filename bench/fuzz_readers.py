@@ -7,7 +7,7 @@ cells, hidden sheets, sheet names in odd case — and files that are not
 workbooks at all (0 bytes, CSV or HTML named .xlsx, truncated zips, random
 bytes). Every case must end in results plus reported problems (exit 0) or exit
 2 with one clear Indonesian line on stderr: never a traceback, never another
-exit status. Most cases run in-process through `jikubata.cli.main` (fast); a
+exit status. Most cases run in-process through `jikubata.entrypoints.cli.main` (fast); a
 sample runs through a real `python -m jikubata` subprocess.
 
     python bench/fuzz_readers.py [--cases 10000] [--workers 2]
@@ -284,7 +284,7 @@ STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def _raw_sheet_xml(s: dict) -> str:
-    from jikubata.domain import column_letter
+    from jikubata.domain.model import column_letter
 
     r0, c0 = s["origin"]
     rows = []
@@ -394,7 +394,7 @@ class Outcome:
 
 
 def run_in_process(argv: list[str]) -> Outcome:
-    from jikubata import cli
+    from jikubata.entrypoints import cli
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

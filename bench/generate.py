@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from jikubata import demo
-from jikubata.domain import Period, Tier
+from jikubata.tools import demo
+from jikubata.domain.model import Period, Tier
 
 OFFICES = 40
 ASN = 6_000

@@ -89,8 +89,9 @@ class Setup:
 
 def prepare(root: Path) -> Setup:
     """Two demo input folders of the same city: A (2 purchases a month each) and B (3)."""
-    from jikubata import demo, services
-    from jikubata.domain import Period
+    from jikubata.tools import demo
+    from jikubata import services
+    from jikubata.domain.model import Period
 
     today = services.today_local()
     as_of = today - dt.timedelta(days=1)
@@ -235,8 +236,8 @@ def figures(command: str, stdout: str) -> list[str]:
 
 
 def lock_free(out: Path) -> bool:
-    from jikubata import locking
-    from jikubata.errors import BusyError
+    from jikubata.adapters import locking
+    from jikubata.domain.errors import BusyError
 
     try:
         with locking.output_lock(out, command="bench/kill_runs.py"):
@@ -285,7 +286,7 @@ def run_stream(setup: Setup, command: str, kills: int, seed: int, work: Path) ->
     out = work / f"keluaran-{command}"
     week = None
     if command == "mingguan":
-        from jikubata.history import week_key
+        from jikubata.adapters.history import week_key
 
         week = week_key(setup.as_of)
 

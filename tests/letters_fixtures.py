@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jikubata.domain import Dataset, Employee, Office, Period, Purchase, Settings, Tier, compute
+from jikubata.domain.model import Dataset, Employee, Office, Period, Purchase, Settings, Tier, compute
 
 PERIOD = Period(2026, 11)
 AS_OF = dt.date(2026, 11, 20)

@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from jikubata.atomic import atomic_path
+from jikubata.adapters.atomic import atomic_path
 
 
 def test_failed_write_leaves_previous_file_and_no_temporary(tmp_path):

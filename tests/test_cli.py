@@ -98,12 +98,12 @@ def test_no_command_shows_help_and_exits_2():
 def test_console_script_entry_point_is_installed():
     from importlib.metadata import entry_points
 
-    assert any(e.name == "jikubata" and e.value == "jikubata.cli:main" for e in entry_points(group="console_scripts"))
+    assert any(e.name == "jikubata" and e.value == "jikubata.entrypoints.cli:main" for e in entry_points(group="console_scripts"))
 
 
 def test_terminal_report_shows_no_control_characters_from_inputs():
-    from jikubata import report
-    from jikubata.domain import Dataset, Employee, Period, Settings, Tier, compute
+    from jikubata.entrypoints import report
+    from jikubata.domain.model import Dataset, Employee, Period, Settings, Tier, compute
 
     people = [Employee(NIP_ANI, "Ani\x1b[31mMerah", "Kasi", Tier.ESELON_IV, "Dinas\x1b[2J")]
     text = report.result_text(compute(Dataset(Settings(), people, [], [], [], []), Period(2026, 11),
@@ -112,8 +112,8 @@ def test_terminal_report_shows_no_control_characters_from_inputs():
 
 
 def test_table_with_nobody_obliged_still_prints():
-    from jikubata import report
-    from jikubata.domain import Dataset, Period, Settings, compute
+    from jikubata.entrypoints import report
+    from jikubata.domain.model import Dataset, Period, Settings, compute
 
     text = report.result_text(compute(Dataset(Settings(), [], [], [], [], []), Period(2026, 11), dt.date(2026, 11, 30)))
     assert "Jumlah" in text and "belum memenuhi minimum: 0" in text

@@ -26,8 +26,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jikubata import services, workbook
-from jikubata.domain import Period
+from jikubata import services
+from jikubata.tools import workbook
+from jikubata.domain.model import Period
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = services.today_local()
@@ -54,7 +55,7 @@ checks = _kill_runs()  # complete(), register_problems(): the same checks as the
 @pytest.fixture(scope="module")
 def office_inputs(tmp_path_factory):
     """The folder the offices drop their workbooks into (what the schedule and `surat` read)."""
-    from jikubata import demo
+    from jikubata.tools import demo
 
     folder = tmp_path_factory.mktemp("masukan")
     demo.generate(folder, today=AS_OF)
@@ -159,8 +160,9 @@ def register_numbers(folder: Path) -> dict:
 
 def press_button(book: str, action: str, pause, inside, release, waiting, results) -> None:
     """A button run in its own process; with `pause`, it stops inside the folder's lock until `release`."""
-    from jikubata import buttons, letters, locking, summary
-    from jikubata.workbook_port import OpenpyxlPort
+    from jikubata.entrypoints import buttons
+    from jikubata.adapters import letters, locking, summary
+    from jikubata.adapters.workbook_port import OpenpyxlPort
 
     if pause:
         module, name = (summary, "write_summary") if action == "buat_rekap" else (letters, "write_letters")
@@ -191,7 +193,8 @@ def press_button(book: str, action: str, pause, inside, release, waiting, result
 
 def scheduled_run(config: str, inside, release) -> int:
     """`jikubata jadwal --sekali` in its own process, stopped inside the lock until `release`."""
-    from jikubata import scheduler, weekly
+    from jikubata.entrypoints import scheduler
+    from jikubata.adapters import weekly
 
     def paused(*args, **kwargs):
         inside.set()
@@ -203,7 +206,8 @@ def scheduled_run(config: str, inside, release) -> int:
 
 PAUSED_SURAT = textwrap.dedent("""
     import pathlib, sys, time
-    from jikubata import cli, letters
+    from jikubata.entrypoints import cli
+    from jikubata.adapters import letters
     real = letters.write_letters
     def paused(*args, **kwargs):
         pathlib.Path(sys.argv[1]).touch()          # inside the lock now

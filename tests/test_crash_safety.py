@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from jikubata import locking
+from jikubata.adapters import locking
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,7 +106,7 @@ def test_letter_pool_workers_end_when_their_parent_is_killed(tmp_path):
     # we SIGKILL it as the OOM killer would.
     script = textwrap.dedent("""
         import concurrent.futures as cf, multiprocessing, os, sys, time
-        from jikubata import letters
+        from jikubata.adapters import letters
         pool = cf.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"),
                                       initializer=letters._init_pool_worker, initargs=({}, os.getpid()))
         pids = set()

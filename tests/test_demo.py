@@ -5,8 +5,9 @@ import re
 import subprocess
 import sys
 
-from jikubata import demo, services
-from jikubata.domain import Period
+from jikubata.tools import demo
+from jikubata import services
+from jikubata.domain.model import Period
 
 
 def test_demo_data_carries_each_planted_mistake_as_its_problem(tmp_path):

@@ -15,9 +15,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jikubata import buttons, excel, services, workbook
-from jikubata.domain import Period
-from jikubata.workbook_port import OpenpyxlPort
+from jikubata.entrypoints import buttons
+from jikubata import excel, services
+from jikubata.tools import workbook
+from jikubata.domain.model import Period
+from jikubata.adapters.workbook_port import OpenpyxlPort
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 20)
@@ -223,10 +225,10 @@ def test_entry_point_outside_excel_does_not_raise(capsys):
 
 # ---------------------------------------------------------------- Buat Rekap / Buat Surat
 
-needs_summary = pytest.mark.skipif(importlib.util.find_spec("jikubata.summary") is None,
-                                   reason="jikubata.summary not written yet")
-needs_letters = pytest.mark.skipif(importlib.util.find_spec("jikubata.letters") is None,
-                                   reason="jikubata.letters not written yet")
+needs_summary = pytest.mark.skipif(importlib.util.find_spec("jikubata.adapters.summary") is None,
+                                   reason="jikubata.adapters.summary not written yet")
+needs_letters = pytest.mark.skipif(importlib.util.find_spec("jikubata.adapters.letters") is None,
+                                   reason="jikubata.adapters.letters not written yet")
 
 
 @needs_summary
@@ -297,7 +299,7 @@ def test_button_waits_for_another_run_on_the_same_folder_and_says_so(tmp_path, m
 
 
 def _hold_lock(folder, ready, release):
-    from jikubata import locking
+    from jikubata.adapters import locking
 
     with locking.output_lock(folder, command="jikubata mingguan"):
         ready.set()

@@ -3,7 +3,7 @@ import datetime as dt
 
 from hypothesis import given, strategies as st
 
-from jikubata.indonesian import long_date, month_year, roman_month, rupiah, rupiah_words, words
+from jikubata.domain.indonesian import long_date, month_year, roman_month, rupiah, rupiah_words, words
 
 _UNITS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
           "delapan": 8, "sembilan": 9}

@@ -23,9 +23,12 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from jikubata import buttons, letters, services, workbook
-from jikubata.domain import Period
-from jikubata.workbook_port import OpenpyxlPort
+from jikubata.entrypoints import buttons
+from jikubata.adapters import letters
+from jikubata import services
+from jikubata.tools import workbook
+from jikubata.domain.model import Period
+from jikubata.adapters.workbook_port import OpenpyxlPort
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = services.today_local()
@@ -378,12 +381,12 @@ def test_the_shell_scanner_finds_what_it_looks_for():
 
 
 def test_no_code_hands_text_to_a_shell():
-    sources = sorted((ROOT / "scripts" / "jikubata").glob("*.py"))
+    sources = sorted((ROOT / "scripts" / "jikubata").rglob("*.py"))
     assert len(sources) > 10
     found = [use for path in sources for use in shell_uses(path.read_text(encoding="utf-8"), path.name)]
     assert found == []
     # The one external program we start (LibreOffice) gets an argument list, not a command line.
-    from jikubata import pdf
+    from jikubata.adapters import pdf
 
     cmd = pdf._command("soffice", Path("/tmp/profil"), Path("/tmp/keluar"), ["Surat-OPD-CON.docx"])
     assert isinstance(cmd, list) and cmd[-1] == "Surat-OPD-CON.docx"

@@ -12,10 +12,10 @@ from docx import Document
 from hypothesis import given, settings as hsettings, strategies as st
 
 import letters_fixtures as F
-from jikubata.domain import Office, Tier
-from jikubata.errors import InputError
-from jikubata.letters import KIND_OFFICE, KIND_OFFICIAL, safe_stem, write_letters
-from jikubata.pdf import ENV_SOFFICE
+from jikubata.domain.model import Office, Tier
+from jikubata.domain.errors import InputError
+from jikubata.adapters.letters import KIND_OFFICE, KIND_OFFICIAL, safe_stem, write_letters
+from jikubata.adapters.pdf import ENV_SOFFICE
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"),
                                    reason="LibreOffice (soffice) tidak terpasang")
@@ -175,7 +175,7 @@ def test_numbering_restarts_in_a_new_year_and_periods_do_not_collide(tmp_path):
 
 @pytest.mark.parametrize("method", ["fork", "spawn"] if hasattr(os, "fork") else ["spawn"])
 def test_pool_rendering_gives_the_same_letters_as_in_process(tmp_path, monkeypatch, method):
-    from jikubata import letters
+    from jikubata.adapters import letters
 
     monkeypatch.setattr(letters, "_pool_start_method", lambda: (method, 2))
     extra = [F.employee(100 + i, f"Kepala Seksi {i}", Tier.ESELON_IV, "Bappeda", f"Kepala Seksi {i}")
@@ -276,8 +276,8 @@ def test_without_libreoffice_the_run_succeeds_with_a_clear_message(tmp_path, mon
 
 
 def test_a_broken_template_is_a_clear_error_and_no_number_is_recorded_as_issued(tmp_path, monkeypatch):
-    from jikubata.letters import templates_dir
-    from jikubata.register import ISSUED, Register
+    from jikubata.adapters.letters import templates_dir
+    from jikubata.adapters.register import ISSUED, Register
 
     folder = tmp_path / "templat"
     shutil.copytree(templates_dir(), folder, ignore=shutil.ignore_patterns("src", "*.md"))

@@ -7,7 +7,7 @@ import openpyxl
 from docx import Document
 
 import workbooks as W
-from jikubata import cli
+from jikubata.entrypoints import cli
 
 
 def test_surat_command_writes_letters_for_the_short_and_reruns_with_the_same_numbers(tmp_path, capsys):

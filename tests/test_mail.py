@@ -11,8 +11,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from jikubata import mail, scheduler
-from jikubata.history import SENT, History
+from jikubata.adapters import mail
+from jikubata.entrypoints import scheduler
+from jikubata.adapters.history import SENT, History
 
 from test_scheduler import Clock, make, write_config
 from test_weekly import WIT, digests, write_inputs

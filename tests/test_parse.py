@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from jikubata.domain import EmploymentStatus, Tier
-from jikubata.parse import parse_amount, parse_date, parse_nip, parse_status, parse_tier
+from jikubata.domain.model import EmploymentStatus, Tier
+from jikubata.domain.parse import parse_amount, parse_date, parse_nip, parse_status, parse_tier
 
 # ---------------------------------------------------------------- NIP
 

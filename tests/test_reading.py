@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 
 from jikubata import services
-from jikubata.domain import Period, Severity, Tier
-from jikubata.errors import InputError
+from jikubata.domain.model import Period, Severity, Tier
+from jikubata.domain.errors import InputError
 from workbooks import NIP_ANI, NIP_BUDI, basic, purchase_rows, write
 
 TODAY = dt.date(2026, 11, 28)

@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from jikubata.errors import InputError
-from jikubata.register import ISSUED, PENDING, REGISTER_FILE, Register, Request, check_number_format
+from jikubata.domain.errors import InputError
+from jikubata.adapters.register import ISSUED, PENDING, REGISTER_FILE, Register, Request, check_number_format
 
 FMT = "500.2/{urut}/DISPERINDAG/{bulan_romawi}/{tahun}"
 DAY = dt.date(2026, 11, 21)

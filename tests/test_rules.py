@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from jikubata.domain import (Dataset, Employee, EmploymentStatus, Office, Period, Purchase, Seller, Settings, Status,
+from jikubata.domain.model import (Dataset, Employee, EmploymentStatus, Office, Period, Purchase, Seller, Settings, Status,
                              Tier, compute)
 
 NOV = Period(2026, 11)

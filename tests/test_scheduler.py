@@ -15,9 +15,10 @@ import pytest
 import schedule
 from hypothesis import given, settings, strategies as st
 
-from jikubata import cli, scheduler, weekly
-from jikubata.errors import InputError
-from jikubata.history import History
+from jikubata.entrypoints import cli, scheduler
+from jikubata.adapters import weekly
+from jikubata.domain.errors import InputError
+from jikubata.adapters.history import History
 
 from test_weekly import HOLD_LOCK, WIT, digests, write_inputs
 

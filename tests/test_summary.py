@@ -15,10 +15,10 @@ import openpyxl
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from jikubata import summary
-from jikubata.domain import (Dataset, Employee, EmploymentStatus, Office, Period, Place, Problem, Purchase, Seller,
+from jikubata.adapters import summary
+from jikubata.domain.model import (Dataset, Employee, EmploymentStatus, Office, Period, Place, Problem, Purchase, Seller,
                              Settings, Severity, Status, Tier, compute)
-from jikubata.errors import InputError
+from jikubata.domain.errors import InputError
 
 import workbooks
 

@@ -19,9 +19,11 @@ import openpyxl
 import pytest
 from hypothesis import given, strategies as st
 
-from jikubata import cli, schema, weekly
-from jikubata.errors import BusyError, InputError
-from jikubata.history import DB_NAME, History, week_key
+from jikubata.entrypoints import cli
+from jikubata.domain import schema
+from jikubata.adapters import weekly
+from jikubata.domain.errors import BusyError, InputError
+from jikubata.adapters.history import DB_NAME, History, week_key
 
 WIT = ZoneInfo("Asia/Jayapura")
 DINKES = "Dinas Kesehatan"
@@ -309,7 +311,7 @@ def test_no_temporary_files_are_left_behind(inputs, out):
 
 HOLD_LOCK = textwrap.dedent("""
     import sys, time
-    from jikubata.locking import output_lock
+    from jikubata.adapters.locking import output_lock
     with output_lock(sys.argv[1], command="jikubata surat contoh"):
         print("held", flush=True)
         sys.stdin.readline()
@@ -333,7 +335,7 @@ def test_a_busy_output_folder_names_who_holds_it(inputs, out):
 RUN_AND_TRACE = textwrap.dedent("""
     import datetime as dt, os, sys
     from zoneinfo import ZoneInfo
-    from jikubata import weekly
+    from jikubata.adapters import weekly
     trace, out, *paths = sys.argv[1:]
     def progress(msg):
         with open(trace, "a", encoding="utf-8") as f:

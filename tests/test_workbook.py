@@ -22,8 +22,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from jikubata import cli, excel, ovba, schema, services, workbook
-from jikubata.domain import DEFAULT_MINIMUMS, Settings, Tier
+from jikubata.entrypoints import cli
+from jikubata import excel, services
+from jikubata.tools import ovba, workbook
+from jikubata.domain import schema
+from jikubata.domain.model import DEFAULT_MINIMUMS, Settings, Tier
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbook" / "JikuBata.xlsm"
@@ -125,7 +128,7 @@ def test_drop_downs_offer_tiers_statuses_offices_sellers_and_months(built):
 
 
 def test_every_tier_spelling_offered_maps_to_a_tier():
-    from jikubata.parse import parse_tier
+    from jikubata.domain.parse import parse_tier
 
     assert all(parse_tier(s) is not None for s in workbook.TIER_CHOICES)
     assert {parse_tier(s) for s in workbook.TIER_CHOICES} == set(Tier)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 
-from jikubata import schema
+from jikubata.domain import schema
 
 # Valid NIPs: birth date, appointment month, gender digit, number.
 NIP_ANI = "198001012010012001"

@@ -1,3 +1,3 @@
-from .cli import main
+from jikubata.entrypoints.cli import main
 
 raise SystemExit(main())

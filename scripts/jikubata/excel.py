@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from .workbook_port import TEXT_KINDS, OutputSheet, find_sheet, number_format, status_colours
+from jikubata.adapters.workbook_port import TEXT_KINDS, OutputSheet, find_sheet, number_format, status_colours
 
 TITLE = "Jiku Bata"
 _FORMULA_START = ("=", "+", "-", "@")
@@ -41,7 +41,7 @@ def _press(action: str) -> None:
     try:
         import xlwings as xw
 
-        from . import buttons
+        from jikubata.entrypoints import buttons
 
         book = xw.Book.caller()
         port = XlwingsPort(book)

@@ -9,9 +9,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from . import domain, validation
-from .domain import Dataset, Period, Result
-from .reader import read_inputs
+from jikubata.domain import model as domain
+from jikubata.domain import validation
+from jikubata.domain.model import Dataset, Period, Result
+from jikubata.adapters.reader import read_inputs
 
 
 def today_local() -> dt.date:
@@ -39,7 +40,7 @@ def calculate(paths: Sequence[str | Path], period: Period, as_of: Optional[dt.da
 
 def load_sheets(sources: Sequence[tuple[str, dict]], today: Optional[dt.date] = None) -> Dataset:
     """`load` for workbooks already in memory: `(file_name, {sheet_name: rows from A1})`."""
-    from .reader import read_sheets
+    from jikubata.adapters.reader import read_sheets
 
     return validation.validate(read_sheets(sources), today or today_local())
 

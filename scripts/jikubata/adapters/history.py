@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
-from .domain import OfficeTotals, Result
+from jikubata.domain.model import OfficeTotals, Result
 
 DB_NAME = "jikubata.sqlite3"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .domain import PROGRAM_START, Dataset, Employee, Purchase, Severity, registered_only, seller_key
-from .indonesian import rupiah
-from .problems import problem
+from jikubata.domain.model import PROGRAM_START, Dataset, Employee, Purchase, Severity, registered_only, seller_key
+from jikubata.domain.indonesian import rupiah
+from jikubata.domain.problems import problem
 
 _NAME_NOISE = re.compile(r"[\W\d_]+")
 

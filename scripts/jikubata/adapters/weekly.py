@@ -19,12 +19,15 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
-from . import indonesian, locking, services, summary
-from .atomic import write_bytes_atomic
-from .domain import OfficeTotals, Period, Result, Severity
-from .errors import InputError
-from .history import History, OfficeSnapshot, week_key
-from .indonesian import percent
+from jikubata.domain import indonesian
+from jikubata.adapters import locking, summary
+from jikubata import services
+from jikubata import resources
+from jikubata.adapters.atomic import write_bytes_atomic
+from jikubata.domain.model import OfficeTotals, Period, Result, Severity
+from jikubata.domain.errors import InputError
+from jikubata.adapters.history import History, OfficeSnapshot, week_key
+from jikubata.domain.indonesian import percent
 
 TIME_ZONE = "Asia/Jayapura"
 TREND_WEEKS = 12          # weeks shown in the Tren sheet, this one included
@@ -36,12 +39,8 @@ DEFAULT_LOCK_WAIT = 120.0  # seconds a manual run waits for a button run or the 
 
 
 def templates_dir() -> Path:
-    """The folder of `email_mingguan.html.j2`: `$JIKUBATA_TEMPLATES` (an office's own templates, as for the
-    letters) when it holds one, else `templates/` at the repository root."""
-    configured = os.environ.get("JIKUBATA_TEMPLATES")
-    if configured and (Path(configured) / TEMPLATE).is_file():
-        return Path(configured)
-    return Path(__file__).resolve().parents[2] / "templates"
+    """The folder of `email_mingguan.html.j2`: an office's own (`$JIKUBATA_TEMPLATES`) when it holds one."""
+    return resources.template_path(TEMPLATE).parent
 
 
 def last_full_week_end(now: dt.datetime) -> dt.date:

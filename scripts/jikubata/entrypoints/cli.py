@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .domain import Period
-from .errors import BusyError, InputError
+from jikubata.domain.model import Period
+from jikubata.domain.errors import BusyError, InputError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -108,7 +108,7 @@ LOCK_WAIT_SECONDS = 120.0
 
 def _output_lock(folder: Path, command: str):
     """One writer per output folder; the one that waits says so on stderr."""
-    from . import locking
+    from jikubata.adapters import locking
 
     return locking.output_lock(folder, wait=LOCK_WAIT_SECONDS, command=command,
                                on_wait=lambda msg: print(msg, file=sys.stderr, flush=True))
@@ -116,7 +116,8 @@ def _output_lock(folder: Path, command: str):
 
 
 def cmd_periksa(args) -> int:
-    from . import report, services
+    from jikubata.entrypoints import report
+    from jikubata import services
 
     dataset = services.load(args.path, progress=_progress())
     print(report.problems_text(dataset.problems, files=dataset.files))
@@ -124,7 +125,8 @@ def cmd_periksa(args) -> int:
 
 
 def cmd_hitung(args) -> int:
-    from . import report, services
+    from jikubata.entrypoints import report
+    from jikubata import services
 
     result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
     if args.json:
@@ -136,7 +138,8 @@ def cmd_hitung(args) -> int:
 
 
 def cmd_rekap(args) -> int:
-    from . import services, summary
+    from jikubata import services
+    from jikubata.adapters import summary
 
     result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
     with _output_lock(args.keluaran, "jikubata rekap"):
@@ -146,7 +149,8 @@ def cmd_rekap(args) -> int:
 
 
 def cmd_surat(args) -> int:
-    from . import letters, services
+    from jikubata.adapters import letters
+    from jikubata import services
 
     result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
     with _output_lock(args.keluaran, "jikubata surat"):
@@ -156,7 +160,7 @@ def cmd_surat(args) -> int:
 
 
 def cmd_mingguan(args) -> int:
-    from . import weekly
+    from jikubata.adapters import weekly
 
     outcome = weekly.run_weekly(args.path, args.keluaran, as_of=args.per_tanggal, progress=_progress())
     print(outcome.summary_text())
@@ -164,19 +168,19 @@ def cmd_mingguan(args) -> int:
 
 
 def cmd_jadwal(args) -> int:
-    from . import scheduler
+    from jikubata.entrypoints import scheduler
 
     return scheduler.main(args.konfigurasi, once=args.sekali)
 
 
 def cmd_demo(args) -> int:
-    from . import demo
+    from jikubata.tools import demo
 
     return demo.main(args.keluaran)
 
 
 def cmd_buat_workbook(args) -> int:
-    from . import workbook
+    from jikubata.tools import workbook
 
     path = workbook.build_workbook(args.keluaran)
     print(f"Workbook dibangun: {path}")

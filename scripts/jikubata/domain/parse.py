@@ -10,7 +10,7 @@ import math
 import re
 from typing import Optional
 
-from .domain import EmploymentStatus, Tier
+from jikubata.domain.model import EmploymentStatus, Tier
 
 # ---------------------------------------------------------------- NIP
 

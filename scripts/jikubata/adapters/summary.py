@@ -25,10 +25,10 @@ from typing import Optional, Sequence
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from .atomic import atomic_path
-from .domain import Office, OfficeTotals, Result, Severity, Status
-from .errors import InputError
-from .indonesian import long_date, month_year, percent, rupiah
+from jikubata.adapters.atomic import atomic_path
+from jikubata.domain.model import Office, OfficeTotals, Result, Severity, Status
+from jikubata.domain.errors import InputError
+from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 
 # ---------------------------------------------------------------- names shown to people
 

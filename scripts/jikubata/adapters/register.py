@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .errors import BusyError, InputError
-from .indonesian import roman_month
+from jikubata.domain.errors import BusyError, InputError
+from jikubata.domain.indonesian import roman_month
 
 REGISTER_FILE = "Register-Surat.sqlite"
 PENDING, ISSUED = "pending", "issued"

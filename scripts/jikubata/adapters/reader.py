@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
-from . import parse, schema
-from .domain import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
+from jikubata.domain import parse, schema
+from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
                      Settings, SheetSource, column_letter)
-from .errors import InputError
-from .indonesian import rupiah
-from .problems import problem
+from jikubata.domain.errors import InputError
+from jikubata.domain.indonesian import rupiah
+from jikubata.domain.problems import problem
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 10

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .domain import Place, Problem, Severity
+from jikubata.domain.model import Place, Problem, Severity
 
 G, P = Severity.GALAT, Severity.PERINGATAN
 

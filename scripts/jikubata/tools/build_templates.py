@@ -1,15 +1,15 @@
-"""Build the letter templates `templates/surat-opd.docx` and `templates/surat-pejabat.docx`.
+"""Build the letter templates `surat-opd.docx` and `surat-pejabat.docx` in `jikubata/resources/templates/`.
 
 The `.docx` files are what administrators open and edit in Word; this script
 is their reviewable source. Run it after changing the layout here:
 
-    python templates/src/build_templates.py
+    python -m jikubata.tools.build_templates
 
 The letters follow the Tata Naskah Dinas form of a surat dinas: letterhead
 with a double rule, place and date, Nomor/Sifat/Lampiran/Hal, the `Yth.`
 addressee with `di –  Tempat`, body, closing, signature block, Tembusan.
 A4, Times New Roman 12 pt. Jinja2 tags (`{{ nomor }}`, `{%tr for … %}`) are
-rendered by docxtpl; the variables are listed in `templates/README.md`.
+rendered by docxtpl; the variables are listed in `resources/templates/README.md`.
 Each tag sits whole in one run, so docxtpl sees it intact.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-OUT = Path(__file__).resolve().parents[1]
+OUT = Path(__file__).resolve().parents[1] / "resources" / "templates"
 FONT = "Times New Roman"
 TEXT_WIDTH = 21.0 - 2.5 - 2.0  # A4 minus left and right margins, cm
 RIGHT_BLOCK = 10.0  # where the date and addressee blocks start, cm (left of it: Nomor … Hal)

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Optional
 from zoneinfo import ZoneInfo
 
-from . import schema
-from .atomic import atomic_path
-from .domain import DEFAULT_MINIMUMS, Period, Settings, Tier
+from jikubata.domain import schema
+from jikubata.adapters.atomic import atomic_path
+from jikubata.domain.model import DEFAULT_MINIMUMS, Period, Settings, Tier
 
 # (name, abbreviation, head title, is a kecamatan)
 OFFICES = [
@@ -402,7 +402,8 @@ def generate(out_dir: Path, *, today: dt.date, offices: int = len(OFFICES), staf
 
 
 def main(out_dir: Path) -> int:
-    from . import report, services
+    from jikubata.entrypoints import report
+    from jikubata import services
 
     today = services.today_local()
     inputs = out_dir / "masukan"
@@ -439,7 +440,7 @@ def _product_steps(result, out_dir: Path, inputs: Path, today: dt.date):
     The weekly job runs for the last four Sundays in order, so its `Tren`
     sheet and email show a real trend.
     """
-    from . import letters, summary, weekly
+    from jikubata.adapters import letters, summary, weekly
 
     def weekly_runs():
         last = weekly.last_full_week_end(dt.datetime.combine(today, dt.time(7), tzinfo=ZoneInfo(weekly.TIME_ZONE)))

@@ -16,10 +16,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ovba, schema
-from .atomic import atomic_path
-from .domain import DEFAULT_MINIMUMS, Settings, Tier
-from .errors import InputError
+from jikubata.tools import ovba
+from jikubata.domain import schema
+from jikubata import resources
+from jikubata.adapters.atomic import atomic_path
+from jikubata.domain.model import DEFAULT_MINIMUMS, Settings, Tier
+from jikubata.domain.errors import InputError
 
 # ---------------------------------------------------------------- the layout other modules use
 
@@ -95,8 +97,8 @@ def period_choices() -> list[str]:
 
 
 def vba_source_dir() -> Path:
-    """`workbook/vba/` of the repository (the package lives in `scripts/jikubata/`)."""
-    return Path(__file__).resolve().parents[2] / "workbook" / "vba"
+    """The VBA source shipped in the package (`jikubata/resources/vba/`)."""
+    return resources.vba_dir()
 
 
 def sheet_order() -> list[str]:

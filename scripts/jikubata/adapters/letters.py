@@ -28,17 +28,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
-from . import register as reg
-from .atomic import atomic_path, write_bytes_atomic
-from .domain import OFFICIAL_TIERS, EmployeeResult, Result, Tier
-from .errors import InputError
-from .indonesian import long_date, month_year, rupiah, rupiah_words, words
+from jikubata.adapters import register as reg
+from jikubata import resources
+from jikubata.adapters.atomic import atomic_path, write_bytes_atomic
+from jikubata.domain.model import OFFICIAL_TIERS, EmployeeResult, Result, Tier
+from jikubata.domain.errors import InputError
+from jikubata.domain.indonesian import long_date, month_year, rupiah, rupiah_words, words
 
 KIND_OFFICE = "OPD"
 KIND_OFFICIAL = "PEJABAT"
 KIND_LABELS = {KIND_OFFICE: "Kepala OPD", KIND_OFFICIAL: "Pejabat"}
 TEMPLATES = {KIND_OFFICE: "surat-opd.docx", KIND_OFFICIAL: "surat-pejabat.docx"}
-ENV_TEMPLATES = "JIKUBATA_TEMPLATES"  # another templates folder (an office's own letterhead)
 NATURE = "Penting"
 NO_ATTACHMENT = "-"
 # Fewer letters than this render faster in one process than a pool starts (bench/bench_letters.py).
@@ -107,7 +107,7 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
                   workers: Optional[int] = None) -> LettersOutcome:
     """Write the period's letters, their register rows, the index and (with `pdf`) PDFs."""
     if today is None:
-        from .services import today_local
+        from jikubata.services import today_local
         today = today_local()
     out_dir = Path(out_dir)
     period = str(result.period)
@@ -129,7 +129,7 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
     outcome.letters = [Letter(e.number, e.letter_date, p.kind, p.recipient, p.office, p.shortfall,
                               out_dir / e.file) for p, e in zip(plans, entries)]
     if pdf and outcome.letters:
-        from .pdf import convert_to_pdf
+        from jikubata.adapters.pdf import convert_to_pdf
 
         by_folder: dict[Path, list[Path]] = {}
         for x in outcome.letters:
@@ -300,17 +300,14 @@ def _employee_row(i: int, e: EmployeeResult) -> dict:
 
 
 def templates_dir() -> Path:
-    configured = os.environ.get(ENV_TEMPLATES)
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[2] / "templates"
+    """The shipped letter templates (an office's own copies: `resources.template_path`)."""
+    return resources.shipped_templates_dir()
 
 
 def _load_templates() -> dict[str, bytes]:
-    folder = templates_dir()
     out = {}
     for kind, name in TEMPLATES.items():
-        path = folder / name
+        path = resources.template_path(name)
         try:
             out[kind] = path.read_bytes()
         except OSError:

@@ -11,13 +11,15 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import locking, schema, services
-from .domain import Period, Result, Severity, Status
-from .errors import BusyError, InputError
-from .indonesian import long_date, month_year, rupiah
-from .summary import MINIMUM_NOT_SET, SEVERITY_LABELS, STATUS_LABELS
-from .workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
-from .workbook_port import OutputSheet, WorkbookPort, find_sheet, location
+from jikubata.adapters import locking
+from jikubata.domain import schema
+from jikubata import services
+from jikubata.domain.model import Period, Result, Severity, Status
+from jikubata.domain.errors import BusyError, InputError
+from jikubata.domain.indonesian import long_date, month_year, rupiah
+from jikubata.adapters.summary import MINIMUM_NOT_SET, SEVERITY_LABELS, STATUS_LABELS
+from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
+from jikubata.adapters.workbook_port import OutputSheet, WorkbookPort, find_sheet, location
 
 SHEET_RESULT = "Hasil"
 SHEET_PROBLEMS = "Masalah Data"
@@ -57,7 +59,7 @@ BUTTON_LOCK_WAIT = 60.0
 
 def buat_rekap(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
     """Write the summary workbook beside this one, and its tables as `Rekap …` sheets here."""
-    from . import summary
+    from jikubata.adapters import summary
 
     result = _calculate(port, today)
     waited: list[str] = []
@@ -79,7 +81,7 @@ def buat_rekap(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
 
 def buat_surat(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
     """Write the reminder letters into the `Surat` folder beside this workbook; list them in `Daftar Surat`."""
-    from . import letters
+    from jikubata.adapters import letters
 
     result = _calculate(port, today)
     # The folder beside the workbook is the one locked: the weekly job may write there too.

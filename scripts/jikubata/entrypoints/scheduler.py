@@ -43,10 +43,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import schedule
 
-from . import mail, weekly
-from .errors import BusyError, InputError
-from .history import History
-from .locking import output_lock
+from jikubata.adapters import mail, weekly
+from jikubata.domain.errors import BusyError, InputError
+from jikubata.adapters.history import History
+from jikubata.adapters.locking import output_lock
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Protocol
 
-from .summary import NUMBER_FORMATS, STATUS_COLOURS
+from jikubata.adapters.summary import NUMBER_FORMATS, STATUS_COLOURS
 
 # How a column is shown (the kinds of summary.SheetTable, plus `link`).
 TEXT_KINDS = ("text", "longtext", "status", "link")

@@ -4,9 +4,9 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Iterable
 
-from .domain import Problem, Result, Severity
-from .validation import problem_order
-from .indonesian import long_date, month_year, percent, rupiah
+from jikubata.domain.model import Problem, Result, Severity
+from jikubata.domain.validation import problem_order
+from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 
 
 def problems_text(problems: Iterable[Problem], files: Iterable[str] = ()) -> str:

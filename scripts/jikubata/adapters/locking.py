@@ -32,8 +32,8 @@ from typing import Callable, Iterator, Optional
 
 import filelock
 
-from .atomic import remove_temporary_files, write_bytes_atomic
-from .errors import BusyError
+from jikubata.adapters.atomic import remove_temporary_files, write_bytes_atomic
+from jikubata.domain.errors import BusyError
 
 LOCK_NAME = ".jikubata.lock"
 HOLDER_NAME = ".jikubata.lock.json"
@@ -91,7 +91,7 @@ def output_lock(out_dir: os.PathLike | str, *, wait: float = 0.0, command: Optio
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        from .errors import InputError
+        from jikubata.domain.errors import InputError
 
         if out_dir.exists() and not out_dir.is_dir():
             raise InputError(f"keluaran '{out_dir}' adalah sebuah berkas, bukan folder: pilih folder lain") from None
