@@ -36,9 +36,10 @@ SUMMARY_SHEET = "Ringkasan"
 SELLERS_SHEET = "UMKM"
 PROBLEMS_SHEET = "Masalah Data"
 TREND_SHEET = "Tren"
+FILES_SHEET = "Berkas"
 OFFICE_SHEET_PREFIX = "Rekap "
 # Excel reserves "History"; the others are ours.
-RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, "History")
+RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, FILES_SHEET, "History")
 
 REPORT_TITLE = "REKAP BELANJA WAJIB PRODUK UMKM — JIKU BATA"
 
@@ -294,6 +295,24 @@ def _problems_table(result: Result) -> SheetTable:
     )
 
 
+def _files_table(result: Result) -> SheetTable:
+    """Every input file's sheets: the table each was read as and its rows, or why it was left alone."""
+    read = [s for s in result.sheets if s.read]
+    files = list(dict.fromkeys(s.file for s in result.sheets))
+    return SheetTable(
+        name=FILES_SHEET,
+        title=[REPORT_TITLE, f"Lembar pada berkas masukan: dibaca sebagai apa, berapa baris, atau mengapa dilewati "
+                             f"({len(files)} berkas · {len(read)} lembar dibaca · {len(result.sheets) - len(read)} dilewati)",
+               _period_line(result)],
+        header=["No", "Berkas", "Lembar", "Dibaca Sebagai", "Baris", "Keterangan"],
+        kinds=["count", "text", "text", "text", "count", "longtext"],
+        rows=[[i, _text(s.file), _text(s.sheet), _text(s.role or "-"), s.rows if s.read else "-",
+               _text("" if s.read else s.skipped)] for i, s in enumerate(result.sheets, 1)],
+        key="berkas",
+        empty_text="Tidak ada berkas masukan yang tercatat.",
+    )
+
+
 def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> SheetTable:
     office_order = {o.office: i for i, o in enumerate(result.offices)}
 
@@ -345,7 +364,7 @@ def sheet_tables(result: Result, trend: Optional[Sequence[TrendPoint]] = None) -
     for e in result.employees:
         by_office[e.office].append(e)
     tables += [_office_table(result, o, names[o.office], by_office[o.office]) for o in result.offices]
-    tables += [_sellers_table(result), _problems_table(result)]
+    tables += [_sellers_table(result), _problems_table(result), _files_table(result)]
     if trend is not None:
         tables.append(_trend_table(result, trend))
     return tables

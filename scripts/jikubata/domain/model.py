@@ -232,6 +232,26 @@ class Seller:
     status: str = ""
 
 
+@dataclass(frozen=True)
+class SheetRead:
+    """What became of one sheet of an input file (issue 11 rule 14).
+
+    `role` is the table it was read as (`belanja`, `pegawai`, `umkm`, `opd`,
+    `pengaturan`), or None; `rows` its data rows; `skipped` says, in
+    Indonesian, why nothing was read from it (then `read` is False).
+    """
+
+    file: str
+    sheet: str
+    role: Optional[str]
+    rows: int = 0
+    skipped: str = ""
+
+    @property
+    def read(self) -> bool:
+        return self.role is not None and not self.skipped
+
+
 @dataclass
 class Dataset:
     """Everything read from the input workbooks, with the problems found."""
@@ -246,6 +266,7 @@ class Dataset:
     files: list[str] = field(default_factory=list)
     # NIPs of roster rows left out for their own problem: their purchases need no second report.
     rejected_nips: set[str] = field(default_factory=set)
+    sheets: list[SheetRead] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- results
@@ -300,6 +321,7 @@ class Result:
     problems: list[Problem]
     settings: Settings
     office_info: dict[str, Office]
+    sheets: list[SheetRead] = field(default_factory=list)
 
     @property
     def total(self) -> OfficeTotals:
@@ -334,6 +356,8 @@ class Result:
                 for o in self.offices
             ],
             "masalah": [problem_json(p) for p in self.problems],
+            "dibaca": [{"berkas": s.file, "lembar": s.sheet, "peran": s.role, "baris": s.rows}
+                       for s in self.sheets if s.read],
         }
 
 
@@ -409,7 +433,7 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
         key=lambda s: (-s.revenue, s.seller.casefold()),
     )
     return Result(period, as_of, employees, offices, sellers, list(dataset.problems), settings,
-                  {o.name: o for o in dataset.offices})
+                  {o.name: o for o in dataset.offices}, list(dataset.sheets))
 
 
 def office_totals(employees: Iterable[EmployeeResult], known_offices: Iterable[str] = ()) -> list[OfficeTotals]:

@@ -32,6 +32,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "JUMLAH_BESAR": (P, "Jumlah {value} melebihi batas wajar transaksi ({limit}); periksa kembali."),
     "NOTA_GANDA": (G, "No. Nota '{value}' untuk UMKM '{seller}' sudah tercatat di {other}. Baris ini tidak dihitung."),
     "UMKM_TIDAK_TERDAFTAR": (G, "UMKM '{value}' tidak terdaftar di lembar UMKM.{consequence}"),
+    "BERKAS_TANPA_DATA": (P, "Tidak ada tabel yang terbaca dari berkas ini. Lembarnya: {sheets}. Sebuah lembar "
+                             "dibaca bila namanya atau baris judul kolomnya (10 baris pertama) cocok: {needs}."),
+    "KOLOM_MERAGUKAN": (P, "Kolom '{value}' dianggap kuantitas (banyaknya barang), bukan rupiah: "
+                           "jumlah belanja diambil dari kolom '{used}'."),
     "PENGATURAN_TIDAK_VALID": (P, "Pengaturan '{label}' bernilai '{value}' tidak dapat dibaca; dipakai nilai bawaan {default}."),
 }
 

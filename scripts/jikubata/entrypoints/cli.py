@@ -120,7 +120,7 @@ def cmd_periksa(args) -> int:
     from jikubata import services
 
     dataset = services.load(args.path, progress=_progress())
-    print(report.problems_text(dataset.problems, files=dataset.files))
+    print(report.problems_text(dataset.problems, files=dataset.files, sheets=dataset.sheets))
     return 0
 
 

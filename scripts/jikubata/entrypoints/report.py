@@ -4,18 +4,21 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Iterable
 
-from jikubata.domain.model import Problem, Result, Severity
+from jikubata.domain.model import Problem, Result, Severity, SheetRead
 from jikubata.domain.validation import problem_order
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 
 
-def problems_text(problems: Iterable[Problem], files: Iterable[str] = ()) -> str:
+def problems_text(problems: Iterable[Problem], files: Iterable[str] = (), sheets: Iterable[SheetRead] = ()) -> str:
     problems = list(problems)
     files = list(files)
     errors = sum(p.severity is Severity.GALAT for p in problems)
     warnings = len(problems) - errors
     listed = ", ".join(files) if len(files) <= 4 else ", ".join(files[:3]) + f", dan {len(files) - 3} lainnya"
     lines = [f"Diperiksa {len(files)} berkas: {listed}" if files else "Hasil pemeriksaan"]
+    sheets = list(sheets)
+    if sheets:
+        lines += sheets_lines(sheets) + [""]
     if not problems:
         lines.append("Tidak ada masalah data. Semua baris dapat dihitung.")
         return "\n".join(lines)
@@ -29,6 +32,25 @@ def problems_text(problems: Iterable[Problem], files: Iterable[str] = ()) -> str
         for p in group:
             lines.append(f"  {p.place.cell:>7}  {p.severity.value:<10} {p.code:<24} {_clean(p.message)}")
     return "\n".join(lines)
+
+
+def sheet_fate(s: SheetRead) -> str:
+    """What became of a sheet, in words: read as which table and how many rows, or why not."""
+    if s.read:
+        return f"dibaca sebagai {s.role}, {s.rows} baris"
+    if s.role:
+        return f"{s.role}: tidak dibaca, {s.skipped}"
+    return f"dilewati: {s.skipped}"
+
+
+def sheets_lines(sheets: Iterable[SheetRead]) -> list[str]:
+    """Per file, each sheet with its fate (issue 11 rule 14)."""
+    lines = ["Lembar yang dibaca:"]
+    for file, group in groupby(sheets, key=lambda s: s.file):
+        lines.append(f"  {_clean(file)}")
+        for s in group:
+            lines.append(f"    {_clean(s.sheet)[:30]:<30} {sheet_fate(s)}")
+    return lines
 
 
 def result_text(result: Result) -> str:
