@@ -449,6 +449,8 @@ def _detected(sheet: SheetRows, spec: schema.SheetSpec) -> bool:
     cols = header.best()
     if spec is schema.PURCHASES:
         cols = _amount_columns(header)[0] | {k: v for k, v in cols.items() if k not in _AMOUNT_KEYS}
+        if "unit_price" in cols:
+            cols["amount"] = cols["unit_price"]
     for key in spec.detect:
         if key not in cols:
             return False

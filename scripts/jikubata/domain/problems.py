@@ -40,9 +40,13 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
+# Fields that list things (a file's sheets, the columns each table needs) rather than quote one cell.
+_LONG_FIELDS = frozenset({"sheets", "needs"})
+
+
 def problem(place: Place, code: str, severity: Optional[Severity] = None, **fields) -> Problem:
     default, template = CODES[code]
-    fields = {k: _short(v) for k, v in fields.items()}
+    fields = {k: _short(v, 600 if k in _LONG_FIELDS else 80) for k, v in fields.items()}
     return Problem(place, code, severity or default, template.format(**fields))
 
 
