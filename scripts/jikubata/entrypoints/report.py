@@ -47,9 +47,15 @@ def sheets_lines(sheets: Iterable[SheetRead]) -> list[str]:
     """Per file, each sheet with its fate (issue 11 rule 14)."""
     lines = ["Lembar yang dibaca:"]
     for file, group in groupby(sheets, key=lambda s: s.file):
+        group = list(group)
+        if len(group) == 1:  # the usual office file: one line
+            lines.append(f"  {_clean(file)} — lembar {_clean(group[0].sheet)}: {sheet_fate(group[0])}")
+            continue
         lines.append(f"  {_clean(file)}")
         for s in group:
             lines.append(f"    {_clean(s.sheet)[:30]:<30} {sheet_fate(s)}")
+    if len(lines) == 1:
+        lines.append("  (tidak ada lembar)")
     return lines
 
 
