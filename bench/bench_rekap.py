@@ -41,9 +41,10 @@ def timed(cmd: list[str]) -> tuple[float, float, float]:
 
 def writer_alone(data: Path, runs: int) -> None:
     from jikubata import services
+    from jikubata.adapters.clock import Clock
     from jikubata.adapters import summary
 
-    result = services.calculate([data], generate.PERIOD, today=generate.TODAY)
+    result = services.calculate([data], generate.PERIOD, clock=Clock.fixed(generate.TODAY))
     with tempfile.TemporaryDirectory() as out:
         seconds = []
         for _ in range(runs):

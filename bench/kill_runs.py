@@ -90,10 +90,10 @@ class Setup:
 def prepare(root: Path) -> Setup:
     """Two demo input folders of the same city: A (2 purchases a month each) and B (3)."""
     from jikubata.tools import demo
-    from jikubata import services
+    from jikubata.adapters.clock import SYSTEM
     from jikubata.domain.model import Period
 
-    today = services.today_local()
+    today = SYSTEM.today()
     as_of = today - dt.timedelta(days=1)
     inputs = {}
     for which, per_month in (("A", 2), ("B", 3)):

@@ -26,12 +26,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jikubata import services
+from jikubata.adapters.clock import SYSTEM
 from jikubata.tools import workbook
 from jikubata.domain.model import Period
 
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = services.today_local()
+TODAY = SYSTEM.today()
 AS_OF = TODAY - dt.timedelta(days=1)
 PERIOD = str(Period.of(AS_OF))
 TIMEOUT = 90
@@ -194,14 +194,14 @@ def press_button(book: str, action: str, pause, inside, release, waiting, result
 def scheduled_run(config: str, inside, release) -> int:
     """`jikubata jadwal --sekali` in its own process, stopped inside the lock until `release`."""
     from jikubata.entrypoints import scheduler
-    from jikubata.adapters import weekly
+    from jikubata import services
 
     def paused(*args, **kwargs):
         inside.set()
         release.wait(TIMEOUT)
-        return weekly.run_weekly(*args, **kwargs)
+        return services.write_week(*args, **kwargs)
 
-    sys.exit(scheduler.main(config, once=True, run_weekly=paused))
+    sys.exit(scheduler.main(config, once=True, write_week=paused))
 
 
 PAUSED_SURAT = textwrap.dedent("""

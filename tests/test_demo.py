@@ -7,13 +7,14 @@ import sys
 
 from jikubata.tools import demo
 from jikubata import services
+from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.model import Period
 
 
 def test_demo_data_carries_each_planted_mistake_as_its_problem(tmp_path):
     today = dt.date(2026, 11, 28)
     demo.generate(tmp_path, today=today)
-    data = services.load([tmp_path], today=today)
+    data = services.check([tmp_path], clock=Clock.fixed(today))
     found = {p.code for p in data.problems}
     planted = {m.group(1) for m in map(re.compile(r"\(([A-Z_]+)\)$").search, demo.generate.last_city.mistakes) if m}
     assert planted and planted <= found
@@ -33,5 +34,5 @@ def test_demo_command_writes_every_output(tmp_path):
     assert list((tmp_path / "surat").glob("Daftar-Surat-*.xlsx"))
     assert list((tmp_path / "mingguan").glob("*-W*/email.html"))
     out = subprocess.run([sys.executable, "-m", "jikubata", "hitung", str(tmp_path / "masukan"), "--periode",
-                          str(Period.of(services.today_local())), "--json"], capture_output=True, text=True)
+                          str(Period.of(SYSTEM.today())), "--json"], capture_output=True, text=True)
     assert json.loads(out.stdout)["opd"]

@@ -17,6 +17,7 @@ import pytest
 
 from jikubata.entrypoints import buttons
 from jikubata import excel, services
+from jikubata.adapters.clock import Clock
 from jikubata.tools import workbook
 from jikubata.domain.model import Period
 from jikubata.adapters.workbook_port import OpenpyxlPort
@@ -92,7 +93,7 @@ def test_hasil_lists_every_asn_with_tier_minimum_spent_shortfall_and_status(tmp_
 
 def test_hasil_agrees_with_the_command_line_on_the_same_file(tmp_path):
     path = fill(tmp_path / "JikuBata.xlsm")
-    expected = services.calculate([path], Period(2026, 11), today=TODAY)
+    expected = services.calculate([path], Period(2026, 11), clock=Clock.fixed(TODAY))
     _, _, wb = press(path, "hitung_kekurangan")
     got = {r["NIP"]: (r["Belanja"], r["Kekurangan"]) for r in table(wb["Hasil"])}
     assert got == {e.nip: (e.spent, e.shortfall) for e in expected.employees}
@@ -283,7 +284,7 @@ def test_button_waits_for_another_run_on_the_same_folder_and_says_so(tmp_path, m
     import multiprocessing as mp
 
     book = fill(tmp_path / "JikuBata.xlsm")
-    monkeypatch.setattr(buttons, "BUTTON_LOCK_WAIT", 0.2)
+    monkeypatch.setattr(services, "LOCK_WAIT_SECONDS", 0.2)
     ready, release = mp.get_context("spawn").Event(), mp.get_context("spawn").Event()
     holder = mp.get_context("spawn").Process(target=_hold_lock, args=(str(book.parent), ready, release))
     holder.start()

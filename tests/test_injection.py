@@ -25,13 +25,13 @@ import xlsxwriter
 
 from jikubata.entrypoints import buttons
 from jikubata.adapters import letters
-from jikubata import services
+from jikubata.adapters.clock import SYSTEM
 from jikubata.tools import workbook
 from jikubata.domain.model import Period
 from jikubata.adapters.workbook_port import OpenpyxlPort
 
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = services.today_local()
+TODAY = SYSTEM.today()
 AS_OF = TODAY - dt.timedelta(days=1)
 PERIOD = str(Period.of(AS_OF))
 

@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from jikubata.adapters import mail
+from jikubata.adapters.clock import Clock as AmbonClock
 from jikubata.entrypoints import scheduler
 from jikubata.adapters.history import SENT, History
 
@@ -94,7 +95,7 @@ def test_weekly_mail_is_delivered_with_the_workbook_attached(tmp_path, inputs, o
     before = digests(inputs)
     config = mail_config(tmp_path, inputs, out, server.port)
 
-    assert scheduler.main(config, once=True, now=lambda: MONDAY) == scheduler.EXIT_OK
+    assert scheduler.main(config, once=True, clock=AmbonClock(lambda: MONDAY)) == scheduler.EXIT_OK
 
     (envelope,) = server.inbox.envelopes
     assert envelope.mail_from == "jikubata@ambon.go.id"
@@ -115,7 +116,7 @@ def test_weekly_mail_is_delivered_with_the_workbook_attached(tmp_path, inputs, o
 def test_a_failed_send_is_kept_and_retried_on_the_next_run(tmp_path, inputs, out, server):
     config = mail_config(tmp_path, inputs, out, server.port)  # the server is down
 
-    assert scheduler.main(config, once=True, now=lambda: MONDAY) == scheduler.EXIT_MAIL_PENDING
+    assert scheduler.main(config, once=True, clock=AmbonClock(lambda: MONDAY)) == scheduler.EXIT_MAIL_PENDING
     (pending,) = History(out).pending_mails()
     assert pending.week == "2026-W47" and "menolak koneksi" in pending.last_error
     log = (out / scheduler.LOG_NAME).read_text(encoding="utf-8")
@@ -123,7 +124,7 @@ def test_a_failed_send_is_kept_and_retried_on_the_next_run(tmp_path, inputs, out
 
     server.start()
     next_monday = MONDAY + dt.timedelta(days=7)
-    assert scheduler.main(config, once=True, now=lambda: next_monday) == scheduler.EXIT_OK
+    assert scheduler.main(config, once=True, clock=AmbonClock(lambda: next_monday)) == scheduler.EXIT_OK
 
     subjects = [m["Subject"] for m in server.inbox.messages]
     assert [s.split()[4] for s in subjects] == ["2026-W47", "2026-W48"]  # the old one first
@@ -167,7 +168,7 @@ def test_login_uses_the_password_from_the_named_environment_variable(tmp_path, i
         """))
         assert "kata-sandi-rahasia" not in config.read_text(encoding="utf-8")
 
-        assert scheduler.main(config, once=True, now=lambda: MONDAY) == scheduler.EXIT_OK
+        assert scheduler.main(config, once=True, clock=AmbonClock(lambda: MONDAY)) == scheduler.EXIT_OK
         assert seen == [(b"jikubata@ambon.go.id", b"kata-sandi-rahasia")]
         assert len(s.inbox.envelopes) == 1
     finally:
@@ -183,7 +184,7 @@ def test_a_missing_password_variable_keeps_the_mail_pending_and_says_which(tmp_p
         password_env = "JB_TEST_SMTP_PASSWORD"
     """))
 
-    assert scheduler.main(config, once=True, now=lambda: MONDAY) == scheduler.EXIT_MAIL_PENDING
+    assert scheduler.main(config, once=True, clock=AmbonClock(lambda: MONDAY)) == scheduler.EXIT_MAIL_PENDING
     (pending,) = History(out).pending_mails()
     assert "JB_TEST_SMTP_PASSWORD" in pending.last_error
     assert server.inbox.envelopes == []
@@ -193,7 +194,7 @@ def test_starttls_required_but_not_offered_is_refused_clearly(tmp_path, inputs, 
     server.start()
     config = mail_config(tmp_path, inputs, out, server.port, security="starttls")
 
-    assert scheduler.main(config, once=True, now=lambda: MONDAY) == scheduler.EXIT_MAIL_PENDING
+    assert scheduler.main(config, once=True, clock=AmbonClock(lambda: MONDAY)) == scheduler.EXIT_MAIL_PENDING
     assert "tidak mendukung STARTTLS" in History(out).pending_mails()[0].last_error
     assert server.inbox.envelopes == []
 
@@ -202,7 +203,7 @@ def test_recipients_default_to_the_settings_sheet(tmp_path, inputs, out, server)
     server.start()
     config = mail_config(tmp_path, inputs, out, server.port, to="[]")
 
-    assert scheduler.main(config, once=True, now=lambda: MONDAY) == scheduler.EXIT_OK
+    assert scheduler.main(config, once=True, clock=AmbonClock(lambda: MONDAY)) == scheduler.EXIT_OK
     assert server.inbox.envelopes[0].rcpt_tos == ["admin@disperindag.ambon.go.id"]
 
 
@@ -210,7 +211,7 @@ def test_no_recipients_anywhere_is_logged_as_a_warning(tmp_path, out, server):
     server.start()
     config = mail_config(tmp_path, write_inputs(tmp_path / "m"), out, server.port, to="[]")
 
-    assert scheduler.main(config, once=True, now=lambda: MONDAY) == scheduler.EXIT_OK
+    assert scheduler.main(config, once=True, clock=AmbonClock(lambda: MONDAY)) == scheduler.EXIT_OK
     assert server.inbox.envelopes == []
     assert "[PERINGATAN] Surel 2026-W47 tidak dibuat: tidak ada penerima" in \
         (out / scheduler.LOG_NAME).read_text(encoding="utf-8")

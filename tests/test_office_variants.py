@@ -12,11 +12,13 @@ import openpyxl
 from hypothesis import given, strategies as st
 
 from jikubata import services
+from jikubata.adapters.clock import Clock
 from jikubata.domain import parse
 from jikubata.domain.model import Period
 from workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, NIP_DEDI, write
 
 TODAY = dt.date(2026, 11, 28)
+CLOCK = Clock.fixed(TODAY)
 PERIOD = Period(2026, 11)
 NIK_WALIKOTA = "8171010503700001"   # born 05-03-70, a man
 NIK_WAKIL = "8171054511780002"      # born 05-11-78, a woman: day + 40
@@ -55,7 +57,7 @@ def central(path, *, roster=None, sellers_sheet="UMKM"):
 
 
 def run(folder):
-    return services.calculate([folder], PERIOD, today=TODAY).to_json()
+    return services.calculate([folder], PERIOD, clock=CLOCK).to_json()
 
 
 def figures(j):
@@ -117,7 +119,7 @@ def test_a_sheet_matching_no_table_is_left_alone_and_listed(tmp_path):
     folder = tmp_path / "v"
     central(folder / "pusat.xlsx")
     write(folder / "dinkes.xlsx", {"Belanja": template_purchases(), "Catatan": [["Tanggal", "Catatan"], ["x", "y"]]})
-    data = services.load([folder], today=TODAY)
+    data = services.check([folder], clock=CLOCK)
     assert figures(run(folder)) == expected
     fate = {(s.file, s.sheet): s for s in data.sheets}
     assert fate["dinkes.xlsx", "Catatan"].role is None and "tidak cocok" in fate["dinkes.xlsx", "Catatan"].skipped
@@ -231,7 +233,7 @@ def test_siasn_kedudukan_hukum_and_pppk_numbers(tmp_path):
         rows.append([nip, "", "X", "", "", "Jabatan Pelaksana", "Staf", "", "Unit", "Dinas Kesehatan", status])
     folder = tmp_path / "v"
     write(folder / "pegawai.xlsx", {"Sheet1": rows})
-    data = services.load([folder], today=TODAY)
+    data = services.check([folder], clock=CLOCK)
     assert data.problems == []
     assert {e.nip: e.status.value for e in data.employees} == {
         NIP_ANI: "Cuti", NIP_BUDI: "Cuti", NIP_CICI: "Diberhentikan", pppk: "Aktif"}
@@ -244,7 +246,7 @@ def test_when_unor_and_unor_induk_exist_the_opd_is_the_induk(tmp_path):
                                                 "Unor Induk Nama"],
                                                [NIP_ANI, "Ani", "Kepala Seksi", "Pengawas", "Seksi Data",
                                                 "Dinas Kesehatan"]]})
-    (e,) = services.load([folder], today=TODAY).employees
+    (e,) = services.check([folder], clock=CLOCK).employees
     assert (e.office, e.tier.value) == ("Dinas Kesehatan", "ESELON_IV")
 
 
@@ -325,7 +327,7 @@ def test_nik_as_nip_kepala_is_accepted(tmp_path):
     folder = tmp_path / "v"
     central(folder / "pusat.xlsx")
     write(folder / "opd.xlsx", {"OPD": [["Nama OPD", "NIP Kepala"], ["Sekretariat Daerah", NIK_WALIKOTA]]})
-    assert services.load([folder], today=TODAY).problems == []
+    assert services.check([folder], clock=CLOCK).problems == []
 
 
 # ---------------------------------------------------------------- rule 12: totals rows and merged cells

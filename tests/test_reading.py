@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from jikubata import services
+from jikubata.adapters.clock import Clock
 from jikubata.domain.model import Period, Severity, Tier
 from jikubata.domain.errors import InputError
 from workbooks import NIP_ANI, NIP_BUDI, basic, purchase_rows, write
@@ -13,7 +14,7 @@ NOV7 = dt.date(2026, 11, 7)
 
 
 def load(*paths):
-    return services.load(paths, today=TODAY)
+    return services.check(paths, clock=Clock.fixed(TODAY))
 
 
 def codes(dataset):
@@ -164,7 +165,7 @@ def test_tanggal_masa_depan(tmp_path):
 
 def test_purchase_after_as_of_but_not_after_today_is_no_problem(tmp_path):
     path = basic(tmp_path / "a.xlsx", purchases=[ROW[:0] + (dt.date(2026, 11, 20),) + ROW[1:]])
-    r = services.calculate([path], Period(2026, 11), as_of=dt.date(2026, 11, 14), today=TODAY)
+    r = services.calculate([path], Period(2026, 11), as_of=dt.date(2026, 11, 14), clock=Clock.fixed(TODAY))
     assert r.problems == [] and r.employees[0].spent == 0
 
 

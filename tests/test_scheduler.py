@@ -12,11 +12,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import schedule
 from hypothesis import given, settings, strategies as st
 
 from jikubata.entrypoints import cli, scheduler
-from jikubata.adapters import weekly
+from jikubata import services
+from jikubata.adapters.clock import Clock as AmbonClock
 from jikubata.domain.errors import InputError
 from jikubata.adapters.history import History
 
@@ -74,13 +74,12 @@ def log_file(out):
     return out / scheduler.LOG_NAME
 
 
-def make(config_path, clock, run_weekly=weekly.run_weekly):
-    """A WeeklySchedule with the clock and a fresh schedule.Scheduler, logging into the output folder."""
+def make(config_path, clock, write_week=services.write_week):
+    """A WeeklySchedule with the clock, logging into the output folder."""
     cfg = scheduler.load_config(config_path)
     stack = scheduler.schedule_logger(cfg, stderr=False)
     log = stack.__enter__()
-    job = scheduler.WeeklySchedule(cfg, logger=log, now=clock, scheduler=schedule.Scheduler(),
-                                   run_weekly=run_weekly)
+    job = scheduler.WeeklySchedule(cfg, logger=log, clock=AmbonClock(clock), write_week=write_week)
     job.close_log = lambda: stack.__exit__(None, None, None)
     return job
 
@@ -169,8 +168,7 @@ def test_the_most_recent_slot_is_within_the_last_week_on_the_right_day_and_time(
     job = make(folder / "jadwal.toml", Clock(moment))
     try:
         slot = job.most_recent_slot()
-        with scheduler.schedule_clock(job.now):
-            schedules_next = job.scheduler.next_run   # naive, in the machine's local time
+        schedules_next = job.scheduler.next_run   # naive, in the machine's local time
     finally:
         job.close_log()
 
@@ -200,10 +198,10 @@ def test_a_job_that_raises_is_logged_and_the_next_run_still_happens(config, out,
     calls = []
 
     def disk_full_once(*args, **kwargs):
-        calls.append(kwargs["now"])
+        calls.append(kwargs["clock"])
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return weekly.run_weekly(*args, **kwargs)
+        return services.write_week(*args, **kwargs)
 
     job = make(config, clock, disk_full_once)
     try:
@@ -241,7 +239,7 @@ def test_a_failed_run_is_tried_again_after_the_retry_interval(tmp_path, inputs, 
 
 def test_a_run_missed_while_the_machine_was_off_is_made_up_at_start(config, out, log_file):
     clock = Clock(dt.datetime(2026, 11, 9, 7, 0, tzinfo=WIT))
-    assert scheduler.main(config, once=True, now=clock) == 0
+    assert scheduler.main(config, once=True, clock=AmbonClock(clock)) == 0
     clock.set(2026, 11, 25, 10, 0)      # off from 9 Nov until Wednesday 25 Nov
     job = make(config, clock)
     try:
@@ -257,7 +255,7 @@ def test_a_run_missed_while_the_machine_was_off_is_made_up_at_start(config, out,
 
 def test_nothing_is_made_up_when_the_last_run_succeeded(config, out):
     clock = Clock(dt.datetime(2026, 11, 23, 7, 0, tzinfo=WIT))
-    assert scheduler.main(config, once=True, now=clock) == 0
+    assert scheduler.main(config, once=True, clock=AmbonClock(clock)) == 0
     clock.set(2026, 11, 26, 12, 0)      # restarted on Thursday
     job = make(config, clock)
     try:
@@ -270,7 +268,7 @@ def test_nothing_is_made_up_when_the_last_run_succeeded(config, out):
 
 def test_the_loop_sleeps_until_the_run_and_stops_cleanly(config, out, log_file):
     clock = Clock(dt.datetime(2026, 11, 16, 7, 0, tzinfo=WIT))
-    assert scheduler.main(config, once=True, now=clock) == 0
+    assert scheduler.main(config, once=True, clock=AmbonClock(clock)) == 0
     clock.set(2026, 11, 23, 6, 57, 30)
     naps = []
 
@@ -280,7 +278,7 @@ def test_the_loop_sleeps_until_the_run_and_stops_cleanly(config, out, log_file):
         if clock() > dt.datetime(2026, 11, 23, 7, 5, tzinfo=WIT):
             raise KeyboardInterrupt
 
-    assert scheduler.main(config, now=clock, sleep=sleep) == 0
+    assert scheduler.main(config, clock=AmbonClock(clock), sleep=sleep) == 0
     assert slots(out) == ["2026-11-16 07:00 ok", "2026-11-23 07:00 ok"]
     assert max(naps) <= 60 and len(naps) < 20
     log = log_file.read_text(encoding="utf-8")
@@ -293,7 +291,7 @@ def test_the_loop_sleeps_until_the_run_and_stops_cleanly(config, out, log_file):
 
 def test_sekali_runs_once_and_exits_0(config, out, inputs, log_file):
     before = digests(inputs)
-    code = scheduler.main(config, once=True, now=lambda: dt.datetime(2026, 11, 24, 7, tzinfo=WIT))
+    code = scheduler.main(config, once=True, clock=AmbonClock(lambda: dt.datetime(2026, 11, 24, 7, tzinfo=WIT)))
 
     assert code == scheduler.EXIT_OK
     assert (out / "mingguan" / "2026-W47" / "Rekap-Jiku-Bata-2026-11.xlsx").is_file()
@@ -306,7 +304,7 @@ def test_sekali_with_an_unusable_input_exits_2_and_logs_why(tmp_path, out, log_f
     broken.write_bytes(b"bukan workbook")
     config = write_config(tmp_path, [broken], out)
 
-    code = scheduler.main(config, once=True, now=lambda: dt.datetime(2026, 11, 24, 7, tzinfo=WIT))
+    code = scheduler.main(config, once=True, clock=AmbonClock(lambda: dt.datetime(2026, 11, 24, 7, tzinfo=WIT)))
     assert code == scheduler.EXIT_INPUT
     log = log_file.read_text(encoding="utf-8")
     assert "[GALAT] Rekap mingguan gagal:" in log and "rusak.xlsx" in log
@@ -318,7 +316,7 @@ def test_sekali_with_the_folder_busy_exits_3_and_says_who_holds_it(config, out, 
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        code = scheduler.main(config, once=True, now=lambda: dt.datetime(2026, 11, 24, 7, tzinfo=WIT))
+        code = scheduler.main(config, once=True, clock=AmbonClock(lambda: dt.datetime(2026, 11, 24, 7, tzinfo=WIT)))
     finally:
         holder.communicate("\n", timeout=30)
 

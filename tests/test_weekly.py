@@ -19,6 +19,8 @@ import openpyxl
 import pytest
 from hypothesis import given, strategies as st
 
+from jikubata import services
+from jikubata.adapters.clock import Clock
 from jikubata.entrypoints import cli
 from jikubata.domain import schema
 from jikubata.adapters import weekly
@@ -52,6 +54,7 @@ WEEK47 = [
     (dt.date(2026, 11, 20), "197503032001121005", "Kopi Rarobang Ambon", 100_000),
 ]
 MONDAY_AFTER_W47 = dt.datetime(2026, 11, 23, 8, 0, tzinfo=WIT)
+AFTER_W47 = Clock.fixed(MONDAY_AFTER_W47)
 
 
 def write_inputs(folder: Path, purchases=WEEK46 + WEEK47, *, offices=((DINKES, "DINKES"), (DISPAR, "DISPAR")),
@@ -124,20 +127,20 @@ def out(tmp_path) -> Path:
     (dt.datetime(2026, 11, 29, 15, 30, tzinfo=dt.timezone.utc), dt.date(2026, 11, 29)),  # 00:30 Monday in Ambon
 ])
 def test_default_day_is_the_sunday_ending_the_last_full_week_in_ambon(now, expected):
-    assert weekly.last_full_week_end(now) == expected
+    assert services.last_full_week_end(now) == expected
 
 
 @given(st.datetimes(min_value=dt.datetime(2022, 9, 1), max_value=dt.datetime(2040, 1, 1),
                     timezones=st.sampled_from([WIT, dt.timezone.utc, ZoneInfo("Europe/Berlin")])))
 def test_default_day_is_always_the_latest_sunday_before_today_in_ambon(now):
     today = now.astimezone(WIT).date()
-    day = weekly.last_full_week_end(now)
+    day = services.last_full_week_end(now)
 
     assert day.isoweekday() == 7 and 1 <= (today - day).days <= 7
 
 
 def test_week_folder_is_the_iso_week_of_the_day(inputs, out):
-    outcome = weekly.run_weekly(inputs, out, now=MONDAY_AFTER_W47)
+    outcome = services.run_weekly(inputs, out, clock=AFTER_W47)
 
     assert outcome.as_of == dt.date(2026, 11, 22)
     assert outcome.folder == out / "mingguan" / "2026-W47"
@@ -146,7 +149,7 @@ def test_week_folder_is_the_iso_week_of_the_day(inputs, out):
 
 
 def test_only_purchases_up_to_the_day_count(inputs, out):
-    outcome = weekly.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), now=MONDAY_AFTER_W47)
+    outcome = services.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), clock=AFTER_W47)
 
     spent = {o.office: o.spent for o in outcome.result.offices}
     assert spent == {DINKES: 70_000, DISPAR: 15_000}
@@ -157,8 +160,8 @@ def test_only_purchases_up_to_the_day_count(inputs, out):
 
 
 def test_two_consecutive_weeks_give_a_trend_that_remembers_the_first(inputs, out):
-    weekly.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), now=MONDAY_AFTER_W47)
-    second = weekly.run_weekly(inputs, out, now=MONDAY_AFTER_W47)
+    services.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), clock=AFTER_W47)
+    second = services.run_weekly(inputs, out, clock=AFTER_W47)
 
     values = sheet_values(second.workbook, "Tren")
     assert "2026-W46" in values and "2026-W47" in values
@@ -167,9 +170,9 @@ def test_two_consecutive_weeks_give_a_trend_that_remembers_the_first(inputs, out
 
 def test_rerunning_a_week_replaces_its_snapshot(tmp_path, out):
     first_inputs = write_inputs(tmp_path / "a", WEEK46)
-    weekly.run_weekly(first_inputs, out, as_of=dt.date(2026, 11, 22), now=MONDAY_AFTER_W47)
+    services.run_weekly(first_inputs, out, as_of=dt.date(2026, 11, 22), clock=AFTER_W47)
     later_inputs = write_inputs(tmp_path / "b", WEEK46 + WEEK47)
-    again = weekly.run_weekly(later_inputs, out, as_of=dt.date(2026, 11, 22), now=MONDAY_AFTER_W47)
+    again = services.run_weekly(later_inputs, out, as_of=dt.date(2026, 11, 22), clock=AFTER_W47)
 
     snaps = History(out).snapshots()
     assert History(out).weeks() == ["2026-W47"]
@@ -179,15 +182,15 @@ def test_rerunning_a_week_replaces_its_snapshot(tmp_path, out):
 
 def test_rerunning_an_earlier_week_compares_it_with_the_week_before_it(inputs, out):
     for day in (dt.date(2026, 11, 8), dt.date(2026, 11, 15), dt.date(2026, 11, 22)):
-        weekly.run_weekly(inputs, out, as_of=day, now=MONDAY_AFTER_W47)
-    again = weekly.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), now=MONDAY_AFTER_W47)
+        services.run_weekly(inputs, out, as_of=day, clock=AFTER_W47)
+    again = services.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), clock=AFTER_W47)
 
     assert again.report.previous_week == "2026-W45"
     assert History(out).weeks() == ["2026-W45", "2026-W46", "2026-W47"]
 
 
 def test_history_lives_in_the_output_folder_in_its_own_tables(inputs, out):
-    weekly.run_weekly(inputs, out, now=MONDAY_AFTER_W47)
+    services.run_weekly(inputs, out, clock=AFTER_W47)
 
     with sqlite3.connect(out / DB_NAME) as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -203,7 +206,7 @@ def test_week_key_is_the_iso_week():
 
 
 def test_email_gives_the_key_figures(inputs, out):
-    outcome = weekly.run_weekly(inputs, out, now=MONDAY_AFTER_W47)
+    outcome = services.run_weekly(inputs, out, clock=AFTER_W47)
     html = outcome.email_html.read_text(encoding="utf-8")
 
     total = outcome.result.total
@@ -216,7 +219,7 @@ def test_email_gives_the_key_figures(inputs, out):
 
 
 def test_email_lists_the_offices_most_behind_first(inputs, out):
-    outcome = weekly.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), now=MONDAY_AFTER_W47)
+    outcome = services.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), clock=AFTER_W47)
 
     behind = outcome.report.most_behind()
     # DINKES: 1 of 3 obliged met; DISPAR: 0 of 2 met.
@@ -226,8 +229,8 @@ def test_email_lists_the_offices_most_behind_first(inputs, out):
 
 
 def test_email_says_what_changed_since_last_week(inputs, out):
-    weekly.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), now=MONDAY_AFTER_W47)
-    outcome = weekly.run_weekly(inputs, out, now=MONDAY_AFTER_W47)
+    services.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), clock=AFTER_W47)
+    outcome = services.run_weekly(inputs, out, clock=AFTER_W47)
     html = outcome.email_html.read_text(encoding="utf-8")
 
     assert "Dibandingkan 2026-W46" in html
@@ -238,14 +241,15 @@ def test_email_says_what_changed_since_last_week(inputs, out):
 
 
 def test_first_email_says_the_comparison_starts_next_week(inputs, out):
-    html = weekly.run_weekly(inputs, out, now=MONDAY_AFTER_W47).email_html.read_text(encoding="utf-8")
+    html = services.run_weekly(inputs, out, clock=AFTER_W47).email_html.read_text(encoding="utf-8")
 
     assert "Ini rekap mingguan pertama" in html
 
 
 def test_email_does_not_compare_offices_across_a_month_boundary(inputs, out):
-    weekly.run_weekly(inputs, out, as_of=dt.date(2026, 11, 29), now=dt.datetime(2026, 12, 8, tzinfo=WIT))
-    outcome = weekly.run_weekly(inputs, out, as_of=dt.date(2026, 12, 6), now=dt.datetime(2026, 12, 8, tzinfo=WIT))
+    december = Clock.fixed(dt.datetime(2026, 12, 8, tzinfo=WIT))
+    services.run_weekly(inputs, out, as_of=dt.date(2026, 11, 29), clock=december)
+    outcome = services.run_weekly(inputs, out, as_of=dt.date(2026, 12, 6), clock=december)
 
     assert outcome.report.previous_week == "2026-W48"
     assert "Minggu lalu masih bulan sebelumnya" in outcome.email_html.read_text(encoding="utf-8")
@@ -254,7 +258,7 @@ def test_email_does_not_compare_offices_across_a_month_boundary(inputs, out):
 def test_email_counts_the_data_problems(tmp_path, out):
     unknown_nip = (dt.date(2026, 11, 10), "199912312020121999", "Mie Sagu Mama Ona", 20_000)
     paths = write_inputs(tmp_path / "m", WEEK46 + [unknown_nip])
-    outcome = weekly.run_weekly(paths, out, as_of=dt.date(2026, 11, 15), now=MONDAY_AFTER_W47)
+    outcome = services.run_weekly(paths, out, as_of=dt.date(2026, 11, 15), clock=AFTER_W47)
 
     assert outcome.report.problem_counts == (1, 0)
     assert "1 galat (baris tidak dihitung) dan 0 peringatan" in outcome.email_html.read_text(encoding="utf-8")
@@ -265,7 +269,7 @@ def test_email_escapes_text_from_the_inputs(tmp_path, out):
     hostile = '<script>alert("x")</script> & Co'
     employees = [e[:4] + (hostile,) for e in EMPLOYEES]
     paths = write_inputs(tmp_path / "m", offices=((hostile, "X"),), employees=employees)
-    html = weekly.run_weekly(paths, out, as_of=dt.date(2026, 11, 15), now=MONDAY_AFTER_W47) \
+    html = services.run_weekly(paths, out, as_of=dt.date(2026, 11, 15), clock=AFTER_W47) \
         .email_html.read_text(encoding="utf-8")
 
     assert "<script>" not in html
@@ -277,9 +281,9 @@ def test_email_escapes_text_from_the_inputs(tmp_path, out):
 
 def test_inputs_are_byte_identical_after_every_run(inputs, out):
     before = digests(inputs)
-    weekly.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), now=MONDAY_AFTER_W47)
-    weekly.run_weekly(inputs, out, now=MONDAY_AFTER_W47)
-    weekly.run_weekly([inputs[0].parent], out, now=MONDAY_AFTER_W47)
+    services.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), clock=AFTER_W47)
+    services.run_weekly(inputs, out, clock=AFTER_W47)
+    services.run_weekly([inputs[0].parent], out, clock=AFTER_W47)
 
     assert digests(inputs) == before
 
@@ -290,17 +294,17 @@ def test_an_input_inside_the_week_folder_is_refused(tmp_path):
     before = digests(paths)
 
     with pytest.raises(InputError, match="folder keluaran"):
-        weekly.run_weekly(paths, out, now=MONDAY_AFTER_W47)
+        services.run_weekly(paths, out, clock=AFTER_W47)
     assert digests(paths) == before
 
 
 def test_a_day_in_the_future_is_refused(inputs, out):
     with pytest.raises(InputError, match="belum terjadi"):
-        weekly.run_weekly(inputs, out, as_of=dt.date(2026, 11, 30), now=MONDAY_AFTER_W47)
+        services.run_weekly(inputs, out, as_of=dt.date(2026, 11, 30), clock=AFTER_W47)
 
 
 def test_no_temporary_files_are_left_behind(inputs, out):
-    weekly.run_weekly(inputs, out, now=MONDAY_AFTER_W47)
+    services.run_weekly(inputs, out, clock=AFTER_W47)
 
     leftovers = [p.name for p in out.rglob("*") if ".tmp" in p.name]
     assert leftovers == []
@@ -324,7 +328,7 @@ def test_a_busy_output_folder_names_who_holds_it(inputs, out):
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(BusyError) as caught:
-            weekly.run_weekly(inputs, out, now=MONDAY_AFTER_W47, lock_wait=0.3)
+            services.run_weekly(inputs, out, clock=AFTER_W47, writer=services.Writer(wait=0.3))
     finally:
         holder.communicate("\n", timeout=30)
     message = str(caught.value)
@@ -335,13 +339,14 @@ def test_a_busy_output_folder_names_who_holds_it(inputs, out):
 RUN_AND_TRACE = textwrap.dedent("""
     import datetime as dt, os, sys
     from zoneinfo import ZoneInfo
-    from jikubata.adapters import weekly
+    from jikubata import services
+    from jikubata.adapters.clock import Clock
     trace, out, *paths = sys.argv[1:]
     def progress(msg):
         with open(trace, "a", encoding="utf-8") as f:
             f.write(f"{os.getpid()} {msg}\\n")
-    weekly.run_weekly(paths, out, now=dt.datetime(2026, 11, 23, 8, tzinfo=ZoneInfo("Asia/Jayapura")),
-                      progress=progress)
+    services.run_weekly(paths, out, clock=Clock.fixed(dt.datetime(2026, 11, 23, 8, tzinfo=ZoneInfo("Asia/Jayapura"))),
+                        progress=progress)
 """)
 
 

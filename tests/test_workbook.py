@@ -154,7 +154,7 @@ def _sheets_of(path: Path) -> dict:
 
 
 def test_the_reader_takes_the_built_defaults_back_unchanged(built):
-    dataset = services.load_sheets([(built.name, _sheets_of(built))])
+    dataset = services.check(services.Sheets([(built.name, _sheets_of(built))]))
     s, defaults = dataset.settings, Settings()
     assert s.minimums == defaults.minimums
     assert (s.jiku_bata_day, s.reasonable_limit, s.letter_number_format) == \
@@ -165,7 +165,7 @@ def test_the_reader_takes_the_built_defaults_back_unchanged(built):
 
 
 def test_blank_settings_stay_blank_when_read_back(built):
-    s = services.load_sheets([(built.name, _sheets_of(built))]).settings
+    s = services.check(services.Sheets([(built.name, _sheets_of(built))])).settings
     assert (s.signatory_name, s.report_recipients) == ("", ())
 
 

@@ -1,52 +1,333 @@
-"""Services: what every entry point (CLI, Excel buttons, schedule) calls.
+"""Services: the use cases. The CLI, the Excel buttons and the schedule call these and only translate
+arguments, errors and outcomes; nothing below this layer imports an entry point.
 
-They orchestrate: read → validate → compute. Rendering lives in its own
-modules (summary, letters, weekly) and takes a `Result`, never recomputes.
+Every use case is one function that
+
+- reads its inputs: `paths` (files or folders) or `Sheets` (workbooks already in memory, the buttons);
+- asks one injected `Clock` (`adapters.clock`, Ambon time) what day it is; default: the system clock;
+- holds the output folder's lock while it writes, with one wait policy (`Writer`, `LOCK_WAIT_SECONDS`);
+- writes its outputs atomically through the adapters (summary, letters, weekly, history);
+- returns an outcome value (a dataclass with `summary_text()` where the user is told something).
+
+Errors the user can act on are `InputError` (unusable input: exit 2) and `BusyError` (folder busy: exit 3).
+
+    check(inputs, *, clock, progress)                                   -> Dataset
+    calculate(inputs, period=None, as_of=None, *, clock, progress)      -> Result
+    write_summary(inputs, out_dir, period=None, as_of=None, *, clock, writer, progress) -> SummaryOutcome
+    write_letters(inputs, out_dir, period=None, as_of=None, *, pdf, clock, writer, progress) -> LettersWritten
+    run_weekly(inputs, out_dir, *, as_of=None, clock, writer, progress) -> weekly.WeeklyOutcome
+    run_scheduled_week(inputs, out_dir, slot, *, clock, writer, mail_settings) -> ScheduledRun
+    send_pending_mail(out_dir, mail_settings, *, clock, writer)         -> list[MailAttempt]
+
+`period=None` is the current month; `as_of=None` is the period's default day (`Period.default_as_of`).
+
+A new use case follows the same pattern: compute with `calculate(...)`, then
+`with _lock(out_dir, writer):` call the adapter that writes, and return a
+small frozen dataclass the entry points render.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
+from jikubata.adapters import history, letters, locking, mail, summary, weekly
+from jikubata.adapters.atomic import write_bytes_atomic
+from jikubata.adapters.clock import SYSTEM, Clock
+from jikubata.adapters.reader import read_inputs, read_sheets
+from jikubata.domain import indonesian, validation
 from jikubata.domain import model as domain
-from jikubata.domain import validation
+from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.model import Dataset, Period, Result
-from jikubata.adapters.reader import read_inputs
+
+Progress = Optional[Callable[[str], None]]
+
+# How long a run waits for another run (the schedule, a button, a command) writing into the same folder.
+LOCK_WAIT_SECONDS = 120.0
 
 
-def today_local() -> dt.date:
-    """Today in Ambon (WIT, Asia/Jayapura): the only place the clock is read."""
-    from zoneinfo import ZoneInfo
+@dataclass(frozen=True)
+class Sheets:
+    """Workbooks already in memory (the Excel buttons): `(file_name, {sheet_name: rows from A1})`."""
 
-    return dt.datetime.now(ZoneInfo("Asia/Jayapura")).date()
+    sources: Sequence[tuple[str, dict]]
 
 
-def load(paths: Sequence[str | Path], today: Optional[dt.date] = None,
-         progress: Optional[Callable[[str], None]] = None) -> Dataset:
+Inputs = Union[Sequence[Union[str, os.PathLike]], Sheets]
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who writes into an output folder, and how long it waits when another run holds it.
+
+    `command` is shown to a run that has to wait for this one (default: the
+    process's command line); `on_wait(message)` is told once, in Indonesian,
+    when this run has to wait; `wait` is in seconds (0: do not wait; None:
+    `LOCK_WAIT_SECONDS`, the policy of every interactive run).
+    """
+
+    command: Optional[str] = None
+    on_wait: Optional[Callable[[str], None]] = None
+    wait: Optional[float] = None
+
+
+def _lock(out_dir: Path, writer: Optional[Writer]):
+    """The output folder's lock: every service that writes takes it exactly once, here."""
+    writer = writer or Writer()
+    wait = LOCK_WAIT_SECONDS if writer.wait is None else writer.wait
+    return locking.output_lock(out_dir, wait=wait, command=writer.command, on_wait=writer.on_wait)
+
+
+# ---------------------------------------------------------------- check and calculate
+
+
+def check(inputs: Inputs, *, clock: Clock = SYSTEM, progress: Progress = None) -> Dataset:
     """Read and validate every input; raise InputError for an unusable one."""
-    raw = read_inputs(paths, progress=progress)
-    return validation.validate(raw, today or today_local())
+    if isinstance(inputs, Sheets):
+        raw = read_sheets(inputs.sources)
+    else:
+        raw = read_inputs(inputs, progress=progress)
+    return validation.validate(raw, clock.today())
 
 
-def calculate(paths: Sequence[str | Path], period: Period, as_of: Optional[dt.date] = None,
-              today: Optional[dt.date] = None,
-              progress: Optional[Callable[[str], None]] = None) -> Result:
-    """Load the inputs and compute the period's shortfalls as of `as_of`."""
-    today = today or today_local()
-    dataset = load(paths, today=today, progress=progress)
+def calculate(inputs: Inputs, period: Optional[Period] = None, as_of: Optional[dt.date] = None, *,
+              clock: Clock = SYSTEM, progress: Progress = None) -> Result:
+    """Check the inputs and compute the period's shortfalls as of `as_of`."""
+    today = clock.today()
+    period = period or Period.of(today)
+    dataset = check(inputs, clock=clock, progress=progress)
     return domain.compute(dataset, period, as_of or period.default_as_of(today))
 
 
-def load_sheets(sources: Sequence[tuple[str, dict]], today: Optional[dt.date] = None) -> Dataset:
-    """`load` for workbooks already in memory: `(file_name, {sheet_name: rows from A1})`."""
-    from jikubata.adapters.reader import read_sheets
-
-    return validation.validate(read_sheets(sources), today or today_local())
+# ---------------------------------------------------------------- the summary workbook
 
 
-def calculate_sheets(sources: Sequence[tuple[str, dict]], period: Period, as_of: Optional[dt.date] = None,
-                     today: Optional[dt.date] = None) -> Result:
-    today = today or today_local()
-    dataset = load_sheets(sources, today=today)
-    return domain.compute(dataset, period, as_of or period.default_as_of(today))
+@dataclass(frozen=True)
+class SummaryOutcome:
+    result: Result
+    path: Path
+
+    def summary_text(self) -> str:
+        return summary.outcome_text(self.result, self.path)
+
+
+def write_summary(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None,
+                  as_of: Optional[dt.date] = None, *, clock: Clock = SYSTEM, writer: Optional[Writer] = None,
+                  progress: Progress = None) -> SummaryOutcome:
+    """Compute, then write `Rekap-Jiku-Bata-YYYY-MM.xlsx` into `out_dir` (SPEC §6.1)."""
+    result = calculate(inputs, period, as_of, clock=clock, progress=progress)
+    out_dir = Path(out_dir)
+    with _lock(out_dir, writer):
+        path = summary.write_summary(result, out_dir)
+    return SummaryOutcome(result, Path(path))
+
+
+# ---------------------------------------------------------------- reminder letters
+
+
+@dataclass(frozen=True)
+class LettersWritten:
+    result: Result
+    letters: letters.LettersOutcome
+
+    def summary_text(self) -> str:
+        return self.letters.summary_text()
+
+
+def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None,
+                  as_of: Optional[dt.date] = None, *, pdf: bool = False, clock: Clock = SYSTEM,
+                  writer: Optional[Writer] = None, progress: Progress = None) -> LettersWritten:
+    """Compute, then write the period's letters, register rows and index into `out_dir` (SPEC §6.2)."""
+    result = calculate(inputs, period, as_of, clock=clock, progress=progress)
+    out_dir = Path(out_dir)
+    with _lock(out_dir, writer):
+        outcome = letters.write_letters(result, out_dir, pdf=pdf, today=clock.today())
+    return LettersWritten(result, outcome)
+
+
+# ---------------------------------------------------------------- the weekly summary
+
+
+TREND_WEEKS = 12          # weeks shown in the Tren sheet, this one included
+
+
+def last_full_week_end(now: dt.datetime) -> dt.date:
+    """The Sunday that ended the last full Monday–Sunday week before `now` (aware), in Ambon.
+
+    On a Sunday the week is not over yet, so that gives the Sunday before.
+    """
+    today = Clock.fixed(now).today()
+    return today - dt.timedelta(days=today.weekday() + 1)
+
+
+def run_weekly(inputs: Inputs, out_dir: os.PathLike | str, *, as_of: Optional[dt.date] = None,
+               clock: Clock = SYSTEM, writer: Optional[Writer] = None,
+               progress: Progress = None) -> weekly.WeeklyOutcome:
+    """Write the weekly summary of the week containing D into `out_dir/mingguan/YYYY-Www/` (SPEC §6.3).
+
+    D is `as_of`, or the end of the last full week before now. Inputs are
+    only read. The week's snapshot is recorded in the history last.
+    """
+    out_dir = Path(out_dir)
+    writer = writer or Writer()
+    # Waiting is said even without progress lines (cron, systemd): else it looks hung.
+    writer = Writer(writer.command, writer.on_wait or progress or _tell_stderr, writer.wait)
+    with _lock(out_dir, writer):
+        return write_week(inputs, out_dir, as_of=as_of, clock=clock, progress=progress)
+
+
+def write_week(inputs: Inputs, out_dir: Path, *, as_of: Optional[dt.date] = None, clock: Clock = SYSTEM,
+               progress: Progress = None) -> weekly.WeeklyOutcome:
+    """`run_weekly` for a caller that already holds the lock of `out_dir` (the schedule)."""
+    now = clock.now()
+    today = now.date()
+    day = as_of or last_full_week_end(now)
+    if day > today:
+        raise InputError(f"tanggal per {indonesian.long_date(day)} belum terjadi (hari ini "
+                         f"{indonesian.long_date(today)}): rekap mingguan hanya untuk hari yang sudah lewat")
+    week = history.week_key(day)
+    folder = out_dir / "mingguan" / week
+    if not isinstance(inputs, Sheets):
+        _refuse_inputs_inside(inputs, folder)
+    say = progress or (lambda _msg: None)
+
+    say(f"Rekap mingguan {week}: menghitung per {indonesian.long_date(day)}")
+    result = calculate(inputs, Period.of(day), day, clock=clock, progress=progress)
+    db = history.History(out_dir)
+    earlier = db.snapshots(before=week, limit_weeks=TREND_WEEKS - 1)
+    previous_week = earlier[-1].week if earlier else None
+    report = weekly.WeeklyReport(week, result, previous_week, [s for s in earlier if s.week == previous_week])
+
+    say("Menulis workbook rekap dengan lembar Tren")
+    trend = weekly.trend(earlier) + summary.trend_points(result, week)
+    workbook = Path(summary.write_summary(result, folder, trend=trend))
+
+    say("Menulis isi surel")
+    subject = weekly.subject_for(week, day)
+    html = weekly.render_email(report, subject=subject, attachment_name=workbook.name)
+    email_path = folder / weekly.EMAIL_FILE
+    write_bytes_atomic(email_path, html.encode("utf-8"))
+
+    # Last: a run killed before this point leaves last week's history as it was.
+    db.save_snapshot(week, result, recorded_at=now)
+    say(f"Rekap mingguan {week} selesai")
+    return weekly.WeeklyOutcome(week, day, folder, workbook, email_path, subject, report)
+
+
+def _tell_stderr(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr, flush=True)
+
+
+def _refuse_inputs_inside(paths: Sequence[str | os.PathLike], folder: Path) -> None:
+    """Outputs are never written over an input: refuse an input inside the week's folder."""
+    target = folder.resolve()
+    for p in paths:
+        resolved = Path(p).resolve()
+        if resolved == target or target in resolved.parents:
+            raise InputError(f"berkas masukan '{p}' berada di folder keluaran '{folder}': pindahkan masukan "
+                             f"atau pilih folder keluaran lain")
+
+
+# ---------------------------------------------------------------- the scheduled weekly run
+
+
+@dataclass(frozen=True)
+class MailAttempt:
+    mail: history.Mail
+    error: Optional[str] = None       # None: sent
+
+
+@dataclass
+class ScheduledRun:
+    """What one scheduled run did, for the schedule's log."""
+
+    slot: dt.datetime
+    weekly: Optional[weekly.WeeklyOutcome] = None
+    error: Optional[BaseException] = None         # the weekly run failed (it is recorded as failed)
+    no_recipients: bool = False                    # the email was not made: nobody to send it to
+    pending_without_settings: int = 0              # emails waiting while [email] is missing
+    mails: list[MailAttempt] = field(default_factory=list)
+
+    @property
+    def mail_pending(self) -> bool:
+        return self.pending_without_settings > 0 or any(a.error for a in self.mails)
+
+
+WeekWriter = Callable[..., weekly.WeeklyOutcome]
+
+
+def run_scheduled_week(inputs: Sequence[str | os.PathLike], out_dir: os.PathLike | str, slot: dt.datetime, *,
+                       clock: Clock = SYSTEM, writer: Optional[Writer] = None,
+                       mail_settings: Optional[mail.MailSettings] = None,
+                       write: WeekWriter = write_week) -> ScheduledRun:
+    """The schedule's run for `slot`: the weekly summary, its email queued, then every pending email sent.
+
+    All under one hold of the folder's lock, so the recorded runs never
+    overlap. A failing weekly run is recorded and returned in `error`, not
+    raised; `BusyError` (the folder stayed busy) and a failing history are raised.
+    """
+    out_dir = Path(out_dir)
+    run = ScheduledRun(slot)
+    with _lock(out_dir, writer):
+        db = history.History(out_dir)
+        run_id = db.start_run(slot, clock.now())   # taken inside the lock: the recorded runs never overlap
+        try:
+            run.weekly = write(list(inputs), out_dir, clock=clock)
+        except Exception as exc:
+            run.error = exc
+            message = str(exc) if isinstance(exc, (InputError, BusyError)) else \
+                f"galat tak terduga ({type(exc).__name__}): {exc}"
+            db.finish_run(run_id, clock.now(), False, None, message)
+        else:
+            run.no_recipients = not _queue_mail(db, run.weekly, mail_settings, clock)
+            db.finish_run(run_id, clock.now(), True, run.weekly.week, run.weekly.summary_text())
+        _send_pending(db, mail_settings, clock, run)
+    return run
+
+
+def _queue_mail(db: history.History, outcome: weekly.WeeklyOutcome, settings: Optional[mail.MailSettings],
+                clock: Clock) -> bool:
+    """Keep the week's email until it is sent; False when it has no recipients."""
+    if settings is None:
+        return True
+    recipients = list(settings.recipients) or list(outcome.result.settings.report_recipients)
+    if not recipients:
+        return False
+    message = mail.build_message(settings, subject=outcome.subject, recipients=recipients,
+                                 text=outcome.plain_text(), html=outcome.email_html.read_text(encoding="utf-8"),
+                                 attachments=[outcome.workbook])
+    db.queue_mail(outcome.week, outcome.subject, recipients, message.as_bytes(), clock.now())
+    return True
+
+
+def send_pending_mail(out_dir: os.PathLike | str, mail_settings: Optional[mail.MailSettings], *,
+                      clock: Clock = SYSTEM, writer: Optional[Writer] = None) -> ScheduledRun:
+    """Send every pending weekly email, oldest first (the schedule's retry between runs)."""
+    out_dir = Path(out_dir)
+    run = ScheduledRun(clock.now())
+    with _lock(out_dir, writer):
+        _send_pending(history.History(out_dir), mail_settings, clock, run)
+    return run
+
+
+def _send_pending(db: history.History, settings: Optional[mail.MailSettings], clock: Clock,
+                  run: ScheduledRun) -> None:
+    pending = db.pending_mails()
+    if not pending:
+        return
+    if settings is None:
+        run.pending_without_settings = len(pending)
+        return
+    for m in pending:
+        try:
+            mail.send(settings, m.message, m.recipients)
+        except mail.MailError as exc:
+            db.mark_failed(m.id, str(exc))
+            run.mails.append(MailAttempt(m, str(exc)))
+        else:
+            db.mark_sent(m.id, clock.now())
+            run.mails.append(MailAttempt(m))

@@ -31,6 +31,7 @@ from typing import Optional
 from jikubata.adapters import register as reg
 from jikubata import resources
 from jikubata.adapters.atomic import atomic_path, write_bytes_atomic
+from jikubata.adapters.clock import SYSTEM
 from jikubata.domain.model import OFFICIAL_TIERS, EmployeeResult, Result, Tier
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah, rupiah_words, words
@@ -100,15 +101,14 @@ class LettersOutcome:
         return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- the service
+# ---------------------------------------------------------------- writing them
 
 
 def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, today: Optional[dt.date] = None,
                   workers: Optional[int] = None) -> LettersOutcome:
     """Write the period's letters, their register rows, the index and (with `pdf`) PDFs."""
     if today is None:
-        from jikubata.services import today_local
-        today = today_local()
+        today = SYSTEM.today()
     out_dir = Path(out_dir)
     period = str(result.period)
     folder_name = f"Surat-{period}"

@@ -11,8 +11,8 @@ it when the holder ends, even after a crash or a power cut, so a stale lock
 never blocks the next run. Beside it, `.jikubata.lock.json` says who holds it
 (process, command, since when) so the one that has to wait can say why.
 
-Within one process the lock is reentrant: the schedule holds it around the
-whole job and `run_weekly` takes it again inside.
+Within one process the lock is reentrant (taking it again nests), though
+each service takes it exactly once (`services._lock`).
 
 Whoever takes the lock first removes the temporary files a killed run left
 (see `atomic.remove_temporary_files`): every writer into the folder holds
@@ -21,7 +21,6 @@ the lock, so any temporary file found then belongs to no live run.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import socket
@@ -33,17 +32,15 @@ from typing import Callable, Iterator, Optional
 import filelock
 
 from jikubata.adapters.atomic import remove_temporary_files, write_bytes_atomic
+from jikubata.adapters.clock import SYSTEM
 from jikubata.domain.errors import BusyError
 
 LOCK_NAME = ".jikubata.lock"
 HOLDER_NAME = ".jikubata.lock.json"
-TIME_ZONE = "Asia/Jayapura"
 
 
 def _now_text() -> str:
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo(TIME_ZONE)).strftime("%d-%m-%Y %H:%M:%S WIT")
+    return SYSTEM.now().strftime("%d-%m-%Y %H:%M:%S WIT")
 
 
 def _default_command() -> str:

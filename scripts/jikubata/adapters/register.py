@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.indonesian import roman_month
 
@@ -117,8 +118,9 @@ def format_number(fmt: str, seq: int, day: dt.date) -> str:
 class Register:
     """The register file of one output folder. Use as a context manager."""
 
-    def __init__(self, folder: Path | str):
+    def __init__(self, folder: Path | str, clock: Clock = SYSTEM):
         self.folder = Path(folder)
+        self.clock = clock
         self.path = self.folder / REGISTER_FILE
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -151,7 +153,7 @@ class Register:
         `-2`, `-3`… is added; compared case-insensitively, as on Windows).
         """
         check_number_format(number_format)
-        now = dt.datetime.now().isoformat(timespec="seconds")
+        now = self.clock.now().isoformat(timespec="seconds")
         try:
             self._begin()
             try:
@@ -185,7 +187,7 @@ class Register:
 
     def confirm(self, entries: Iterable[Entry]) -> None:
         """Mark letters issued; call only once their files are in place."""
-        now = dt.datetime.now().isoformat(timespec="seconds")
+        now = self.clock.now().isoformat(timespec="seconds")
         ids = [(now, e.id) for e in entries if e.state != ISSUED]
         if not ids:
             return

@@ -1,55 +1,34 @@
-"""The weekly summary (SPEC §6.3): month-to-date status as of the end of a week.
+"""The weekly summary's email (SPEC §6.3): the figures it shows and its HTML and text bodies.
 
-`run_weekly` is what `jikubata mingguan` and the schedule call. For a day D
-(by default the Sunday that ended the last full Monday–Sunday week in Ambon)
-it computes the month of D up to D, writes `out_dir/mingguan/YYYY-Www/` (the
-ISO week of D) with the summary workbook plus a `Tren` sheet fed from the
-history, and the HTML body of the weekly email, then records the week's
-snapshot (replacing any earlier snapshot of the same week).
+`services.run_weekly` runs the week (computes, writes the workbook with its
+`Tren` sheet, records the snapshot); this module turns the `Result` and last
+week's snapshot into what the email says, never recomputing a total.
 """
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
-from zoneinfo import ZoneInfo
+from typing import Optional, Sequence
 
 from babel.numbers import format_decimal
 
 from jikubata.domain import indonesian
-from jikubata.adapters import locking, summary
-from jikubata import services
+from jikubata.adapters import summary
 from jikubata import resources
-from jikubata.adapters.atomic import write_bytes_atomic
-from jikubata.domain.model import OfficeTotals, Period, Result, Severity
-from jikubata.domain.errors import InputError
-from jikubata.adapters.history import History, OfficeSnapshot, week_key
+from jikubata.domain.model import OfficeTotals, Result, Severity
+from jikubata.adapters.history import OfficeSnapshot
 from jikubata.domain.indonesian import percent
 
-TIME_ZONE = "Asia/Jayapura"
-TREND_WEEKS = 12          # weeks shown in the Tren sheet, this one included
 MOST_BEHIND = 5           # offices listed as most behind in the email
 CHANGES_SHOWN = 10        # offices listed under "what changed"
 EMAIL_FILE = "email.html"
 TEMPLATE = "email_mingguan.html.j2"
-DEFAULT_LOCK_WAIT = 120.0  # seconds a manual run waits for a button run or the schedule to finish
 
 
 def templates_dir() -> Path:
     """The folder of `email_mingguan.html.j2`: an office's own (`$JIKUBATA_TEMPLATES`) when it holds one."""
     return resources.template_path(TEMPLATE).parent
-
-
-def last_full_week_end(now: dt.datetime) -> dt.date:
-    """The Sunday that ended the last full Monday–Sunday week before `now`, in Ambon.
-
-    On a Sunday the week is not over yet, so that gives the Sunday before.
-    """
-    today = now.astimezone(ZoneInfo(TIME_ZONE)).date()
-    return today - dt.timedelta(days=today.weekday() + 1)
 
 
 def points(delta: Optional[float]) -> str:
@@ -231,65 +210,7 @@ def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) ->
     )
 
 
-# ---------------------------------------------------------------- the run
-
-
-def run_weekly(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *,
-               as_of: Optional[dt.date] = None, now: Optional[dt.datetime] = None,
-               progress: Optional[Callable[[str], None]] = None,
-               lock_wait: float = DEFAULT_LOCK_WAIT) -> WeeklyOutcome:
-    """Write the weekly summary of the week containing D into `out_dir/mingguan/YYYY-Www/`.
-
-    D is `as_of`, or the end of the last full week before `now` (an aware
-    datetime; the real clock when not given — the only place it is read).
-    Inputs are only read. Raises `InputError` for unusable inputs and
-    `BusyError` when another run holds the output folder for `lock_wait` s.
-    """
-    if now is None:
-        now = dt.datetime.now(ZoneInfo(TIME_ZONE))
-    elif now.tzinfo is None:
-        raise ValueError("now must be an aware datetime")
-    today = now.astimezone(ZoneInfo(TIME_ZONE)).date()
-    day = as_of or last_full_week_end(now)
-    if day > today:
-        raise InputError(f"tanggal per {indonesian.long_date(day)} belum terjadi (hari ini "
-                         f"{indonesian.long_date(today)}): rekap mingguan hanya untuk hari yang sudah lewat")
-    week = week_key(day)
-    out_dir = Path(out_dir)
-    folder = out_dir / "mingguan" / week
-    _refuse_inputs_inside(paths, folder)
-    say = progress or (lambda _msg: None)
-
-    # Waiting for another run is said even without progress lines (cron, systemd): else it looks hung.
-    with locking.output_lock(out_dir, wait=lock_wait, on_wait=progress or _tell_stderr):
-        say(f"Rekap mingguan {week}: menghitung per {indonesian.long_date(day)}")
-        result = services.calculate(paths, Period.of(day), as_of=day, today=today, progress=progress)
-        db = History(out_dir)
-        earlier = db.snapshots(before=week, limit_weeks=TREND_WEEKS - 1)
-        previous_week = earlier[-1].week if earlier else None
-        report = WeeklyReport(week, result, previous_week, [s for s in earlier if s.week == previous_week])
-
-        say("Menulis workbook rekap dengan lembar Tren")
-        trend = _trend(earlier) + summary.trend_points(result, week)
-        workbook = Path(summary.write_summary(result, folder, trend=trend))
-
-        say("Menulis isi surel")
-        subject = subject_for(week, day)
-        html = render_email(report, subject=subject, attachment_name=workbook.name)
-        email_path = folder / EMAIL_FILE
-        write_bytes_atomic(email_path, html.encode("utf-8"))
-
-        # Last: a run killed before this point leaves last week's history as it was.
-        db.save_snapshot(week, result, recorded_at=now)
-        say(f"Rekap mingguan {week} selesai")
-    return WeeklyOutcome(week, day, folder, workbook, email_path, subject, report)
-
-
-def _tell_stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _trend(snapshots: list[OfficeSnapshot]) -> list[summary.TrendPoint]:
+def trend(snapshots: list[OfficeSnapshot]) -> list[summary.TrendPoint]:
     """Trend points of the recorded weeks: every office, then the week's total (as `summary.trend_points`)."""
     points = []
     for week in dict.fromkeys(s.week for s in snapshots):
@@ -307,13 +228,3 @@ def _sum_totals(rows: Sequence[OfficeSnapshot]) -> OfficeTotals:
     """The total of a recorded week, as `Result.total` adds up its offices."""
     return OfficeTotals("Jumlah", *(sum(getattr(s, f) for s in rows)
                                     for f in ("obliged", "met", "short", "spent", "shortfall")))
-
-
-def _refuse_inputs_inside(paths: Sequence[str | os.PathLike], folder: Path) -> None:
-    """Outputs are never written over an input: refuse an input inside the week's folder."""
-    target = folder.resolve()
-    for p in paths:
-        resolved = Path(p).resolve()
-        if resolved == target or target in resolved.parents:
-            raise InputError(f"berkas masukan '{p}' berada di folder keluaran '{folder}': pindahkan masukan "
-                             f"atau pilih folder keluaran lain")

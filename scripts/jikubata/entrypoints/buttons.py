@@ -15,6 +15,7 @@ from jikubata.adapters import locking
 from jikubata.domain import schema
 from jikubata import services
 from jikubata.domain.model import Period, Result, Severity, Status
+from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah
 from jikubata.adapters.summary import MINIMUM_NOT_SET, SEVERITY_LABELS, STATUS_LABELS
@@ -32,9 +33,9 @@ MAX_SHEET_NAME = 31
 # ---------------------------------------------------------------- the four actions
 
 
-def periksa_data(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
+def periksa_data(port: WorkbookPort, clock: Clock) -> str:
     """Check every sheet; list the problems in `Masalah Data`."""
-    dataset = services.load_sheets(_sources(port), today=today)
+    dataset = services.check(_sources(port), clock=clock)
     port.write_sheet(problems_sheet(dataset.problems, port))
     errors, warnings = _counts(dataset.problems)
     if not dataset.problems:
@@ -45,26 +46,23 @@ def periksa_data(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
             f"Klik sel pada lembar {SHEET_PROBLEMS} untuk menuju isian yang bermasalah.")
 
 
-def hitung_kekurangan(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
+def hitung_kekurangan(port: WorkbookPort, clock: Clock) -> str:
     """Compute the period's shortfalls; write `Hasil` and `Masalah Data`."""
-    result = _calculate(port, today)
+    result = services.calculate(_sources(port), _period(port, clock), clock=clock)
     port.write_sheet(result_sheet(result))
     port.write_sheet(problems_sheet(result.problems, port))
     return _result_message(result) + f" Rinciannya di lembar {SHEET_RESULT}."
 
 
-# A button waits this long for another run (the weekly job, another button) on the same folder.
-BUTTON_LOCK_WAIT = 60.0
-
-
-def buat_rekap(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
+def buat_rekap(port: WorkbookPort, clock: Clock) -> str:
     """Write the summary workbook beside this one, and its tables as `Rekap …` sheets here."""
     from jikubata.adapters import summary
 
-    result = _calculate(port, today)
+    folder = output_folder(port)
     waited: list[str] = []
-    with _folder_lock(port, "tombol Buat Rekap OPD", waited):
-        path = summary.write_summary(result, output_folder(port))
+    outcome = services.write_summary(_sources(port), folder, _period(port, clock), clock=clock,
+                                     writer=_writer(folder, "tombol Buat Rekap OPD", waited))
+    result, path = outcome.result, outcome.path
     for name in [n for n in port.sheet_names() if n.casefold().startswith(SUMMARY_PREFIX.casefold())]:
         port.delete_sheet(name)
     used: set[str] = set()
@@ -79,15 +77,14 @@ def buat_rekap(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
             + _waited_note(waited))
 
 
-def buat_surat(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
-    """Write the reminder letters into the `Surat` folder beside this workbook; list them in `Daftar Surat`."""
-    from jikubata.adapters import letters
-
-    result = _calculate(port, today)
+def buat_surat(port: WorkbookPort, clock: Clock) -> str:
+    """Write the reminder letters into the folder beside this workbook; list them in `Daftar Surat`."""
     # The folder beside the workbook is the one locked: the weekly job may write there too.
+    folder = output_folder(port)
     waited: list[str] = []
-    with _folder_lock(port, "tombol Buat Surat Pengingat", waited):
-        outcome = letters.write_letters(result, output_folder(port), today=today)
+    written = services.write_letters(_sources(port), folder, _period(port, clock), clock=clock,
+                                     writer=_writer(folder, "tombol Buat Surat Pengingat", waited))
+    result, outcome = written.result, written.letters
     rows, links = [], {}
     for i, letter in enumerate(outcome.letters):
         rows.append([i + 1, letter.number, letter.recipient, letter.kind_label, letter.office,
@@ -105,11 +102,10 @@ def buat_surat(port: WorkbookPort, today: Optional[dt.date] = None) -> str:
     return outcome.summary_text() + _waited_note(waited)
 
 
-def _folder_lock(port: WorkbookPort, command: str, waited: list[str]):
-    """The output-folder lock; when another run holds it, who that was is noted in `waited`."""
-    folder = output_folder(port)
-    return locking.output_lock(folder, wait=BUTTON_LOCK_WAIT, command=command,
-                               on_wait=lambda _msg: waited.append(locking.describe_holder(locking.holder(folder))))
+def _writer(folder: Path, command: str, waited: list[str]) -> services.Writer:
+    """This button as a writer of `folder`; when another run holds it, who that was is noted in `waited`."""
+    return services.Writer(command, on_wait=lambda _msg: waited.append(
+        locking.describe_holder(locking.holder(folder))))
 
 
 def _waited_note(waited: list[str]) -> str:
@@ -127,11 +123,16 @@ ACTIONS: dict[str, Callable[..., str]] = {
 }
 
 
-def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None) -> str:
-    """Run a button's action; whatever happens, tell the user in Indonesian (never a traceback)."""
+def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None, *, clock: Clock = SYSTEM) -> str:
+    """Run a button's action; whatever happens, tell the user in Indonesian (never a traceback).
+
+    `today` runs it as on that day (tests); otherwise `clock` tells the day.
+    """
+    if today is not None:
+        clock = Clock.fixed(today)
     error = False
     try:
-        text = ACTIONS[action](port, today=today)
+        text = ACTIONS[action](port, clock)
     except InputError as exc:
         text, error = f"Proses dihentikan: {exc}", True
     except BusyError as exc:
@@ -141,7 +142,7 @@ def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None) -> str
     except Exception as exc:  # the last guard: a message, never a traceback
         text, error = (f"Terjadi galat tak terduga ({type(exc).__name__}: {exc}). "
                        "Simpan workbook, lalu laporkan pesan ini ke petugas TI."), True
-    stamp = dt.datetime.now().strftime("%d/%m/%Y %H:%M")
+    stamp = clock.now().strftime("%d/%m/%Y %H:%M")
     try:
         port.write_cell(SHEET_HOME, RESULT_CELL, f"{stamp} \u2014 {text}")
     except Exception:  # the result cell is a courtesy; the message box below still tells the user
@@ -159,8 +160,8 @@ def _wanted(name: str) -> bool:
     return key in {n.casefold() for n in fixed} or key.startswith(schema.PURCHASE_PREFIX.casefold())
 
 
-def _sources(port: WorkbookPort) -> list[tuple[str, dict]]:
-    return [(port.path.name, port.read_sheets(_wanted))]
+def _sources(port: WorkbookPort) -> services.Sheets:
+    return services.Sheets([(port.path.name, port.read_sheets(_wanted))])
 
 
 def period_of(value, today: dt.date) -> Period:
@@ -175,10 +176,8 @@ def period_of(value, today: dt.date) -> Period:
         raise InputError(f"sel periode {SHEET_HOME}!{PERIOD_CELL}: {exc}") from None
 
 
-def _calculate(port: WorkbookPort, today: Optional[dt.date]) -> Result:
-    today = today or services.today_local()
-    period = period_of(port.read_cell(SHEET_HOME, PERIOD_CELL), today)
-    return services.calculate_sheets(_sources(port), period, today=today)
+def _period(port: WorkbookPort, clock: Clock) -> Period:
+    return period_of(port.read_cell(SHEET_HOME, PERIOD_CELL), clock.today())
 
 
 def output_folder(port: WorkbookPort) -> Path:

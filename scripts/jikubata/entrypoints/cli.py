@@ -102,24 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ---------------------------------------------------------------- handlers
 
-# How long a command waits for another run (schedule, button) writing into the same folder.
-LOCK_WAIT_SECONDS = 120.0
+def _writer(command: str):
+    """Who this command is to a run it must wait for; the one that waits says so on stderr."""
+    from jikubata.services import Writer
 
-
-def _output_lock(folder: Path, command: str):
-    """One writer per output folder; the one that waits says so on stderr."""
-    from jikubata.adapters import locking
-
-    return locking.output_lock(folder, wait=LOCK_WAIT_SECONDS, command=command,
-                               on_wait=lambda msg: print(msg, file=sys.stderr, flush=True))
-
+    return Writer(command, on_wait=lambda msg: print(msg, file=sys.stderr, flush=True))
 
 
 def cmd_periksa(args) -> int:
     from jikubata.entrypoints import report
     from jikubata import services
 
-    dataset = services.load(args.path, progress=_progress())
+    dataset = services.check(args.path, progress=_progress())
     print(report.problems_text(dataset.problems, files=dataset.files, sheets=dataset.sheets))
     return 0
 
@@ -139,30 +133,26 @@ def cmd_hitung(args) -> int:
 
 def cmd_rekap(args) -> int:
     from jikubata import services
-    from jikubata.adapters import summary
 
-    result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
-    with _output_lock(args.keluaran, "jikubata rekap"):
-        path = summary.write_summary(result, args.keluaran)
-    print(summary.outcome_text(result, path))
+    outcome = services.write_summary(args.path, args.keluaran, args.periode, args.per_tanggal,
+                                     writer=_writer("jikubata rekap"), progress=_progress())
+    print(outcome.summary_text())
     return 0
 
 
 def cmd_surat(args) -> int:
-    from jikubata.adapters import letters
     from jikubata import services
 
-    result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
-    with _output_lock(args.keluaran, "jikubata surat"):
-        outcome = letters.write_letters(result, args.keluaran, pdf=args.pdf)
+    outcome = services.write_letters(args.path, args.keluaran, args.periode, args.per_tanggal, pdf=args.pdf,
+                                     writer=_writer("jikubata surat"), progress=_progress())
     print(outcome.summary_text())
     return 0
 
 
 def cmd_mingguan(args) -> int:
-    from jikubata.adapters import weekly
+    from jikubata import services
 
-    outcome = weekly.run_weekly(args.path, args.keluaran, as_of=args.per_tanggal, progress=_progress())
+    outcome = services.run_weekly(args.path, args.keluaran, as_of=args.per_tanggal, progress=_progress())
     print(outcome.summary_text())
     return 0
 

@@ -1,6 +1,6 @@
 """`jikubata jadwal`: the weekly summary on a schedule, from a TOML file.
 
-    schedule.every().monday.at("07:00", "Asia/Jayapura").do(job)
+    scheduler.every().monday.at("07:00").do(job)
 
 around that one line, what a server needs:
 
@@ -15,8 +15,11 @@ around that one line, what a server needs:
 - logs go to `jikubata-jadwal.log` (rotating) in the output folder, in
   Indonesian, and to stderr (systemd's journal, cron's mail).
 
-The clock and the `schedule.Scheduler` are injected, so tests drive weeks of
-schedule without sleeping.
+`schedule` keeps the job and runs it when due, but the job asks our `Clock`
+what time it is (`_ClockScheduler`), so tests inject a clock and drive weeks
+of schedule without sleeping, and nothing is patched at run time. The run
+itself is `services.run_scheduled_week`; this module only turns its outcome
+into log lines and an exit status.
 
 Exit status of `--sekali` (for cron and Windows Task Scheduler):
 0 done (and the email sent, if configured) · 1 unexpected error (see the log) ·
@@ -35,7 +38,6 @@ import signal
 import sys
 import threading
 import time
-import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -43,10 +45,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import schedule
 
-from jikubata.adapters import mail, weekly
+from jikubata import services
+from jikubata.adapters import mail
+from jikubata.adapters.clock import SYSTEM, TIME_ZONE_NAME, Clock
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.adapters.history import History
-from jikubata.adapters.locking import output_lock
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -82,7 +85,7 @@ class Config:
     output: Path
     day: str = "monday"                 # schedule's weekday name
     time: str = "07:00"
-    timezone: str = "Asia/Jayapura"
+    timezone: str = TIME_ZONE_NAME
     lock_wait_minutes: float = 60.0
     retry_minutes: float = 60.0
     email: Optional[mail.MailSettings] = None
@@ -138,11 +141,11 @@ def load_config(path: os.PathLike | str) -> Config:
     time_text = str(data.get("time", "07:00")).strip()
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", time_text):
         raise bad("time", f"= \"{time_text}\" tidak valid: gunakan JJ:MM, misalnya \"07:00\"")
-    timezone = str(data.get("timezone", "Asia/Jayapura")).strip()
+    timezone = str(data.get("timezone", TIME_ZONE_NAME)).strip()
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise bad("timezone", f"= \"{timezone}\" bukan zona waktu yang dikenal (misalnya Asia/Jayapura)") from None
+        raise bad("timezone", f"= \"{timezone}\" bukan zona waktu yang dikenal (misalnya {TIME_ZONE_NAME})") from None
 
     numbers = {}
     for key in ("lock_wait_minutes", "retry_minutes"):
@@ -203,27 +206,40 @@ def _resolve(base: Path, text: str) -> Path:
 # ---------------------------------------------------------------- the clock
 
 
-@contextlib.contextmanager
-def schedule_clock(now: Callable[[], dt.datetime]) -> Iterator[None]:
-    """Let `schedule` read our clock: it calls `datetime.datetime.now()` itself.
+class _ClockScheduler(schedule.Scheduler):
+    """A `schedule.Scheduler` whose jobs ask `clock` the time (`schedule` itself asks the system clock).
 
-    Inside the block its module sees a `datetime` whose `now()` is `now()`
-    (in production the real clock, in tests one they move by hand).
+    Its weekly job is due at `next_slot()`, the one rule of `WeeklySchedule`
+    for when a run is due; `next_run` stays naive local time, as `schedule` keeps it.
     """
-    class _Clock(dt.datetime):
-        @classmethod
-        def now(cls, tz=None):  # noqa: D401
-            t = now()
-            return t.astimezone(tz) if tz is not None else t.astimezone().replace(tzinfo=None)
 
-    shim = types.SimpleNamespace(datetime=_Clock, date=dt.date, time=dt.time, timedelta=dt.timedelta,
-                                 timezone=dt.timezone, tzinfo=dt.tzinfo)
-    saved = schedule.datetime
-    schedule.datetime = shim
-    try:
-        yield
-    finally:
-        schedule.datetime = saved
+    def __init__(self, clock: Clock, next_slot: Callable[[], dt.datetime]):
+        super().__init__()
+        self.clock = clock
+        self.next_slot = next_slot
+
+    def local_now(self) -> dt.datetime:
+        return self.clock.now().astimezone().replace(tzinfo=None)
+
+    def every(self, interval: int = 1) -> "_ClockJob":
+        return _ClockJob(interval, self)
+
+    @property
+    def idle_seconds(self) -> Optional[float]:
+        if not self.next_run:
+            return None
+        return (self.next_run - self.local_now()).total_seconds()
+
+
+class _ClockJob(schedule.Job):
+    scheduler: _ClockScheduler
+
+    @property
+    def should_run(self) -> bool:
+        return self.scheduler.local_now() >= self.next_run
+
+    def _schedule_next_run(self) -> None:
+        self.next_run = self.scheduler.next_slot().astimezone().replace(tzinfo=None)
 
 
 # ---------------------------------------------------------------- the schedule
@@ -234,27 +250,27 @@ class _Stop(BaseException):
 
 
 class WeeklySchedule:
-    """The weekly job of one configuration, with its own `schedule.Scheduler`."""
+    """The weekly job of one configuration, kept by `schedule` and timed by `clock`."""
 
-    def __init__(self, config: Config, *, logger: logging.Logger,
-                 now: Optional[Callable[[], dt.datetime]] = None,
-                 scheduler: Optional[schedule.Scheduler] = None,
-                 run_weekly: Callable[..., weekly.WeeklyOutcome] = weekly.run_weekly):
+    def __init__(self, config: Config, *, logger: logging.Logger, clock: Clock = SYSTEM,
+                 write_week: services.WeekWriter = services.write_week):
         self.config = config
         self.log = logger
         self.tz = ZoneInfo(config.timezone)
-        self.now = now or (lambda: dt.datetime.now(self.tz))
-        self.scheduler = scheduler if scheduler is not None else schedule.Scheduler()
-        self.run_weekly = run_weekly
+        self.clock = clock
+        self.write_week = write_week
         self.history = History(config.output)
         self._attempts: dict[dt.datetime, dt.datetime] = {}   # slot -> when last tried, this process
         self._last_mail_try: Optional[dt.datetime] = None
         self.once = False  # set by main for --sekali: no retry in this process
         self._busy = False
         self._stop_requested = False
-        with schedule_clock(self.now):
-            job = getattr(self.scheduler.every(), config.day).at(config.time, config.timezone)
-            job.do(self.scheduled_run)
+        self.scheduler = _ClockScheduler(clock, self.next_slot)
+        # The day and time are the job's description; when it is due, `next_slot` says (in `config.timezone`).
+        getattr(self.scheduler.every(), config.day).at(config.time).do(self.scheduled_run)
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
 
     # ---- times
 
@@ -290,89 +306,64 @@ class WeeklySchedule:
         """One weekly run for `slot`, then the pending emails; returns an exit status (module doc)."""
         self._attempts[slot] = self.now()
         self.log.info("Rekap mingguan dimulai (jadwal %s).", _when(slot))
+        writer = services.Writer(f"jikubata jadwal --konfigurasi {self.config.source}",
+                                 on_wait=lambda msg: self.log.info("%s", msg),
+                                 wait=self.config.lock_wait_minutes * 60)
         try:
-            with output_lock(self.config.output, wait=self.config.lock_wait_minutes * 60,
-                             command=f"jikubata jadwal --konfigurasi {self.config.source}",
-                             on_wait=lambda msg: self.log.info("%s", msg)):
-                code = self._run_locked(slot)
-                mail_code = self.send_pending()
+            run = services.run_scheduled_week(self.config.inputs, self.config.output, slot, clock=self.clock,
+                                              writer=writer, mail_settings=self.config.email,
+                                              write=self.write_week)
         except BusyError as exc:
             self.log.error("Rekap mingguan dilewati: %s %s", exc, self._retry_note())
             return EXIT_BUSY
         except Exception as exc:  # the history or the output folder itself failed
             self.log.exception("Rekap mingguan gagal: %s (%s).", exc, type(exc).__name__)
             return EXIT_UNEXPECTED
-        return code or mail_code
+        code = self._log_run(run)
+        return code or self._log_mail(run)
 
-    def _run_locked(self, slot: dt.datetime) -> int:
-        started = self.now()  # taken inside the lock: the recorded runs never overlap
-        run_id = self.history.start_run(slot, started)
-        week, code = None, EXIT_OK
-        try:
-            outcome = self.run_weekly(list(self.config.inputs), self.config.output, now=started)
-        except InputError as exc:
-            code, message = EXIT_INPUT, str(exc)
-            self.log.error("Rekap mingguan gagal: %s", message)
-        except BusyError as exc:
-            code, message = EXIT_BUSY, str(exc)
-            self.log.error("Rekap mingguan gagal: %s", message)
-        except Exception as exc:
-            code, message = EXIT_UNEXPECTED, f"galat tak terduga ({type(exc).__name__}): {exc}"
-            self.log.exception("Rekap mingguan gagal: %s", message)
-        else:
-            week, message = outcome.week, outcome.summary_text()
-            for line in message.splitlines():
+    def _log_run(self, run: services.ScheduledRun) -> int:
+        exc = run.error
+        if exc is None:
+            for line in run.weekly.summary_text().splitlines():
                 self.log.info("%s", line)
-            self._queue_mail(outcome)
-        self.history.finish_run(run_id, self.now(), code == EXIT_OK, week, message)
-        if code:
-            self.log.info("%s", self._retry_note())
+            if run.no_recipients:
+                self.log.warning("Surel %s tidak dibuat: tidak ada penerima (isi 'to' di bagian [email] atau "
+                                 "'Email Penerima Rekap' di lembar Pengaturan).", run.weekly.week)
+            return EXIT_OK
+        if isinstance(exc, InputError):
+            code = EXIT_INPUT
+            self.log.error("Rekap mingguan gagal: %s", exc)
+        elif isinstance(exc, BusyError):
+            code = EXIT_BUSY
+            self.log.error("Rekap mingguan gagal: %s", exc)
+        else:
+            code = EXIT_UNEXPECTED
+            self.log.error("Rekap mingguan gagal: galat tak terduga (%s): %s", type(exc).__name__, exc,
+                           exc_info=exc)
+        self.log.info("%s", self._retry_note())
         return code
+
+    def _log_mail(self, run: services.ScheduledRun) -> int:
+        """Log what became of the pending emails; EXIT_MAIL_PENDING if one is still pending."""
+        self._last_mail_try = self.now()
+        if run.pending_without_settings:
+            self.log.warning("%d surel tertunda tidak dikirim: bagian [email] tidak ada di konfigurasi.",
+                             run.pending_without_settings)
+        for attempt in run.mails:
+            m = attempt.mail
+            if attempt.error:
+                self.log.error("Surel %s gagal dikirim (percobaan ke-%d): %s. Surel disimpan dan dikirim ulang "
+                               "pada jalannya berikutnya.", m.week, m.attempts + 1, attempt.error)
+            else:
+                self.log.info("Surel %s terkirim ke %s.", m.week, ", ".join(m.recipients))
+        return EXIT_MAIL_PENDING if run.mail_pending else EXIT_OK
 
     def _retry_note(self) -> str:
         if self.once:
             return "Jalankan lagi setelah penyebabnya diperbaiki."
         return (f"Jadwal tetap berjalan: dicoba lagi dalam {self.config.retry_minutes:g} menit; "
                 f"jadwal berikutnya {_when(self.next_slot())}.")
-
-    def _queue_mail(self, outcome: weekly.WeeklyOutcome) -> None:
-        settings = self.config.email
-        if settings is None:
-            return
-        recipients = list(settings.recipients) or list(outcome.result.settings.report_recipients)
-        if not recipients:
-            self.log.warning("Surel %s tidak dibuat: tidak ada penerima (isi 'to' di bagian [email] atau "
-                             "'Email Penerima Rekap' di lembar Pengaturan).", outcome.week)
-            return
-        message = mail.build_message(settings, subject=outcome.subject, recipients=recipients,
-                                     text=outcome.plain_text(),
-                                     html=outcome.email_html.read_text(encoding="utf-8"),
-                                     attachments=[outcome.workbook])
-        self.history.queue_mail(outcome.week, outcome.subject, recipients, message.as_bytes(), self.now())
-
-    def send_pending(self) -> int:
-        """Send every pending email, oldest first; EXIT_MAIL_PENDING if one is still pending."""
-        settings = self.config.email
-        pending = self.history.pending_mails()
-        self._last_mail_try = self.now()
-        if not pending:
-            return EXIT_OK
-        if settings is None:
-            self.log.warning("%d surel tertunda tidak dikirim: bagian [email] tidak ada di konfigurasi.", len(pending))
-            return EXIT_MAIL_PENDING
-        code = EXIT_OK
-        for m in pending:
-            try:
-                mail.send(settings, m.message, m.recipients)
-            except mail.MailError as exc:
-                self.history.mark_failed(m.id, str(exc))
-                self.log.error("Surel %s gagal dikirim (percobaan ke-%d): %s. Surel disimpan dan dikirim ulang "
-                               "pada jalannya berikutnya.", m.week, m.attempts + 1, exc)
-                code = EXIT_MAIL_PENDING
-            else:
-                self.history.mark_sent(m.id, self.now())
-                self.log.info("Surel %s terkirim ke %s.", m.week, ", ".join(m.recipients))
-        return code
 
     def _mail_retry_due(self) -> bool:
         if self.config.email is None or self._last_mail_try is None:
@@ -384,23 +375,23 @@ class WeeklySchedule:
 
     def tick(self) -> None:
         """One look at the clock: run what is due, make up a missed run, retry pending emails."""
-        with schedule_clock(self.now):
-            self.scheduler.run_pending()
+        self.scheduler.run_pending()
         missed = self.missed_slot()
         if missed is not None:
             self.log.info("Jadwal %s belum berhasil dijalankan; dijalankan sekarang.", _when(missed))
             self.run_once(missed)
         elif self._mail_retry_due():
             try:
-                with output_lock(self.config.output, wait=0):
-                    self.send_pending()
+                run = services.send_pending_mail(self.config.output, self.config.email, clock=self.clock,
+                                                 writer=services.Writer(wait=0))
             except BusyError:
                 pass  # the run holding the folder sends them itself
+            else:
+                self._log_mail(run)
 
     def wait_seconds(self) -> float:
         """How long to sleep before the next tick: until the next run, at most a minute."""
-        with schedule_clock(self.now):
-            idle = self.scheduler.idle_seconds
+        idle = self.scheduler.idle_seconds
         return 60.0 if idle is None else min(60.0, max(1.0, idle))
 
     def loop(self, sleep: Callable[[float], None] = time.sleep) -> int:
@@ -483,16 +474,14 @@ def schedule_logger(config: Config, *, stderr: bool = True) -> Iterator[logging.
             h.close()
 
 
-def main(config_path: os.PathLike | str, once: bool = False, *,
-         now: Optional[Callable[[], dt.datetime]] = None,
-         scheduler: Optional[schedule.Scheduler] = None,
+def main(config_path: os.PathLike | str, once: bool = False, *, clock: Clock = SYSTEM,
          sleep: Callable[[float], None] = time.sleep,
-         run_weekly: Callable[..., weekly.WeeklyOutcome] = weekly.run_weekly) -> int:
+         write_week: services.WeekWriter = services.write_week) -> int:
     """`jikubata jadwal`: run the loop, or with `once` a single run; returns the exit status."""
     config = load_config(config_path)
     with schedule_logger(config) as log:
         try:
-            job = WeeklySchedule(config, logger=log, now=now, scheduler=scheduler, run_weekly=run_weekly)
+            job = WeeklySchedule(config, logger=log, clock=clock, write_week=write_week)
         except Exception as exc:
             log.exception("Jadwal tidak dapat dimulai: %s (%s).", exc, type(exc).__name__)
             return EXIT_UNEXPECTED

@@ -14,10 +14,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
-from zoneinfo import ZoneInfo
 
 from jikubata.domain import schema
 from jikubata.adapters.atomic import atomic_path
+from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.model import DEFAULT_MINIMUMS, Period, Settings, Tier
 
 # (name, abbreviation, head title, is a kecamatan)
@@ -480,13 +480,14 @@ def main(out_dir: Path) -> int:
     from jikubata.entrypoints import report
     from jikubata import services
 
-    today = services.today_local()
+    clock = SYSTEM
+    today = clock.today()
     inputs = out_dir / "masukan"
     print(f"Membuat data contoh di {inputs} …")
     paths = generate(inputs, today=today)
     city = generate.last_city
     period = Period.of(today)
-    result = services.calculate([inputs], period, today=today)
+    result = services.calculate([inputs], period, clock=clock)
     rosters = [p for p in paths[1:] if p.name.startswith("Pegawai-")]
     print(f"  {len(paths)} workbook: 1 workbook pusat (Pengaturan, Pegawai, UMKM, OPD), "
           f"{len(rosters)} daftar pegawai ekspor SIASN dan "
@@ -499,7 +500,7 @@ def main(out_dir: Path) -> int:
     print(report.result_text(result))
     print()
     outputs = [("Data masukan", inputs)]
-    for label, step in _product_steps(result, out_dir, inputs, today):
+    for label, step in _product_steps(out_dir, inputs, period, clock):
         try:
             outputs.append((label, step()))
         except Exception as exc:  # one failing part must not hide the others
@@ -511,23 +512,24 @@ def main(out_dir: Path) -> int:
     return 0
 
 
-def _product_steps(result, out_dir: Path, inputs: Path, today: dt.date):
+def _product_steps(out_dir: Path, inputs: Path, period: Period, clock: Clock):
     """The rest of the product on the demo data: summary, letters, and the weekly job.
 
     The weekly job runs for the last four Sundays in order, so its `Tren`
     sheet and email show a real trend.
     """
-    from jikubata.adapters import letters, summary, weekly
+    from jikubata import services
 
     def weekly_runs():
-        last = weekly.last_full_week_end(dt.datetime.combine(today, dt.time(7), tzinfo=ZoneInfo(weekly.TIME_ZONE)))
+        last = services.last_full_week_end(clock.now())
         outcome = None
         for back in (3, 2, 1, 0):
-            outcome = weekly.run_weekly([inputs], out_dir, as_of=last - dt.timedelta(weeks=back))
+            outcome = services.run_weekly([inputs], out_dir, as_of=last - dt.timedelta(weeks=back), clock=clock)
         return outcome.folder
 
     return [
-        ("Rekap OPD", lambda: summary.write_summary(result, out_dir / "rekap")),
-        ("Surat pengingat", lambda: letters.write_letters(result, out_dir / "surat").index_path),
+        ("Rekap OPD", lambda: services.write_summary([inputs], out_dir / "rekap", period, clock=clock).path),
+        ("Surat pengingat", lambda: services.write_letters([inputs], out_dir / "surat", period,
+                                                           clock=clock).letters.index_path),
         ("Rekap mingguan", weekly_runs),
     ]
