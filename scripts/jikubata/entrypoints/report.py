@@ -9,13 +9,17 @@ from jikubata.domain.validation import problem_order
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 
 
-def problems_text(problems: Iterable[Problem], files: Iterable[str] = (), sheets: Iterable[SheetRead] = ()) -> str:
+def problems_text(problems: Iterable[Problem], files: Iterable[str] = (), ignored: Iterable[str] = (),
+                  sheets: Iterable[SheetRead] = ()) -> str:
     problems = list(problems)
     files = list(files)
+    ignored = list(ignored)
     errors = sum(p.severity is Severity.GALAT for p in problems)
     warnings = len(problems) - errors
     listed = ", ".join(files) if len(files) <= 4 else ", ".join(files[:3]) + f", dan {len(files) - 3} lainnya"
     lines = [f"Diperiksa {len(files)} berkas: {listed}" if files else "Hasil pemeriksaan"]
+    if ignored:
+        lines.append(f"Diabaikan ({len(ignored)} berkas bukan spreadsheet): {_clean(', '.join(ignored))}")
     sheets = list(sheets)
     if sheets:
         lines += sheets_lines(sheets) + [""]
@@ -28,7 +32,8 @@ def problems_text(problems: Iterable[Problem], files: Iterable[str] = (), sheets
     for (file, sheet), group in groupby(ordered, key=lambda p: (p.place.file, p.place.sheet)):
         group = list(group)
         lines.append("")
-        lines.append(f"{_clean(file)} — lembar {_clean(sheet)} ({len(group)} masalah)")
+        where = f"lembar {_clean(sheet)}" if sheet else "berkas"  # a file-level problem has no sheet
+        lines.append(f"{_clean(file)} — {where} ({len(group)} masalah)")
         for p in group:
             lines.append(f"  {p.place.cell:>7}  {p.severity.value:<10} {p.code:<24} {_clean(p.message)}")
     return "\n".join(lines)
