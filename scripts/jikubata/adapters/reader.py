@@ -113,7 +113,8 @@ def read_sheets(sources: Sequence[tuple[str, dict]]) -> Dataset:
 def _finish(acc: _Accumulator, label: str) -> Dataset:
     if not acc.has_employee_sheet:
         unread = f" (berkas yang tidak terbaca: {'; '.join(acc.unreadable)})" if acc.unreadable else ""
-        raise InputError(f"{label}: tidak ada lembar 'Pegawai' (daftar pegawai) di workbook mana pun{unread}")
+        raise InputError(f"{label}: tidak ada lembar 'Pegawai' (daftar pegawai) di workbook mana pun, juga tidak ada "
+                         f"lembar berkolom {_needs(schema.EMPLOYEES)}{unread}")
     return acc.dataset()
 
 
