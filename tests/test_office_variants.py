@@ -4,11 +4,14 @@ Every variant is built in code (openpyxl, an independent writer) from the same
 data as a template-shaped original, and `hitung --json` of both is compared.
 """
 import datetime as dt
+import os
+import shutil
 import json
 import subprocess
 import sys
 
 import openpyxl
+import pytest
 from hypothesis import given, strategies as st
 
 from jikubata import services
@@ -413,3 +416,36 @@ def test_rekap_has_a_berkas_sheet(tmp_path):
     body = {(r[1], r[2]): (r[3], r[4], r[5]) for r in rows[header + 1:]}
     assert body["dinkes.xlsx", "Pembelian"] == ("belanja", len(BUYS), None)
     assert body["dinkes.xlsx", "Catatan"][0] == "-" and "tidak cocok" in body["dinkes.xlsx", "Catatan"][2]
+
+
+# ---------------------------------------------------------------- the same, saved by LibreOffice as .xls
+
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"),
+                                   reason="LibreOffice (soffice) tidak terpasang")
+
+
+@needs_soffice
+def test_siasn_roster_and_merged_purchases_saved_as_xls_by_libreoffice_give_the_same_numbers(tmp_path):
+    """BKPSDM's exports are often .xls: the roster and a purchase sheet with merged cells and totals rows,
+    converted by a real office application, read as the template does."""
+    expected = figures(original(tmp_path))
+    work = tmp_path / "xlsx"
+    roster = write(work / "siasn-dinkes.xlsx", {"Data PNS": siasn_roster()})
+    rows = template_purchases()
+    rows.append(["", "", "TOTAL", "", "", sum(r[5] for r in rows[1:]), ""])
+    purchases = write(work / "dinkes.xlsx", {"Pembelian": rows})
+    wb = openpyxl.load_workbook(purchases)
+    wb["Pembelian"].merge_cells("A2:A4")
+    wb.save(purchases)
+    folder = tmp_path / "v"
+    central(folder / "pusat.xlsx", roster=[["NIP", "Nama", "Jabatan", "Eselon", "OPD"]] + [list(p) for p in PEOPLE[:2]])
+    profile = tmp_path / "profil"
+    r = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xls",
+                        "--outdir", str(folder), str(roster), str(purchases)], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0 and (folder / "dinkes.xls").exists(), r.stderr
+    j = run(folder)
+    assert figures(j) == expected and j["masalah"] == []
+    assert {(d["berkas"], d["peran"]) for d in j["dibaca"]} >= {("siasn-dinkes.xls", "pegawai"),
+                                                                 ("dinkes.xls", "belanja")}

@@ -95,6 +95,7 @@ def read_inputs(paths: Sequence[str | os.PathLike],
                 acc.files.append(item.path.name)
                 acc.unreadable.append(f"{item.path.name} ({exc.reason.split('.')[0]})")
                 acc.problems.append(problem(Place(item.path.name, "", ""), "BERKAS_TIDAK_TERBACA", reason=exc.reason))
+                acc.sheets.append(SheetRead(item.path.name, "", None, skipped="berkas tidak dapat dibaca"))
                 continue
             acc.saved_at[book.name] = book.saved_at
             _read_workbook(book.name, book.sheets, acc)

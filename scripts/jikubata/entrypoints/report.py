@@ -53,8 +53,9 @@ def sheets_lines(sheets: Iterable[SheetRead]) -> list[str]:
     lines = ["Lembar yang dibaca:"]
     for file, group in groupby(sheets, key=lambda s: s.file):
         group = list(group)
-        if len(group) == 1:  # the usual office file: one line
-            lines.append(f"  {_clean(file)} — lembar {_clean(group[0].sheet)}: {sheet_fate(group[0])}")
+        if len(group) == 1:  # the usual office file (or one not read at all): one line
+            sheet = f", lembar {_clean(group[0].sheet)}" if group[0].sheet else ""
+            lines.append(f"  {_clean(file)}{sheet} — {sheet_fate(group[0])}")
             continue
         lines.append(f"  {_clean(file)}")
         for s in group:
