@@ -166,9 +166,7 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
     return None, "nama dan judul kolomnya tidak cocok dengan tabel mana pun"
 
 
-def _is_output_sheet(name: str) -> bool:
-    key = name.strip().casefold()
-    return key in _OUTPUT_SHEETS or key.startswith(schema.OUTPUT_SHEET_PREFIX.casefold())
+_is_output_sheet = schema.is_output_sheet
 
 
 def _fill_merged(sheet: SheetRows) -> None:
@@ -657,7 +655,6 @@ _ROLE_BY_NAME = {
 # A sheet with another name is tried as each of these, in this order.
 _DETECTABLE = ((schema.ROLE_PURCHASES, schema.PURCHASES), (schema.ROLE_EMPLOYEES, schema.EMPLOYEES),
                (schema.ROLE_OFFICES, schema.OFFICES), (schema.ROLE_SELLERS, schema.SELLERS))
-_OUTPUT_SHEETS = {n.casefold() for n in schema.OUTPUT_SHEETS}
 # header key -> [(column key, rank)] per table: one dictionary look-up per header cell.
 _HEADER_LOOKUP: dict[str, dict[str, list]] = {}
 for _spec in (schema.PURCHASES, schema.EMPLOYEES, schema.OFFICES, schema.SELLERS):

@@ -69,9 +69,15 @@ ROLE_PURCHASES, ROLE_EMPLOYEES, ROLE_OFFICES, ROLE_SELLERS, ROLE_SETTINGS = (
     "belanja", "pegawai", "opd", "umkm", "pengaturan")
 
 # Sheets this product writes into the central workbook or its summaries: never read as input.
-OUTPUT_SHEETS = ("Beranda", "Hasil", "Masalah Data", "Ringkasan", "Tren", "Berkas", "xlwings.conf",
-                 "_xlwings.conf")
+OUTPUT_SHEETS = ("Beranda", "Hasil", "Masalah Data", "Ringkasan", "Tren", "Berkas", "Daftar Surat",
+                 "xlwings.conf", "_xlwings.conf")
 OUTPUT_SHEET_PREFIX = "Rekap "
+
+
+def is_output_sheet(name: str) -> bool:
+    """A sheet this product writes (never read as input, even when its headers look like a table)."""
+    key = str(name).strip().casefold()
+    return key in {n.casefold() for n in OUTPUT_SHEETS} or key.startswith(OUTPUT_SHEET_PREFIX.casefold())
 
 # Aliases include the headers of roster exports from SIASN/SIMPEG (BKPSDM): `NIP BARU`, `GELAR DEPAN`,
 # `JABATAN NAMA`, `UNOR INDUK NAMA`, `KEDUDUKAN HUKUM`, `JENIS JABATAN`. `NIP LAMA` and `UNOR NAMA`

@@ -19,7 +19,7 @@ from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah
 from jikubata.adapters.summary import MINIMUM_NOT_SET, SEVERITY_LABELS, STATUS_LABELS
-from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
+from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME, SHEET_LISTS
 from jikubata.adapters.workbook_port import OutputSheet, WorkbookPort, find_sheet, location
 
 SHEET_RESULT = "Hasil"
@@ -155,9 +155,9 @@ def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None, *, clo
 
 
 def _wanted(name: str) -> bool:
-    key = name.strip().casefold()
-    fixed = {schema.SHEET_SETTINGS, schema.EMPLOYEES.name, schema.OFFICES.name, schema.SELLERS.name}
-    return key in {n.casefold() for n in fixed} or key.startswith(schema.PURCHASE_PREFIX.casefold())
+    """Every sheet may hold a table, found by its name or its headers (issue 11), except the ones the
+    buttons write and the hidden drop-down lists."""
+    return not schema.is_output_sheet(name) and name.strip().casefold() != SHEET_LISTS.casefold()
 
 
 def _sources(port: WorkbookPort) -> services.Sheets:
