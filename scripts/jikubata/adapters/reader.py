@@ -22,7 +22,7 @@ from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
 from jikubata.domain import parse, schema
 from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
-                     Settings, SheetRead, SheetSource, Tier, column_letter)
+                     Settings, SheetRead, SheetSource, Tier, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import rupiah
 from jikubata.domain.problems import problem
@@ -667,8 +667,6 @@ _BARE_AMOUNT_RANK = next(r for k, r in _HEADER_LOOKUP[schema.PURCHASES.name][sch
                          if k == "amount")
 _BARE_QUANTITY_RANK = next(r for k, r in _HEADER_LOOKUP[schema.PURCHASES.name][schema.header_key(schema.BARE_AMOUNT)]
                            if k == "quantity")
-# Only they may be identified by a NIK (issue 11 rule 7): they are not ASN.
-NIK_TIERS = (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA)
 
 
 def _needs(spec: schema.SheetSpec) -> str:

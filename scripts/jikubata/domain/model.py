@@ -39,6 +39,9 @@ TIER_LABELS = {
 # Officials who receive a personal reminder letter when short (SPEC §6.2).
 OFFICIAL_TIERS = (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA, Tier.ESELON_II, Tier.ESELON_III, Tier.ESELON_IV)
 
+# Not ASN, so without a NIP: identified by their NIK wherever a NIP goes (issue 11 rule 7).
+NIK_TIERS = (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA)
+
 # Minimum monthly spend per tier; None = "not set by the source".
 DEFAULT_MINIMUMS: dict[Tier, Optional[int]] = {
     Tier.WALIKOTA: 200_000,

@@ -56,8 +56,8 @@ def parse_nip(value: object, nik: bool = False) -> tuple[Optional[str], Optional
 # ---------------------------------------------------------------- NIK
 
 NIK_LENGTH = 16
-NIK_INVALID_REASON = ("16 digit (NIK) tetapi digit ke-7 sampai ke-12 bukan tanggal lahir HHBBTT "
-                      "(perempuan: tanggal + 40)")
+NIK_INVALID_REASON = ("harus 18 digit angka (terbaca 16 digit); bila ini NIK Wali Kota/Wakil Wali Kota, digit ke-7 "
+                      "sampai ke-12 harus tanggal lahir HHBBTT (perempuan: tanggal + 40)")
 NIK_NOT_ALLOWED_REASON = "NIK (16 digit) hanya untuk Wali Kota dan Wakil Wali Kota; ASN memakai NIP 18 digit"
 
 
