@@ -426,7 +426,8 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None and not os.en
 
 
 @needs_soffice
-def test_siasn_roster_and_merged_purchases_saved_as_xls_by_libreoffice_give_the_same_numbers(tmp_path):
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_siasn_roster_and_merged_purchases_saved_by_libreoffice_give_the_same_numbers(tmp_path, fmt):
     """BKPSDM's exports are often .xls: the roster and a purchase sheet with merged cells and totals rows,
     converted by a real office application, read as the template does."""
     expected = figures(original(tmp_path))
@@ -436,16 +437,17 @@ def test_siasn_roster_and_merged_purchases_saved_as_xls_by_libreoffice_give_the_
     rows.append(["", "", "TOTAL", "", "", sum(r[5] for r in rows[1:]), ""])
     purchases = write(work / "dinkes.xlsx", {"Pembelian": rows})
     wb = openpyxl.load_workbook(purchases)
-    wb["Pembelian"].merge_cells("A2:A4")
+    for merge in ("A2:A4", "B4:B5", "C4:C5"):
+        wb["Pembelian"].merge_cells(merge)
     wb.save(purchases)
     folder = tmp_path / "v"
     central(folder / "pusat.xlsx", roster=[["NIP", "Nama", "Jabatan", "Eselon", "OPD"]] + [list(p) for p in PEOPLE[:2]])
     profile = tmp_path / "profil"
-    r = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xls",
+    r = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
                         "--outdir", str(folder), str(roster), str(purchases)], capture_output=True, text=True,
                        timeout=300)
-    assert r.returncode == 0 and (folder / "dinkes.xls").exists(), r.stderr
+    assert r.returncode == 0 and (folder / f"dinkes.{fmt}").exists(), r.stderr
     j = run(folder)
     assert figures(j) == expected and j["masalah"] == []
-    assert {(d["berkas"], d["peran"]) for d in j["dibaca"]} >= {("siasn-dinkes.xls", "pegawai"),
-                                                                 ("dinkes.xls", "belanja")}
+    assert {(d["berkas"], d["peran"]) for d in j["dibaca"]} >= {(f"siasn-dinkes.{fmt}", "pegawai"),
+                                                                 (f"dinkes.{fmt}", "belanja")}
