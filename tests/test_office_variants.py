@@ -451,3 +451,15 @@ def test_siasn_roster_and_merged_purchases_saved_by_libreoffice_give_the_same_nu
     assert figures(j) == expected and j["masalah"] == []
     assert {(d["berkas"], d["peran"]) for d in j["dibaca"]} >= {(f"siasn-dinkes.{fmt}", "pegawai"),
                                                                  (f"dinkes.{fmt}", "belanja")}
+
+
+def test_a_purchase_sheet_one_column_short_is_reported_not_taken_for_a_list_of_umkm(tmp_path):
+    rows = [[c for c in r[:6]] for r in template_purchases()]  # no No. Nota; `UMKM` written `Nama UMKM`
+    rows[0][3] = "Nama UMKM"
+    folder = tmp_path / "v"
+    central(folder / "pusat.xlsx")
+    write(folder / "dinkes.xlsx", {"Sheet1": rows})
+    data = services.check([folder], clock=CLOCK)
+    assert [(p.code, p.place.file, p.place.cell) for p in data.problems] == [("KOLOM_HILANG", "dinkes.xlsx", "A1")]
+    assert "No. Nota" in data.problems[0].message
+    assert len(data.sellers) == len(SELLERS)

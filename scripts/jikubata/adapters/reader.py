@@ -160,10 +160,23 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
         return None, "lembar keluaran Jiku Bata"
     if not any(any(not parse.is_blank(c) for c in row) for row in sheet.rows[:HEADER_SEARCH_ROWS]):
         return None, "kosong"
-    for role, spec in _DETECTABLE:
-        if _detected(sheet, spec):
+    found = {spec.name: _detected(sheet, spec) for _, spec in _DETECTABLE[:2]}
+    for role, spec in _DETECTABLE[:2]:
+        if found[spec.name] == len(spec.detect):
+            return role, ""
+    # One column short of purchases or the roster, NIP among them: that table with a column missing
+    # (reported as KOLOM_HILANG), never a list of UMKM or offices that happens to have their name column.
+    for role, spec in _DETECTABLE[:2]:
+        if found[spec.name] == len(spec.detect) - 1 and _names_nip(sheet, spec):
+            return role, ""
+    for role, spec in _DETECTABLE[2:]:
+        if _detected(sheet, spec) == len(spec.detect) and not any(_names_nip(sheet, s) for _, s in _DETECTABLE[:2]):
             return role, ""
     return None, "nama dan judul kolomnya tidak cocok dengan tabel mana pun"
+
+
+def _names_nip(sheet: SheetRows, spec: schema.SheetSpec) -> bool:
+    return "nip" in _match_header(sheet.rows, spec).matches
 
 
 _is_output_sheet = schema.is_output_sheet
@@ -212,19 +225,16 @@ def _match_header(rows: list, spec: schema.SheetSpec) -> _Header:
     return best
 
 
-def _detected(sheet: SheetRows, spec: schema.SheetSpec) -> bool:
+def _detected(sheet: SheetRows, spec: schema.SheetSpec) -> int:
+    """How many of the spec's detection columns the sheet's header row names."""
     header = _match_header(sheet.rows, spec)
     cols = header.best()
     if spec is schema.PURCHASES:
         cols = _amount_columns(header)[0] | {k: v for k, v in cols.items() if k not in _AMOUNT_KEYS}
         if "unit_price" in cols:
             cols["amount"] = cols["unit_price"]
-    for key in spec.detect:
-        if key not in cols:
-            return False
-        if spec.detect_by_own_header and header.matches[key][0][0] != 0:
-            return False
-    return True
+    return sum(key in cols and not (spec.detect_by_own_header and header.matches[key][0][0] != 0)
+               for key in spec.detect)
 
 
 _AMOUNT_KEYS = ("amount", "unit_price", "quantity")
