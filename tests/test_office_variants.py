@@ -463,3 +463,39 @@ def test_a_purchase_sheet_one_column_short_is_reported_not_taken_for_a_list_of_u
     assert [(p.code, p.place.file, p.place.cell) for p in data.problems] == [("KOLOM_HILANG", "dinkes.xlsx", "A1")]
     assert "No. Nota" in data.problems[0].message
     assert len(data.sellers) == len(SELLERS)
+
+
+@given(st.permutations(range(len(TEMPLATE_HEADER))), st.integers(0, 4),
+       st.sampled_from(["Sheet1", "Data Belanja", "Pembelian", "Rekap Nota Jiku Bata", "Lembar 2"]),
+       st.sampled_from(["Jumlah (Rp)", "JUMLAH RP", "Total (Rp)", "Total Harga", "Harga Total", "Nilai (Rp)",
+                        "Total", "jumlah"]))
+def test_purchases_under_any_name_column_order_title_rows_and_amount_header_read_the_same(order, titles, name,
+                                                                                           amount_header):
+    """Property: the same purchases in any of these shapes give the same records (read from memory)."""
+    header = [amount_header if h == "Jumlah (Rp)" else h for h in TEMPLATE_HEADER]
+    body = template_purchases()[1:]
+    rows = [["BELANJA JIKU BATA"]] * titles + [[header[k] for k in order]] + [[r[k] for k in order] for r in body]
+    roster = [["NIP", "Nama", "Jabatan", "Eselon", "OPD"]] + [list(p) for p in PEOPLE]
+    data = services.check(services.Sheets([("pusat.xlsx", {"Pegawai": roster}), ("dinkes.xlsx", {name: rows})]),
+                          clock=CLOCK)
+    assert data.problems == []
+    assert sorted((p.nip, p.amount, p.receipt) for p in data.purchases) == sorted(
+        (n, price * qty, r) for _, n, _, _, _, price, qty, r in BUYS)
+
+
+def test_our_own_summary_among_the_inputs_is_left_alone_even_renamed(tmp_path):
+    expected = figures(original(tmp_path))
+    folder = tmp_path / "v"
+    central(folder / "pusat.xlsx")
+    write(folder / "dinkes.xlsx", {"Rekap Belanja November": template_purchases()})  # an office's own name
+    r = subprocess.run([sys.executable, "-m", "jikubata", "rekap", str(folder), "--periode", "2026-11",
+                        "--keluaran", str(tmp_path / "out")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    (summary,) = (tmp_path / "out").glob("Rekap-Jiku-Bata-*.xlsx")
+    shutil.copyfile(summary, folder / "laporan bulan lalu.xlsx")
+    data = services.check([folder], clock=CLOCK)
+    j = run(folder)
+    assert figures(j) == expected
+    ours = [s for s in data.sheets if s.file == "laporan bulan lalu.xlsx"]
+    assert ours and all(s.skipped == "lembar keluaran Jiku Bata" for s in ours), ours
+    assert [m["kode"] for m in j["masalah"]] == ["BERKAS_TANPA_DATA"]

@@ -152,11 +152,14 @@ def _read_workbook(file_name: str, sheets: Iterable[SheetRows], acc: _Accumulato
 def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
     """The role a sheet is read as, or None and why it is left alone (in Indonesian)."""
     key = sheet.name.strip().casefold()
+    title = _first_text(sheet)
+    if title == schema.REPORT_TITLE:  # a sheet of our own summary (its `UMKM` sheet is no list of sellers)
+        return None, "lembar keluaran Jiku Bata"
     if key in _ROLE_BY_NAME:
         return _ROLE_BY_NAME[key], ""
     if key.startswith(schema.PURCHASE_PREFIX.casefold()):
         return schema.ROLE_PURCHASES, ""
-    if _is_output_sheet(sheet.name):
+    if schema.is_output_sheet(sheet.name, title):
         return None, "lembar keluaran Jiku Bata"
     if not any(any(not parse.is_blank(c) for c in row) for row in sheet.rows[:HEADER_SEARCH_ROWS]):
         return None, "kosong"
@@ -179,7 +182,10 @@ def _names_nip(sheet: SheetRows, spec: schema.SheetSpec) -> bool:
     return "nip" in _match_header(sheet.rows, spec).matches
 
 
-_is_output_sheet = schema.is_output_sheet
+def _first_text(sheet: SheetRows) -> Optional[str]:
+    """The first filled cell of the sheet's first row (a title, for sheets that have one)."""
+    row = sheet.rows[0] if sheet.rows else ()
+    return next((c.strip() for c in row if isinstance(c, str) and c.strip()), None)
 
 
 def _fill_merged(sheet: SheetRows) -> None:

@@ -26,6 +26,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from jikubata.adapters.atomic import atomic_path
+from jikubata.domain import schema
 from jikubata.domain.model import Office, OfficeTotals, Result, Severity, Status
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
@@ -41,7 +42,7 @@ OFFICE_SHEET_PREFIX = "Rekap "
 # Excel reserves "History"; the others are ours.
 RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, FILES_SHEET, "History")
 
-REPORT_TITLE = "REKAP BELANJA WAJIB PRODUK UMKM — JIKU BATA"
+REPORT_TITLE = schema.REPORT_TITLE
 
 STATUS_LABELS = {
     Status.KURANG: "Kurang",

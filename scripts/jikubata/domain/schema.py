@@ -72,12 +72,22 @@ ROLE_PURCHASES, ROLE_EMPLOYEES, ROLE_OFFICES, ROLE_SELLERS, ROLE_SETTINGS = (
 OUTPUT_SHEETS = ("Beranda", "Hasil", "Masalah Data", "Ringkasan", "Tren", "Berkas", "Daftar Surat",
                  "xlwings.conf", "_xlwings.conf")
 OUTPUT_SHEET_PREFIX = "Rekap "
+# The first line of every sheet of the summary workbook (and of the `Rekap …` sheets the buttons write).
+REPORT_TITLE = "REKAP BELANJA WAJIB PRODUK UMKM — JIKU BATA"
 
 
-def is_output_sheet(name: str) -> bool:
-    """A sheet this product writes (never read as input, even when its headers look like a table)."""
+def is_output_sheet(name: str, title: object = REPORT_TITLE) -> bool:
+    """A sheet this product writes (never read as input, even when its headers look like a table).
+
+    A `Rekap …` sheet is ours when its first line is our title: an office may
+    well call its own purchase sheet `Rekap Belanja November`. Without `title`
+    (the live workbook, where the buttons own every `Rekap …` sheet) the name
+    is enough.
+    """
     key = str(name).strip().casefold()
-    return key in {n.casefold() for n in OUTPUT_SHEETS} or key.startswith(OUTPUT_SHEET_PREFIX.casefold())
+    if key in {n.casefold() for n in OUTPUT_SHEETS}:
+        return True
+    return key.startswith(OUTPUT_SHEET_PREFIX.casefold()) and title == REPORT_TITLE
 
 # Aliases include the headers of roster exports from SIASN/SIMPEG (BKPSDM): `NIP BARU`, `GELAR DEPAN`,
 # `JABATAN NAMA`, `UNOR INDUK NAMA`, `KEDUDUKAN HUKUM`, `JENIS JABATAN`. `NIP LAMA` and `UNOR NAMA`
