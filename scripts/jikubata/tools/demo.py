@@ -399,20 +399,27 @@ def write_siasn_roster(people: list[Person], path: Path) -> Path:
 
 
 def write_office_purchases(office: tuple, rows: list[Row], path: Path, *, title_rows: bool = True,
-                           shuffled_columns: bool = False) -> Path:
-    """One office's purchase workbook, as an office administrator keeps it."""
+                           shuffled_columns: bool = False, sheet_name: str = schema.PURCHASES.name,
+                           quantity_column: bool = False) -> Path:
+    """One office's purchase workbook, as an office administrator keeps it.
+
+    `sheet_name` and `quantity_column` (a `Jumlah` of items left of `Jumlah (Rp)`) are how some offices
+    reshape the template; the reader finds the table by its headers all the same.
+    """
     import xlsxwriter
 
-    headers = schema.PURCHASES.headers
-    order = list(range(len(headers)))
+    headers = schema.PURCHASES.headers + [schema.BARE_AMOUNT]
+    order = list(range(len(headers) - 1))
     if shuffled_columns:  # some offices put NIP first and add their own columns
         order = [1, 2, 0, 3, 4, 5, 6, 7]
+    if quantity_column:
+        order.insert(order.index(5), 8)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         date = wb.add_format({"num_format": "dd/mm/yyyy"})
         money = wb.add_format({"num_format": '"Rp"#,##0'})
-        ws = wb.add_worksheet(schema.PURCHASES.name)
+        ws = wb.add_worksheet(sheet_name)
         top = 0
         if title_rows:
             ws.write_string(0, 0, f"BELANJA JIKU BATA — {office[0].upper()}")
@@ -423,7 +430,7 @@ def write_office_purchases(office: tuple, rows: list[Row], path: Path, *, title_
         if shuffled_columns:
             ws.write_string(top, len(order), "Diinput oleh", bold)
         for i, r in enumerate(rows, top + 1):
-            values = [r.date, r.nip, r.name, r.seller, r.product, r.amount, r.receipt, r.note]
+            values = [r.date, r.nip, r.name, r.seller, r.product, r.amount, r.receipt, r.note, 1]
             for j, k in enumerate(order):
                 v = values[k]
                 if isinstance(v, dt.date):
@@ -437,6 +444,11 @@ def write_office_purchases(office: tuple, rows: list[Row], path: Path, *, title_
         ws.set_column(0, 0, 12); ws.set_column(1, 1, 21); ws.set_column(2, 4, 28); ws.set_column(5, 6, 14)
         wb.close()
     return path
+
+
+# One office keeps its purchases in a sheet of its own name, with a quantity column.
+RESHAPED_OFFICE = 15
+RESHAPED = {"sheet_name": "Pembelian", "quantity_column": True}
 
 
 def file_slug(text: str) -> str:
@@ -468,7 +480,12 @@ def generate(out_dir: Path, *, today: dt.date, offices: int = len(OFFICES), staf
         paths.append(write_office_purchases(office, city.purchases.get(office[0], []),
                                             out_dir / f"Belanja-{file_slug(office[1])}.xlsx",
                                             title_rows=mistakes and i % 3 == 0,
-                                            shuffled_columns=mistakes and i % 5 == 2))
+                                            shuffled_columns=mistakes and i % 5 == 2,
+                                            **(RESHAPED if mistakes and i == RESHAPED_OFFICE else {})))
+    if mistakes and RESHAPED_OFFICE < len(city.offices):
+        city.mistakes.append(f"Lembar belanja {city.offices[RESHAPED_OFFICE][1]} bernama "
+                             f"'{RESHAPED['sheet_name']}' dengan kolom kuantitas 'Jumlah' di samping 'Jumlah (Rp)': "
+                             f"dibaca menurut judul kolomnya (KOLOM_MERAGUKAN)")
     generate.last_city = city
     return paths
 
