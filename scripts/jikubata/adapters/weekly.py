@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from babel.numbers import format_decimal
-
 from jikubata.domain import indonesian
 from jikubata.adapters import summary
 from jikubata import resources
@@ -39,7 +37,7 @@ def points(delta: Optional[float]) -> str:
     if value == 0:
         return "tetap"
     sign = "+" if value > 0 else "−"
-    return f"{sign}{format_decimal(abs(value), format='#,##0.0', locale=indonesian.LOCALE)} poin"
+    return f"{sign}{indonesian.decimal(abs(value))} poin"
 
 
 def rupiah_change(delta: int) -> str:
