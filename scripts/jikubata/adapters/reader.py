@@ -205,7 +205,7 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set) -> tuple[dict, set, bool]:
         part = targets.get(html.unescape(rid.group(1).decode("utf-8", "replace"))) if rid else None
         if part in names:
             parts[part] = _attribute(tag, "name")
-        elif _wanted(_attribute(tag, "name")):
+        elif schema.is_input_sheet(_attribute(tag, "name")):
             lost = True
     return parts, set(targets.values()), lost
 
@@ -214,7 +214,8 @@ def _check_parts(path: Path, zf: zipfile.ZipFile, infos: list) -> None:
     """The XML calamine will parse: its size, and each sheet's grid area."""
     names = {i.filename for i in infos}
     sheets, referred, lost = _sheet_parts(zf, names)
-    xml = [i for i in infos if not i.is_dir() and (i.filename not in sheets or _wanted(sheets[i.filename]))
+    xml = [i for i in infos
+           if not i.is_dir() and (i.filename not in sheets or schema.is_input_sheet(sheets[i.filename]))
            and (i.filename.lower().endswith((".xml", ".rels")) or i.filename in referred)]
     size = sum(i.file_size for i in xml)
     if size > MAX_XML_BYTES:
@@ -322,7 +323,7 @@ def _calamine_sheets(path: Path) -> Iterator[SheetRows]:
         raise InputError(f"berkas {path.name}: tidak dapat dibaca sebagai workbook Excel ({_brief(exc)})") from None
     try:
         for name in names:
-            if not _wanted(name):
+            if not schema.is_input_sheet(name):
                 continue
             try:
                 sheet = wb.get_sheet_by_name(name)
@@ -338,11 +339,6 @@ def _calamine_sheets(path: Path) -> Iterator[SheetRows]:
 def _brief(exc: Exception) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:160]
-
-
-def _wanted(name: str) -> bool:
-    key = name.strip().casefold()
-    return key in _SHEET_READERS or key.startswith(schema.PURCHASE_PREFIX.casefold())
 
 
 # ---------------------------------------------------------------- sheets
@@ -507,7 +503,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
     nip_cache: dict[str, tuple] = {}
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
     problems, purchases, parse_nip, parse_date = acc.problems, acc.purchases, parse.parse_nip, parse.parse_date
-    text, max_amount = parse.cell_text, parse.MAX_AMOUNT
+    text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
     row0 = sheet.row0 + 1
     rows = sheet.rows
     for i in range(first, len(rows)):
@@ -552,7 +548,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
         # amount
         t = type(a)
         if (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
-            amount = int(a + 0.5)
+            amount = whole_rupiah(a)
         else:
             amount, reason = parse.parse_amount(a)
             if amount is None:

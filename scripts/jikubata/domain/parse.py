@@ -172,6 +172,16 @@ _PLAIN = re.compile(r"^\d+(?:,\d+)?$")
 _AMBIGUOUS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 
 
+def whole_rupiah(value: float) -> int:
+    """A number of rupiah made whole, halves away from zero as Excel's ROUND does: 20000.5 → 20001.
+
+    Every amount read (a purchase, a minimum in Pengaturan) is rounded here.
+    """
+    whole = int(value)                 # toward zero; `value - whole` is exact
+    fraction = value - whole
+    return whole + (1 if fraction >= 0.5 else -1 if fraction <= -0.5 else 0)
+
+
 def parse_amount(value: object) -> tuple[Optional[int], str]:
     """Return (rupiah, reason). Rupiah are whole; a fraction of a rupiah is rounded.
 
@@ -184,7 +194,7 @@ def parse_amount(value: object) -> tuple[Optional[int], str]:
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
             return None, "bukan angka"
-        amount = int(round(value))
+        amount = whole_rupiah(value)
     else:
         text = str(value).strip().replace("\u00a0", " ")
         text = _CURRENCY.sub("", text).replace(" ", "")

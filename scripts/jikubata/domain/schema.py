@@ -84,6 +84,15 @@ PURCHASES = SheetSpec("Belanja", (
 ))
 
 # The tier table inside `Pengaturan`.
+_READ_SHEETS = {name.casefold() for name in (SHEET_SETTINGS, EMPLOYEES.name, OFFICES.name, SELLERS.name)}
+
+
+def is_input_sheet(name: str) -> bool:
+    """Whether a sheet is read: `Pengaturan`, `Pegawai`, `OPD`, `UMKM` or `Belanja…` (any case, spaces around)."""
+    key = name.strip().casefold()
+    return key in _READ_SHEETS or key.startswith(PURCHASE_PREFIX.casefold())
+
+
 TIER_TABLE_HEADERS = ("Tingkat", "Minimum Belanja (Rp)")
 
 

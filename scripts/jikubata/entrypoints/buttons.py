@@ -154,14 +154,8 @@ def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None, *, clo
 # ---------------------------------------------------------------- reading
 
 
-def _wanted(name: str) -> bool:
-    key = name.strip().casefold()
-    fixed = {schema.SHEET_SETTINGS, schema.EMPLOYEES.name, schema.OFFICES.name, schema.SELLERS.name}
-    return key in {n.casefold() for n in fixed} or key.startswith(schema.PURCHASE_PREFIX.casefold())
-
-
 def _sources(port: WorkbookPort) -> services.Sheets:
-    return services.Sheets([(port.path.name, port.read_sheets(_wanted))])
+    return services.Sheets([(port.path.name, port.read_sheets(schema.is_input_sheet))])
 
 
 def period_of(value, today: dt.date) -> Period:
