@@ -232,12 +232,9 @@ def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
     )
 
 
-_STATUS_ORDER = {Status.KURANG: 0, Status.MEMENUHI: 1, Status.TIDAK_WAJIB: 2}
-
-
 def _office_table(result: Result, totals: OfficeTotals, name: str, employees: list) -> SheetTable:
     people = sorted(employees,
-                    key=lambda e: (-e.shortfall, _STATUS_ORDER[e.status], e.name.casefold(), e.nip))
+                    key=lambda e: (-e.shortfall, e.status.rank, e.name.casefold(), e.nip))
     rows = [
         [i, _text(e.nip), _text(e.name), _text(e.position), e.tier.label,
          MINIMUM_NOT_SET if e.minimum is None else e.minimum, e.spent, e.shortfall, STATUS_LABELS[e.status]]
@@ -279,12 +276,10 @@ def _sellers_table(result: Result) -> SheetTable:
 
 
 def _problems_table(result: Result) -> SheetTable:
-    errors = sum(p.severity is Severity.GALAT for p in result.problems)
-    warnings = len(result.problems) - errors
     return SheetTable(
         name=PROBLEMS_SHEET,
         title=[REPORT_TITLE, "Masalah pada data masukan (GALAT: baris tidak dihitung; PERINGATAN: tetap dihitung)",
-               f"{errors} galat · {warnings} peringatan"],
+               f"{result.error_count} galat · {result.warning_count} peringatan"],
         header=["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
         kinds=["count", "text", "text", "text", "status", "text", "message"],
         rows=[[i, _text(p.place.file), _text(p.place.sheet), _text(p.place.cell), SEVERITY_LABELS[p.severity],

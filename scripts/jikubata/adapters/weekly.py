@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 from jikubata.domain import indonesian
 from jikubata.adapters import summary
 from jikubata import resources
-from jikubata.domain.model import OfficeTotals, Result, Severity
+from jikubata.domain.model import OfficeTotals, Result
 from jikubata.adapters.history import OfficeSnapshot
 from jikubata.domain.indonesian import percent
 
@@ -111,8 +111,7 @@ class WeeklyReport:
 
     @property
     def problem_counts(self) -> tuple[int, int]:
-        errors = sum(p.severity is Severity.GALAT for p in self.result.problems)
-        return errors, len(self.result.problems) - errors
+        return self.result.error_count, self.result.warning_count
 
 
 @dataclass

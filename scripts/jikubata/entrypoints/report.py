@@ -2,18 +2,14 @@
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Iterable
-
-from jikubata.domain.model import Problem, Result, Severity
+from jikubata.domain.model import Dataset, Result
 from jikubata.domain.validation import problem_order
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 
 
-def problems_text(problems: Iterable[Problem], files: Iterable[str] = ()) -> str:
-    problems = list(problems)
-    files = list(files)
-    errors = sum(p.severity is Severity.GALAT for p in problems)
-    warnings = len(problems) - errors
+def problems_text(dataset: Dataset) -> str:
+    problems, files = dataset.problems, list(dataset.files)
+    errors, warnings = dataset.error_count, dataset.warning_count
     listed = ", ".join(files) if len(files) <= 4 else ", ".join(files[:3]) + f", dan {len(files) - 3} lainnya"
     lines = [f"Diperiksa {len(files)} berkas: {listed}" if files else "Hasil pemeriksaan"]
     if not problems:
@@ -51,8 +47,7 @@ def result_text(result: Result) -> str:
     if unset:
         lines += ["", f"Minimum belum ditetapkan untuk: {', '.join(unset)} (tidak diwajibkan)."]
     if result.problems:
-        errors = sum(p.severity is Severity.GALAT for p in result.problems)
-        lines += ["", f"Masalah data: {len(result.problems)} ({errors} galat). Jalankan 'jikubata periksa' untuk rinciannya."]
+        lines += ["", f"Masalah data: {len(result.problems)} ({result.error_count} galat). Jalankan 'jikubata periksa' untuk rinciannya."]
     return "\n".join(lines)
 
 
