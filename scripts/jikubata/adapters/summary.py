@@ -29,6 +29,7 @@ from jikubata.adapters.atomic import atomic_path
 from jikubata.domain.model import Office, OfficeTotals, Result, Severity, Status
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
+from jikubata.domain.parse import printable
 
 # ---------------------------------------------------------------- names shown to people
 
@@ -127,12 +128,11 @@ class SheetTable:
 
 # ---------------------------------------------------------------- sheet names
 
-_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")   # in a sheet name (control characters: `printable`)
 
 
 def _clean_name(text: str) -> str:
-    text = "".join(ch if ch.isprintable() else " " for ch in _FORBIDDEN.sub(" ", str(text)))
-    return " ".join(text.split()).strip("' ")
+    return " ".join(printable(_FORBIDDEN.sub(" ", str(text))).split()).strip("' ")
 
 
 def _fit(text: str, limit: int) -> str:

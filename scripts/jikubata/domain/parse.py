@@ -238,6 +238,16 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def printable(value: object) -> str:
+    """Text from an input made safe to show: control and other unprintable characters become spaces.
+
+    The one cleaner of such characters: escape codes cannot reach a terminal,
+    nor characters XML cannot hold a letter or a workbook.
+    """
+    text = str(value)
+    return text if text.isprintable() else "".join(ch if ch.isprintable() else " " for ch in text)
+
+
 def cell_text(value: object) -> str:
     """A cell's value as the text a person typed (numbers without a trailing .0)."""
     if value is None:

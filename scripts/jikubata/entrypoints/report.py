@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from itertools import groupby
 from jikubata.domain.model import Dataset, Result
+from jikubata.domain.parse import printable as _clean
 from jikubata.domain.validation import problem_order
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 
@@ -51,6 +52,3 @@ def result_text(result: Result) -> str:
     return "\n".join(lines)
 
 
-def _clean(text: str) -> str:
-    """Text from inputs shown on a terminal: control characters (escape codes) become spaces."""
-    return "".join(ch if ch.isprintable() else " " for ch in str(text))
