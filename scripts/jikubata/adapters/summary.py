@@ -172,21 +172,26 @@ def office_label(result: Result, office: str) -> str:
     return _abbreviation(result, office) or office
 
 
+def unique_sheet_name(prefix: str, base: str, used: set[str]) -> str:
+    """`prefix + base` cut to Excel's 31 characters, with ` (2)`, ` (3)`… until no name in `used` (casefolded)
+    is the same ignoring case; the name chosen is added to `used`."""
+    room = MAX_SHEET_NAME - len(prefix)
+    candidate, n = prefix + _fit(base, room), 2
+    while candidate.casefold() in used:
+        suffix = f" ({n})"
+        candidate = prefix + _fit(base, room - len(suffix)) + suffix
+        n += 1
+    used.add(candidate.casefold())
+    return candidate
+
+
 def sheet_names(result: Result) -> dict[str, str]:
     """Office → `Rekap <Singkatan>`: valid, at most 31 characters, unique ignoring case."""
     used = {n.casefold() for n in RESERVED_SHEET_NAMES}
     names: dict[str, str] = {}
-    room = MAX_SHEET_NAME - len(OFFICE_SHEET_PREFIX)
     for totals in result.offices:
         base = _clean_name(office_label(result, totals.office)) or _clean_name(totals.office) or "OPD"
-        name = OFFICE_SHEET_PREFIX + _fit(base, room)
-        candidate, n = name, 2
-        while candidate.casefold() in used:
-            suffix = f" ({n})"
-            candidate = OFFICE_SHEET_PREFIX + _fit(base, room - len(suffix)) + suffix
-            n += 1
-        used.add(candidate.casefold())
-        names[totals.office] = candidate
+        names[totals.office] = unique_sheet_name(OFFICE_SHEET_PREFIX, base, used)
     return names
 
 

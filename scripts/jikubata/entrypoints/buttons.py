@@ -18,16 +18,16 @@ from jikubata.domain.model import Dataset, Period, Result, Status
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah
-from jikubata.adapters.summary import MINIMUM_NOT_SET, SEVERITY_LABELS, STATUS_LABELS
+from jikubata.adapters.summary import (MINIMUM_NOT_SET, OFFICE_SHEET_PREFIX, SEVERITY_LABELS, STATUS_LABELS,
+                                      unique_sheet_name)
 from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
 from jikubata.adapters.workbook_port import OutputSheet, WorkbookPort, find_sheet, location
 
 SHEET_RESULT = "Hasil"
 SHEET_PROBLEMS = "Masalah Data"
 SHEET_LETTERS = "Daftar Surat"
-SUMMARY_PREFIX = "Rekap "
+SUMMARY_PREFIX = OFFICE_SHEET_PREFIX
 SHORT_FILL = "#FCE4E4"
-MAX_SHEET_NAME = 31
 
 
 # ---------------------------------------------------------------- the four actions
@@ -249,12 +249,7 @@ def problems_sheet(checked: Dataset | Result, port: WorkbookPort) -> OutputSheet
 
 
 def _rekap_name(name: str, used: set[str]) -> str:
-    base = name if name.casefold().startswith(SUMMARY_PREFIX.casefold()) else SUMMARY_PREFIX + name
-    base = base[:MAX_SHEET_NAME].rstrip()
-    candidate, n = base, 2
-    while candidate.casefold() in used:
-        suffix = f" ({n})"
-        candidate = base[:MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
-        n += 1
-    used.add(candidate.casefold())
-    return candidate
+    """A summary table's sheet here: `Rekap <name>` (once), unique in `used`."""
+    if name.casefold().startswith(SUMMARY_PREFIX.casefold()):
+        name = name[len(SUMMARY_PREFIX):]
+    return unique_sheet_name(SUMMARY_PREFIX, name, used)
