@@ -1,5 +1,6 @@
 """Indonesian forms used in letters: money, dates, terbilang, Roman months."""
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -142,3 +143,13 @@ def test_words_agree_with_num2words_but_for_seribu_after_a_larger_scale(n):
                                                                       ("juta", "miliar", "triliun")):
             expected[i - 1:i + 1] = ["seribu"]
     assert words(n) == " ".join(expected)
+
+
+def test_numeric_dates_and_times():
+    from jikubata.domain.indonesian import short_date, short_date_time, timestamp
+
+    moment = dt.datetime(2026, 11, 7, 9, 5, 3, tzinfo=ZoneInfo("Asia/Jayapura"))
+    assert short_date(moment.date()) == "07/11/2026"
+    assert short_date_time(moment) == "07/11/2026 09:05"
+    assert timestamp(moment) == "07-11-2026 09:05 WIT"
+    assert timestamp(moment, seconds=True) == "07-11-2026 09:05:03 WIT"

@@ -40,6 +40,22 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def short_date(day: dt.date) -> str:
+    """`07/11/2026`: a date as offices type it in a cell."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def short_date_time(moment: dt.datetime) -> str:
+    """`07/11/2026 09:05`: when a button ran, in its result cell."""
+    return f"{short_date(moment)} {moment.hour:02d}:{moment.minute:02d}"
+
+
+def timestamp(moment: dt.datetime, *, seconds: bool = False) -> str:
+    """`23-11-2026 07:00 WIT`: when a run started or is scheduled (logs, the lock's holder)."""
+    time = f"{moment.hour:02d}:{moment.minute:02d}" + (f":{moment.second:02d}" if seconds else "")
+    return f"{moment.day:02d}-{moment.month:02d}-{moment.year:04d} {time} {moment.tzname() or ''}".rstrip()
+
+
 def month_year(year: int, month: int) -> str:
     """`November 2026`."""
     return f"{MONTHS[month - 1]} {year}"

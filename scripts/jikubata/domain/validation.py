@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from jikubata.domain.model import PROGRAM_START, Dataset, Employee, Purchase, Severity, registered_only, seller_key
-from jikubata.domain.indonesian import rupiah
+from jikubata.domain.indonesian import rupiah, short_date
 from jikubata.domain.problems import problem
 
 _NAME_NOISE = re.compile(r"[\W\d_]+")
@@ -54,11 +54,11 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
             problems.append(problem(p.place("buyer_name"), "NAMA_TIDAK_COCOK", value=p.buyer_name,
                                     expected=employee.name, nip=p.nip))
         if p.date > today:
-            problems.append(problem(p.place("date"), "TANGGAL_MASA_DEPAN", value=p.date.strftime("%d/%m/%Y"),
-                                    today=today.strftime("%d/%m/%Y")))
+            problems.append(problem(p.place("date"), "TANGGAL_MASA_DEPAN", value=short_date(p.date),
+                                    today=short_date(today)))
             ok = False
         elif p.date < PROGRAM_START:
-            problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=p.date.strftime("%d/%m/%Y")))
+            problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(p.date)))
             ok = False
         key = seller_keys.get(p.seller)
         if key is None:

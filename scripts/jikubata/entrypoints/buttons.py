@@ -17,7 +17,7 @@ from jikubata import services
 from jikubata.domain.model import Dataset, Period, Result, Status
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
-from jikubata.domain.indonesian import long_date, month_year, rupiah
+from jikubata.domain.indonesian import long_date, month_year, rupiah, short_date_time
 from jikubata.adapters.summary import (MINIMUM_NOT_SET, OFFICE_SHEET_PREFIX, SEVERITY_LABELS, STATUS_LABELS,
                                       unique_sheet_name)
 from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
@@ -141,7 +141,7 @@ def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None, *, clo
     except Exception as exc:  # the last guard: a message, never a traceback
         text, error = (f"Terjadi galat tak terduga ({type(exc).__name__}: {exc}). "
                        "Simpan workbook, lalu laporkan pesan ini ke petugas TI."), True
-    stamp = clock.now().strftime("%d/%m/%Y %H:%M")
+    stamp = short_date_time(clock.now())
     try:
         port.write_cell(SHEET_HOME, RESULT_CELL, f"{stamp} \u2014 {text}")
     except Exception:  # the result cell is a courtesy; the message box below still tells the user
