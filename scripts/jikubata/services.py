@@ -17,13 +17,14 @@ Errors the user can act on are `InputError` (unusable input: exit 2) and `BusyEr
     write_letters(inputs, out_dir, period=None, as_of=None, *, pdf, clock, writer, progress) -> LettersWritten
     run_weekly(inputs, out_dir, *, as_of=None, clock, writer, progress) -> weekly.WeeklyOutcome
     run_scheduled_week(inputs, out_dir, slot, *, clock, writer, mail_settings) -> ScheduledRun
-    send_pending_mail(out_dir, mail_settings, *, clock, writer)         -> list[MailAttempt]
+    send_pending_mail(out_dir, mail_settings, *, clock, writer)         -> ScheduledRun (its `mails`)
 
 `period=None` is the current month; `as_of=None` is the period's default day (`Period.default_as_of`).
 
-A new use case follows the same pattern: compute with `calculate(...)`, then
-`with _lock(out_dir, writer):` call the adapter that writes, and return a
-small frozen dataclass the entry points render.
+A new use case follows the same pattern: compute with `calculate(...)` (outside
+the lock: reading may take a while), then `with _lock(out_dir, writer):` call
+the adapter that writes, and return a small frozen dataclass the entry points
+render. Tests inject `clock=Clock.fixed(day_or_moment)`.
 """
 from __future__ import annotations
 
