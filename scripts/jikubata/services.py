@@ -244,9 +244,9 @@ class MailAttempt:
 
 @dataclass
 class ScheduledRun:
-    """What one scheduled run did, for the schedule's log."""
+    """What one scheduled run did, for the schedule's log (`slot` None: only pending emails were sent)."""
 
-    slot: dt.datetime
+    slot: Optional[dt.datetime]
     weekly: Optional[weekly.WeeklyOutcome] = None
     error: Optional[BaseException] = None         # the weekly run failed (it is recorded as failed)
     no_recipients: bool = False                    # the email was not made: nobody to send it to
@@ -309,7 +309,7 @@ def send_pending_mail(out_dir: os.PathLike | str, mail_settings: Optional[mail.M
                       clock: Clock = SYSTEM, writer: Optional[Writer] = None) -> ScheduledRun:
     """Send every pending weekly email, oldest first (the schedule's retry between runs)."""
     out_dir = Path(out_dir)
-    run = ScheduledRun(clock.now())
+    run = ScheduledRun(None)
     with _lock(out_dir, writer):
         _send_pending(history.History(out_dir), mail_settings, clock, run)
     return run
