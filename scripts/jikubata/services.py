@@ -198,11 +198,10 @@ def write_week(inputs: Inputs, out_dir: Path, *, as_of: Optional[dt.date] = None
     from jikubata.adapters.atomic import write_bytes_atomic
 
     now = clock.now()
-    today = now.date()
     day = as_of or last_full_week_end(now)
-    if day > today:
+    if day > now.date():
         raise InputError(f"tanggal per {indonesian.long_date(day)} belum terjadi (hari ini "
-                         f"{indonesian.long_date(today)}): rekap mingguan hanya untuk hari yang sudah lewat")
+                         f"{indonesian.long_date(now.date())}): rekap mingguan hanya untuk hari yang sudah lewat")
     week = history.week_key(day)
     folder = out_dir / "mingguan" / week
     if not isinstance(inputs, Sheets):

@@ -55,7 +55,7 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
                                     expected=employee.name, nip=p.nip))
         if p.date > today:
             problems.append(problem(p.place("date"), "TANGGAL_MASA_DEPAN", value=short_date(p.date),
-                                    today=short_date(today)))
+                                    today=short_date(day=today)))
             ok = False
         elif p.date < PROGRAM_START:
             problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(p.date)))
