@@ -1,9 +1,11 @@
 """Indonesian forms used in letters: money, dates, terbilang, Roman months."""
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from hypothesis import given, strategies as st
+import pytest
+from hypothesis import given, settings, strategies as st
 
-from jikubata.domain.indonesian import long_date, month_year, roman_month, rupiah, rupiah_words, words
+from jikubata.domain.indonesian import decimal, long_date, month_year, percent, roman_month, rupiah, rupiah_words, words
 
 _UNITS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
           "delapan": 8, "sembilan": 9}
@@ -93,3 +95,61 @@ def test_long_date_and_month_in_indonesian():
 
 def test_roman_months():
     assert [roman_month(m) for m in (1, 4, 9, 11, 12)] == ["I", "IV", "IX", "XI", "XII"]
+
+
+# ---------------------------------------------------------------- the same forms as Babel (CLDR) and num2words
+
+# The module writes these forms with the standard library (the domain has no dependencies); Babel's
+# id_ID locale data and num2words are the references they must agree with.
+
+babel_numbers = pytest.importorskip("babel.numbers")
+babel_dates = pytest.importorskip("babel.dates")
+num2words = pytest.importorskip("num2words").num2words
+
+
+@settings(deadline=None)
+@given(st.integers(min_value=-10**15, max_value=10**15))
+def test_rupiah_agrees_with_babel(n):
+    assert rupiah(n) == "Rp" + babel_numbers.format_decimal(n, format="#,##0", locale="id_ID")
+
+
+@settings(deadline=None)
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+def test_dates_agree_with_babel(day):
+    assert long_date(day) == babel_dates.format_date(day, format="d MMMM y", locale="id_ID")
+    assert month_year(day.year, day.month) == babel_dates.format_date(day, format="MMMM y", locale="id_ID")
+
+
+@settings(deadline=None)
+@given(st.one_of(st.floats(min_value=0, max_value=30, allow_nan=False),
+                 st.fractions(min_value=0, max_value=1, max_denominator=5000).map(float),
+                 st.sampled_from([0.0005, 0.0015, 0.0025, 0.12345, 0.99995, 1 / 3, 2 / 3])))
+def test_percent_agrees_with_babel(share):
+    assert percent(share) == babel_numbers.format_percent(share, format="#,##0.0%", locale="id_ID")
+
+
+@settings(deadline=None)
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False))
+def test_decimal_agrees_with_babel(value):
+    assert decimal(value) == babel_numbers.format_decimal(value, format="#,##0.0", locale="id_ID")
+
+
+@settings(deadline=None)
+@given(amounts)
+def test_words_agree_with_num2words_but_for_seribu_after_a_larger_scale(n):
+    expected = num2words(n, lang="id").split()
+    for i in range(len(expected) - 1, 0, -1):   # `juta satu ribu` → `juta seribu` (the official form)
+        if expected[i] == "ribu" and expected[i - 1] == "satu" and (i < 2 or expected[i - 2] in
+                                                                      ("juta", "miliar", "triliun")):
+            expected[i - 1:i + 1] = ["seribu"]
+    assert words(n) == " ".join(expected)
+
+
+def test_numeric_dates_and_times():
+    from jikubata.domain.indonesian import short_date, short_date_time, timestamp
+
+    moment = dt.datetime(2026, 11, 7, 9, 5, 3, tzinfo=ZoneInfo("Asia/Jayapura"))
+    assert short_date(moment.date()) == "07/11/2026"
+    assert short_date_time(moment) == "07/11/2026 09:05"
+    assert timestamp(moment) == "07-11-2026 09:05 WIT"
+    assert timestamp(moment, seconds=True) == "07-11-2026 09:05:03 WIT"

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from jikubata.domain.model import EmploymentStatus, Tier
-from jikubata.domain.parse import parse_amount, parse_date, parse_nip, parse_status, parse_tier
+from jikubata.domain.parse import (parse_amount, parse_date, parse_nip, parse_status, parse_tier, printable,
+                                   whole_rupiah)
 
 # ---------------------------------------------------------------- NIP
 
@@ -150,3 +151,28 @@ def test_employment_status(typed, status):
 
 def test_unknown_status_is_not_guessed():
     assert parse_status("Mutasi?") is None
+
+
+@given(st.one_of(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+                 st.integers(-10**9, 10**9).map(lambda n: n + 0.5)))
+def test_whole_rupiah_rounds_halves_away_from_zero_as_excel(value):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    assert whole_rupiah(value) == int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def test_a_numeric_amount_with_half_a_rupiah_rounds_up_like_the_same_text():
+    assert parse_amount(20000.5) == parse_amount("20.000,5") == (20001, "")
+    assert parse_amount(20000.49) == (20000, "")
+
+
+@given(st.text())
+def test_printable_turns_each_unprintable_character_into_a_space(text):
+    shown = printable(text)
+    assert shown.isprintable() and len(shown) == len(text)
+    assert all(a == b or b == " " for a, b in zip(text, shown))
+
+
+def test_printable_leaves_ordinary_text_alone_and_blanks_escape_codes():
+    assert printable("Dinas Kesehatan – Rp20.000") == "Dinas Kesehatan – Rp20.000"
+    assert printable("Ani\x1b[31m\tB\u202eudi") == "Ani [31m B udi"

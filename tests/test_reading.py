@@ -67,6 +67,14 @@ def test_folder_reads_workbooks_and_skips_lock_files(tmp_path):
     assert d.files == ["dinkes.xlsm", "pusat.xlsx"] and len(d.purchases) == 1
 
 
+def test_half_a_rupiah_rounds_up_alike_in_a_purchase_and_in_pengaturan(tmp_path):
+    """One rounding rule for every amount (Excel's ROUND): 20000.5 is 20001 wherever it is typed."""
+    settings = [["Pengaturan", "Nilai"], [], ["Tingkat", "Minimum Belanja (Rp)"], ["Eselon IV", 20000.5]]
+    d = load(basic(tmp_path / "a.xlsx", extra={"Pengaturan": settings},
+                   purchases=[(NOV7, NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 20000.5, "N1")]))
+    assert d.purchases[0].amount == 20001 and d.settings.minimums[Tier.ESELON_IV] == 20001
+
+
 def test_settings_and_tier_table_are_read(tmp_path):
     settings = [["Pengaturan", "Nilai"], ["Hari Jiku Bata", 10], ["hanya umkm terdaftar", "Tidak"],
                 ["Batas Wajar Transaksi", "Rp 1.000.000"], ["Tembusan", "Wali Kota Ambon; Sekretaris Kota"], [],

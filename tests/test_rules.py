@@ -150,3 +150,21 @@ def test_json_matches_the_spec_fields():
                                "status": "KURANG"}
     assert j["opd"][0] == {"opd": "Dinas Kesehatan", "wajib": 1, "memenuhi": 0, "kurang": 1, "belanja": 15000,
                            "kekurangan": 5000}
+
+
+def test_problems_are_counted_on_the_dataset_and_carried_to_the_result():
+    from jikubata.domain.model import Place, Problem, Severity
+
+    def at(cell, severity):
+        return Problem(Place("a.xlsx", "Belanja", cell), "KODE", severity, "pesan")
+
+    problems = [at("A2", Severity.GALAT), at("A3", Severity.PERINGATAN), at("A4", Severity.GALAT)]
+    data = Dataset(Settings(), [emp()], [], [], [Seller("Mie Sagu")], problems)
+    result = compute(data, NOV, dt.date(2026, 11, 30))
+
+    assert (data.error_count, data.warning_count) == (2, 1)
+    assert (result.error_count, result.warning_count) == (2, 1)
+
+
+def test_statuses_are_listed_short_first_then_met_then_not_obliged():
+    assert sorted(Status, key=lambda s: s.rank) == [Status.KURANG, Status.MEMENUHI, Status.TIDAK_WAJIB]

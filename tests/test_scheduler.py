@@ -20,7 +20,7 @@ from jikubata.adapters.clock import Clock as AmbonClock
 from jikubata.domain.errors import InputError
 from jikubata.adapters.history import History
 
-from test_weekly import HOLD_LOCK, WIT, digests, write_inputs
+from test_weekly import HOLD_LOCK, WIT, digests, recorded_weeks, write_inputs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -188,7 +188,7 @@ def test_the_job_runs_at_the_scheduled_time_and_not_before(config, out):
         clock.set(2026, 11, 23, 7, 0)
         job.tick()
         assert slots(out) == ["2026-11-16 07:00 ok", "2026-11-23 07:00 ok"]
-        assert History(out).weeks() == ["2026-W46", "2026-W47"]
+        assert recorded_weeks(out) == ["2026-W46", "2026-W47"]
     finally:
         job.close_log()
 
@@ -248,7 +248,7 @@ def test_a_run_missed_while_the_machine_was_off_is_made_up_at_start(config, out,
         job.close_log()
 
     assert slots(out) == ["2026-11-09 07:00 ok", "2026-11-23 07:00 ok"]
-    assert History(out).weeks() == ["2026-W45", "2026-W47"]
+    assert recorded_weeks(out) == ["2026-W45", "2026-W47"]
     assert "Jadwal 23-11-2026 07:00 WIT belum berhasil dijalankan; dijalankan sekarang." in \
         log_file.read_text(encoding="utf-8")
 

@@ -478,3 +478,12 @@ def test_libreoffice_opens_the_summary_and_prints_it_with_page_numbers(tmp_path)
         assert "Halaman 1 dari" in text
         assert "REKAP BELANJA WAJIB PRODUK UMKM" in text
         assert "Ani Latuconsina" in text and "Kepatuhan per OPD" in text
+
+
+@given(st.lists(st.text(alphabet="abcAB c", min_size=1, max_size=40), min_size=1, max_size=12))
+def test_unique_sheet_names_fit_excel_and_never_repeat_ignoring_case(bases):
+    used: set[str] = set()
+    names = [summary.unique_sheet_name("Rekap ", base, used) for base in bases]
+
+    assert all(len(n) <= 31 and n.startswith("Rekap ") for n in names)
+    assert len({n.casefold() for n in names}) == len(names)

@@ -17,13 +17,14 @@ Errors the user can act on are `InputError` (unusable input: exit 2) and `BusyEr
     write_letters(inputs, out_dir, period=None, as_of=None, *, pdf, clock, writer, progress) -> LettersWritten
     run_weekly(inputs, out_dir, *, as_of=None, clock, writer, progress) -> weekly.WeeklyOutcome
     run_scheduled_week(inputs, out_dir, slot, *, clock, writer, mail_settings) -> ScheduledRun
-    send_pending_mail(out_dir, mail_settings, *, clock, writer)         -> list[MailAttempt]
+    send_pending_mail(out_dir, mail_settings, *, clock, writer)         -> ScheduledRun (its `mails`)
 
 `period=None` is the current month; `as_of=None` is the period's default day (`Period.default_as_of`).
 
-A new use case follows the same pattern: compute with `calculate(...)`, then
-`with _lock(out_dir, writer):` call the adapter that writes, and return a
-small frozen dataclass the entry points render.
+A new use case follows the same pattern: compute with `calculate(...)` (outside
+the lock: reading may take a while), then `with _lock(out_dir, writer):` call
+the adapter that writes, and return a small frozen dataclass the entry points
+render. Tests inject `clock=Clock.fixed(day_or_moment)`.
 """
 from __future__ import annotations
 
@@ -31,16 +32,20 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
 
-from jikubata.adapters import history, letters, locking, mail, summary, weekly
-from jikubata.adapters.atomic import write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.adapters.reader import read_inputs, read_sheets
 from jikubata.domain import indonesian, validation
 from jikubata.domain import model as domain
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.model import Dataset, Period, Result
+
+if TYPE_CHECKING:
+    from jikubata.adapters import history, letters, mail, weekly
+
+# The writing adapters (xlsxwriter, docxtpl, filelock, smtplib…) are imported by the use cases that
+# need them, so `periksa` and `hitung` start without them.
 
 Progress = Optional[Callable[[str], None]]
 
@@ -75,6 +80,8 @@ class Writer:
 
 def _lock(out_dir: Path, writer: Optional[Writer]):
     """The output folder's lock: every service that writes takes it exactly once, here."""
+    from jikubata.adapters import locking
+
     writer = writer or Writer()
     wait = LOCK_WAIT_SECONDS if writer.wait is None else writer.wait
     return locking.output_lock(out_dir, wait=wait, command=writer.command, on_wait=writer.on_wait)
@@ -110,6 +117,8 @@ class SummaryOutcome:
     path: Path
 
     def summary_text(self) -> str:
+        from jikubata.adapters import summary
+
         return summary.outcome_text(self.result, self.path)
 
 
@@ -117,6 +126,8 @@ def write_summary(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
                   as_of: Optional[dt.date] = None, *, clock: Clock = SYSTEM, writer: Optional[Writer] = None,
                   progress: Progress = None) -> SummaryOutcome:
     """Compute, then write `Rekap-Jiku-Bata-YYYY-MM.xlsx` into `out_dir` (SPEC §6.1)."""
+    from jikubata.adapters import summary
+
     result = calculate(inputs, period, as_of, clock=clock, progress=progress)
     out_dir = Path(out_dir)
     with _lock(out_dir, writer):
@@ -140,6 +151,8 @@ def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
                   as_of: Optional[dt.date] = None, *, pdf: bool = False, clock: Clock = SYSTEM,
                   writer: Optional[Writer] = None, progress: Progress = None) -> LettersWritten:
     """Compute, then write the period's letters, register rows and index into `out_dir` (SPEC §6.2)."""
+    from jikubata.adapters import letters
+
     result = calculate(inputs, period, as_of, clock=clock, progress=progress)
     out_dir = Path(out_dir)
     with _lock(out_dir, writer):
@@ -181,12 +194,14 @@ def run_weekly(inputs: Inputs, out_dir: os.PathLike | str, *, as_of: Optional[dt
 def write_week(inputs: Inputs, out_dir: Path, *, as_of: Optional[dt.date] = None, clock: Clock = SYSTEM,
                progress: Progress = None) -> weekly.WeeklyOutcome:
     """`run_weekly` for a caller that already holds the lock of `out_dir` (the schedule)."""
+    from jikubata.adapters import history, summary, weekly
+    from jikubata.adapters.atomic import write_bytes_atomic
+
     now = clock.now()
-    today = now.date()
     day = as_of or last_full_week_end(now)
-    if day > today:
+    if day > now.date():
         raise InputError(f"tanggal per {indonesian.long_date(day)} belum terjadi (hari ini "
-                         f"{indonesian.long_date(today)}): rekap mingguan hanya untuk hari yang sudah lewat")
+                         f"{indonesian.long_date(now.date())}): rekap mingguan hanya untuk hari yang sudah lewat")
     week = history.week_key(day)
     folder = out_dir / "mingguan" / week
     if not isinstance(inputs, Sheets):
@@ -243,9 +258,9 @@ class MailAttempt:
 
 @dataclass
 class ScheduledRun:
-    """What one scheduled run did, for the schedule's log."""
+    """What one scheduled run did, for the schedule's log (`slot` None: only pending emails were sent)."""
 
-    slot: dt.datetime
+    slot: Optional[dt.datetime]
     weekly: Optional[weekly.WeeklyOutcome] = None
     error: Optional[BaseException] = None         # the weekly run failed (it is recorded as failed)
     no_recipients: bool = False                    # the email was not made: nobody to send it to
@@ -257,7 +272,7 @@ class ScheduledRun:
         return self.pending_without_settings > 0 or any(a.error for a in self.mails)
 
 
-WeekWriter = Callable[..., weekly.WeeklyOutcome]
+WeekWriter = Callable[..., "weekly.WeeklyOutcome"]
 
 
 def run_scheduled_week(inputs: Sequence[str | os.PathLike], out_dir: os.PathLike | str, slot: dt.datetime, *,
@@ -270,6 +285,8 @@ def run_scheduled_week(inputs: Sequence[str | os.PathLike], out_dir: os.PathLike
     overlap. A failing weekly run is recorded and returned in `error`, not
     raised; `BusyError` (the folder stayed busy) and a failing history are raised.
     """
+    from jikubata.adapters import history
+
     out_dir = Path(out_dir)
     run = ScheduledRun(slot)
     with _lock(out_dir, writer):
@@ -292,6 +309,8 @@ def run_scheduled_week(inputs: Sequence[str | os.PathLike], out_dir: os.PathLike
 def _queue_mail(db: history.History, outcome: weekly.WeeklyOutcome, settings: Optional[mail.MailSettings],
                 clock: Clock) -> bool:
     """Keep the week's email until it is sent; False when it has no recipients."""
+    from jikubata.adapters import mail
+
     if settings is None:
         return True
     recipients = list(settings.recipients) or list(outcome.result.settings.report_recipients)
@@ -307,8 +326,10 @@ def _queue_mail(db: history.History, outcome: weekly.WeeklyOutcome, settings: Op
 def send_pending_mail(out_dir: os.PathLike | str, mail_settings: Optional[mail.MailSettings], *,
                       clock: Clock = SYSTEM, writer: Optional[Writer] = None) -> ScheduledRun:
     """Send every pending weekly email, oldest first (the schedule's retry between runs)."""
+    from jikubata.adapters import history
+
     out_dir = Path(out_dir)
-    run = ScheduledRun(clock.now())
+    run = ScheduledRun(None)
     with _lock(out_dir, writer):
         _send_pending(history.History(out_dir), mail_settings, clock, run)
     return run
@@ -316,6 +337,8 @@ def send_pending_mail(out_dir: os.PathLike | str, mail_settings: Optional[mail.M
 
 def _send_pending(db: history.History, settings: Optional[mail.MailSettings], clock: Clock,
                   run: ScheduledRun) -> None:
+    from jikubata.adapters import mail
+
     pending = db.pending_mails()
     if not pending:
         return

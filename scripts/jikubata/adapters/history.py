@@ -141,10 +141,6 @@ class History:
                 [(week, o.office, i, o.obliged, o.met, o.short, o.spent, o.shortfall)
                  for i, o in enumerate(result.offices)])
 
-    def weeks(self) -> list[str]:
-        with self._connect() as db:
-            return [r[0] for r in db.execute("SELECT week FROM mingguan_week ORDER BY week")]
-
     def snapshots(self, *, before: Optional[str] = None, limit_weeks: Optional[int] = None) -> list[OfficeSnapshot]:
         """Snapshot rows of the weeks before `before` (all weeks if None), the latest `limit_weeks` of them,
         oldest week first, offices in their recorded order."""
@@ -160,12 +156,6 @@ class History:
                 f" WHERE s.week IN ({','.join('?' * len(weeks))}) ORDER BY s.week, s.position",
                 weeks).fetchall()
         return [OfficeSnapshot(*r[2:], week=r[0], as_of=dt.date.fromisoformat(r[1])) for r in rows]
-
-    def previous_week(self, week: str) -> Optional[str]:
-        """The latest recorded week before `week`."""
-        with self._connect() as db:
-            row = db.execute("SELECT max(week) FROM mingguan_week WHERE week < ?", (week,)).fetchone()
-        return row[0] if row else None
 
     # ------------------------------------------------------------ runs
 
@@ -192,11 +182,6 @@ class History:
         """The latest scheduled time that a run completed successfully for."""
         slots = [r.slot for r in self.runs() if r.ok]
         return max(slots) if slots else None
-
-    def last_attempt(self, slot: dt.datetime) -> Optional[dt.datetime]:
-        """When a run for `slot` was last started, successful or not."""
-        starts = [r.started for r in self.runs() if r.slot == slot]
-        return max(starts) if starts else None
 
     # ------------------------------------------------------------ mail
 

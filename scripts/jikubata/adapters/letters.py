@@ -35,6 +35,7 @@ from jikubata.adapters.clock import SYSTEM
 from jikubata.domain.model import OFFICIAL_TIERS, EmployeeResult, Result, Tier
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah, rupiah_words, words
+from jikubata.domain.parse import printable
 
 KIND_OFFICE = "OPD"
 KIND_OFFICIAL = "PEJABAT"
@@ -207,15 +208,12 @@ def office_key(office: str) -> str:
 # ---------------------------------------------------------------- safe text
 
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def clean(text: object) -> str:
-    """Text for a letter: characters XML cannot hold removed, whitespace (tabs, newlines) made single spaces.
+    """Text for a letter: unprintable characters (XML cannot hold most) and runs of whitespace made single spaces.
 
     `&`, `<`, `>` and quotes stay: docxtpl's autoescape writes them as they are.
     """
-    return " ".join(_XML_INVALID.sub(" ", str(text or "")).split())
+    return " ".join(printable(text or "").split())
 
 
 _UNSAFE_FILE_CHARS = re.compile(r"[^\w.,()+-]+")

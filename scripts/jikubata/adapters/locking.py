@@ -33,6 +33,7 @@ import filelock
 
 from jikubata.adapters.atomic import remove_temporary_files, write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM
+from jikubata.domain.indonesian import timestamp
 from jikubata.domain.errors import BusyError
 
 LOCK_NAME = ".jikubata.lock"
@@ -40,7 +41,7 @@ HOLDER_NAME = ".jikubata.lock.json"
 
 
 def _now_text() -> str:
-    return SYSTEM.now().strftime("%d-%m-%Y %H:%M:%S WIT")
+    return timestamp(SYSTEM.now(), seconds=True)
 
 
 def _default_command() -> str:

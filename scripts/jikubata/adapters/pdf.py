@@ -41,10 +41,6 @@ class Conversion:
     failed: list[Path] = field(default_factory=list)
     message: str = ""
 
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.message
-
 
 def find_soffice() -> Optional[str]:
     """The soffice program: $JIKUBATA_SOFFICE, then PATH, then the usual install places."""

@@ -24,7 +24,7 @@ from jikubata.domain import parse, schema
 from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
                      Settings, SheetRead, SheetSource, Tier, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
-from jikubata.domain.indonesian import rupiah
+from jikubata.domain.indonesian import grouped, rupiah
 from jikubata.domain.problems import problem
 
 HEADER_SEARCH_ROWS = 10
@@ -516,7 +516,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     nip_cache: dict[str, tuple] = {}
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
     problems, purchases, parse_nip, parse_date = acc.problems, acc.purchases, parse.parse_nip, parse.parse_date
-    text, max_amount = parse.cell_text, parse.MAX_AMOUNT
+    text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
     row0 = sheet.row0 + 1
     skipped = 0
     for i in range(first, len(rows)):
@@ -563,7 +563,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         # amount
         t = type(a)
         if (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
-            amount = int(a + 0.5)
+            amount = whole_rupiah(a)
         else:
             amount, reason = (None, str(a)) if t is _BadAmount else parse.parse_amount(a)
             if amount is None:

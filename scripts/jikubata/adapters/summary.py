@@ -30,6 +30,7 @@ from jikubata.domain import schema
 from jikubata.domain.model import Office, OfficeTotals, Result, Severity, Status
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
+from jikubata.domain.parse import printable
 
 # ---------------------------------------------------------------- names shown to people
 
@@ -129,12 +130,11 @@ class SheetTable:
 
 # ---------------------------------------------------------------- sheet names
 
-_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")   # in a sheet name (control characters: `printable`)
 
 
 def _clean_name(text: str) -> str:
-    text = "".join(ch if ch.isprintable() else " " for ch in _FORBIDDEN.sub(" ", str(text)))
-    return " ".join(text.split()).strip("' ")
+    return " ".join(printable(_FORBIDDEN.sub(" ", str(text))).split()).strip("' ")
 
 
 def _fit(text: str, limit: int) -> str:
@@ -174,21 +174,26 @@ def office_label(result: Result, office: str) -> str:
     return _abbreviation(result, office) or office
 
 
+def unique_sheet_name(prefix: str, base: str, used: set[str]) -> str:
+    """`prefix + base` cut to Excel's 31 characters, with ` (2)`, ` (3)`… until no name in `used` (casefolded)
+    is the same ignoring case; the name chosen is added to `used`."""
+    room = MAX_SHEET_NAME - len(prefix)
+    candidate, n = prefix + _fit(base, room), 2
+    while candidate.casefold() in used:
+        suffix = f" ({n})"
+        candidate = prefix + _fit(base, room - len(suffix)) + suffix
+        n += 1
+    used.add(candidate.casefold())
+    return candidate
+
+
 def sheet_names(result: Result) -> dict[str, str]:
     """Office → `Rekap <Singkatan>`: valid, at most 31 characters, unique ignoring case."""
     used = {n.casefold() for n in RESERVED_SHEET_NAMES}
     names: dict[str, str] = {}
-    room = MAX_SHEET_NAME - len(OFFICE_SHEET_PREFIX)
     for totals in result.offices:
         base = _clean_name(office_label(result, totals.office)) or _clean_name(totals.office) or "OPD"
-        name = OFFICE_SHEET_PREFIX + _fit(base, room)
-        candidate, n = name, 2
-        while candidate.casefold() in used:
-            suffix = f" ({n})"
-            candidate = OFFICE_SHEET_PREFIX + _fit(base, room - len(suffix)) + suffix
-            n += 1
-        used.add(candidate.casefold())
-        names[totals.office] = candidate
+        names[totals.office] = unique_sheet_name(OFFICE_SHEET_PREFIX, base, used)
     return names
 
 
@@ -234,12 +239,9 @@ def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
     )
 
 
-_STATUS_ORDER = {Status.KURANG: 0, Status.MEMENUHI: 1, Status.TIDAK_WAJIB: 2}
-
-
 def _office_table(result: Result, totals: OfficeTotals, name: str, employees: list) -> SheetTable:
     people = sorted(employees,
-                    key=lambda e: (-e.shortfall, _STATUS_ORDER[e.status], e.name.casefold(), e.nip))
+                    key=lambda e: (-e.shortfall, e.status.rank, e.name.casefold(), e.nip))
     rows = [
         [i, _text(e.nip), _text(e.name), _text(e.position), e.tier.label,
          MINIMUM_NOT_SET if e.minimum is None else e.minimum, e.spent, e.shortfall, STATUS_LABELS[e.status]]
@@ -281,12 +283,10 @@ def _sellers_table(result: Result) -> SheetTable:
 
 
 def _problems_table(result: Result) -> SheetTable:
-    errors = sum(p.severity is Severity.GALAT for p in result.problems)
-    warnings = len(result.problems) - errors
     return SheetTable(
         name=PROBLEMS_SHEET,
         title=[REPORT_TITLE, "Masalah pada data masukan (GALAT: baris tidak dihitung; PERINGATAN: tetap dihitung)",
-               f"{errors} galat · {warnings} peringatan"],
+               f"{result.error_count} galat · {result.warning_count} peringatan"],
         header=["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
         kinds=["count", "text", "text", "text", "status", "text", "message"],
         rows=[[i, _text(p.place.file), _text(p.place.sheet), _text(p.place.cell), SEVERITY_LABELS[p.severity],

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from babel.numbers import format_decimal
-
 from jikubata.domain import indonesian
 from jikubata.adapters import summary
 from jikubata import resources
-from jikubata.domain.model import OfficeTotals, Result, Severity
+from jikubata.domain.model import OfficeTotals, Result
 from jikubata.adapters.history import OfficeSnapshot
 from jikubata.domain.indonesian import percent
 
@@ -39,7 +37,7 @@ def points(delta: Optional[float]) -> str:
     if value == 0:
         return "tetap"
     sign = "+" if value > 0 else "−"
-    return f"{sign}{format_decimal(abs(value), format='#,##0.0', locale=indonesian.LOCALE)} poin"
+    return f"{sign}{indonesian.decimal(abs(value))} poin"
 
 
 def rupiah_change(delta: int) -> str:
@@ -113,8 +111,7 @@ class WeeklyReport:
 
     @property
     def problem_counts(self) -> tuple[int, int]:
-        errors = sum(p.severity is Severity.GALAT for p in self.result.problems)
-        return errors, len(self.result.problems) - errors
+        return self.result.error_count, self.result.warning_count
 
 
 @dataclass

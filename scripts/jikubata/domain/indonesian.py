@@ -1,62 +1,117 @@
 """Indonesian forms of money, dates and numbers: the one place for them.
 
-Babel gives month names and number grouping, num2words the words; we only
-choose the forms official letters use (`Rp125.000`, `4 April 2023`,
-`seratus dua puluh lima ribu rupiah`).
+The forms official letters use (`Rp125.000`, `4 April 2023`, `75,0%`,
+`seratus dua puluh lima ribu rupiah`), written with the standard library
+only so the domain stays free of dependencies. tests/test_indonesian.py
+checks them against Babel (CLDR, locale id_ID) and num2words.
 """
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
-from num2words import num2words
-
-LOCALE = "id_ID"
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
-@lru_cache(maxsize=4096)  # Babel is slow per call and letters repeat the same few amounts
+def grouped(amount: int) -> str:
+    """`125.000`: whole numbers with `.` between thousands."""
+    return f"{int(amount):,}".replace(",", ".")
+
+
 def rupiah(amount: int | None) -> str:
     """`Rp125.000`; `-` for a value that is not set."""
     if amount is None:
         return "-"
-    return "Rp" + format_decimal(int(amount), format="#,##0", locale=LOCALE)
+    return "Rp" + grouped(amount)
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """`1.234,5`: a number with `places` decimals after a comma, rounded half to even (as CLDR)."""
+    q = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    whole, _, fraction = f"{abs(q):f}".partition(".")
+    sign = "-" if q.is_signed() else ""
+    return sign + grouped(int(whole)) + ("," + fraction if places > 0 else "")
 
 
 def long_date(day: dt.date) -> str:
     """`4 April 2023`."""
-    return format_date(day, format="d MMMM y", locale=LOCALE)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    """`07/11/2026`: a date as offices type it in a cell."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def short_date_time(moment: dt.datetime) -> str:
+    """`07/11/2026 09:05`: when a button ran, in its result cell."""
+    return f"{short_date(moment)} {moment.hour:02d}:{moment.minute:02d}"
+
+
+def timestamp(moment: dt.datetime, *, seconds: bool = False) -> str:
+    """`23-11-2026 07:00 WIT`: when a run started or is scheduled (logs, the lock's holder)."""
+    time = f"{moment.hour:02d}:{moment.minute:02d}" + (f":{moment.second:02d}" if seconds else "")
+    return f"{moment.day:02d}-{moment.month:02d}-{moment.year:04d} {time} {moment.tzname() or ''}".rstrip()
 
 
 def month_year(year: int, month: int) -> str:
     """`November 2026`."""
-    return format_date(dt.date(year, month, 1), format="MMMM y", locale=LOCALE)
+    return f"{MONTHS[month - 1]} {year}"
+
+
+_DIGITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+_SCALES = ("", "ribu", "juta", "miliar", "triliun", "kuadriliun", "kuantiliun", "sekstiliun", "septiliun",
+           "oktiliun", "noniliun", "desiliun")
 
 
 def words(amount: int) -> str:
     """`seratus dua puluh lima ribu`; `satu juta seribu`, never `satu juta satu ribu`.
 
-    num2words already says `seribu`, `seratus`, `sebelas`, but spells a
-    thousands group equal to one after a larger scale as `satu ribu`
-    (1.001.000 → `satu juta satu ribu`). Official terbilang writes `seribu`
-    there, so that one form is rewritten; `satu ribu` ending a larger group
-    (`dua puluh satu ribu`, `seratus satu ribu`) is correct and kept.
+    Terbilang as official letters write it: `se-` for one ten, hundred or
+    thousand (`sepuluh`, `sebelas`, `seratus`, `seribu`), `satu` before the
+    larger scales (`satu juta`); a thousands group of one is `seribu` unless
+    it ends a larger group (`dua puluh satu ribu`, `seratus satu ribu`).
     """
-    tokens = num2words(int(amount), lang="id").split()
+    amount = int(amount)
+    if amount < 0:
+        return "min " + words(-amount)
+    if amount == 0:
+        return "nol"
+    groups = []
+    while amount:
+        amount, group = divmod(amount, 1000)
+        groups.append(group)
+    if len(groups) > len(_SCALES):
+        raise ValueError("angka terlalu besar untuk ditulis dengan kata")
     out: list[str] = []
-    for i, token in enumerate(tokens):
-        if token == "ribu" and out and out[-1] == "satu" and (i < 2 or _is_scale(tokens[i - 2])):
-            out[-1] = "seribu"
-        else:
-            out.append(token)
+    for scale in range(len(groups) - 1, -1, -1):
+        group = groups[scale]
+        if not group:
+            continue
+        if scale == 1 and group == 1:
+            out.append("seribu")
+            continue
+        out += _hundreds(group)
+        if scale:
+            out.append(_SCALES[scale])
     return " ".join(out)
 
 
-def _is_scale(word: str) -> bool:
-    """`juta`, `miliar`, `triliun`, `kuadriliun`…: after one, `satu ribu` is a group of its own."""
-    return word in ("juta", "miliar") or word.endswith("liun")
+def _hundreds(n: int) -> list[str]:
+    """1–999 in words."""
+    hundreds, rest = divmod(n, 100)
+    out = [] if not hundreds else ["seratus"] if hundreds == 1 else [_DIGITS[hundreds], "ratus"]
+    tens, unit = divmod(rest, 10)
+    if tens == 1:
+        out += ["sepuluh"] if unit == 0 else ["sebelas"] if unit == 1 else [_DIGITS[unit], "belas"]
+    else:
+        if tens:
+            out += [_DIGITS[tens], "puluh"]
+        if unit:
+            out.append(_DIGITS[unit])
+    return out
 
 
 def rupiah_words(amount: int) -> str:
@@ -72,4 +127,4 @@ def percent(share: float | None) -> str:
     """`75,0%` for a share of 0.75; `-` when there is none (nobody obliged)."""
     if share is None:
         return "-"
-    return format_percent(share, format="#,##0.0%", locale=LOCALE)
+    return decimal(Decimal(str(share)).scaleb(2), 1) + "%"

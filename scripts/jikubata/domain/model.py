@@ -67,6 +67,14 @@ class Status(str, Enum):
     KURANG = "KURANG"
     TIDAK_WAJIB = "TIDAK_WAJIB"
 
+    @property
+    def rank(self) -> int:
+        """The order statuses are listed in: the short first, then those who met it, then the not obliged."""
+        return _STATUS_RANK[self]
+
+
+_STATUS_RANK = {Status.KURANG: 0, Status.MEMENUHI: 1, Status.TIDAK_WAJIB: 2}
+
 
 class Severity(str, Enum):
     GALAT = "GALAT"
@@ -253,10 +261,24 @@ class SheetRead:
     @property
     def read(self) -> bool:
         return self.role is not None and not self.skipped
+class _WithProblems:
+    """The problem counts of a `Dataset` or a `Result`: counted here, nowhere else."""
+
+    problems: list["Problem"]
+
+    @property
+    def error_count(self) -> int:
+        """GALAT: rows left out of the computation."""
+        return sum(p.severity is Severity.GALAT for p in self.problems)
+
+    @property
+    def warning_count(self) -> int:
+        """PERINGATAN: rows counted all the same."""
+        return len(self.problems) - self.error_count
 
 
 @dataclass
-class Dataset:
+class Dataset(_WithProblems):
     """Everything read from the input workbooks, with the problems found."""
 
     settings: Settings
@@ -317,7 +339,7 @@ class SellerTotals:
 
 
 @dataclass
-class Result:
+class Result(_WithProblems):
     """The computation for one period: the one source of truth every renderer reads."""
 
     period: Period

@@ -255,6 +255,16 @@ _PLAIN = re.compile(r"^\d+(?:,\d+)?$")
 _AMBIGUOUS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 
 
+def whole_rupiah(value: float) -> int:
+    """A number of rupiah made whole, halves away from zero as Excel's ROUND does: 20000.5 → 20001.
+
+    Every amount read (a purchase, a minimum in Pengaturan) is rounded here.
+    """
+    whole = int(value)                 # toward zero; `value - whole` is exact
+    fraction = value - whole
+    return whole + (1 if fraction >= 0.5 else -1 if fraction <= -0.5 else 0)
+
+
 def parse_amount(value: object) -> tuple[Optional[int], str]:
     """Return (rupiah, reason). Rupiah are whole; a fraction of a rupiah is rounded.
 
@@ -267,7 +277,7 @@ def parse_amount(value: object) -> tuple[Optional[int], str]:
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
             return None, "bukan angka"
-        amount = int(round(value))
+        amount = whole_rupiah(value)
     else:
         text = str(value).strip().replace("\u00a0", " ")
         text = _CURRENCY.sub("", text).replace(" ", "")
@@ -309,6 +319,16 @@ def parse_yes_no(value: object) -> Optional[bool]:
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def printable(value: object) -> str:
+    """Text from an input made safe to show: control and other unprintable characters become spaces.
+
+    The one cleaner of such characters: escape codes cannot reach a terminal,
+    nor characters XML cannot hold a letter or a workbook.
+    """
+    text = str(value)
+    return text if text.isprintable() else "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 def cell_text(value: object) -> str:

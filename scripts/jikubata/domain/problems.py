@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Optional
 
 from jikubata.domain.model import Place, Problem, Severity
+from jikubata.domain.parse import printable
 
 G, P = Severity.GALAT, Severity.PERINGATAN
 
@@ -59,5 +60,5 @@ _OUR_OWN_TEXT = {"reason", "differs", "other", "sheets", "needs"}
 
 def _short(value: object, limit: int = 80) -> str:
     """Cell text quoted in a message: one line, bounded length, no control characters."""
-    text = "".join(ch if ch.isprintable() else " " for ch in str(value))
+    text = printable(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -141,6 +141,15 @@ PURCHASES = SheetSpec("Belanja", (
 ), detect=("date", "nip", "seller", "amount", "receipt"))
 
 # The tier table inside `Pengaturan`.
+LISTS_SHEET = "Daftar"  # hidden in the workbook: the lists behind its drop-downs
+
+
+def is_input_sheet(name: str) -> bool:
+    """Whether a sheet of the live workbook is read: any sheet may hold a table, found by its name or its
+    headers (issue 11), except those the product writes and the drop-down lists."""
+    return not is_output_sheet(name) and name.strip().casefold() != LISTS_SHEET.casefold()
+
+
 TIER_TABLE_HEADERS = ("Tingkat", "Minimum Belanja (Rp)")
 
 

@@ -13,7 +13,7 @@ import re
 from jikubata.domain import parse
 from jikubata.domain.model import (PROGRAM_START, Dataset, Employee, Place, Purchase, Severity, registered_only,
                                    seller_key)
-from jikubata.domain.indonesian import rupiah
+from jikubata.domain.indonesian import rupiah, short_date
 from jikubata.domain.problems import problem
 
 _name_key = parse.name_key  # names compare ignoring case, academic titles and punctuation
@@ -63,11 +63,11 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
             problems.append(problem(p.place("buyer_name"), "NAMA_TIDAK_COCOK", value=p.buyer_name,
                                     expected=employee.name, nip=p.nip))
         if p.date > today:
-            problems.append(problem(p.place("date"), "TANGGAL_MASA_DEPAN", value=p.date.strftime("%d/%m/%Y"),
-                                    today=today.strftime("%d/%m/%Y")))
+            problems.append(problem(p.place("date"), "TANGGAL_MASA_DEPAN", value=short_date(p.date),
+                                    today=short_date(day=today)))
             ok = False
         elif p.date < PROGRAM_START:
-            problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=p.date.strftime("%d/%m/%Y")))
+            problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(p.date)))
             ok = False
         key = receipt_key[0]
         if check_sellers and key not in registered:

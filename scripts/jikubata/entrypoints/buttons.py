@@ -14,20 +14,20 @@ from typing import Callable, Optional
 from jikubata.adapters import locking
 from jikubata.domain import schema
 from jikubata import services
-from jikubata.domain.model import Period, Result, Severity, Status
+from jikubata.domain.model import Dataset, Period, Result, Status
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
-from jikubata.domain.indonesian import long_date, month_year, rupiah
-from jikubata.adapters.summary import MINIMUM_NOT_SET, SEVERITY_LABELS, STATUS_LABELS
-from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME, SHEET_LISTS
+from jikubata.domain.indonesian import long_date, month_year, rupiah, short_date_time
+from jikubata.adapters.summary import (MINIMUM_NOT_SET, OFFICE_SHEET_PREFIX, SEVERITY_LABELS, STATUS_LABELS,
+                                      unique_sheet_name)
+from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
 from jikubata.adapters.workbook_port import OutputSheet, WorkbookPort, find_sheet, location
 
 SHEET_RESULT = "Hasil"
 SHEET_PROBLEMS = "Masalah Data"
 SHEET_LETTERS = "Daftar Surat"
-SUMMARY_PREFIX = "Rekap "
+SUMMARY_PREFIX = OFFICE_SHEET_PREFIX
 SHORT_FILL = "#FCE4E4"
-MAX_SHEET_NAME = 31
 
 
 # ---------------------------------------------------------------- the four actions
@@ -36,13 +36,12 @@ MAX_SHEET_NAME = 31
 def periksa_data(port: WorkbookPort, clock: Clock) -> str:
     """Check every sheet; list the problems in `Masalah Data`."""
     dataset = services.check(_sources(port), clock=clock)
-    port.write_sheet(problems_sheet(dataset.problems, port))
-    errors, warnings = _counts(dataset.problems)
+    port.write_sheet(problems_sheet(dataset, port))
     if not dataset.problems:
         return (f"Pemeriksaan selesai: {len(dataset.employees)} ASN dan {len(dataset.purchases)} belanja dibaca, "
                 "tidak ada masalah data.")
     return (f"Pemeriksaan selesai: {len(dataset.employees)} ASN dan {len(dataset.purchases)} belanja dibaca; "
-            f"{errors} galat (baris tidak dihitung) dan {warnings} peringatan. "
+            f"{dataset.error_count} galat (baris tidak dihitung) dan {dataset.warning_count} peringatan. "
             f"Klik sel pada lembar {SHEET_PROBLEMS} untuk menuju isian yang bermasalah.")
 
 
@@ -50,7 +49,7 @@ def hitung_kekurangan(port: WorkbookPort, clock: Clock) -> str:
     """Compute the period's shortfalls; write `Hasil` and `Masalah Data`."""
     result = services.calculate(_sources(port), _period(port, clock), clock=clock)
     port.write_sheet(result_sheet(result))
-    port.write_sheet(problems_sheet(result.problems, port))
+    port.write_sheet(problems_sheet(result, port))
     return _result_message(result) + f" Rinciannya di lembar {SHEET_RESULT}."
 
 
@@ -72,7 +71,7 @@ def buat_rekap(port: WorkbookPort, clock: Clock) -> str:
         name = _rekap_name(table.name, used)
         port.write_sheet(OutputSheet(name, table.title, table.header, table.kinds, table.rows, table.total,
                                      empty_text=table.empty_text))
-    port.write_sheet(problems_sheet(result.problems, port))
+    port.write_sheet(problems_sheet(result, port))
     return (f"Rekap OPD periode {month_year(result.period.year, result.period.month)} ditulis ke {path}."
             + _waited_note(waited))
 
@@ -142,7 +141,7 @@ def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None, *, clo
     except Exception as exc:  # the last guard: a message, never a traceback
         text, error = (f"Terjadi galat tak terduga ({type(exc).__name__}: {exc}). "
                        "Simpan workbook, lalu laporkan pesan ini ke petugas TI."), True
-    stamp = clock.now().strftime("%d/%m/%Y %H:%M")
+    stamp = short_date_time(clock.now())
     try:
         port.write_cell(SHEET_HOME, RESULT_CELL, f"{stamp} \u2014 {text}")
     except Exception:  # the result cell is a courtesy; the message box below still tells the user
@@ -154,14 +153,8 @@ def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None, *, clo
 # ---------------------------------------------------------------- reading
 
 
-def _wanted(name: str) -> bool:
-    """Every sheet may hold a table, found by its name or its headers (issue 11), except the ones the
-    buttons write and the hidden drop-down lists."""
-    return not schema.is_output_sheet(name) and name.strip().casefold() != SHEET_LISTS.casefold()
-
-
 def _sources(port: WorkbookPort) -> services.Sheets:
-    return services.Sheets([(port.path.name, port.read_sheets(_wanted))])
+    return services.Sheets([(port.path.name, port.read_sheets(schema.is_input_sheet))])
 
 
 def period_of(value, today: dt.date) -> Period:
@@ -192,28 +185,19 @@ def output_folder(port: WorkbookPort) -> Path:
 # ---------------------------------------------------------------- result sheets
 
 
-def _counts(problems) -> tuple[int, int]:
-    errors = sum(p.severity is Severity.GALAT for p in problems)
-    return errors, len(problems) - errors
-
-
 def _result_message(result: Result) -> str:
     total = result.total
     period = month_year(result.period.year, result.period.month)
     text = (f"Periode {period} (data per {long_date(result.as_of)}): {total.obliged} ASN wajib belanja, "
             f"{total.met} memenuhi, {total.short} kurang; jumlah kekurangan {rupiah(total.shortfall)}.")
-    errors, warnings = _counts(result.problems)
     if result.problems:
-        text += f" Ada {errors} galat dan {warnings} peringatan data: lihat lembar {SHEET_PROBLEMS}."
+        text += f" Ada {result.error_count} galat dan {result.warning_count} peringatan data: lihat lembar {SHEET_PROBLEMS}."
     return text
-
-
-_STATUS_ORDER = {Status.KURANG: 0, Status.MEMENUHI: 1, Status.TIDAK_WAJIB: 2}
 
 
 def result_sheet(result: Result) -> OutputSheet:
     """`Hasil`: every ASN with tier, minimum, spent, shortfall and status; the short ones coloured."""
-    people = sorted(result.employees, key=lambda e: (e.office.casefold(), _STATUS_ORDER[e.status],
+    people = sorted(result.employees, key=lambda e: (e.office.casefold(), e.status.rank,
                                                      -e.shortfall, e.name.casefold(), e.nip))
     rows, fills = [], {}
     for i, e in enumerate(people):
@@ -239,8 +223,9 @@ def result_sheet(result: Result) -> OutputSheet:
     )
 
 
-def problems_sheet(problems, port: WorkbookPort) -> OutputSheet:
+def problems_sheet(checked: Dataset | Result, port: WorkbookPort) -> OutputSheet:
     """`Masalah Data`: every problem; its cell links to the place when the place is in this workbook."""
+    problems = checked.problems
     names = port.sheet_names()
     here = port.path.name.casefold()
     rows, links = [], {}
@@ -250,11 +235,11 @@ def problems_sheet(problems, port: WorkbookPort) -> OutputSheet:
         sheet = find_sheet(names, p.place.sheet) if p.place.file.casefold() == here else None
         if sheet and p.place.cell:
             links[(i, 3)] = "#" + location(sheet, p.place.cell)
-    errors, warnings = _counts(problems)
     return OutputSheet(
         SHEET_PROBLEMS,
         ["Masalah data Jiku Bata",
-         f"{errors} galat (baris tidak dihitung) \u00b7 {warnings} peringatan (tetap dihitung) \u00b7 "
+         f"{checked.error_count} galat (baris tidak dihitung) \u00b7 {checked.warning_count} peringatan "
+         "(tetap dihitung) \u00b7 "
          "klik sel untuk menuju isian"],
         ["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
         ["count", "text", "text", "link", "status", "text", "longtext"],
@@ -264,12 +249,7 @@ def problems_sheet(problems, port: WorkbookPort) -> OutputSheet:
 
 
 def _rekap_name(name: str, used: set[str]) -> str:
-    base = name if name.casefold().startswith(SUMMARY_PREFIX.casefold()) else SUMMARY_PREFIX + name
-    base = base[:MAX_SHEET_NAME].rstrip()
-    candidate, n = base, 2
-    while candidate.casefold() in used:
-        suffix = f" ({n})"
-        candidate = base[:MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
-        n += 1
-    used.add(candidate.casefold())
-    return candidate
+    """A summary table's sheet here: `Rekap <name>` (once), unique in `used`."""
+    if name.casefold().startswith(SUMMARY_PREFIX.casefold()):
+        name = name[len(SUMMARY_PREFIX):]
+    return unique_sheet_name(SUMMARY_PREFIX, name, used)

@@ -116,8 +116,7 @@ def cmd_periksa(args) -> int:
     from jikubata import services
 
     dataset = services.check(args.path, progress=_progress())
-    print(report.problems_text(dataset.problems, files=dataset.files, ignored=dataset.ignored_files,
-                               sheets=dataset.sheets))
+    print(report.problems_text(dataset))
     return 0
 
 

@@ -4,23 +4,21 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Iterable
 
-from jikubata.domain.model import Problem, Result, Severity, SheetRead
+from jikubata.domain.model import Dataset, Result, SheetRead
+from jikubata.domain.parse import printable as _clean
 from jikubata.domain.validation import problem_order
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 
 
-def problems_text(problems: Iterable[Problem], files: Iterable[str] = (), ignored: Iterable[str] = (),
-                  sheets: Iterable[SheetRead] = ()) -> str:
-    problems = list(problems)
-    files = list(files)
-    ignored = list(ignored)
-    errors = sum(p.severity is Severity.GALAT for p in problems)
-    warnings = len(problems) - errors
+def problems_text(dataset: Dataset) -> str:
+    problems, files = dataset.problems, list(dataset.files)
+    errors, warnings = dataset.error_count, dataset.warning_count
+    ignored = list(dataset.ignored_files)
+    sheets = list(dataset.sheets)
     listed = ", ".join(files) if len(files) <= 4 else ", ".join(files[:3]) + f", dan {len(files) - 3} lainnya"
     lines = [f"Diperiksa {len(files)} berkas: {listed}" if files else "Hasil pemeriksaan"]
     if ignored:
         lines.append(f"Diabaikan ({len(ignored)} berkas bukan spreadsheet): {_clean(', '.join(ignored))}")
-    sheets = list(sheets)
     if sheets:
         lines += sheets_lines(sheets) + [""]
     if not problems:
@@ -85,11 +83,7 @@ def result_text(result: Result) -> str:
     if unset:
         lines += ["", f"Minimum belum ditetapkan untuk: {', '.join(unset)} (tidak diwajibkan)."]
     if result.problems:
-        errors = sum(p.severity is Severity.GALAT for p in result.problems)
-        lines += ["", f"Masalah data: {len(result.problems)} ({errors} galat). Jalankan 'jikubata periksa' untuk rinciannya."]
+        lines += ["", f"Masalah data: {len(result.problems)} ({result.error_count} galat). Jalankan 'jikubata periksa' untuk rinciannya."]
     return "\n".join(lines)
 
 
-def _clean(text: str) -> str:
-    """Text from inputs shown on a terminal: control characters (escape codes) become spaces."""
-    return "".join(ch if ch.isprintable() else " " for ch in str(text))

@@ -49,6 +49,7 @@ from jikubata import services
 from jikubata.adapters import mail
 from jikubata.adapters.clock import SYSTEM, TIME_ZONE_NAME, Clock
 from jikubata.domain.errors import BusyError, InputError
+from jikubata.domain.indonesian import timestamp
 from jikubata.adapters.history import History
 
 if sys.version_info >= (3, 11):
@@ -305,7 +306,7 @@ class WeeklySchedule:
     def run_once(self, slot: dt.datetime) -> int:
         """One weekly run for `slot`, then the pending emails; returns an exit status (module doc)."""
         self._attempts[slot] = self.now()
-        self.log.info("Rekap mingguan dimulai (jadwal %s).", _when(slot))
+        self.log.info("Rekap mingguan dimulai (jadwal %s).", timestamp(slot))
         writer = services.Writer(f"jikubata jadwal --konfigurasi {self.config.source}",
                                  on_wait=lambda msg: self.log.info("%s", msg),
                                  wait=self.config.lock_wait_minutes * 60)
@@ -363,7 +364,7 @@ class WeeklySchedule:
         if self.once:
             return "Jalankan lagi setelah penyebabnya diperbaiki."
         return (f"Jadwal tetap berjalan: dicoba lagi dalam {self.config.retry_minutes:g} menit; "
-                f"jadwal berikutnya {_when(self.next_slot())}.")
+                f"jadwal berikutnya {timestamp(self.next_slot())}.")
 
     def _mail_retry_due(self) -> bool:
         if self.config.email is None or self._last_mail_try is None:
@@ -378,7 +379,7 @@ class WeeklySchedule:
         self.scheduler.run_pending()
         missed = self.missed_slot()
         if missed is not None:
-            self.log.info("Jadwal %s belum berhasil dijalankan; dijalankan sekarang.", _when(missed))
+            self.log.info("Jadwal %s belum berhasil dijalankan; dijalankan sekarang.", timestamp(missed))
             self.run_once(missed)
         elif self._mail_retry_due():
             try:
@@ -424,10 +425,6 @@ class WeeklySchedule:
             raise _Stop()
         self._stop_requested = True
         self.log.info("Permintaan berhenti diterima; menunggu rekap yang sedang berjalan selesai.")
-
-
-def _when(moment: dt.datetime) -> str:
-    return moment.strftime("%d-%m-%Y %H:%M ") + (moment.tzname() or "")
 
 
 # ---------------------------------------------------------------- logging and entry point

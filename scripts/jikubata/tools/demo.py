@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from jikubata.domain import schema
+from jikubata.domain import indonesian, schema
 from jikubata.adapters.atomic import atomic_path
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.model import DEFAULT_MINIMUMS, Period, Settings, Tier
@@ -261,13 +261,13 @@ def sprinkle_mistakes(city: City, rng: random.Random) -> None:
     r = rows_of(13)[1]; r.date = r.date.replace(year=2062); log.append("Tahun salah ketik 2062 (TANGGAL_MASA_DEPAN)")
     # Spellings that must be read correctly (no problem expected).
     for i, row in enumerate(rows_of(11)[:6]):
-        grouped = f"{row.amount:,}".replace(",", ".")
+        grouped = indonesian.grouped(row.amount)
         row.amount = [f"Rp {grouped}", f"{grouped},-", f"{grouped},00", str(row.amount), f"Rp{grouped},-",
                       row.amount][i]
     for i, row in enumerate(rows_of(12)[:5]):
         d = row.date
-        row.date = [d.strftime("%d/%m/%Y"), f"{d.day}-{d.month}-{d.year}", d.isoformat(),
-                    f"{d.day} {_ID_MONTHS[d.month - 1]} {d.year}", (d - dt.date(1899, 12, 30)).days][i]
+        row.date = [indonesian.short_date(d), f"{d.day}-{d.month}-{d.year}", d.isoformat(),
+                    indonesian.long_date(d), (d - dt.date(1899, 12, 30)).days][i]
     log.append("Jumlah ditulis sebagai teks (Rp 20.000, 15.000,-) dan tanggal sebagai teks/nomor seri: dibaca benar")
     p = next(p for p in city.people if p.tier is Tier.NON_ESELON)
     p.eselon = "Honorer?"; log.append("Eselon yang tidak dikenal (ESELON_TIDAK_DIKENAL)")
@@ -284,10 +284,6 @@ def _misspelt(name: str) -> str:
     i = len(first) // 2
     letter = "i" if first[i].lower() != "i" else "e"
     return f"{first[:i]}{letter}{first[i + 1:]} {rest}".strip()
-
-
-_ID_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-              "November", "Desember"]
 
 
 # ---------------------------------------------------------------- writing

@@ -26,7 +26,7 @@ from jikubata.domain.errors import InputError
 # ---------------------------------------------------------------- the layout other modules use
 
 SHEET_HOME = "Beranda"
-SHEET_LISTS = "Daftar"        # hidden: the lists behind the drop-downs
+SHEET_LISTS = schema.LISTS_SHEET  # hidden: the lists behind the drop-downs
 SHEET_CONF = "xlwings.conf"   # hidden: read by xlwings' VBA module (key in column A, value in B)
 PERIOD_CELL = "D13"           # the period typed or picked on Beranda
 RESULT_CELL = "C25"           # the last run's message on Beranda (merged C25:H29)
