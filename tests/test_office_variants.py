@@ -384,7 +384,7 @@ def test_periksa_prints_each_sheet_with_its_role_and_rows_or_why_it_was_left_alo
     out = r.stdout
     assert "dinkes.xlsx" in out and "Pembelian" in out and f"dibaca sebagai belanja, {len(BUYS)} baris" in out
     assert "dibaca sebagai pegawai, 6 baris" in out
-    assert "Catatan" in out and "dilewati: nama dan judul kolomnya tidak cocok" in out
+    assert "Catatan" in out and "dilewati (nama dan judul kolomnya tidak cocok" in out
 
 
 def test_hitung_json_lists_what_was_read(tmp_path):

@@ -298,7 +298,7 @@ def _find_header(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: 
     return source, best_index + 1, best_cols
 
 
-_MISSING_COLUMNS = "kolom wajib tidak ditemukan (lihat KOLOM_HILANG)"
+_MISSING_COLUMNS = "kolom wajib tidak ditemukan, lihat KOLOM_HILANG"
 # What a totals row says (`Total`, `Jumlah`, `Grand Total`, `Sub Total`, `TOTAL:`, `Jumlah Belanja`…).
 _TOTAL_WORDS = ("total", "jumlah", "grandtotal", "subtotal")
 

@@ -42,8 +42,8 @@ def sheet_fate(s: SheetRead) -> str:
     if s.read:
         return f"dibaca sebagai {s.role}, {s.rows} baris"
     if s.role:
-        return f"{s.role}: tidak dibaca, {s.skipped}"
-    return f"dilewati: {s.skipped}"
+        return f"dikenali sebagai {s.role} tetapi tidak dibaca ({s.skipped})"
+    return f"dilewati ({s.skipped})"
 
 
 def sheets_lines(sheets: Iterable[SheetRead]) -> list[str]:
@@ -53,7 +53,7 @@ def sheets_lines(sheets: Iterable[SheetRead]) -> list[str]:
         group = list(group)
         if len(group) == 1:  # the usual office file (or one not read at all): one line
             sheet = f", lembar {_clean(group[0].sheet)}" if group[0].sheet else ""
-            lines.append(f"  {_clean(file)}{sheet} — {sheet_fate(group[0])}")
+            lines.append(f"  {_clean(file)}{sheet}: {sheet_fate(group[0])}")
             continue
         lines.append(f"  {_clean(file)}")
         for s in group:
