@@ -26,7 +26,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from jikubata.adapters.atomic import atomic_path
-from jikubata.domain.model import Office, OfficeTotals, Result, Severity, Status
+from jikubata.domain.model import Office, OfficeTotals, Result, Severity, Status, YearResult
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 from jikubata.domain.parse import printable
@@ -139,6 +139,7 @@ class SheetTable:
     scales: list[tuple[int, int, dict]] = field(default_factory=list)
     excel_table: bool = False  # a filterable Excel table (ListObject) rather than a plain autofilter
     one_page: bool = False  # print on one A4 page (with its chart), no header repeated
+    same_width: tuple = ()  # (first, last) columns given one width, e.g. the months of a grid
 
     @property
     def header_row(self) -> int:
@@ -296,15 +297,15 @@ def _office_table(result: Result, totals: OfficeTotals, name: str, employees: li
 
 def _short_table(result: Result) -> SheetTable:
     """Everyone short across the city, by office, the largest shortfall first: one list to act on."""
-    people = sorted(result.short_employees(),
-                    key=lambda e: (e.office.casefold(), -e.shortfall, e.name.casefold(), e.nip))
+    people = sorted(result.short_employees(), key=lambda e: (
+        office_label(result, e.office).casefold(), e.office.casefold(), -e.shortfall, e.name.casefold(), e.nip))
     total = result.total
     return SheetTable(
         name=SHORT_SHEET,
         title=[REPORT_TITLE, "ASN yang belum memenuhi belanja minimum, seluruh OPD", _period_line(result)],
-        header=["No", "OPD", "Nama", "NIP", "Tingkat", "Minimum", "Belanja", "Kekurangan"],
-        kinds=["count", "longtext", "longtext", "text", "text", "rupiah", "rupiah", "rupiah"],
-        rows=[[i, _text(e.office), _text(e.name), _text(e.nip), e.tier.label,
+        header=["No", "OPD", "Nama", "NIP", "Tingkat", "Minimum", "Belanja", "Kekurangan"],  # OPD: its Singkatan
+        kinds=["count", "text", "longtext", "text", "text", "rupiah", "rupiah", "rupiah"],
+        rows=[[i, _text(office_label(result, e.office)), _text(e.name), _text(e.nip), e.tier.label,
                MINIMUM_NOT_SET if e.minimum is None else e.minimum, e.spent, e.shortfall]
               for i, e in enumerate(people, 1)],
         total=["", "Jumlah", "", "", "", "",
@@ -437,6 +438,112 @@ def outcome_text(result: Result, path: os.PathLike | str) -> str:
             f"{total.short} kurang, kekurangan {rupiah(total.shortfall)}; {len(result.problems)} masalah data.")
 
 
+# ---------------------------------------------------------------- the yearly recap
+
+YEAR_SHORTFALL_SHEET = "Kekurangan"
+YEAR_EMPLOYEES_SHEET = "Pegawai"
+SHORTFALL_SCALE = {"type": "2_color_scale", "min_type": "num", "min_value": 0, "min_color": "#FFFFFF",
+                   "max_type": "max", "max_color": "#F8696B"}
+
+
+def _year_line(year: YearResult) -> str:
+    return f"Tahun {year.year} · keadaan per {long_date(year.as_of)}"
+
+
+def _year_grid(year: YearResult, name: str, subtitle: str, kind: str, key: str, figure, year_figure,
+               scale: dict, offices: list[str]) -> SheetTable:
+    """Office × month: `figure(totals)` of each month with data, "tanpa data" for the others."""
+    def cells(get_month, whole) -> list:
+        row = []
+        for m in range(1, 13):
+            if year.months[m - 1] is None:
+                row.append(NO_DATA)
+            else:
+                t = get_month(m)
+                row.append(NO_FIGURE if t is None else figure(t))
+        return row + [year_figure(whole)]
+
+    rows = [[i, _text(o)] + cells(lambda m, o=o: year.office_month(o, m), year.office_year(o))
+            for i, o in enumerate(offices, 1)]
+    return SheetTable(
+        name=name,
+        title=[REPORT_TITLE, subtitle, _year_line(year),
+               "OPD diurutkan dari kepatuhan setahun terendah; 'tanpa data' = belum ada belanja tercatat "
+               "pada bulan itu, '-' = tidak ada pegawai wajib."],
+        header=["No", "OPD"] + list(SHORT_MONTHS) + ["Setahun"],
+        kinds=["count", "longtext"] + [kind] * 13,
+        rows=rows,
+        total=["", "Jumlah"] + cells(year.city_month, year.total),
+        key=key,
+        empty_text="Tidak ada pegawai pada data.",
+        scales=[(2, 13, scale), (14, 14, scale)],  # the year's column on a scale of its own
+        same_width=(2, 13),
+    )
+
+
+def year_tables(year: YearResult) -> list[SheetTable]:
+    """Every sheet of the yearly recap as plain tables; each figure is read from the monthly results."""
+    totals = {o: year.office_year(o) for o in year.offices}
+    offices = [t.office for t in worst_first(list(totals.values()))]
+    compliance = _year_grid(
+        year, SUMMARY_SHEET, "Kepatuhan per OPD per bulan (pegawai yang memenuhi dibagi pegawai wajib)",
+        "percent", "tahun", lambda t: _pct(t.compliance), lambda t: _pct(t.compliance), COMPLIANCE_SCALE, offices)
+    compliance.title.insert(1, _text(year.settings.government))
+    compliance.chart = {"months": list(SHORT_MONTHS),
+                        "values": [None if (t := year.city_month(m)) is None else t.compliance
+                                   for m in range(1, 13)],
+                        "title": f"Kepatuhan seluruh OPD per bulan, {year.year}"}
+    shortfall = _year_grid(
+        year, YEAR_SHORTFALL_SHEET, "Jumlah kekurangan belanja per OPD per bulan", "rupiah", "tahun_kurang",
+        lambda t: t.shortfall, lambda t: t.shortfall, SHORTFALL_SCALE, offices)
+    people = sorted(year.employees, key=lambda e: (
+        office_label(year, e.office).casefold(), e.office.casefold(), -e.shortfall, e.name.casefold(), e.nip))
+    employees = SheetTable(
+        name=YEAR_EMPLOYEES_SHEET,
+        title=[REPORT_TITLE, "Setiap ASN: bulan wajib, bulan memenuhi, dan kekurangan setahun", _year_line(year)],
+        header=["No", "OPD", "NIP", "Nama", "Tingkat", "Bulan Wajib", "Bulan Memenuhi", "Belanja Setahun",
+                "Kekurangan Setahun"],
+        kinds=["count", "text", "text", "longtext", "text", "count", "count", "rupiah", "rupiah"],
+        rows=[[i, _text(office_label(year, e.office)), _text(e.nip), _text(e.name), e.tier.label,
+               e.months_obliged, e.months_met, e.spent, e.shortfall] for i, e in enumerate(people, 1)],
+        total=["", "Jumlah", "", "", "", sum(e.months_obliged for e in people), sum(e.months_met for e in people),
+               sum(e.spent for e in people), sum(e.shortfall for e in people)],
+        key="tahun_pegawai",
+        empty_text="Tidak ada data belanja pada tahun ini.",
+        excel_table=True,
+    )
+    return [compliance, shortfall, employees, _problems_table(year)]
+
+
+def year_file_name(year: YearResult) -> str:
+    return f"Rekap-Jiku-Bata-{year.year:04d}.xlsx"
+
+
+def write_year_summary(year: YearResult, out_dir: os.PathLike | str, *, file_name: Optional[str] = None) -> Path:
+    """Write the yearly recap `Rekap-Jiku-Bata-TTTT.xlsx` atomically into `out_dir`; return its path."""
+    target = Path(out_dir) / (file_name or year_file_name(year))
+    tables = year_tables(year)
+    try:
+        with atomic_path(target) as tmp:
+            _Writer(tmp, year, label=f"Tahun {year.year}").write(tables)
+    except (OSError, FileCreateError) as exc:
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        reason = getattr(cause, "strerror", None) or str(cause)
+        raise InputError(f"rekap tahunan tidak dapat ditulis ke {target}: {reason}") from None
+    return target
+
+
+def year_outcome_text(year: YearResult, path: os.PathLike | str) -> str:
+    """What the command line says after writing the yearly recap (Indonesian)."""
+    total = year.total
+    months = year.months_with_data
+    have = ", ".join(SHORT_MONTHS[m - 1] for m in months) if months else "tidak ada"
+    return (f"Rekap tahunan ditulis: {path}\n"
+            f"Tahun {year.year}, keadaan per {long_date(year.as_of)}: bulan dengan data: {have}; "
+            f"kepatuhan {percent(total.compliance)} ({total.met} dari {total.obliged} pegawai-bulan wajib), "
+            f"kekurangan {rupiah(total.shortfall)}; {len(year.problems)} masalah data.")
+
+
 def summary_file_name(result: Result) -> str:
     return f"Rekap-Jiku-Bata-{result.period}.xlsx"
 
@@ -519,6 +626,8 @@ class _Writer:
                 self._summary_extras(ws, table, layout)
             elif table.key == "tren":
                 self._trend_extras(ws, table, layout)
+            elif table.key == "tahun":
+                self._year_extras(ws, table, layout)
         self.wb.close()
 
     # -- one table
@@ -593,7 +702,7 @@ class _Writer:
             ws.add_table(header_row, 0, last, ncols - 1, {
                 "columns": [{"header": h, "header_format": self.f["header"]} for h in table.header],
                 "style": "Table Style Light 1", "autofilter": True, "banded_rows": False,
-                "name": "BelumMemenuhi" if table.key == "kurang" else None})
+                "name": {"kurang": "BelumMemenuhi", "tahun_pegawai": "PegawaiSetahun"}.get(table.key)})
         elif table.rows:
             ws.autofilter(header_row, 0, last, ncols - 1)
         self._print_setup(ws, header_row, one_page=table.one_page)
@@ -618,7 +727,11 @@ class _Writer:
                 digits = len(f"{int(max(map(abs, numbers))):,}")
                 need = max(need, (digits + (2 if kind == "rupiah" else 0) + (3 if kind == "percent" else 0)) * 7.4)
             widths.append(min(max(_chars_for_px(need), 5), _WIDTH_CAPS[kind]))
-            ws.set_column(c, c, widths[-1])
+        if table.same_width:
+            c1, c2 = table.same_width
+            widths[c1:c2 + 1] = [max(widths[c1:c2 + 1])] * (c2 + 1 - c1)
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
         return widths
 
     @staticmethod
@@ -695,6 +808,41 @@ class _Writer:
         # As wide as the table, as tall as the bars need: table and chart print on one page together.
         width = sum(_column_pixels(w) for w in layout["widths"])
         chart.set_size({"width": max(width, 480), "height": max(240, 70 + 15 * len(table.rows))})
+        anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
+        ws.insert_chart(anchor, 0, chart, {"object_position": 1})
+
+    def _year_extras(self, ws, table: SheetTable, layout: dict) -> None:
+        """Below the grid: a column per month of the city's compliance (no column for a month with no data)."""
+        data = table.chart
+        if not data or not table.rows:
+            return
+        label_col, value_col = layout["ncols"] + 1, layout["ncols"] + 2
+        top = layout["header"]
+        ws.write_string(top, label_col, "Bulan")
+        ws.write_string(top, value_col, "Kepatuhan kota")
+        for r, (label, value) in enumerate(zip(data["months"], data["values"]), 1):
+            ws.write_string(top + r, label_col, label)
+            if value is not None:
+                ws.write_number(top + r, value_col, value)
+        ws.set_column(label_col, value_col, None, None, {"hidden": True})
+        sheet = ws.get_name()
+        chart = self.wb.add_chart({"type": "column"})
+        chart.add_series({
+            "name": "Kepatuhan seluruh OPD",
+            "categories": [sheet, top + 1, label_col, top + 12, label_col],
+            "values": [sheet, top + 1, value_col, top + 12, value_col],
+            "fill": {"color": "#2E75B6"}, "gap": 50,
+            "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
+        })
+        chart.set_title({"name": data["title"], "name_font": {"size": 11}})
+        chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25, "num_font": {"size": 8},
+                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        chart.set_x_axis({"num_font": {"size": 8}})
+        chart.set_legend({"none": True})
+        chart.show_hidden_data()
+        chart.show_blanks_as("gap")
+        width = sum(_column_pixels(w) for w in layout["widths"])
+        chart.set_size({"width": max(width, 560), "height": 300})
         anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
         ws.insert_chart(anchor, 0, chart, {"object_position": 1})
 

@@ -35,6 +35,13 @@ def _period(text: str) -> Period:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _year(text: str) -> int:
+    text = str(text).strip()
+    if len(text) != 4 or not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"tahun '{text}' tidak valid: gunakan bentuk TTTT, misalnya 2026")
+    return int(text)
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
@@ -66,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("rekap", help="menulis workbook rekap per OPD")
     s.add_argument("path", nargs="+", metavar="PATH")
-    s.add_argument("--periode", required=True, type=_period)
+    when = s.add_mutually_exclusive_group(required=True)
+    when.add_argument("--periode", type=_period, help="bulan TTTT-BB: Rekap-Jiku-Bata-TTTT-BB.xlsx")
+    when.add_argument("--tahun", type=_year, help="tahun TTTT: rekap tahunan Rekap-Jiku-Bata-TTTT.xlsx")
     s.add_argument("--per-tanggal", type=_date)
     s.add_argument("--keluaran", required=True, type=Path, help="folder keluaran")
     s.set_defaults(func=cmd_rekap)
@@ -134,8 +143,12 @@ def cmd_hitung(args) -> int:
 def cmd_rekap(args) -> int:
     from jikubata import services
 
-    outcome = services.write_summary(args.path, args.keluaran, args.periode, args.per_tanggal,
-                                     writer=_writer("jikubata rekap"), progress=_progress())
+    if getattr(args, "tahun", None) is not None:
+        outcome = services.write_year_summary(args.path, args.keluaran, args.tahun, args.per_tanggal,
+                                              writer=_writer("jikubata rekap --tahun"), progress=_progress())
+    else:
+        outcome = services.write_summary(args.path, args.keluaran, args.periode, args.per_tanggal,
+                                         writer=_writer("jikubata rekap"), progress=_progress())
     print(outcome.summary_text())
     return 0
 
