@@ -257,6 +257,20 @@ def test_buat_rekap_replaces_previous_rekap_sheets(tmp_path):
     assert wb.sheetnames.count("Rekap Ringkasan") == 1
 
 
+@needs_summary
+@pytest.mark.parametrize("year", ["2026", 2026])  # typed as text, or the number Excel makes of it
+def test_buat_rekap_with_a_year_in_the_period_cell_writes_the_yearly_recap(tmp_path, year):
+    path = fill(tmp_path / "JikuBata.xlsm", period=year)
+    text, error, wb = press(path, "buat_rekap")
+    assert not error, text
+    written = tmp_path / "Rekap-Jiku-Bata-2026.xlsx"
+    assert written.is_file() and str(written) in text and "Rekap tahunan 2026" in text
+    assert not (tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx").exists()
+    rows = {r["OPD"]: r for r in table(openpyxl.load_workbook(written)["Ringkasan"])}
+    assert rows[OFFICE]["Okt"] == "tanpa data" and rows[OFFICE]["Nov"] == pytest.approx(1 / 3)
+    assert "Rekap Pegawai" in wb.sheetnames
+
+
 @needs_letters
 def test_buat_surat_writes_letters_and_lists_them_with_links(tmp_path):
     path = fill(tmp_path / "JikuBata.xlsm")
@@ -264,10 +278,16 @@ def test_buat_surat_writes_letters_and_lists_them_with_links(tmp_path):
     assert not error and "surat" in text.lower()
     ws = wb["Daftar Surat"]
     rows = table(ws)
-    assert {r["Jenis"] for r in rows} and len(rows) == 3  # the office head and two short officials
+    assert len(rows) == 3  # the office head and two short officials
+    assert list(rows[0]) == ["No", "Nomor Surat", "Tanggal", "Penerima", "OPD", "Kekurangan", "Status Kirim",
+                             "Berkas"]
+    assert {r["Status Kirim"] for r in rows} == {"belum dikirim"}  # this button writes; it does not send
+    assert all(r["Kekurangan"] > 0 and r["OPD"] == OFFICE and "2026" in r["Tanggal"] for r in rows)
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.column_dimensions["H"].width <= 10  # the file link is kept, but narrow
     for row in ws.iter_rows():
         if isinstance(row[0].value, int):
-            target = Path(row[6].hyperlink.target)
+            target = Path(row[7].hyperlink.target)
             assert target.is_file() and target.parent.parent == tmp_path
 
 

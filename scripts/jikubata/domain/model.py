@@ -472,7 +472,7 @@ class EmployeeYear:
 
 
 @dataclass
-class YearResult:
+class YearResult(_WithProblems):
     """A year as the twelve monthly `Result`s; every figure here is read from them.
 
     `months[m - 1]` is None for a month with no data: not begun by `as_of`, or
