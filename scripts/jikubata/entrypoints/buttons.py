@@ -121,20 +121,13 @@ def buat_surat(port: WorkbookPort, clock: Clock) -> str:
     return outcome.summary_text() + _waited_note(waited)
 
 
-NOT_SENT = "belum dikirim"
-
-
-def delivery_status(letter) -> str:
-    """How the letter went out (`terkirim`, `tertunda`, `tanpa alamat`) when the run sent it, else not yet."""
-    status = getattr(letter, "delivery_status", None)
-    return status if isinstance(status, str) and status.strip() else NOT_SENT
-
-
 def letters_sheet(result: Result, outcome) -> OutputSheet:
     """`Daftar Surat`: what a clerk needs on paper (number, date, addressee, office, shortfall, sent?).
 
     The file link is kept but narrow: the short text `Buka` opens the letter.
     """
+    from jikubata.adapters.letters import delivery_status
+
     rows, links = [], {}
     for i, letter in enumerate(outcome.letters):
         rows.append([i + 1, letter.number, long_date(letter.date), letter.recipient, letter.office,
