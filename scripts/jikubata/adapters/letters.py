@@ -502,9 +502,13 @@ def write_index(outcome: LettersOutcome, target: Path) -> Path:
     """`Daftar-Surat-YYYY-MM.xlsx`: one row per letter, links to the files. Text stays text."""
     import xlsxwriter
 
+    from jikubata.adapters.summary import wrapped_row_height
+
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+                                            "strings_to_numbers": False,
+                                            # Arial 10, as the Rekap: the row heights are measured in it.
+                                            "default_format_properties": {"font_name": "Arial", "font_size": 10}})
         ws = wb.add_worksheet("Daftar Surat")
         title = wb.add_format({"bold": True, "font_size": 14})
         head = wb.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True,
@@ -517,7 +521,11 @@ def write_index(outcome: LettersOutcome, target: Path) -> Path:
         ws.write_string(1, 0, f"Data per {long_date(outcome.as_of)}; {len(outcome.letters)} surat.")
         ws.write_row(3, 0, INDEX_HEADERS, head)
         # On paper: what a clerk needs; the files are links with a short text ("Buka"), in narrow columns.
+        widths = (5, 30, 16, 40, 32, 13, 13, 7, 7)
         for r, x in enumerate(outcome.letters, start=4):
+            height = wrapped_row_height([(x.recipient, widths[3]), (clean(x.office), widths[4])])
+            if height:
+                ws.set_row(r, height)
             ws.write_number(r, 0, r - 3, text)
             ws.write_string(r, 1, x.number, text)
             ws.write_datetime(r, 2, dt.datetime.combine(x.date, dt.time()), date)
@@ -530,7 +538,7 @@ def write_index(outcome: LettersOutcome, target: Path) -> Path:
                 _write_link(ws, r, 8, x.pdf_path, target.parent, link, text, label="Buka")
             else:
                 ws.write_blank(r, 8, None, text)
-        for col, width in enumerate((5, 30, 16, 40, 32, 13, 13, 7, 7)):
+        for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         ws.freeze_panes(4, 0)
         if outcome.letters:

@@ -603,11 +603,12 @@ class _Writer:
                            "text_wrap": True, "valign": "vcenter", "align": "center"}),
             "empty": add({"font_name": FONT, "font_size": 10, "italic": True, "font_color": "#595959"}),
             "link": add(dict(cell, font_color="#0563C1", underline=1, text_wrap=True)),
-            "fact_label": add({"font_name": FONT, "font_size": 9, "font_color": "#595959", "align": "right"}),
-            "fact_text": add({"font_name": FONT, "font_size": 11, "bold": True, "align": "right"}),
+            "fact_label": add({"font_name": FONT, "font_size": 9, "font_color": "#595959", "align": "left"}),
+            "fact_text": add({"font_name": FONT, "font_size": 11, "bold": True, "align": "left"}),
         }
         for kind, num_format in NUMBER_FORMATS.items():
-            f["fact_" + kind] = add({"font_name": FONT, "font_size": 11, "bold": True, "num_format": num_format})
+            f["fact_" + kind] = add({"font_name": FONT, "font_size": 11, "bold": True, "num_format": num_format,
+                                     "align": "left", "font_color": "#1F3864"})
         for prefix, base in (("", cell), ("total_", total)):
             f[prefix + "text"] = add(dict(base))
             f[prefix + "longtext"] = f[prefix + "message"] = add(dict(base, text_wrap=True))
@@ -847,7 +848,7 @@ class _Writer:
         ws.insert_chart(anchor, 0, chart, {"object_position": 1})
 
     def _trend_extras(self, ws, table: SheetTable, layout: dict) -> None:
-        """Below the grid: a line for the city and for each of the lowest offices, one colour each."""
+        """Beside the grid: a line for the city and for each of the lowest offices, one colour each."""
         data = table.chart
         if not data.get("weeks") or not data.get("series"):
             return
@@ -888,10 +889,9 @@ class _Writer:
         chart.set_legend({"position": "bottom", "font": {"size": 8}})
         chart.show_hidden_data()
         chart.show_blanks_as("gap")
-        width = sum(_column_pixels(w) for w in layout["widths"])
-        chart.set_size({"width": max(width, 560), "height": 340})
-        anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
-        ws.insert_chart(anchor, 0, chart, {"object_position": 1})
+        # Beside the grid (right of the hidden block), so a long grid never cuts it over two pages.
+        chart.set_size({"width": 620, "height": 420})
+        ws.insert_chart(layout["header"], base + n_series + 1, chart, {"x_offset": 12, "object_position": 3})
 
 
 # Advance widths of Arial (units per 1000 em), to measure text as Excel and LibreOffice lay it out.
@@ -934,6 +934,16 @@ def _wrapped_lines(text: str, room: float) -> int:
                 w -= extra * room
             used += (space if used else 0) + w
     return lines
+
+
+def wrapped_row_height(cells: Sequence[tuple[str, float]]) -> Optional[float]:
+    """The row height (points) that shows every `(text, column width)` wrapped in full; None if one line does.
+
+    LibreOffice does not grow rows on opening, so writers that wrap text set the height themselves.
+    """
+    lines = max((_wrapped_lines(text, _column_pixels(width) - _CELL_PADDING_PX)
+                 for text, width in cells if isinstance(text, str) and text), default=1)
+    return 12.75 * lines + 2 if lines > 1 else None
 
 
 def _column_pixels(chars: float) -> int:
