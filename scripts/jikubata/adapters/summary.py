@@ -333,8 +333,8 @@ def _sellers_table(result: Result) -> SheetTable:
 def _problems_table(result: Result) -> SheetTable:
     return SheetTable(
         name=PROBLEMS_SHEET,
-        title=[REPORT_TITLE, "Masalah pada data masukan (GALAT: baris tidak dihitung; PERINGATAN: tetap dihitung)",
-               f"{result.error_count} galat · {result.warning_count} peringatan"],
+        title=[REPORT_TITLE, "Masalah pada data masukan (GALAT: baris tidak dihitung; PERINGATAN: tetap dihitung)"],
+        facts=[("Galat", result.error_count, "count"), ("Peringatan", result.warning_count, "count")],
         header=["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
         kinds=["count", "text", "text", "text", "status", "text", "message"],
         rows=[[i, _text(p.place.file), _text(p.place.sheet), _text(p.place.cell), SEVERITY_LABELS[p.severity],
