@@ -161,6 +161,8 @@ class YearSummaryOutcome:
     path: Path
 
     def summary_text(self) -> str:
+        from jikubata.adapters import summary
+
         return summary.year_outcome_text(self.year, self.path)
 
 
@@ -168,6 +170,8 @@ def write_year_summary(inputs: Inputs, out_dir: os.PathLike | str, year: int, as
                        *, clock: Clock = SYSTEM, writer: Optional[Writer] = None,
                        progress: Progress = None) -> YearSummaryOutcome:
     """Compute the year, then write `Rekap-Jiku-Bata-TTTT.xlsx` into `out_dir`."""
+    from jikubata.adapters import summary
+
     result = calculate_year(inputs, year, as_of, clock=clock, progress=progress)
     out_dir = Path(out_dir)
     with _lock(out_dir, writer):
