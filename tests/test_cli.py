@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic, write
+from tests.support.workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic, write
 
 NOV7 = dt.date(2026, 11, 7)
 

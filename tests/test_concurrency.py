@@ -162,7 +162,7 @@ def press_button(book: str, action: str, pause, inside, release, waiting, result
     """A button run in its own process; with `pause`, it stops inside the folder's lock until `release`."""
     from jikubata.entrypoints import buttons
     from jikubata.adapters import letters, locking, summary
-    from jikubata.adapters.workbook_port import OpenpyxlPort
+    from tests.support.openpyxl_port import OpenpyxlPort
 
     if pause:
         module, name = (summary, "write_summary") if action == "buat_rekap" else (letters, "write_letters")

@@ -20,7 +20,7 @@ from jikubata import excel, services
 from jikubata.adapters.clock import Clock
 from jikubata.tools import workbook
 from jikubata.domain.model import Period
-from jikubata.adapters.workbook_port import OpenpyxlPort
+from tests.support.openpyxl_port import OpenpyxlPort
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 20)

@@ -28,7 +28,7 @@ from jikubata.adapters import letters
 from jikubata.adapters.clock import SYSTEM
 from jikubata.tools import workbook
 from jikubata.domain.model import Period
-from jikubata.adapters.workbook_port import OpenpyxlPort
+from tests.support.openpyxl_port import OpenpyxlPort
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = SYSTEM.today()

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic
+from tests.support.workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic
 
 NOV7 = dt.date(2026, 11, 7)
 

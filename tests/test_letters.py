@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from hypothesis import given, settings as hsettings, strategies as st
 
-import letters_fixtures as F
+from tests.support import letters_fixtures as F
 from jikubata.domain.model import Office, Tier
 from jikubata.domain.errors import InputError
 from jikubata.adapters.letters import KIND_OFFICE, KIND_OFFICIAL, safe_stem, write_letters

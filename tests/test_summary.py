@@ -20,7 +20,7 @@ from jikubata.domain.model import (Dataset, Employee, EmploymentStatus, Office, 
                              Settings, Severity, Status, Tier, compute)
 from jikubata.domain.errors import InputError
 
-import workbooks
+from tests.support import workbooks
 
 PERIOD = Period(2026, 11)
 AS_OF = dt.date(2026, 11, 20)

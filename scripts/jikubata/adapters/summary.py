@@ -26,7 +26,9 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from jikubata.adapters.atomic import atomic_path
-from jikubata.domain.model import Office, OfficeTotals, Result, Severity, Status, YearResult
+from jikubata.adapters.styles import (GRID_COLOUR, HEADER_FILL, HEADER_FONT, LINE_COLOUR, LINK_COLOUR, MUTED, NAVY,
+                                      NUMBER_FORMATS, SEVERITY_LABELS, STATUS_COLOURS, STATUS_LABELS, TOTAL_FILL)
+from jikubata.domain.model import Office, OfficeTotals, Result, YearResult
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 from jikubata.domain.parse import printable
@@ -44,30 +46,8 @@ RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SHORT_SHEET, SELLERS_SHEET, PROBLEMS_SHEE
 
 REPORT_TITLE = "REKAP BELANJA WAJIB PRODUK UMKM — JIKU BATA"
 
-STATUS_LABELS = {
-    Status.KURANG: "Kurang",
-    Status.MEMENUHI: "Memenuhi",
-    Status.TIDAK_WAJIB: "Tidak wajib",
-}
-SEVERITY_LABELS = {Severity.GALAT: "GALAT", Severity.PERINGATAN: "PERINGATAN"}
 MINIMUM_NOT_SET = "belum ditetapkan"
 NO_FIGURE = "-"  # a percentage of nobody
-
-# Excel number formats by column kind; the Excel adapter uses the same.
-NUMBER_FORMATS = {
-    "count": "#,##0",
-    "rupiah": '"Rp"#,##0',
-    "percent": "0.0%",
-}
-
-# Status colours (fill, font) by the text a status cell holds.
-STATUS_COLOURS = {
-    STATUS_LABELS[Status.KURANG]: ("#FFC7CE", "#9C0006"),
-    STATUS_LABELS[Status.MEMENUHI]: ("#C6EFCE", "#006100"),
-    STATUS_LABELS[Status.TIDAK_WAJIB]: ("#EDEDED", "#595959"),
-    SEVERITY_LABELS[Severity.GALAT]: ("#FFC7CE", "#9C0006"),
-    SEVERITY_LABELS[Severity.PERINGATAN]: ("#FFEB9C", "#9C5700"),
-}
 
 FONT = "Arial"
 MAX_SHEET_NAME = 31
@@ -592,28 +572,28 @@ class _Writer:
 
     def _formats(self) -> dict:
         add = self.wb.add_format
-        cell = {"font_name": FONT, "font_size": 10, "valign": "top", "border": 1, "border_color": "#BFBFBF"}
-        total = dict(cell, bold=True, bg_color="#F2F2F2", top=2, top_color="#404040")
+        cell = {"font_name": FONT, "font_size": 10, "valign": "top", "border": 1, "border_color": GRID_COLOUR}
+        total = dict(cell, bold=True, bg_color=TOTAL_FILL, top=2, top_color=LINE_COLOUR)
         f = {
-            "title": add({"font_name": FONT, "bold": True, "font_size": 14, "font_color": "#1F3864"}),
+            "title": add({"font_name": FONT, "bold": True, "font_size": 14, "font_color": NAVY}),
             "subtitle": add({"font_name": FONT, "bold": True, "font_size": 11}),
-            "line": add({"font_name": FONT, "font_size": 10, "font_color": "#404040"}),
-            "header": add({"font_name": FONT, "font_size": 10, "bold": True, "font_color": "#FFFFFF",
-                           "bg_color": "#1F4E78", "border": 1, "border_color": "#BFBFBF",
+            "line": add({"font_name": FONT, "font_size": 10, "font_color": LINE_COLOUR}),
+            "header": add({"font_name": FONT, "font_size": 10, "bold": True, "font_color": HEADER_FONT,
+                           "bg_color": HEADER_FILL, "border": 1, "border_color": GRID_COLOUR,
                            "text_wrap": True, "valign": "vcenter", "align": "center"}),
-            "empty": add({"font_name": FONT, "font_size": 10, "italic": True, "font_color": "#595959"}),
-            "link": add(dict(cell, font_color="#0563C1", underline=1, text_wrap=True)),
-            "fact_label": add({"font_name": FONT, "font_size": 9, "font_color": "#595959", "align": "left"}),
+            "empty": add({"font_name": FONT, "font_size": 10, "italic": True, "font_color": MUTED}),
+            "link": add(dict(cell, font_color=LINK_COLOUR, underline=1, text_wrap=True)),
+            "fact_label": add({"font_name": FONT, "font_size": 9, "font_color": MUTED, "align": "left"}),
             "fact_text": add({"font_name": FONT, "font_size": 11, "bold": True, "align": "left"}),
         }
         for kind, num_format in NUMBER_FORMATS.items():
             f["fact_" + kind] = add({"font_name": FONT, "font_size": 11, "bold": True, "num_format": num_format,
-                                     "align": "left", "font_color": "#1F3864"})
+                                     "align": "left", "font_color": NAVY})
         for prefix, base in (("", cell), ("total_", total)):
             f[prefix + "text"] = add(dict(base))
             f[prefix + "longtext"] = f[prefix + "message"] = add(dict(base, text_wrap=True))
             f[prefix + "status"] = add(dict(base, align="center"))
-            f[prefix + "placeholder"] = add(dict(base, align="right", italic=True, font_color="#595959"))
+            f[prefix + "placeholder"] = add(dict(base, align="right", italic=True, font_color=MUTED))
             for kind, num_format in NUMBER_FORMATS.items():
                 f[prefix + kind] = add(dict(base, num_format=num_format))
         f["colours"] = {text: add({"bg_color": fill, "font_color": font}) for text, (fill, font) in STATUS_COLOURS.items()}

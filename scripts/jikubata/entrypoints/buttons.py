@@ -22,12 +22,12 @@ from jikubata.adapters.summary import (MINIMUM_NOT_SET, OFFICE_SHEET_PREFIX, SEV
                                       unique_sheet_name)
 from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
 from jikubata.adapters.workbook_port import OutputSheet, WorkbookPort, find_sheet, location
+from jikubata.adapters.styles import SHORT_FILL
 
 SHEET_RESULT = "Hasil"
 SHEET_PROBLEMS = "Masalah Data"
 SHEET_LETTERS = "Daftar Surat"
 SUMMARY_PREFIX = OFFICE_SHEET_PREFIX
-SHORT_FILL = "#FCE4E4"
 
 
 # ---------------------------------------------------------------- the four actions
