@@ -2,21 +2,13 @@
 import datetime as dt
 import hashlib
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
+from tests.support.cli import jikubata as jb
 from tests.support.workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic, write
 
 NOV7 = dt.date(2026, 11, 7)
-
-
-def jb(*args, cwd=None):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run([sys.executable, "-m", "jikubata", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from jikubata import excel, services
 from jikubata.adapters.clock import Clock
 from jikubata.tools import workbook
 from jikubata.domain.model import Period
+from tests.support.jikubata_book import filled_copy
 from tests.support.openpyxl_port import OpenpyxlPort
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,32 +30,23 @@ OFFICE = "Dinas Kesehatan"
 ANA, BUDI, CICI, DODI = "198001012010011001", "198502022010012002", "199003032015032001", "197512122000121001"
 
 
-def _put(ws, rows, first_row=2):
-    for i, row in enumerate(rows, first_row):
-        for j, value in enumerate(row, 1):
-            ws.cell(i, j, value)
-
-
 def fill(path: Path, *, period="2026-11", employees=None, purchases=None) -> Path:
     """A copy of the committed workbook with a small office filled in, as an administrator would."""
-    shutil.copyfile(ROOT / "workbook" / "JikuBata.xlsm", path)
-    wb = openpyxl.load_workbook(path, keep_vba=True)
-    _put(wb["OPD"], [[OFFICE, "Dinkes", "dr. Wati", "197001011995032001", "Kepala Dinas Kesehatan", ""]])
-    _put(wb["UMKM"], [["Toko Sagu Mama", "Mama Ona", "Kue"], ["Kopi Jiku", "Pak Ali", "Minuman"]])
-    _put(wb["Pegawai"], employees if employees is not None else [
-        [ANA, "Ana Latuconsina", "Kepala Seksi Gizi", "IV.a", OFFICE, "Aktif"],
-        [BUDI, "Budi Pattimura", "Kepala Bidang", "III.b", OFFICE, "Aktif"],
-        [CICI, "Cici Tanamal", "Kepala Subbagian", "IV.b", OFFICE, "Aktif"],
-        [DODI, "Dodi Wattimena", "Pelaksana", "Staf", OFFICE, "Aktif"],
-    ])
-    _put(wb["Belanja"], purchases if purchases is not None else [
-        [dt.datetime(2026, 11, 7), ANA, "Ana Latuconsina", "Toko Sagu Mama", "Sagu", 25000, "N-1"],
-        [dt.datetime(2026, 11, 7), BUDI, "Budi Pattimura", "Kopi Jiku", "Kopi", 10000, "N-2"],
-        [dt.datetime(2026, 11, 8), "199912312020121009", "Orang Lain", "Kopi Jiku", "Kopi", 5000, "N-3"],
-    ])
-    wb["Beranda"][workbook.PERIOD_CELL] = period
-    wb.save(path)
-    return path
+    return filled_copy(path, {
+        "OPD": [[OFFICE, "Dinkes", "dr. Wati", "197001011995032001", "Kepala Dinas Kesehatan", ""]],
+        "UMKM": [["Toko Sagu Mama", "Mama Ona", "Kue"], ["Kopi Jiku", "Pak Ali", "Minuman"]],
+        "Pegawai": employees if employees is not None else [
+            [ANA, "Ana Latuconsina", "Kepala Seksi Gizi", "IV.a", OFFICE, "Aktif"],
+            [BUDI, "Budi Pattimura", "Kepala Bidang", "III.b", OFFICE, "Aktif"],
+            [CICI, "Cici Tanamal", "Kepala Subbagian", "IV.b", OFFICE, "Aktif"],
+            [DODI, "Dodi Wattimena", "Pelaksana", "Staf", OFFICE, "Aktif"],
+        ],
+        "Belanja": purchases if purchases is not None else [
+            [dt.datetime(2026, 11, 7), ANA, "Ana Latuconsina", "Toko Sagu Mama", "Sagu", 25000, "N-1"],
+            [dt.datetime(2026, 11, 7), BUDI, "Budi Pattimura", "Kopi Jiku", "Kopi", 10000, "N-2"],
+            [dt.datetime(2026, 11, 8), "199912312020121009", "Orang Lain", "Kopi Jiku", "Kopi", 5000, "N-3"],
+        ],
+    }, period)
 
 
 def press(path: Path, action: str) -> tuple[str, bool, openpyxl.Workbook]:

@@ -13,9 +13,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
-import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -26,8 +23,9 @@ import xlsxwriter
 from jikubata.entrypoints import buttons
 from jikubata.adapters import letters
 from jikubata.adapters.clock import SYSTEM
-from jikubata.tools import workbook
 from jikubata.domain.model import Period
+from tests.support.cli import jikubata
+from tests.support.jikubata_book import filled_copy
 from tests.support.openpyxl_port import OpenpyxlPort
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,11 +101,6 @@ def write_inputs(path: Path, hostile: list[str]) -> Path:
     return path
 
 
-def jikubata(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "jikubata", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
-
-
 @pytest.fixture(scope="module")
 def commands(tmp_path_factory):
     """The inputs, and the output folder after `rekap`, `surat` and `mingguan` ran on them."""
@@ -131,8 +124,6 @@ def fill_book(path: Path, hostile: list[str]) -> Path:
     """
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    shutil.copyfile(ROOT / "workbook" / "JikuBata.xlsm", path)
-    wb = openpyxl.load_workbook(path, keep_vba=True)
     day = dt.datetime.combine(AS_OF.replace(day=1), dt.time())
     rows = {"Pegawai": [], "OPD": [], "UMKM": [], "Belanja": []}
     for i, h in enumerate(hostile):
@@ -141,15 +132,7 @@ def fill_book(path: Path, hostile: list[str]) -> Path:
         rows["OPD"].append([h, h, h, "", h, h])
         rows["UMKM"].append([h, h, h, h])
         rows["Belanja"] += [[day, valid_nip(i), h, h, h, 5000, h, h], [h, h, h, h, h, h, h, h]]
-    for sheet, values in rows.items():
-        for r, row in enumerate(values, 2):
-            for c, value in enumerate(row, 1):
-                cell = wb[sheet].cell(r, c, value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
-    wb["Beranda"][workbook.PERIOD_CELL] = PERIOD
-    wb.save(path)
-    return path
+    return filled_copy(path, rows, PERIOD, as_text=True)
 
 
 @pytest.fixture(scope="module")

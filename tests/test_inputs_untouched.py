@@ -3,11 +3,10 @@ whether inputs are named as files or as a folder, and even when the output folde
 import datetime as dt
 import hashlib
 import os
-import subprocess
-import sys
 
 import pytest
 
+from tests.support.cli import jikubata
 from tests.support.workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic
 
 NOV7 = dt.date(2026, 11, 7)
@@ -43,9 +42,7 @@ COMMANDS = {
 
 
 def jb(args):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run([sys.executable, "-m", "jikubata", *args], capture_output=True, text=True, env=env,
-                          timeout=300)
+    return jikubata(*args, timeout=300)
 
 
 @pytest.mark.parametrize("as_folder", [False, True], ids=["files", "folder"])

@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from jikubata.domain.model import (Dataset, Employee, EmploymentStatus, Office, 
 from jikubata.domain.errors import InputError
 
 from tests.support import workbooks
+from tests.support.cli import jikubata as jb
 
 PERIOD = Period(2026, 11)
 AS_OF = dt.date(2026, 11, 20)
@@ -500,11 +500,6 @@ def test_output_folder_that_is_a_file_is_a_clear_indonesian_error(tmp_path):
 
 
 # ---------------------------------------------------------------- through the command line
-
-
-def jb(*args):
-    return subprocess.run([sys.executable, "-m", "jikubata", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
 
 
 def test_rekap_command_matches_hitung_json_for_messy_input(tmp_path):

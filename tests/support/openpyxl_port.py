@@ -8,7 +8,6 @@ becomes a number, and a leading apostrophe makes the rest literal text.
 """
 from __future__ import annotations
 
-import re
 from copy import copy
 from pathlib import Path
 from typing import Callable
@@ -19,10 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from jikubata.adapters.sheet_layout import Workbook
-from jikubata.adapters.styles import Style, TEXT_FORMAT
+from jikubata.adapters.styles import Style
 from jikubata.adapters.workbook_port import Area
-
-_NUMBER = re.compile(r"\s*[-+]?\d+(\.\d+)?\s*")
+from tests.support.excel_typing import typed
 
 
 class OpenpyxlCells:
@@ -102,25 +100,13 @@ class OpenpyxlCells:
 
 def _type_in(cell, value) -> None:
     """Put `value` into `cell` as Excel does with a value typed or assigned through COM."""
-    if value == "":
-        cell.value = None
-        return
-    if not isinstance(value, str):
-        cell.value = value
-        return
-    if value.startswith("'"):
-        cell.value = value[1:]
+    kept, kind = typed(value, cell.number_format)
+    cell.value = kept
+    if kind == "text":
         cell.data_type = "s"
-        cell.quotePrefix = True
-    elif value.startswith(("=", "+", "@")) or (value.startswith("-") and not _NUMBER.fullmatch(value)):
-        cell.value = value if value.startswith("=") else "=" + value
+        cell.quotePrefix = isinstance(value, str) and value.startswith("'")
+    elif kind == "formula":
         cell.data_type = "f"
-    elif _NUMBER.fullmatch(value) and cell.number_format != TEXT_FORMAT:
-        number = float(value)
-        cell.value = int(number) if number.is_integer() and "." not in value else number
-    else:
-        cell.value = value
-        cell.data_type = "s"
 
 
 def _style(c, style: Style) -> None:
