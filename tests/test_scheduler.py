@@ -20,7 +20,7 @@ from jikubata.adapters.clock import Clock as AmbonClock
 from jikubata.domain.errors import InputError
 from jikubata.adapters.history import History
 
-from test_weekly import HOLD_LOCK, WIT, digests, recorded_weeks, write_inputs
+from tests.test_weekly import HOLD_LOCK, WIT, digests, recorded_weeks, write_inputs
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -106,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("buat-workbook", help="membangun JikuBata.xlsm dari sumbernya")
     s.add_argument("--keluaran", type=Path, default=Path("workbook/JikuBata.xlsm"))
     s.set_defaults(func=cmd_buat_workbook)
+
+    s = sub.add_parser("templat", help="menunjukkan templat surat/email; --salin menyalinnya untuk diubah")
+    s.add_argument("--salin", type=Path, metavar="FOLDER", help="salin templat bawaan ke FOLDER untuk diubah di Word")
+    s.set_defaults(func=cmd_templat)
     return p
 
 
@@ -187,6 +191,32 @@ def cmd_buat_workbook(args) -> int:
 
     path = workbook.build_workbook(args.keluaran)
     print(f"Workbook dibangun: {path}")
+    return 0
+
+
+def cmd_templat(args) -> int:
+    import os
+
+    from jikubata import resources
+
+    if args.salin is None:
+        override = os.environ.get(resources.ENV_TEMPLATES)
+        print(f"Templat bawaan: {resources.shipped_templates_dir()}")
+        print(f"Folder templat ubahan ({resources.ENV_TEMPLATES}): {override or '(belum diatur)'}")
+        print("Salin templat untuk diubah: jikubata templat --salin FOLDER")
+        return 0
+    try:
+        copied, kept = resources.copy_templates(args.salin)
+    except OSError as exc:
+        raise InputError(f"templat tidak dapat disalin ke {args.salin}: folder tidak dapat dibuat atau ditulisi") from None
+    folder = args.salin.resolve()
+    if copied:
+        print(f"Disalin ke {folder}: " + ", ".join(p.name for p in copied))
+    if kept:
+        print("Sudah ada, tidak ditimpa: " + ", ".join(p.name for p in kept))
+    print(f"Ubah templat di Word, lalu arahkan {resources.ENV_TEMPLATES} ke folder itu, misalnya:")
+    print(f'  Windows:  setx {resources.ENV_TEMPLATES} "{folder}"')
+    print(f"  Linux:    export {resources.ENV_TEMPLATES}='{folder}'")
     return 0
 
 
