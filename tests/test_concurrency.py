@@ -35,6 +35,8 @@ AS_OF = TODAY - dt.timedelta(days=1)
 PERIOD = str(Period.of(AS_OF))
 TIMEOUT = 90
 
+pytestmark = pytest.mark.slow  # real processes racing for the same folder
+
 
 checks = kill_runs  # complete(), register_problems(): the same checks as the kill trials
 

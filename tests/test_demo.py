@@ -3,6 +3,8 @@ import datetime as dt
 import json
 import re
 
+import pytest
+
 from jikubata.tools import demo
 from jikubata import services
 from jikubata.adapters.clock import SYSTEM, Clock
@@ -20,6 +22,7 @@ def test_demo_data_carries_each_planted_mistake_as_its_problem(tmp_path):
     assert len(data.employees) > 300 and len(data.files) == len(demo.OFFICES) + 1
 
 
+@pytest.mark.slow
 def test_demo_command_writes_every_output(tmp_path):
     r = jikubata("demo", "--keluaran", tmp_path, timeout=600)
     assert r.returncode == 0, r.stderr

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 from stress import fuzz_readers as F
 from stress import hostile_files as H
 
+pytestmark = pytest.mark.slow  # hundreds of generated workbooks
+
 FUZZ = settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 # `hitung` without --json is left out of the generated runs: see test_hitung_table_with_no_valid_employee.
 COMMANDS = st.sampled_from([["periksa"], ["hitung", "--periode", "2026-11", "--json"]])

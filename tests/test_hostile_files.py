@@ -5,6 +5,8 @@ import pytest
 
 from stress import hostile_files as H
 
+pytestmark = pytest.mark.slow  # child processes under a memory limit, gigabytes refused
+
 TIME_BOUND = 30.0
 
 

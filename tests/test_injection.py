@@ -215,6 +215,7 @@ def test_the_formula_check_finds_a_formula_written_from_text(tmp_path):
     assert any("HYPERLINK" in f for f in formulas(path))
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_input_text_becomes_a_formula(kind, commands, pressed):
     for path in workbooks(kind, commands, pressed):
@@ -222,6 +223,7 @@ def test_no_input_text_becomes_a_formula(kind, commands, pressed):
             assert not any(m.replace("<", "&lt;") in formula or m in formula for m in MARKERS), (path, formula)
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 @pytest.mark.parametrize("kind", ["rekap", "mingguan", "tombol"])
 def test_formula_like_names_are_written_as_text_cells(kind, commands, pressed):
     texts = set()
@@ -231,6 +233,7 @@ def test_formula_like_names_are_written_as_text_cells(kind, commands, pressed):
         assert h in texts, h
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_letters_index_keeps_formula_like_recipients_as_text(commands):
     _, out = commands
     (index,) = out.glob("Daftar-Surat-*.xlsx")
@@ -239,6 +242,7 @@ def test_letters_index_keeps_formula_like_recipients_as_text(commands):
         assert h in texts, h
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_link_points_to_a_file_we_wrote_never_to_input_text(kind, commands, pressed):
     for path in workbooks(kind, commands, pressed):
@@ -265,6 +269,7 @@ def all_letters(commands, pressed) -> list[Path]:
     return found
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_every_letter_opens_and_shows_the_input_text_verbatim(commands):
     import docx
 
@@ -280,6 +285,7 @@ def test_every_letter_opens_and_shows_the_input_text_verbatim(commands):
     assert "49" not in text.split("{{ 7*7 }}")[0][-5:]  # the template syntax was printed, not run
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_letter_xml_holds_no_raw_markup_from_the_inputs(commands):
     _, out = commands
     for path in out.glob("Surat-*/*.docx"):
@@ -294,6 +300,7 @@ def test_letter_xml_holds_no_raw_markup_from_the_inputs(commands):
 WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_every_file_written_stays_inside_its_output_folder(commands, pressed):
     root, out = commands
     folder, book = pressed
@@ -305,6 +312,7 @@ def test_every_file_written_stays_inside_its_output_folder(commands, pressed):
     assert [p.name for p in (root / "masukan").iterdir()] == ["Belanja-OPD.xlsx"]
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_letter_file_names_are_plain_and_safe_on_windows(commands, pressed):
     for path in all_letters(commands, pressed):
         name = path.name
@@ -316,6 +324,7 @@ def test_letter_file_names_are_plain_and_safe_on_windows(commands, pressed):
 # ---------------------------------------------------------------- the weekly email
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_weekly_email_shows_markup_from_the_inputs_as_text(commands):
     _, out = commands
     (html,) = out.glob("mingguan/*/email.html")

@@ -173,6 +173,7 @@ def test_numbering_restarts_in_a_new_year_and_periods_do_not_collide(tmp_path):
     assert outcome.letters[0].number == "500.2/1/DISPERINDAG/I/2027"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["fork", "spawn"] if hasattr(os, "fork") else ["spawn"])
 def test_pool_rendering_gives_the_same_letters_as_in_process(tmp_path, monkeypatch, method):
     from jikubata.adapters import letters
@@ -256,6 +257,7 @@ def test_index_writes_a_name_starting_with_equals_as_text(tmp_path):
 # ---------------------------------------------------------------- PDF
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_pdf_option_converts_every_letter_in_one_batch(tmp_path):
     outcome = write_letters(F.small_result(), tmp_path, today=F.TODAY, pdf=True)

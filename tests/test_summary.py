@@ -541,6 +541,7 @@ def test_rekap_command_into_an_unusable_folder_exits_2_without_traceback(tmp_pat
 # ---------------------------------------------------------------- a real office application
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"), reason="LibreOffice not installed")
 def test_libreoffice_opens_the_summary_and_prints_it_with_page_numbers(tmp_path):
     result = make_result()
