@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-TITLE = "Jiku Bata"
+TITLE = "Jiku Bata"  # the fallback message box; imports nothing, so it works when nothing else does
 
 
 def periksa_data() -> None:
