@@ -207,7 +207,7 @@ def cmd_templat(args) -> int:
         return 0
     try:
         copied, kept = resources.copy_templates(args.salin)
-    except OSError as exc:
+    except OSError:
         raise InputError(f"templat tidak dapat disalin ke {args.salin}: folder tidak dapat dibuat atau ditulisi") from None
     folder = args.salin.resolve()
     if copied:
