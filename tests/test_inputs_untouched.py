@@ -45,6 +45,7 @@ def jb(args):
     return jikubata(*args, timeout=300)
 
 
+@pytest.mark.slow  # every command, twice, as a child process
 @pytest.mark.parametrize("as_folder", [False, True], ids=["files", "folder"])
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_command_leaves_every_input_byte_identical(tmp_path, inputs, command, as_folder):
@@ -59,6 +60,7 @@ def test_command_leaves_every_input_byte_identical(tmp_path, inputs, command, as
     assert fingerprint(inputs) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["rekap", "surat", "mingguan"])
 def test_writing_into_the_input_folder_leaves_the_inputs_untouched(inputs, command):
     args = COMMANDS[command]
