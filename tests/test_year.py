@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import openpyxl
 import pytest
@@ -13,14 +11,14 @@ from jikubata.adapters import summary
 from jikubata.domain.model import (Dataset, Employee, Office, Period, Purchase, Settings, Status, Tier,
                                    aggregate_year, compute, compute_year)
 from jikubata.tools import demo
+from tests.support.cli import jikubata
 
 AS_OF = dt.date(2026, 11, 30)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
 def jb(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "jikubata", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout)
+    return jikubata(*args, timeout=timeout)
 
 
 def rows_under(ws, first_header="No"):
