@@ -5,6 +5,8 @@ separate processes (interpreter start-up included in both), alternating, in
 the same run; prints each median, their ratio (target, issue 4: ≤ 2.0), the
 peak memory of `rekap`, and — in this process — the time of the writer alone
 (`summary.write_summary` on the computed Result) with the workbook's size.
+Then the yearly recap (`rekap --tahun`, twelve months of the same data) on
+its own, against the same plain read.
 
     python bench/bench_rekap.py [--runs N] [--data DIR]
 """
@@ -81,6 +83,21 @@ def main() -> None:
           f"best runs {min(rekap) / min(plain):.2f}; cpu {statistics.median(rekap_cpu) / statistics.median(plain_cpu):.2f}")
     print(f"peak memory of rekap: {max(peak):.0f} MiB")
     writer_alone(args.data, args.runs)
+    yearly(args, p)
+
+
+def yearly(args, plain_median: float) -> None:
+    """`rekap --tahun`: read once, compute each month with data, write one workbook."""
+    year = generate.PERIOD.year
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, "-m", "jikubata", "rekap", str(args.data), "--tahun", str(year),
+               "--per-tanggal", generate.TODAY.isoformat(), "--keluaran", out]
+        runs = [timed(cmd) for _ in range(max(1, args.runs // 2))]
+        size = (Path(out) / f"Rekap-Jiku-Bata-{year}.xlsx").stat().st_size
+    wall = statistics.median(r[0] for r in runs)
+    print(f"jikubata rekap --tahun {year}: {wall:.2f} s wall, {statistics.median(r[1] for r in runs):.2f} s cpu "
+          f"(median of {len(runs)}), peak {max(r[2] for r in runs):.0f} MiB, {size / 1024:.0f} KiB; "
+          f"{wall / plain_median:.2f}x the plain read")
 
 
 if __name__ == "__main__":

@@ -2,21 +2,13 @@
 import datetime as dt
 import hashlib
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic, write
+from tests.support.cli import jikubata as jb
+from tests.support.workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic, write
 
 NOV7 = dt.date(2026, 11, 7)
-
-
-def jb(*args, cwd=None):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run([sys.executable, "-m", "jikubata", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
 
 
 @pytest.fixture
@@ -117,3 +109,32 @@ def test_table_with_nobody_obliged_still_prints():
 
     text = report.result_text(compute(Dataset(Settings(), [], [], [], [], []), Period(2026, 11), dt.date(2026, 11, 30)))
     assert "Jumlah" in text and "belum memenuhi minimum: 0" in text
+
+
+def test_templat_salin_copies_the_shipped_templates_and_keeps_an_edited_copy(tmp_path):
+    from jikubata import resources
+
+    folder = tmp_path / "templat-kantor"
+    r = jb("templat", "--salin", folder)
+    assert r.returncode == 0, r.stderr
+    shipped = {p.name: p.read_bytes() for p in resources.shipped_templates_dir().iterdir() if p.is_file()}
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == shipped
+    assert "JIKUBATA_TEMPLATES" in r.stdout and str(folder.resolve()) in r.stdout
+
+    (folder / "surat-opd.docx").write_bytes(b"diubah di Word")
+    r = jb("templat", "--salin", folder)
+    assert r.returncode == 0 and "tidak ditimpa" in r.stdout
+    assert (folder / "surat-opd.docx").read_bytes() == b"diubah di Word"
+
+
+def test_templat_without_salin_names_the_installed_folder_and_the_override(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIKUBATA_TEMPLATES", str(tmp_path))
+    r = jb("templat")
+    assert r.returncode == 0 and str(tmp_path) in r.stdout and "Templat bawaan" in r.stdout
+
+
+def test_templat_into_a_folder_that_cannot_be_made_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "berkas"
+    blocker.write_text("bukan folder")
+    r = jb("templat", "--salin", blocker / "templat")
+    assert r.returncode == 2 and r.stderr.startswith("Galat: templat tidak dapat disalin") and "Traceback" not in r.stderr

@@ -11,10 +11,8 @@ the one that waited said so, naming the holder.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import multiprocessing as mp
 import queue
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -27,8 +25,9 @@ import openpyxl
 import pytest
 
 from jikubata.adapters.clock import SYSTEM
-from jikubata.tools import workbook
 from jikubata.domain.model import Period
+from stress import kill_runs
+from tests.support.jikubata_book import filled_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = SYSTEM.today()
@@ -36,17 +35,10 @@ AS_OF = TODAY - dt.timedelta(days=1)
 PERIOD = str(Period.of(AS_OF))
 TIMEOUT = 90
 
-
-def _kill_runs():
-    if "kill_runs" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("kill_runs", ROOT / "bench" / "kill_runs.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["kill_runs"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["kill_runs"]
+pytestmark = pytest.mark.slow  # real processes racing for the same folder
 
 
-checks = _kill_runs()  # complete(), register_problems(): the same checks as the kill trials
+checks = kill_runs  # complete(), register_problems(): the same checks as the kill trials
 
 
 # ---------------------------------------------------------------- inputs and helpers
@@ -67,9 +59,6 @@ ANA, BUDI, CICI = "198001012010011001", "198502022010012002", "19900303201503200
 
 def fill_book(folder: Path) -> Path:
     """A copy of the committed workbook with a small office in it, saved in `folder`."""
-    path = folder / "JikuBata.xlsm"
-    shutil.copyfile(ROOT / "workbook" / "JikuBata.xlsm", path)
-    wb = openpyxl.load_workbook(path, keep_vba=True)
     office = "Dinas Kesehatan"
     rows = {
         "OPD": [[office, "Dinkes", "dr. Wati", "197001011995032001", "Kepala Dinas Kesehatan", ""]],
@@ -80,13 +69,7 @@ def fill_book(folder: Path) -> Path:
         "Belanja": [[dt.datetime.combine(AS_OF.replace(day=1), dt.time()), ANA, "Ana Latuconsina",
                      "Toko Sagu Mama", "Sagu", 5000, "N-1"]],
     }
-    for sheet, values in rows.items():
-        for i, row in enumerate(values, 2):
-            for j, value in enumerate(row, 1):
-                wb[sheet].cell(i, j, value)
-    wb["Beranda"][workbook.PERIOD_CELL] = PERIOD
-    wb.save(path)
-    return path
+    return filled_copy(folder / "JikuBata.xlsm", rows, PERIOD)
 
 
 def write_config(folder: Path, inputs: Path) -> Path:
@@ -162,7 +145,7 @@ def press_button(book: str, action: str, pause, inside, release, waiting, result
     """A button run in its own process; with `pause`, it stops inside the folder's lock until `release`."""
     from jikubata.entrypoints import buttons
     from jikubata.adapters import letters, locking, summary
-    from jikubata.adapters.workbook_port import OpenpyxlPort
+    from tests.support.openpyxl_port import OpenpyxlPort
 
     if pause:
         module, name = (summary, "write_summary") if action == "buat_rekap" else (letters, "write_letters")

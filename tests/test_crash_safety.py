@@ -1,6 +1,6 @@
 """Crash safety: a run killed outright (SIGKILL, a power cut) loses nothing and leaves nothing half-done.
 
-The kill trials are a CI-sized run of `bench/kill_runs.py` (5 kills per
+The kill trials are a CI-sized run of `stress/kill_runs.py` (5 kills per
 command instead of 50), with the same checks: every output is absent, the
 previous complete version or the new complete version; the letter register
 is intact, numbers unique and stable, no number issued without its letter;
@@ -9,7 +9,6 @@ the same figures and leaves no temporary file.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -21,21 +20,14 @@ from pathlib import Path
 import pytest
 
 from jikubata.adapters import locking
+from stress import kill_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SIGKILL and /proc: Linux")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SIGKILL and /proc: Linux")]
 
 
-def _kill_runs():
-    spec = importlib.util.spec_from_file_location("kill_runs", ROOT / "bench" / "kill_runs.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["kill_runs"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-kill_runs = _kill_runs()
 
 
 @pytest.fixture(scope="module")

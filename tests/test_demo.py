@@ -2,13 +2,14 @@
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
+
+import pytest
 
 from jikubata.tools import demo
 from jikubata import services
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.model import Period
+from tests.support.cli import jikubata
 
 
 def test_demo_data_carries_each_planted_mistake_as_its_problem(tmp_path):
@@ -25,14 +26,13 @@ def test_demo_data_carries_each_planted_mistake_as_its_problem(tmp_path):
     assert {e.office for e in data.employees if e.place.file == siasn[0].file} == {demo.SIASN_OFFICE}
 
 
+@pytest.mark.slow
 def test_demo_command_writes_every_output(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "jikubata", "demo", "--keluaran", str(tmp_path)],
-                       capture_output=True, text=True, timeout=600)
+    r = jikubata("demo", "--keluaran", tmp_path, timeout=600)
     assert r.returncode == 0, r.stderr
     assert "gagal" not in r.stdout + r.stderr
     assert (tmp_path / "rekap").glob("Rekap-Jiku-Bata-*.xlsx")
     assert list((tmp_path / "surat").glob("Daftar-Surat-*.xlsx"))
     assert list((tmp_path / "mingguan").glob("*-W*/email.html"))
-    out = subprocess.run([sys.executable, "-m", "jikubata", "hitung", str(tmp_path / "masukan"), "--periode",
-                          str(Period.of(SYSTEM.today())), "--json"], capture_output=True, text=True)
+    out = jikubata("hitung", tmp_path / "masukan", "--periode", Period.of(SYSTEM.today()), "--json")
     assert json.loads(out.stdout)["opd"]

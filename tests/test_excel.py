@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -20,7 +19,8 @@ from jikubata import excel, services
 from jikubata.adapters.clock import Clock
 from jikubata.tools import workbook
 from jikubata.domain.model import Period
-from jikubata.adapters.workbook_port import OpenpyxlPort
+from tests.support.jikubata_book import filled_copy
+from tests.support.openpyxl_port import OpenpyxlPort
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 20)
@@ -30,32 +30,23 @@ OFFICE = "Dinas Kesehatan"
 ANA, BUDI, CICI, DODI = "198001012010011001", "198502022010012002", "199003032015032001", "197512122000121001"
 
 
-def _put(ws, rows, first_row=2):
-    for i, row in enumerate(rows, first_row):
-        for j, value in enumerate(row, 1):
-            ws.cell(i, j, value)
-
-
 def fill(path: Path, *, period="2026-11", employees=None, purchases=None) -> Path:
     """A copy of the committed workbook with a small office filled in, as an administrator would."""
-    shutil.copyfile(ROOT / "workbook" / "JikuBata.xlsm", path)
-    wb = openpyxl.load_workbook(path, keep_vba=True)
-    _put(wb["OPD"], [[OFFICE, "Dinkes", "dr. Wati", "197001011995032001", "Kepala Dinas Kesehatan", ""]])
-    _put(wb["UMKM"], [["Toko Sagu Mama", "Mama Ona", "Kue"], ["Kopi Jiku", "Pak Ali", "Minuman"]])
-    _put(wb["Pegawai"], employees if employees is not None else [
-        [ANA, "Ana Latuconsina", "Kepala Seksi Gizi", "IV.a", OFFICE, "Aktif"],
-        [BUDI, "Budi Pattimura", "Kepala Bidang", "III.b", OFFICE, "Aktif"],
-        [CICI, "Cici Tanamal", "Kepala Subbagian", "IV.b", OFFICE, "Aktif"],
-        [DODI, "Dodi Wattimena", "Pelaksana", "Staf", OFFICE, "Aktif"],
-    ])
-    _put(wb["Belanja"], purchases if purchases is not None else [
-        [dt.datetime(2026, 11, 7), ANA, "Ana Latuconsina", "Toko Sagu Mama", "Sagu", 25000, "N-1"],
-        [dt.datetime(2026, 11, 7), BUDI, "Budi Pattimura", "Kopi Jiku", "Kopi", 10000, "N-2"],
-        [dt.datetime(2026, 11, 8), "199912312020121009", "Orang Lain", "Kopi Jiku", "Kopi", 5000, "N-3"],
-    ])
-    wb["Beranda"][workbook.PERIOD_CELL] = period
-    wb.save(path)
-    return path
+    return filled_copy(path, {
+        "OPD": [[OFFICE, "Dinkes", "dr. Wati", "197001011995032001", "Kepala Dinas Kesehatan", ""]],
+        "UMKM": [["Toko Sagu Mama", "Mama Ona", "Kue"], ["Kopi Jiku", "Pak Ali", "Minuman"]],
+        "Pegawai": employees if employees is not None else [
+            [ANA, "Ana Latuconsina", "Kepala Seksi Gizi", "IV.a", OFFICE, "Aktif"],
+            [BUDI, "Budi Pattimura", "Kepala Bidang", "III.b", OFFICE, "Aktif"],
+            [CICI, "Cici Tanamal", "Kepala Subbagian", "IV.b", OFFICE, "Aktif"],
+            [DODI, "Dodi Wattimena", "Pelaksana", "Staf", OFFICE, "Aktif"],
+        ],
+        "Belanja": purchases if purchases is not None else [
+            [dt.datetime(2026, 11, 7), ANA, "Ana Latuconsina", "Toko Sagu Mama", "Sagu", 25000, "N-1"],
+            [dt.datetime(2026, 11, 7), BUDI, "Budi Pattimura", "Kopi Jiku", "Kopi", 10000, "N-2"],
+            [dt.datetime(2026, 11, 8), "199912312020121009", "Orang Lain", "Kopi Jiku", "Kopi", 5000, "N-3"],
+        ],
+    }, period)
 
 
 def press(path: Path, action: str) -> tuple[str, bool, openpyxl.Workbook]:
@@ -257,6 +248,20 @@ def test_buat_rekap_replaces_previous_rekap_sheets(tmp_path):
     assert wb.sheetnames.count("Rekap Ringkasan") == 1
 
 
+@needs_summary
+@pytest.mark.parametrize("year", ["2026", 2026])  # typed as text, or the number Excel makes of it
+def test_buat_rekap_with_a_year_in_the_period_cell_writes_the_yearly_recap(tmp_path, year):
+    path = fill(tmp_path / "JikuBata.xlsm", period=year)
+    text, error, wb = press(path, "buat_rekap")
+    assert not error, text
+    written = tmp_path / "Rekap-Jiku-Bata-2026.xlsx"
+    assert written.is_file() and str(written) in text and "Rekap tahunan 2026" in text
+    assert not (tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx").exists()
+    rows = {r["OPD"]: r for r in table(openpyxl.load_workbook(written)["Ringkasan"])}
+    assert rows[OFFICE]["Okt"] == "tanpa data" and rows[OFFICE]["Nov"] == pytest.approx(1 / 3)
+    assert "Rekap Pegawai" in wb.sheetnames
+
+
 @needs_letters
 def test_buat_surat_writes_letters_and_lists_them_with_links(tmp_path):
     path = fill(tmp_path / "JikuBata.xlsm")
@@ -264,10 +269,16 @@ def test_buat_surat_writes_letters_and_lists_them_with_links(tmp_path):
     assert not error and "surat" in text.lower()
     ws = wb["Daftar Surat"]
     rows = table(ws)
-    assert {r["Jenis"] for r in rows} and len(rows) == 3  # the office head and two short officials
+    assert len(rows) == 3  # the office head and two short officials
+    assert list(rows[0]) == ["No", "Nomor Surat", "Tanggal", "Penerima", "OPD", "Kekurangan", "Status Kirim",
+                             "Berkas"]
+    assert {r["Status Kirim"] for r in rows} == {"belum dikirim"}  # this button writes; it does not send
+    assert all(r["Kekurangan"] > 0 and r["OPD"] == OFFICE and "2026" in r["Tanggal"] for r in rows)
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.column_dimensions["H"].width <= 10  # the file link is kept, but narrow
     for row in ws.iter_rows():
         if isinstance(row[0].value, int):
-            target = Path(row[6].hyperlink.target)
+            target = Path(row[7].hyperlink.target)
             assert target.is_file() and target.parent.parent == tmp_path
 
 

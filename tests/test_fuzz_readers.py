@@ -1,15 +1,13 @@
-"""Fuzzing the readers (CI subset of bench/fuzz_readers.py): whatever the file, `periksa`/`hitung` end in
+"""Fuzzing the readers (CI subset of stress/fuzz_readers.py): whatever the file, `periksa`/`hitung` end in
 results plus reported problems (exit 0) or exit 2 with one Indonesian line — never a traceback."""
-import sys
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-import fuzz_readers as F  # noqa: E402
-import hostile_files as H  # noqa: E402
+from stress import fuzz_readers as F
+from stress import hostile_files as H
+
+pytestmark = pytest.mark.slow  # hundreds of generated workbooks
 
 FUZZ = settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 # `hitung` without --json is left out of the generated runs: see test_hitung_table_with_no_valid_employee.
@@ -123,7 +121,7 @@ def test_hitung_table_with_no_valid_employee(tmp_path):
 
 def test_absurd_amounts_are_reported_not_formatted(tmp_path):
     # 1e308 once reached Babel's rupiah formatting (decimal.InvalidOperation → exit 1); found by the fuzzer.
-    from workbooks import NIP_ANI, basic
+    from tests.support.workbooks import NIP_ANI, basic
 
     import datetime as dt
     book = basic(tmp_path / "dinkes.xlsx", purchases=[

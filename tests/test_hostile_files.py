@@ -1,12 +1,11 @@
-"""Hostile files (bench/hostile_files.py builds them): refused with one clear Indonesian line, by a child
+"""Hostile files (stress/hostile_files.py builds them): refused with one clear Indonesian line, by a child
 process limited to 1 GiB of address space, within a time bound — never a crash, never the machine down."""
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-import hostile_files as H  # noqa: E402
+from stress import hostile_files as H
+
+pytestmark = pytest.mark.slow  # child processes under a memory limit, gigabytes refused
 
 TIME_BOUND = 30.0
 

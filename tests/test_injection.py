@@ -13,9 +13,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
-import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -26,9 +23,10 @@ import xlsxwriter
 from jikubata.entrypoints import buttons
 from jikubata.adapters import letters
 from jikubata.adapters.clock import SYSTEM
-from jikubata.tools import workbook
 from jikubata.domain.model import Period
-from jikubata.adapters.workbook_port import OpenpyxlPort
+from tests.support.cli import jikubata
+from tests.support.jikubata_book import filled_copy
+from tests.support.openpyxl_port import OpenpyxlPort
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = SYSTEM.today()
@@ -103,11 +101,6 @@ def write_inputs(path: Path, hostile: list[str]) -> Path:
     return path
 
 
-def jikubata(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "jikubata", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
-
-
 @pytest.fixture(scope="module")
 def commands(tmp_path_factory):
     """The inputs, and the output folder after `rekap`, `surat` and `mingguan` ran on them."""
@@ -131,8 +124,6 @@ def fill_book(path: Path, hostile: list[str]) -> Path:
     """
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    shutil.copyfile(ROOT / "workbook" / "JikuBata.xlsm", path)
-    wb = openpyxl.load_workbook(path, keep_vba=True)
     day = dt.datetime.combine(AS_OF.replace(day=1), dt.time())
     rows = {"Pegawai": [], "OPD": [], "UMKM": [], "Belanja": []}
     for i, h in enumerate(hostile):
@@ -141,15 +132,7 @@ def fill_book(path: Path, hostile: list[str]) -> Path:
         rows["OPD"].append([h, h, h, "", h, h])
         rows["UMKM"].append([h, h, h, h])
         rows["Belanja"] += [[day, valid_nip(i), h, h, h, 5000, h, h], [h, h, h, h, h, h, h, h]]
-    for sheet, values in rows.items():
-        for r, row in enumerate(values, 2):
-            for c, value in enumerate(row, 1):
-                cell = wb[sheet].cell(r, c, value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
-    wb["Beranda"][workbook.PERIOD_CELL] = PERIOD
-    wb.save(path)
-    return path
+    return filled_copy(path, rows, PERIOD, as_text=True)
 
 
 @pytest.fixture(scope="module")
@@ -232,6 +215,7 @@ def test_the_formula_check_finds_a_formula_written_from_text(tmp_path):
     assert any("HYPERLINK" in f for f in formulas(path))
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_input_text_becomes_a_formula(kind, commands, pressed):
     for path in workbooks(kind, commands, pressed):
@@ -239,6 +223,7 @@ def test_no_input_text_becomes_a_formula(kind, commands, pressed):
             assert not any(m.replace("<", "&lt;") in formula or m in formula for m in MARKERS), (path, formula)
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 @pytest.mark.parametrize("kind", ["rekap", "mingguan", "tombol"])
 def test_formula_like_names_are_written_as_text_cells(kind, commands, pressed):
     texts = set()
@@ -248,6 +233,7 @@ def test_formula_like_names_are_written_as_text_cells(kind, commands, pressed):
         assert h in texts, h
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_letters_index_keeps_formula_like_recipients_as_text(commands):
     _, out = commands
     (index,) = out.glob("Daftar-Surat-*.xlsx")
@@ -256,6 +242,7 @@ def test_letters_index_keeps_formula_like_recipients_as_text(commands):
         assert h in texts, h
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_link_points_to_a_file_we_wrote_never_to_input_text(kind, commands, pressed):
     for path in workbooks(kind, commands, pressed):
@@ -282,6 +269,7 @@ def all_letters(commands, pressed) -> list[Path]:
     return found
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_every_letter_opens_and_shows_the_input_text_verbatim(commands):
     import docx
 
@@ -297,6 +285,7 @@ def test_every_letter_opens_and_shows_the_input_text_verbatim(commands):
     assert "49" not in text.split("{{ 7*7 }}")[0][-5:]  # the template syntax was printed, not run
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_letter_xml_holds_no_raw_markup_from_the_inputs(commands):
     _, out = commands
     for path in out.glob("Surat-*/*.docx"):
@@ -311,6 +300,7 @@ def test_letter_xml_holds_no_raw_markup_from_the_inputs(commands):
 WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_every_file_written_stays_inside_its_output_folder(commands, pressed):
     root, out = commands
     folder, book = pressed
@@ -322,6 +312,7 @@ def test_every_file_written_stays_inside_its_output_folder(commands, pressed):
     assert [p.name for p in (root / "masukan").iterdir()] == ["Belanja-OPD.xlsx"]
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_letter_file_names_are_plain_and_safe_on_windows(commands, pressed):
     for path in all_letters(commands, pressed):
         name = path.name
@@ -333,6 +324,7 @@ def test_letter_file_names_are_plain_and_safe_on_windows(commands, pressed):
 # ---------------------------------------------------------------- the weekly email
 
 
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
 def test_weekly_email_shows_markup_from_the_inputs_as_text(commands):
     _, out = commands
     (html,) = out.glob("mingguan/*/email.html")

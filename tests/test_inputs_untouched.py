@@ -3,12 +3,11 @@ whether inputs are named as files or as a folder, and even when the output folde
 import datetime as dt
 import hashlib
 import os
-import subprocess
-import sys
 
 import pytest
 
-from workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic
+from tests.support.cli import jikubata
+from tests.support.workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic
 
 NOV7 = dt.date(2026, 11, 7)
 
@@ -43,11 +42,10 @@ COMMANDS = {
 
 
 def jb(args):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run([sys.executable, "-m", "jikubata", *args], capture_output=True, text=True, env=env,
-                          timeout=300)
+    return jikubata(*args, timeout=300)
 
 
+@pytest.mark.slow  # every command, twice, as a child process
 @pytest.mark.parametrize("as_folder", [False, True], ids=["files", "folder"])
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_command_leaves_every_input_byte_identical(tmp_path, inputs, command, as_folder):
@@ -62,6 +60,7 @@ def test_command_leaves_every_input_byte_identical(tmp_path, inputs, command, as
     assert fingerprint(inputs) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["rekap", "surat", "mingguan"])
 def test_writing_into_the_input_folder_leaves_the_inputs_untouched(inputs, command):
     args = COMMANDS[command]

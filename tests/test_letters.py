@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from hypothesis import given, settings as hsettings, strategies as st
 
-import letters_fixtures as F
+from tests.support import letters_fixtures as F
 from jikubata.domain.model import Office, Tier
 from jikubata.domain.errors import InputError
 from jikubata.adapters.letters import KIND_OFFICE, KIND_OFFICIAL, safe_stem, write_letters
@@ -173,6 +173,7 @@ def test_numbering_restarts_in_a_new_year_and_periods_do_not_collide(tmp_path):
     assert outcome.letters[0].number == "500.2/1/DISPERINDAG/I/2027"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["fork", "spawn"] if hasattr(os, "fork") else ["spawn"])
 def test_pool_rendering_gives_the_same_letters_as_in_process(tmp_path, monkeypatch, method):
     from jikubata.adapters import letters
@@ -230,28 +231,33 @@ def test_safe_stem_never_yields_separators_dot_dot_or_control_chars(name):
 # ---------------------------------------------------------------- index
 
 
-def test_index_lists_every_letter_with_number_recipient_kind_and_file(written):
+def test_index_lists_every_letter_with_number_date_recipient_office_shortfall_status_and_file(written):
     ws = openpyxl.load_workbook(written.index_path)["Daftar Surat"]
+    assert [c.value for c in ws[4]] == ["No.", "Nomor Surat", "Tanggal", "Penerima", "OPD", "Kekurangan",
+                                        "Status Kirim", "Surat", "PDF"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
     assert [r[1] for r in rows] == [x.number for x in written.letters]
-    assert [r[4] for r in rows] == [x.recipient for x in written.letters]
-    assert [r[3] for r in rows] == ["Kepala OPD", "Kepala OPD", "Pejabat", "Pejabat"]
-    assert rows[0][7] == "Surat-2026-11/Surat-OPD-Dinas-Kesehatan.docx"
+    assert [r[2].date() for r in rows] == [x.date for x in written.letters]
+    assert [(r[3], r[4], r[5]) for r in rows] == [(x.recipient, x.office, x.shortfall) for x in written.letters]
+    assert {r[6] for r in rows} == {"belum dikirim"}  # written, not sent
+    assert rows[0][7] == "Buka"  # a narrow link; the file name is its tip
     # XlsxWriter stores relative file links Windows-style, as Excel does.
     assert ws.cell(5, 8).hyperlink.target.replace("\\", "/") == "Surat-2026-11/Surat-OPD-Dinas-Kesehatan.docx"
+    assert ws.page_setup.orientation == "landscape" and ws.column_dimensions["H"].width <= 8
 
 
 def test_index_writes_a_name_starting_with_equals_as_text(tmp_path):
     people = [F.employee(1, "=HYPERLINK(\"http://x\")", Tier.ESELON_IV, "=1+1")]
     outcome = write_letters(F.compute(F.dataset(people, []), F.PERIOD, F.AS_OF), tmp_path, today=F.TODAY)
     ws = openpyxl.load_workbook(outcome.index_path)["Daftar Surat"]
-    assert ws.cell(5, 6).value == "=1+1" and ws.cell(5, 6).data_type == "s"
-    assert ws.cell(6, 5).data_type == "s"
+    assert ws.cell(5, 5).value == "=1+1" and ws.cell(5, 5).data_type == "s"
+    assert ws.cell(6, 4).data_type == "s"
 
 
 # ---------------------------------------------------------------- PDF
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_pdf_option_converts_every_letter_in_one_batch(tmp_path):
     outcome = write_letters(F.small_result(), tmp_path, today=F.TODAY, pdf=True)
@@ -301,3 +307,14 @@ def test_a_letter_path_taken_by_a_folder_is_a_clear_error(tmp_path):
     (tmp_path / "Surat-2026-11" / "Surat-OPD-Dinas-Kesehatan.docx").mkdir(parents=True)
     with pytest.raises(InputError, match="tidak dapat ditulis"):
         write_letters(F.small_result(), tmp_path, today=F.TODAY)
+
+
+def test_index_status_column_reads_the_delivery_status_of_a_letter_when_it_has_one():
+    from types import SimpleNamespace
+
+    from jikubata.adapters.letters import delivery_status
+
+    assert delivery_status(SimpleNamespace(delivery_status="terkirim")) == "terkirim"
+    assert delivery_status(SimpleNamespace(delivery_status="tanpa alamat")) == "tanpa alamat"
+    assert delivery_status(SimpleNamespace(delivery_status="")) == "belum dikirim"
+    assert delivery_status(SimpleNamespace()) == "belum dikirim"

@@ -6,7 +6,7 @@ import datetime as dt
 import openpyxl
 from docx import Document
 
-import workbooks as W
+from tests.support import workbooks as W
 from jikubata.entrypoints import cli
 
 

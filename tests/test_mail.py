@@ -16,8 +16,8 @@ from jikubata.adapters.clock import Clock as AmbonClock
 from jikubata.entrypoints import scheduler
 from jikubata.adapters.history import SENT, History
 
-from test_scheduler import Clock, make, write_config
-from test_weekly import WIT, digests, write_inputs
+from tests.test_scheduler import Clock, make, write_config
+from tests.test_weekly import WIT, digests, write_inputs
 
 MONDAY = dt.datetime(2026, 11, 23, 7, 0, tzinfo=WIT)
 

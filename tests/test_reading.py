@@ -7,7 +7,7 @@ from jikubata import services
 from jikubata.adapters.clock import Clock
 from jikubata.domain.model import Period, Severity, Tier
 from jikubata.domain.errors import InputError
-from workbooks import NIP_ANI, NIP_BUDI, basic, purchase_rows, write
+from tests.support.workbooks import NIP_ANI, NIP_BUDI, basic, purchase_rows, write
 
 TODAY = dt.date(2026, 11, 28)
 NOV7 = dt.date(2026, 11, 7)

@@ -113,6 +113,7 @@ def _claim_many(folder: str, tag: str, start, n: int) -> list[str]:
     return numbers
 
 
+@pytest.mark.slow
 def test_two_processes_claiming_at_once_never_share_a_number(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     with ctx.Manager() as manager:

@@ -20,7 +20,7 @@ from jikubata.adapters.clock import Clock as AmbonClock
 from jikubata.domain.errors import InputError
 from jikubata.adapters.history import History
 
-from test_weekly import HOLD_LOCK, WIT, digests, recorded_weeks, write_inputs
+from tests.test_weekly import HOLD_LOCK, WIT, digests, recorded_weeks, write_inputs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -155,6 +155,7 @@ def test_the_most_recent_slot_is_the_last_monday_at_seven_wit(config, out):
         job.close_log()
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=60)
 @given(moment=st.datetimes(min_value=dt.datetime(2023, 1, 1), max_value=dt.datetime(2035, 1, 1),
                            timezones=st.just(WIT)),
@@ -325,6 +326,7 @@ def test_sekali_with_the_folder_busy_exits_3_and_says_who_holds_it(config, out, 
     assert f"PID {holder.pid}" in log and "jikubata surat contoh" in log
 
 
+@pytest.mark.slow
 def test_two_schedules_started_together_never_overlap(config, out):
     argv = [sys.executable, "-m", "jikubata", "jadwal", "--konfigurasi", str(config), "--sekali"]
     text = config.read_text(encoding="utf-8").replace("lock_wait_minutes = 0", "lock_wait_minutes = 2")

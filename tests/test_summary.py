@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -20,7 +19,8 @@ from jikubata.domain.model import (Dataset, Employee, EmploymentStatus, Office, 
                              Settings, Severity, Status, Tier, compute)
 from jikubata.domain.errors import InputError
 
-import workbooks
+from tests.support import workbooks
+from tests.support.cli import jikubata as jb
 
 PERIOD = Period(2026, 11)
 AS_OF = dt.date(2026, 11, 20)
@@ -94,7 +94,8 @@ def test_file_is_named_after_the_period_with_sheets_in_order(tmp_path):
     path = summary.write_summary(make_result(), tmp_path)
     assert path == tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx"
     assert openpyxl.load_workbook(path).sheetnames == [
-        "Ringkasan", "Rekap Dinkes", "Rekap KEC. SIRIMAU", "UMKM", "Masalah Data", "Berkas"]  # Berkas: issue 11
+        "Ringkasan", "Belum Memenuhi", "Rekap Dinkes", "Rekap KEC. SIRIMAU", "UMKM", "Masalah Data",
+        "Berkas"]  # Berkas: issue 11
 
 
 def test_file_name_can_be_chosen(tmp_path):
@@ -207,7 +208,7 @@ def test_workbook_cells_are_exactly_the_sheet_tables(tmp_path):
     wb = write(result, tmp_path)
     for table in summary.sheet_tables(result):
         ws = wb[table.name]
-        first = len(table.title) + 2  # 1-based row of the header
+        first = table.header_row + 1  # 1-based row of the header
         assert [ws.cell(first, c + 1).value for c in range(len(table.header))] == table.header
         for i, row in enumerate(table.rows + ([table.total] if table.total else []), first + 1):
             got = [ws.cell(i, c + 1).value for c in range(len(row))]
@@ -236,7 +237,7 @@ def test_control_characters_in_names_do_not_corrupt_the_file(tmp_path):
     people = [Employee(nip(0), weird, "Staf\x07", Tier.ESELON_IV, "Dinas\x02 Kesehatan")]
     result = make_result(offices=[Office("Dinas\x02 Kesehatan", "Din\x03kes")], people=people)
     wb = write(result, tmp_path)
-    assert wb.sheetnames[1] == "Rekap Din kes"
+    assert wb.sheetnames[2] == "Rekap Din kes"
     assert table_rows(wb["Rekap Din kes"])[0]["Nama"].startswith("Ani")
 
 
@@ -291,7 +292,7 @@ def test_sheet_names_are_accepted_by_a_real_workbook(tmp_path):
                Office("'''"), Office("Dinas ' Test'")]
     people = [Employee(nip(i), f"P {i}", "Staf", Tier.ESELON_IV, o.name) for i, o in enumerate(offices)]
     wb = write(make_result(offices=offices, people=people), tmp_path)
-    assert len(wb.sheetnames) == len(offices) + 4  # Ringkasan, UMKM, Masalah Data, Berkas (issue 11)
+    assert len(wb.sheetnames) == len(offices) + 5  # Ringkasan, Belum Memenuhi, UMKM, Masalah Data, Berkas
 
 
 # ---------------------------------------------------------------- formatted for people
@@ -347,6 +348,70 @@ def test_office_where_nobody_is_obliged_shows_a_dash_not_zero_percent(tmp_path):
     assert rows[0]["Kepatuhan"] == "-" and rows[0]["Wajib"] == 0
 
 
+def test_summary_lists_the_worst_office_first_with_a_colour_scale_and_prints_on_one_page(tmp_path):
+    result = make_result()
+    ws = write(result, tmp_path)["Ringkasan"]
+    rows = table_rows(ws)[:-1]
+    shares = {o.office: o.compliance for o in result.offices}
+    assert [r["OPD"] for r in rows] == sorted(shares, key=shares.get)
+    assert [r["No"] for r in rows] == list(range(1, len(rows) + 1))
+    [scale] = [cf for cf in ws.conditional_formatting if any(rule.type == "colorScale" for rule in cf.rules)]
+    assert str(scale.sqref).startswith("G")  # Kepatuhan
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight in (None, 1)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and not ws.print_title_rows
+    assert not ws.row_breaks.brk  # no page break before the chart
+
+
+def test_figures_are_cells_never_text_in_titles(tmp_path):
+    path = summary.write_summary(make_result(), tmp_path)
+    wb = openpyxl.load_workbook(path)
+    for table in summary.sheet_tables(make_result()):
+        for line in table.title:
+            assert not re.search(r"Rp ?\d|\d ?%|\d+ (galat|peringatan|orang)", line), (table.name, line)
+    ws = wb["Rekap Dinkes"]
+    facts = {ws.cell(r, c).value: ws.cell(r + 1, c) for r in range(1, 8) for c in range(2, 7)
+             if ws.cell(r, c).value in ("Wajib", "Kepatuhan", "Kekurangan")}
+    dinkes = next(o for o in make_result().offices if o.office == "Dinas Kesehatan")
+    assert facts["Wajib"].value == dinkes.obliged
+    assert facts["Kepatuhan"].value == pytest.approx(dinkes.compliance) and facts["Kepatuhan"].number_format == "0.0%"
+    assert facts["Kekurangan"].value == dinkes.shortfall and facts["Kekurangan"].number_format == '"Rp"#,##0'
+
+
+def test_belum_memenuhi_lists_everyone_short_by_office_then_shortfall_as_an_excel_table(tmp_path):
+    offices = [Office("Dinas Pariwisata", "Dispar"), Office("Dinas Kesehatan", "Dinkes")]
+    people = [Employee(nip(i), f"Pegawai {i}", "Kasi", tier, office)
+              for i, (tier, office) in enumerate([(Tier.ESELON_IV, "Dinas Pariwisata"),
+                                                  (Tier.ESELON_III, "Dinas Pariwisata"),
+                                                  (Tier.ESELON_II, "Dinas Kesehatan"),
+                                                  (Tier.ESELON_IV, "Dinas Kesehatan"),
+                                                  (Tier.ESELON_IV, "Dinas Kesehatan"),
+                                                  (Tier.NON_ESELON, "Dinas Kesehatan")])]
+    purchases = [Purchase(dt.date(2026, 11, 7), nip(1), "Kopi Rarobang", 10_000),
+                 Purchase(dt.date(2026, 11, 7), nip(4), "Kopi Rarobang", 25_000)]
+    result = make_result(offices=offices, people=people, purchases=purchases)
+    path = summary.write_summary(result, tmp_path)
+    ws = openpyxl.load_workbook(path)["Belum Memenuhi"]
+    rows = table_rows(ws)
+    total, rows = rows[-1], rows[:-1]
+    assert [(r["OPD"], r["NIP"], r["Kekurangan"]) for r in rows] == [  # the OPD by its Singkatan
+        ("Dinkes", nip(2), 100_000), ("Dinkes", nip(3), 20_000),
+        ("Dispar", nip(0), 20_000), ("Dispar", nip(1), 20_000)]  # a tie: by name
+    expected = {e.nip: e for e in result.short_employees()}
+    for r in rows:
+        e = expected[r["NIP"]]
+        assert (r["Nama"], r["Tingkat"], r["Minimum"], r["Belanja"]) == (e.name, e.tier.label, e.minimum, e.spent)
+    assert total["Kekurangan"] == result.total.shortfall
+    [table] = ws.tables.values()
+    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == "No")
+    assert table.ref == f"A{header_row}:H{header_row + 4}" and table.autoFilter is not None
+
+
+def test_belum_memenuhi_says_so_when_nobody_is_short(tmp_path):
+    people = [Employee(nip(0), "Cici", "Staf", Tier.NON_ESELON, "Dinas Kesehatan")]
+    ws = write(make_result(people=people), tmp_path)["Belum Memenuhi"]
+    assert "Semua ASN yang wajib telah memenuhi belanja minimum." in [c.value for row in ws.iter_rows() for c in row]
+
+
 # ---------------------------------------------------------------- trend
 
 
@@ -357,31 +422,51 @@ def trend_for(result, weeks):
     return points
 
 
-def test_trend_sheet_has_a_row_per_week_and_office_and_a_line_chart(tmp_path):
+def test_trend_sheet_is_a_grid_of_offices_by_week_worst_office_first(tmp_path):
     result = make_result()
     trend = trend_for(result, [("2026-W45", dt.date(2026, 11, 8)), ("2026-W47", dt.date(2026, 11, 20))])
     path = summary.write_summary(result, tmp_path, trend=trend)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[-1] == "Tren"
-    rows = table_rows(wb["Tren"], header_first="Minggu")
-    assert [(r["Minggu"], r["OPD"]) for r in rows] == [
-        ("2026-W45", "Dinas Kesehatan"), ("2026-W45", "Kecamatan Sirimau"), ("2026-W45", "Jumlah semua OPD"),
-        ("2026-W47", "Dinas Kesehatan"), ("2026-W47", "Kecamatan Sirimau"), ("2026-W47", "Jumlah semua OPD")]
-    for r, p in zip(rows, trend):
-        assert (r["Wajib"], r["Memenuhi"], r["Belanja"]) == (p.obliged, p.met, p.spent)
-    line = [x for n, x in sheet_xml(path).items() if n.startswith("xl/charts/") and "<c:lineChart>" in x]
-    assert len(line) == 1 and line[0].count("<c:ser>") == 3  # two offices and the city
+    rows = table_rows(wb["Tren"])
+    week_heads = ["s.d. 8 Nov", "s.d. 20 Nov"]
+    assert list(rows[0]) == ["No", "OPD", "Wajib"] + week_heads
+    by_key = {(p.week, p.office): p for p in trend}
+    latest = {o: by_key[("2026-W47", o)].compliance for o in ("Dinas Kesehatan", "Kecamatan Sirimau")}
+    expected_order = sorted(latest, key=lambda o: latest[o])
+    assert [r["OPD"] for r in rows] == expected_order + ["Jumlah semua OPD"]
+    for r in rows:
+        office = summary.TREND_TOTAL if r["OPD"] == "Jumlah semua OPD" else r["OPD"]
+        for week, head in zip(("2026-W45", "2026-W47"), week_heads):
+            assert r[head] == pytest.approx(by_key[(week, office)].compliance)
+        assert r["Wajib"] == by_key[("2026-W47", office)].obliged
+    ws = wb["Tren"]
+    scales = [cf for cf in ws.conditional_formatting if any(rule.type == "colorScale" for rule in cf.rules)]
+    assert [str(cf.sqref)[0] for cf in scales] == ["D"]  # the weeks, D…E
+    [line] = [x for n, x in sheet_xml(path).items() if n.startswith("xl/charts/") and "<c:lineChart>" in x]
+    assert line.count("<c:ser>") == 3 and "seluruh OPD dan setiap OPD" in line  # two offices and the city
 
 
-def test_trend_chart_keeps_the_largest_offices_when_there_are_many(tmp_path):
+def test_trend_chart_shows_the_city_and_the_five_lowest_offices_in_distinct_colours(tmp_path):
     offices = [Office(f"Kantor {i:02d}", f"K{i:02d}") for i in range(20)]
     people = [Employee(nip(i * 10 + k), f"P {i} {k}", "Kasi", Tier.ESELON_IV, o.name)
-              for i, o in enumerate(offices) for k in range(1 + i % 4)]
-    result = make_result(offices=offices, people=people)
+              for i, o in enumerate(offices) for k in range(4)]
+    # Office i: i // 5 of its four staff meet the minimum (0 %, 25 %, 50 %, 75 %).
+    purchases = [Purchase(dt.date(2026, 11, 7), nip(i * 10 + k), "Kopi Rarobang", 20_000)
+                 for i in range(20) for k in range(i // 5)]
+    result = make_result(offices=offices, people=people, purchases=purchases)
     path = summary.write_summary(result, tmp_path, trend=summary.trend_points(result, "2026-W47"))
     [chart] = [x for n, x in sheet_xml(path).items() if n.startswith("xl/charts/") and "<c:lineChart>" in x]
     assert chart.count("<c:ser>") == summary.TREND_CHART_OFFICES + 1
-    assert "OPD terbesar" in chart
+    assert "seluruh OPD dan 5 OPD terendah" in chart
+    names = re.findall(r"<c:tx><c:strRef><c:f>[^<]*</c:f><c:strCache><c:ptCount val=\"1\"/><c:pt idx=\"0\"><c:v>([^<]*)",
+                       chart)
+    assert names == ["K00", "K01", "K02", "K03", "K04", "Jumlah semua OPD"]  # the 0 % offices, then the city
+    colours = re.findall(r'<c:spPr><a:ln w="\d+"><a:solidFill><a:srgbClr val="([0-9A-F]{6})"', chart)
+    assert len(colours) == 6 and len(set(colours)) == 6
+    rows = table_rows(openpyxl.load_workbook(path)["Tren"])
+    shares = [r["s.d. 20 Nov"] for r in rows[:-1]]
+    assert shares == sorted(shares) and len(rows) == 21
 
 
 # ---------------------------------------------------------------- atomic, errors
@@ -418,11 +503,6 @@ def test_output_folder_that_is_a_file_is_a_clear_indonesian_error(tmp_path):
 # ---------------------------------------------------------------- through the command line
 
 
-def jb(*args):
-    return subprocess.run([sys.executable, "-m", "jikubata", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
-
-
 def test_rekap_command_matches_hitung_json_for_messy_input(tmp_path):
     book = workbooks.basic(tmp_path / "masuk" / "dinkes.xlsx", purchases=[
         (dt.date(2026, 11, 7), workbooks.NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", "Rp 15.000", "N1"),
@@ -438,9 +518,9 @@ def test_rekap_command_matches_hitung_json_for_messy_input(tmp_path):
     expected = json.loads(jb("hitung", book, "--periode", "2026-11", "--per-tanggal", "2026-11-20", "--json").stdout)
     wb = openpyxl.load_workbook(out / "Rekap-Jiku-Bata-2026-11.xlsx")
     rows = table_rows(wb["Ringkasan"])[:-1]
-    assert [(r["OPD"], r["Wajib"], r["Memenuhi"], r["Kurang"], r["Total Belanja"], r["Total Kekurangan"])
-            for r in rows] == [(o["opd"], o["wajib"], o["memenuhi"], o["kurang"], o["belanja"], o["kekurangan"])
-                               for o in expected["opd"]]
+    assert sorted((r["OPD"], r["Wajib"], r["Memenuhi"], r["Kurang"], r["Total Belanja"], r["Total Kekurangan"])
+                  for r in rows) == sorted((o["opd"], o["wajib"], o["memenuhi"], o["kurang"], o["belanja"],
+                                            o["kekurangan"]) for o in expected["opd"])
     employees = {r["NIP"]: r for name in wb.sheetnames if name.startswith("Rekap ")
                  for r in table_rows(wb[name])[:-1]}
     assert {n: (r["Belanja"], r["Kekurangan"]) for n, r in employees.items()} == {
@@ -462,6 +542,7 @@ def test_rekap_command_into_an_unusable_folder_exits_2_without_traceback(tmp_pat
 # ---------------------------------------------------------------- a real office application
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"), reason="LibreOffice not installed")
 def test_libreoffice_opens_the_summary_and_prints_it_with_page_numbers(tmp_path):
     result = make_result()

@@ -169,7 +169,7 @@ def test_two_consecutive_weeks_give_a_trend_that_remembers_the_first(inputs, out
     second = services.run_weekly(inputs, out, clock=AFTER_W47)
 
     values = sheet_values(second.workbook, "Tren")
-    assert "2026-W46" in values and "2026-W47" in values
+    assert "s.d. 15 Nov" in values and "s.d. 22 Nov" in values  # a column per week, named by its date
     assert [s.week for s in History(out).snapshots()] == ["2026-W46"] * 2 + ["2026-W47"] * 2
 
 

@@ -277,6 +277,7 @@ def test_compound_file_keeps_small_and_large_streams():
 # ---------------------------------------------------------------- LibreOffice
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_libreoffice_imports_the_modules_and_binds_each_button(built, tmp_path):
     profile = tmp_path / "profile"

@@ -14,6 +14,8 @@ Errors the user can act on are `InputError` (unusable input: exit 2) and `BusyEr
     check(inputs, *, clock, progress)                                   -> Dataset
     calculate(inputs, period=None, as_of=None, *, clock, progress)      -> Result
     write_summary(inputs, out_dir, period=None, as_of=None, *, clock, writer, progress) -> SummaryOutcome
+    calculate_year(inputs, year, as_of=None, *, clock, progress)       -> YearResult
+    write_year_summary(inputs, out_dir, year, as_of=None, *, clock, writer, progress) -> YearSummaryOutcome
     write_letters(inputs, out_dir, period=None, as_of=None, *, pdf, clock, writer, progress) -> LettersWritten
     run_weekly(inputs, out_dir, *, as_of=None, clock, writer, progress) -> weekly.WeeklyOutcome
     run_scheduled_week(inputs, out_dir, slot, *, clock, writer, mail_settings) -> ScheduledRun
@@ -133,6 +135,48 @@ def write_summary(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
     with _lock(out_dir, writer):
         path = summary.write_summary(result, out_dir)
     return SummaryOutcome(result, Path(path))
+
+
+# ---------------------------------------------------------------- the yearly recap
+
+
+def calculate_year(inputs: Inputs, year: int, as_of: Optional[dt.date] = None, *,
+                   clock: Clock = SYSTEM, progress: Progress = None) -> domain.YearResult:
+    """Check the inputs once; compute every month of `year` begun by `as_of` (default: today, or 31 December).
+
+    The year is the monthly `compute` put together (`domain.compute_year`), never a second set of rules.
+    """
+    today = clock.today()
+    if year > today.year:
+        raise InputError(f"tahun {year} belum dimulai")
+    if as_of is not None and as_of.year != year:
+        raise InputError(f"tanggal {indonesian.long_date(as_of)} tidak berada pada tahun {year}")
+    dataset = check(inputs, clock=clock, progress=progress)
+    return domain.compute_year(dataset, year, as_of or min(dt.date(year, 12, 31), today))
+
+
+@dataclass(frozen=True)
+class YearSummaryOutcome:
+    year: domain.YearResult
+    path: Path
+
+    def summary_text(self) -> str:
+        from jikubata.adapters import summary
+
+        return summary.year_outcome_text(self.year, self.path)
+
+
+def write_year_summary(inputs: Inputs, out_dir: os.PathLike | str, year: int, as_of: Optional[dt.date] = None,
+                       *, clock: Clock = SYSTEM, writer: Optional[Writer] = None,
+                       progress: Progress = None) -> YearSummaryOutcome:
+    """Compute the year, then write `Rekap-Jiku-Bata-TTTT.xlsx` into `out_dir`."""
+    from jikubata.adapters import summary
+
+    result = calculate_year(inputs, year, as_of, clock=clock, progress=progress)
+    out_dir = Path(out_dir)
+    with _lock(out_dir, writer):
+        path = summary.write_year_summary(result, out_dir)
+    return YearSummaryOutcome(result, Path(path))
 
 
 # ---------------------------------------------------------------- reminder letters

@@ -487,17 +487,28 @@ def _fixed_zip_times(data: bytes) -> bytes:
 # ---------------------------------------------------------------- the index
 
 
-INDEX_HEADERS = ("No.", "Nomor Surat", "Tanggal", "Jenis", "Penerima", "OPD", "Kekurangan (Rp)",
-                 "Berkas", "PDF")
+INDEX_HEADERS = ("No.", "Nomor Surat", "Tanggal", "Penerima", "OPD", "Kekurangan", "Status Kirim",
+                 "Surat", "PDF")
+NOT_SENT = "belum dikirim"
+
+
+def delivery_status(letter) -> str:
+    """How the letter went out (`terkirim`, `tertunda`, `tanpa alamat`) when the run sent it, else not yet."""
+    status = getattr(letter, "delivery_status", None)
+    return status if isinstance(status, str) and status.strip() else NOT_SENT
 
 
 def write_index(outcome: LettersOutcome, target: Path) -> Path:
     """`Daftar-Surat-YYYY-MM.xlsx`: one row per letter, links to the files. Text stays text."""
     import xlsxwriter
 
+    from jikubata.adapters.summary import wrapped_row_height
+
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+                                            "strings_to_numbers": False,
+                                            # Arial 10, as the Rekap: the row heights are measured in it.
+                                            "default_format_properties": {"font_name": "Arial", "font_size": 10}})
         ws = wb.add_worksheet("Daftar Surat")
         title = wb.add_format({"bold": True, "font_size": 14})
         head = wb.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True,
@@ -509,33 +520,43 @@ def write_index(outcome: LettersOutcome, target: Path) -> Path:
         ws.write_string(0, 0, f"Daftar Surat Pengingat Jiku Bata — {outcome.period_label}", title)
         ws.write_string(1, 0, f"Data per {long_date(outcome.as_of)}; {len(outcome.letters)} surat.")
         ws.write_row(3, 0, INDEX_HEADERS, head)
+        # On paper: what a clerk needs; the files are links with a short text ("Buka"), in narrow columns.
+        widths = (5, 30, 16, 40, 32, 13, 13, 7, 7)
         for r, x in enumerate(outcome.letters, start=4):
+            height = wrapped_row_height([(x.recipient, widths[3]), (clean(x.office), widths[4])])
+            if height:
+                ws.set_row(r, height)
             ws.write_number(r, 0, r - 3, text)
             ws.write_string(r, 1, x.number, text)
             ws.write_datetime(r, 2, dt.datetime.combine(x.date, dt.time()), date)
-            ws.write_string(r, 3, x.kind_label, text)
-            ws.write_string(r, 4, x.recipient, text)
-            ws.write_string(r, 5, clean(x.office), text)
-            ws.write_number(r, 6, x.shortfall, money)
-            _write_link(ws, r, 7, x.path, target.parent, link, text)
+            ws.write_string(r, 3, x.recipient, text)
+            ws.write_string(r, 4, clean(x.office), text)
+            ws.write_number(r, 5, x.shortfall, money)
+            ws.write_string(r, 6, delivery_status(x), text)
+            _write_link(ws, r, 7, x.path, target.parent, link, text, label="Buka")
             if x.pdf_path:
-                _write_link(ws, r, 8, x.pdf_path, target.parent, link, text)
+                _write_link(ws, r, 8, x.pdf_path, target.parent, link, text, label="Buka")
             else:
                 ws.write_blank(r, 8, None, text)
-        for col, width in enumerate((5, 36, 16, 11, 44, 32, 15, 44, 40)):
+        for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         ws.freeze_panes(4, 0)
         if outcome.letters:
             ws.autofilter(3, 0, 3 + len(outcome.letters), len(INDEX_HEADERS) - 1)
         ws.set_landscape()
         ws.set_paper(9)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+        ws.center_horizontally()
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(3)
+        ws.set_footer(f"&L&8Daftar Surat {outcome.period_label.replace('&', '&&')}&R&8Halaman &P dari &N")
         wb.close()
     return target
 
 
-def _write_link(ws, row: int, col: int, path: Path, base: Path, link_fmt, text_fmt) -> None:
+def _write_link(ws, row: int, col: int, path: Path, base: Path, link_fmt, text_fmt,
+                label: Optional[str] = None) -> None:
+    """A link to `path` (relative to the index); shown as `label` with the file name as its tip."""
     relative = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
-    if ws.write_url(row, col, f"external:{relative}", link_fmt, string=relative) < 0:
+    if ws.write_url(row, col, f"external:{relative}", link_fmt, string=label or relative, tip=relative[:255]) < 0:
         ws.write_string(row, col, relative, text_fmt)

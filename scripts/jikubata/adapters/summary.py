@@ -26,8 +26,10 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from jikubata.adapters.atomic import atomic_path
+from jikubata.adapters.styles import (GRID_COLOUR, HEADER_FILL, HEADER_FONT, LINE_COLOUR, LINK_COLOUR, MUTED, NAVY,
+                                      NUMBER_FORMATS, SEVERITY_LABELS, STATUS_COLOURS, STATUS_LABELS, TOTAL_FILL)
 from jikubata.domain import schema
-from jikubata.domain.model import Office, OfficeTotals, Result, Severity, Status
+from jikubata.domain.model import Office, OfficeTotals, Result, YearResult
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 from jikubata.domain.parse import printable
@@ -38,42 +40,29 @@ SUMMARY_SHEET = "Ringkasan"
 SELLERS_SHEET = "UMKM"
 PROBLEMS_SHEET = "Masalah Data"
 TREND_SHEET = "Tren"
+SHORT_SHEET = "Belum Memenuhi"
 FILES_SHEET = "Berkas"
 OFFICE_SHEET_PREFIX = "Rekap "
 # Excel reserves "History"; the others are ours.
-RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, FILES_SHEET, "History")
+RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SHORT_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, FILES_SHEET, "History")
 
 REPORT_TITLE = schema.REPORT_TITLE
 
-STATUS_LABELS = {
-    Status.KURANG: "Kurang",
-    Status.MEMENUHI: "Memenuhi",
-    Status.TIDAK_WAJIB: "Tidak wajib",
-}
-SEVERITY_LABELS = {Severity.GALAT: "GALAT", Severity.PERINGATAN: "PERINGATAN"}
 MINIMUM_NOT_SET = "belum ditetapkan"
 NO_FIGURE = "-"  # a percentage of nobody
-
-# Excel number formats by column kind; the Excel adapter uses the same.
-NUMBER_FORMATS = {
-    "count": "#,##0",
-    "rupiah": '"Rp"#,##0',
-    "percent": "0.0%",
-}
-
-# Status colours (fill, font) by the text a status cell holds.
-STATUS_COLOURS = {
-    STATUS_LABELS[Status.KURANG]: ("#FFC7CE", "#9C0006"),
-    STATUS_LABELS[Status.MEMENUHI]: ("#C6EFCE", "#006100"),
-    STATUS_LABELS[Status.TIDAK_WAJIB]: ("#EDEDED", "#595959"),
-    SEVERITY_LABELS[Severity.GALAT]: ("#FFC7CE", "#9C0006"),
-    SEVERITY_LABELS[Severity.PERINGATAN]: ("#FFEB9C", "#9C5700"),
-}
 
 FONT = "Arial"
 MAX_SHEET_NAME = 31
 MAX_CELL_TEXT = 32_767
-TREND_CHART_OFFICES = 15  # more lines than this is unreadable: the largest offices
+TREND_CHART_OFFICES = 5  # the chart: the city and at most this many lowest offices
+# Distinct line colours for the lowest offices (Okabe-Ito, readable by the colour-blind); the city is black.
+LINE_COLOURS = ("#D55E00", "#0072B2", "#E69F00", "#009E73", "#CC79A7")
+# Colour scale of compliance: red at 0 %, yellow at 50 %, green at 100 % (fixed, so months compare).
+COMPLIANCE_SCALE = {"type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
+                    "mid_type": "num", "mid_value": 0.5, "mid_color": "#FFEB84",
+                    "max_type": "num", "max_value": 1, "max_color": "#63BE7B"}
+NO_DATA = "tanpa data"  # a month with no purchase at all: not 0 %
+SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
 @dataclass(frozen=True)
@@ -126,6 +115,18 @@ class SheetTable:
     empty_text: str = ""  # shown instead of rows when there are none
     chart: dict = field(default_factory=dict)  # what the chart of the sheet plots (writer use)
     strong_rows: list[int] = field(default_factory=list)
+    # Key figures shown under the title as cells (label, value, kind): numbers stay numbers.
+    facts: list[tuple[str, object, str]] = field(default_factory=list)
+    # Colour scales: (first column, last column, XlsxWriter conditional format) over the rows.
+    scales: list[tuple[int, int, dict]] = field(default_factory=list)
+    excel_table: bool = False  # a filterable Excel table (ListObject) rather than a plain autofilter
+    one_page: bool = False  # print on one A4 page (with its chart), no header repeated
+    same_width: tuple = ()  # (first, last) columns given one width, e.g. the months of a grid
+
+    @property
+    def header_row(self) -> int:
+        """0-based row of the header: the title, the key figures (label and value rows), a blank row."""
+        return len(self.title) + (3 if self.facts else 1)
 
 
 # ---------------------------------------------------------------- sheet names
@@ -213,19 +214,24 @@ def _pct(value: Optional[float]):
     return NO_FIGURE if value is None else value
 
 
+def worst_first(offices: Sequence[OfficeTotals]) -> list[OfficeTotals]:
+    """Lowest compliance first, then the larger shortfall; offices where nobody is obliged last."""
+    return sorted(offices, key=lambda o: (o.compliance is None, o.compliance or 0.0, -o.shortfall,
+                                          o.office.casefold()))
+
+
 def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
     total = result.total
+    offices = worst_first(result.offices)
     rows = [
         [i, _text(o.office), names[o.office],
          o.obliged, o.met, o.short, _pct(o.compliance), o.spent, o.shortfall]
-        for i, o in enumerate(result.offices, 1)
+        for i, o in enumerate(offices, 1)
     ]
     return SheetTable(
         name=SUMMARY_SHEET,
         title=[REPORT_TITLE, _text(result.settings.government), _period_line(result),
-               f"Kepatuhan seluruh OPD: {percent(total.compliance)} "
-               f"({total.met} dari {total.obliged} pegawai wajib) · "
-               f"kekurangan {rupiah(total.shortfall)}"],
+               "OPD diurutkan dari kepatuhan terendah; baris Jumlah memuat angka seluruh OPD."],
         header=["No", "OPD", "Lembar", "Wajib", "Memenuhi", "Kurang", "Kepatuhan",
                 "Total Belanja", "Total Kekurangan"],
         kinds=["count", "longtext", "text", "count", "count", "count", "percent", "rupiah", "rupiah"],
@@ -234,8 +240,10 @@ def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
                total.spent, total.shortfall],
         key="ringkasan",
         empty_text="Tidak ada pegawai pada data.",
-        chart={"labels": [_text(office_label(result, o.office)) for o in result.offices],
-               "values": [o.compliance for o in result.offices]},
+        chart={"labels": [_text(office_label(result, o.office)) for o in offices],
+               "values": [o.compliance for o in offices]},
+        scales=[(6, 6, COMPLIANCE_SCALE)],
+        one_page=True,
     )
 
 
@@ -251,9 +259,7 @@ def _office_table(result: Result, totals: OfficeTotals, name: str, employees: li
     head = ""
     if record and record.head_name:
         head = f"Kepala: {_text(record.head_name)}"
-    title = [REPORT_TITLE, _text(totals.office), _period_line(result),
-             f"Wajib {totals.obliged} orang · memenuhi {totals.met} · kurang {totals.short} · "
-             f"kepatuhan {percent(totals.compliance)} · kekurangan {rupiah(totals.shortfall)}"]
+    title = [REPORT_TITLE, _text(totals.office), _period_line(result)]
     if head:
         title.insert(2, head)
     return SheetTable(
@@ -265,6 +271,30 @@ def _office_table(result: Result, totals: OfficeTotals, name: str, employees: li
         total=["", "", "Jumlah", "", "", "", totals.spent, totals.shortfall, ""],
         key="opd",
         office=totals.office,
+        facts=[("Wajib", totals.obliged, "count"), ("Memenuhi", totals.met, "count"),
+               ("Kurang", totals.short, "count"), ("Kepatuhan", _pct(totals.compliance), "percent"),
+               ("Kekurangan", totals.shortfall, "rupiah")],
+    )
+
+
+def _short_table(result: Result) -> SheetTable:
+    """Everyone short across the city, by office, the largest shortfall first: one list to act on."""
+    people = sorted(result.short_employees(), key=lambda e: (
+        office_label(result, e.office).casefold(), e.office.casefold(), -e.shortfall, e.name.casefold(), e.nip))
+    total = result.total
+    return SheetTable(
+        name=SHORT_SHEET,
+        title=[REPORT_TITLE, "ASN yang belum memenuhi belanja minimum, seluruh OPD", _period_line(result)],
+        header=["No", "OPD", "Nama", "NIP", "Tingkat", "Minimum", "Belanja", "Kekurangan"],  # OPD: its Singkatan
+        kinds=["count", "text", "longtext", "text", "text", "rupiah", "rupiah", "rupiah"],
+        rows=[[i, _text(office_label(result, e.office)), _text(e.name), _text(e.nip), e.tier.label,
+               MINIMUM_NOT_SET if e.minimum is None else e.minimum, e.spent, e.shortfall]
+              for i, e in enumerate(people, 1)],
+        total=["", "Jumlah", "", "", "", "",
+               sum(e.spent for e in people), total.shortfall],
+        key="kurang",
+        empty_text="Semua ASN yang wajib telah memenuhi belanja minimum.",
+        excel_table=True,
     )
 
 
@@ -285,8 +315,8 @@ def _sellers_table(result: Result) -> SheetTable:
 def _problems_table(result: Result) -> SheetTable:
     return SheetTable(
         name=PROBLEMS_SHEET,
-        title=[REPORT_TITLE, "Masalah pada data masukan (GALAT: baris tidak dihitung; PERINGATAN: tetap dihitung)",
-               f"{result.error_count} galat · {result.warning_count} peringatan"],
+        title=[REPORT_TITLE, "Masalah pada data masukan (GALAT: baris tidak dihitung; PERINGATAN: tetap dihitung)"],
+        facts=[("Galat", result.error_count, "count"), ("Peringatan", result.warning_count, "count")],
         header=["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
         kinds=["count", "text", "text", "text", "status", "text", "message"],
         rows=[[i, _text(p.place.file), _text(p.place.sheet), _text(p.place.cell), SEVERITY_LABELS[p.severity],
@@ -312,55 +342,78 @@ def _files_table(result: Result) -> SheetTable:
         key="berkas",
         empty_text="Tidak ada berkas masukan yang tercatat.",
     )
+def week_label(as_of: dt.date) -> str:
+    """A week's column as people read it: the day its snapshot was taken (`s.d. 22 Nov`)."""
+    return f"s.d. {as_of.day} {SHORT_MONTHS[as_of.month - 1]}"
 
 
 def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> SheetTable:
-    office_order = {o.office: i for i, o in enumerate(result.offices)}
+    """OPD × week compliance, the worst office (in the latest week) first, the city last."""
+    weeks = sorted({p.week for p in trend})
+    as_of = {}
+    for p in trend:
+        as_of[p.week] = max(as_of.get(p.week, p.as_of), p.as_of)
+    by_key = {(p.week, p.office): p for p in trend}
+    offices = [o for o in dict.fromkeys(p.office for p in trend) if o != TREND_TOTAL]
 
-    def office_rank(office: str):
-        if office == TREND_TOTAL:
-            return (2, 0, "")
-        return (0, office_order[office], "") if office in office_order else (1, 0, office.casefold())
+    def latest_point(office: str) -> Optional[TrendPoint]:
+        return next((by_key[(w, office)] for w in reversed(weeks) if (w, office) in by_key), None)
 
-    points = sorted(trend, key=lambda p: (p.week, office_rank(p.office)))
-    rows = [[_text(p.week), long_date(p.as_of), TREND_TOTAL_LABEL if p.office == TREND_TOTAL else _text(p.office),
-             p.obliged, p.met, _pct(p.compliance), p.spent]
-            for p in points]
+    def rank(office: str):
+        p = latest_point(office)
+        c = p.compliance if p else None
+        return (c is None, c or 0.0, -(p.obliged if p else 0), office.casefold())
 
-    # The chart: one line per office (the largest ones when there are many) plus the total.
-    weeks = sorted({p.week for p in points})
-    latest = {p.office: p for p in points if p.week == weeks[-1]} if weeks else {}
-    offices = [o for o in dict.fromkeys(p.office for p in points) if o != TREND_TOTAL]
-    if len(offices) > TREND_CHART_OFFICES:
-        offices = sorted(offices, key=lambda o: (-(latest[o].obliged if o in latest else -1), office_rank(o)))
-        offices = sorted(offices[:TREND_CHART_OFFICES], key=office_rank)
-    if any(p.office == TREND_TOTAL for p in points):
-        offices.append(TREND_TOTAL)
-    by_key = {(p.week, p.office): p.compliance for p in points}
-    chart = {
-        "weeks": weeks,
-        "labels": [TREND_TOTAL_LABEL if o == TREND_TOTAL else _text(office_label(result, o)) for o in offices],
-        "series": [[by_key.get((w, o)) for w in weeks] for o in offices],
-        "partial": len(offices) - (TREND_TOTAL in offices) < len({p.office for p in points} - {TREND_TOTAL}),
-    }
+    offices.sort(key=rank)
+    rows = []
+    for i, office in enumerate(offices, 1):
+        p = latest_point(office)
+        rows.append([i, _text(office), p.obliged if p else NO_FIGURE]
+                    + [_pct(by_key[(w, office)].compliance) if (w, office) in by_key else NO_FIGURE
+                       for w in weeks])
+    total = None
+    if any(p.office == TREND_TOTAL for p in trend):
+        t = latest_point(TREND_TOTAL)
+        total = (["", TREND_TOTAL_LABEL, t.obliged if t else NO_FIGURE]
+                 + [_pct(by_key[(w, TREND_TOTAL)].compliance) if (w, TREND_TOTAL) in by_key else NO_FIGURE
+                    for w in weeks])
+
+    # The chart: the city, and the lowest offices (with someone obliged) of the latest week.
+    lowest = [o for o in offices if (p := latest_point(o)) is not None and p.compliance is not None]
+    lowest = lowest[:TREND_CHART_OFFICES]
+    labels = [_text(office_label(result, o)) for o in lowest]
+    series = [[by_key[(w, o)].compliance if (w, o) in by_key else None for w in weeks] for o in lowest]
+    if total is not None:
+        labels.append(TREND_TOTAL_LABEL)
+        series.append([by_key[(w, TREND_TOTAL)].compliance if (w, TREND_TOTAL) in by_key else None
+                       for w in weeks])
+    if len(lowest) < len(offices):
+        name = f"Kepatuhan per minggu: seluruh OPD dan {len(lowest)} OPD terendah"
+    else:
+        name = "Kepatuhan per minggu: seluruh OPD dan setiap OPD"
+    chart = {"weeks": [week_label(as_of[w]) for w in weeks], "labels": labels, "series": series,
+             "title": name, "city": total is not None}
+    first_week = 3
     return SheetTable(
         name=TREND_SHEET,
-        title=[REPORT_TITLE, "Perkembangan kepatuhan dan belanja per minggu (sejak awal bulan)",
-               _period_line(result)],
-        header=["Minggu", "Per Tanggal", "OPD", "Wajib", "Memenuhi", "Kepatuhan", "Belanja"],
-        kinds=["text", "text", "longtext", "count", "count", "percent", "rupiah"],
+        title=[REPORT_TITLE, "Kepatuhan per OPD per minggu (belanja sejak awal bulan sampai tanggal itu)",
+               _period_line(result),
+               "OPD diurutkan dari kepatuhan terendah pada minggu terakhir; '-' berarti tidak ada data."],
+        header=["No", "OPD", "Wajib"] + [week_label(as_of[w]) for w in weeks],
+        kinds=["count", "longtext", "count"] + ["percent"] * len(weeks),
         rows=rows,
+        total=total,
         key="tren",
         empty_text="Belum ada riwayat mingguan.",
         chart=chart,
-        strong_rows=[i for i, p in enumerate(points) if p.office == TREND_TOTAL],
+        scales=[(first_week, first_week + len(weeks) - 1, COMPLIANCE_SCALE)] if weeks else [],
     )
 
 
 def sheet_tables(result: Result, trend: Optional[Sequence[TrendPoint]] = None) -> list[SheetTable]:
     """Every sheet of the summary as plain tables, in workbook order."""
     names = sheet_names(result)
-    tables = [_summary_table(result, names)]
+    tables = [_summary_table(result, names), _short_table(result)]
     by_office: dict[str, list] = {o.office: [] for o in result.offices}
     for e in result.employees:
         by_office[e.office].append(e)
@@ -381,6 +434,112 @@ def outcome_text(result: Result, path: os.PathLike | str) -> str:
             f"{month_year(result.period.year, result.period.month)}, keadaan per {long_date(result.as_of)}: "
             f"kepatuhan {percent(total.compliance)} ({total.met} dari {total.obliged} pegawai wajib), "
             f"{total.short} kurang, kekurangan {rupiah(total.shortfall)}; {len(result.problems)} masalah data.")
+
+
+# ---------------------------------------------------------------- the yearly recap
+
+YEAR_SHORTFALL_SHEET = "Kekurangan"
+YEAR_EMPLOYEES_SHEET = "Pegawai"
+SHORTFALL_SCALE = {"type": "2_color_scale", "min_type": "num", "min_value": 0, "min_color": "#FFFFFF",
+                   "max_type": "max", "max_color": "#F8696B"}
+
+
+def _year_line(year: YearResult) -> str:
+    return f"Tahun {year.year} · keadaan per {long_date(year.as_of)}"
+
+
+def _year_grid(year: YearResult, name: str, subtitle: str, kind: str, key: str, figure, year_figure,
+               scale: dict, offices: list[str]) -> SheetTable:
+    """Office × month: `figure(totals)` of each month with data, "tanpa data" for the others."""
+    def cells(get_month, whole) -> list:
+        row = []
+        for m in range(1, 13):
+            if year.months[m - 1] is None:
+                row.append(NO_DATA)
+            else:
+                t = get_month(m)
+                row.append(NO_FIGURE if t is None else figure(t))
+        return row + [year_figure(whole)]
+
+    rows = [[i, _text(o)] + cells(lambda m, o=o: year.office_month(o, m), year.office_year(o))
+            for i, o in enumerate(offices, 1)]
+    return SheetTable(
+        name=name,
+        title=[REPORT_TITLE, subtitle, _year_line(year),
+               "OPD diurutkan dari kepatuhan setahun terendah; 'tanpa data' = belum ada belanja tercatat "
+               "pada bulan itu, '-' = tidak ada pegawai wajib."],
+        header=["No", "OPD"] + list(SHORT_MONTHS) + ["Setahun"],
+        kinds=["count", "longtext"] + [kind] * 13,
+        rows=rows,
+        total=["", "Jumlah"] + cells(year.city_month, year.total),
+        key=key,
+        empty_text="Tidak ada pegawai pada data.",
+        scales=[(2, 13, scale), (14, 14, scale)],  # the year's column on a scale of its own
+        same_width=(2, 13),
+    )
+
+
+def year_tables(year: YearResult) -> list[SheetTable]:
+    """Every sheet of the yearly recap as plain tables; each figure is read from the monthly results."""
+    totals = {o: year.office_year(o) for o in year.offices}
+    offices = [t.office for t in worst_first(list(totals.values()))]
+    compliance = _year_grid(
+        year, SUMMARY_SHEET, "Kepatuhan per OPD per bulan (pegawai yang memenuhi dibagi pegawai wajib)",
+        "percent", "tahun", lambda t: _pct(t.compliance), lambda t: _pct(t.compliance), COMPLIANCE_SCALE, offices)
+    compliance.title.insert(1, _text(year.settings.government))
+    compliance.chart = {"months": list(SHORT_MONTHS),
+                        "values": [None if (t := year.city_month(m)) is None else t.compliance
+                                   for m in range(1, 13)],
+                        "title": f"Kepatuhan seluruh OPD per bulan, {year.year}"}
+    shortfall = _year_grid(
+        year, YEAR_SHORTFALL_SHEET, "Jumlah kekurangan belanja per OPD per bulan", "rupiah", "tahun_kurang",
+        lambda t: t.shortfall, lambda t: t.shortfall, SHORTFALL_SCALE, offices)
+    people = sorted(year.employees, key=lambda e: (
+        office_label(year, e.office).casefold(), e.office.casefold(), -e.shortfall, e.name.casefold(), e.nip))
+    employees = SheetTable(
+        name=YEAR_EMPLOYEES_SHEET,
+        title=[REPORT_TITLE, "Setiap ASN: bulan wajib, bulan memenuhi, dan kekurangan setahun", _year_line(year)],
+        header=["No", "OPD", "NIP", "Nama", "Tingkat", "Bulan Wajib", "Bulan Memenuhi", "Belanja Setahun",
+                "Kekurangan Setahun"],
+        kinds=["count", "text", "text", "longtext", "text", "count", "count", "rupiah", "rupiah"],
+        rows=[[i, _text(office_label(year, e.office)), _text(e.nip), _text(e.name), e.tier.label,
+               e.months_obliged, e.months_met, e.spent, e.shortfall] for i, e in enumerate(people, 1)],
+        total=["", "Jumlah", "", "", "", sum(e.months_obliged for e in people), sum(e.months_met for e in people),
+               sum(e.spent for e in people), sum(e.shortfall for e in people)],
+        key="tahun_pegawai",
+        empty_text="Tidak ada data belanja pada tahun ini.",
+        excel_table=True,
+    )
+    return [compliance, shortfall, employees, _problems_table(year)]
+
+
+def year_file_name(year: YearResult) -> str:
+    return f"Rekap-Jiku-Bata-{year.year:04d}.xlsx"
+
+
+def write_year_summary(year: YearResult, out_dir: os.PathLike | str, *, file_name: Optional[str] = None) -> Path:
+    """Write the yearly recap `Rekap-Jiku-Bata-TTTT.xlsx` atomically into `out_dir`; return its path."""
+    target = Path(out_dir) / (file_name or year_file_name(year))
+    tables = year_tables(year)
+    try:
+        with atomic_path(target) as tmp:
+            _Writer(tmp, year, label=f"Tahun {year.year}").write(tables)
+    except (OSError, FileCreateError) as exc:
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        reason = getattr(cause, "strerror", None) or str(cause)
+        raise InputError(f"rekap tahunan tidak dapat ditulis ke {target}: {reason}") from None
+    return target
+
+
+def year_outcome_text(year: YearResult, path: os.PathLike | str) -> str:
+    """What the command line says after writing the yearly recap (Indonesian)."""
+    total = year.total
+    months = year.months_with_data
+    have = ", ".join(SHORT_MONTHS[m - 1] for m in months) if months else "tidak ada"
+    return (f"Rekap tahunan ditulis: {path}\n"
+            f"Tahun {year.year}, keadaan per {long_date(year.as_of)}: bulan dengan data: {have}; "
+            f"kepatuhan {percent(total.compliance)} ({total.met} dari {total.obliged} pegawai-bulan wajib), "
+            f"kekurangan {rupiah(total.shortfall)}; {len(year.problems)} masalah data.")
 
 
 def summary_file_name(result: Result) -> str:
@@ -404,18 +563,15 @@ def write_summary(result: Result, out_dir: os.PathLike | str, *, file_name: Opti
 
 _WIDTH_CAPS = {"text": 36, "longtext": 44, "message": 72, "count": 12, "rupiah": 16, "percent": 11, "status": 13}
 _TEXT_KINDS = ("text", "longtext", "message", "status")
-_HEADER_ROW_GAP = 1  # blank rows between the title and the header
-# Printable area of landscape A4 with our margins, in screen pixels (96 dpi), less a little slack.
-_PRINT_WIDTH_PX = int((11.69 - 1.0) * 96) - 10
-_PRINT_HEIGHT_PX = int((8.27 - 1.3) * 96) - 40
-_ROWS_WITH_CHART_ON_FIRST_PAGE = 10
 
 
 class _Writer:
     """Lays `SheetTable`s out in an XlsxWriter workbook."""
 
-    def __init__(self, path: Path, result: Result):
+    def __init__(self, path: Path, result, label: Optional[str] = None):
+        """`result` is a `Result` (or a `YearResult`); `label` names its period in the footer."""
         self.result = result
+        self.label = label or month_year(result.period.year, result.period.month)
         self.wb = xlsxwriter.Workbook(str(path), {
             # Belt and braces: we only use write_string/write_number, but no
             # text must ever become a formula, a number or a link.
@@ -425,7 +581,7 @@ class _Writer:
             "default_format_properties": {"font_name": FONT, "font_size": 10},
         })
         self.wb.set_properties({
-            "title": f"Rekap Jiku Bata {result.period}",
+            "title": f"Rekap Jiku Bata {getattr(result, 'period', None) or result.year}",
             "subject": "Rekap belanja wajib produk UMKM per OPD",
             "author": "Jiku Bata",
             "company": _clean_name(result.settings.government) or "Pemerintah Kota Ambon",
@@ -434,23 +590,28 @@ class _Writer:
 
     def _formats(self) -> dict:
         add = self.wb.add_format
-        cell = {"font_name": FONT, "font_size": 10, "valign": "top", "border": 1, "border_color": "#BFBFBF"}
-        total = dict(cell, bold=True, bg_color="#F2F2F2", top=2, top_color="#404040")
+        cell = {"font_name": FONT, "font_size": 10, "valign": "top", "border": 1, "border_color": GRID_COLOUR}
+        total = dict(cell, bold=True, bg_color=TOTAL_FILL, top=2, top_color=LINE_COLOUR)
         f = {
-            "title": add({"font_name": FONT, "bold": True, "font_size": 14, "font_color": "#1F3864"}),
+            "title": add({"font_name": FONT, "bold": True, "font_size": 14, "font_color": NAVY}),
             "subtitle": add({"font_name": FONT, "bold": True, "font_size": 11}),
-            "line": add({"font_name": FONT, "font_size": 10, "font_color": "#404040"}),
-            "header": add({"font_name": FONT, "font_size": 10, "bold": True, "font_color": "#FFFFFF",
-                           "bg_color": "#1F4E78", "border": 1, "border_color": "#BFBFBF",
+            "line": add({"font_name": FONT, "font_size": 10, "font_color": LINE_COLOUR}),
+            "header": add({"font_name": FONT, "font_size": 10, "bold": True, "font_color": HEADER_FONT,
+                           "bg_color": HEADER_FILL, "border": 1, "border_color": GRID_COLOUR,
                            "text_wrap": True, "valign": "vcenter", "align": "center"}),
-            "empty": add({"font_name": FONT, "font_size": 10, "italic": True, "font_color": "#595959"}),
-            "link": add(dict(cell, font_color="#0563C1", underline=1, text_wrap=True)),
+            "empty": add({"font_name": FONT, "font_size": 10, "italic": True, "font_color": MUTED}),
+            "link": add(dict(cell, font_color=LINK_COLOUR, underline=1, text_wrap=True)),
+            "fact_label": add({"font_name": FONT, "font_size": 9, "font_color": MUTED, "align": "left"}),
+            "fact_text": add({"font_name": FONT, "font_size": 11, "bold": True, "align": "left"}),
         }
+        for kind, num_format in NUMBER_FORMATS.items():
+            f["fact_" + kind] = add({"font_name": FONT, "font_size": 11, "bold": True, "num_format": num_format,
+                                     "align": "left", "font_color": NAVY})
         for prefix, base in (("", cell), ("total_", total)):
             f[prefix + "text"] = add(dict(base))
             f[prefix + "longtext"] = f[prefix + "message"] = add(dict(base, text_wrap=True))
             f[prefix + "status"] = add(dict(base, align="center"))
-            f[prefix + "placeholder"] = add(dict(base, align="right", italic=True, font_color="#595959"))
+            f[prefix + "placeholder"] = add(dict(base, align="right", italic=True, font_color=MUTED))
             for kind, num_format in NUMBER_FORMATS.items():
                 f[prefix + kind] = add(dict(base, num_format=num_format))
         f["colours"] = {text: add({"bg_color": fill, "font_color": font}) for text, (fill, font) in STATUS_COLOURS.items()}
@@ -464,6 +625,8 @@ class _Writer:
                 self._summary_extras(ws, table, layout)
             elif table.key == "tren":
                 self._trend_extras(ws, table, layout)
+            elif table.key == "tahun":
+                self._year_extras(ws, table, layout)
         self.wb.close()
 
     # -- one table
@@ -483,8 +646,15 @@ class _Writer:
             style = "title" if r == 0 else "subtitle" if r == 1 else "line"
             ws.write_string(r, 0, _text(line), self.f[style])
         ws.set_row(0, 21)
-        header_row = len(table.title) + _HEADER_ROW_GAP
+        header_row = table.header_row
         ncols = len(table.header)
+        # Key figures as cells under the title: a label above each value, numbers in number formats.
+        for c, (label, value, kind) in enumerate(table.facts, 1):
+            ws.write_string(len(table.title) + 1, c, label, self.f["fact_label"])
+            if isinstance(value, str):
+                ws.write_string(len(table.title) + 2, c, value, self.f["fact_text"])
+            else:
+                ws.write_number(len(table.title) + 2, c, value, self.f["fact_" + kind])
         for c, head in enumerate(table.header):
             ws.write_string(header_row, c, head, self.f["header"])
         ws.set_row(header_row, 28)
@@ -522,10 +692,19 @@ class _Writer:
                 for text, fmt in self.f["colours"].items():
                     ws.conditional_format(first, c, last, c, {
                         "type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt})
-        ws.freeze_panes(first, 0)
         if table.rows:
+            for c1, c2, scale in table.scales:
+                ws.conditional_format(first, c1, last, c2, scale)
+        ws.freeze_panes(first, 0)
+        if table.rows and table.excel_table:
+            # A real Excel table: filter buttons, banding; the header cells are the ones written above.
+            ws.add_table(header_row, 0, last, ncols - 1, {
+                "columns": [{"header": h, "header_format": self.f["header"]} for h in table.header],
+                "style": "Table Style Light 1", "autofilter": True, "banded_rows": False,
+                "name": {"kurang": "BelumMemenuhi", "tahun_pegawai": "PegawaiSetahun"}.get(table.key)})
+        elif table.rows:
             ws.autofilter(header_row, 0, last, ncols - 1)
-        self._print_setup(ws, header_row)
+        self._print_setup(ws, header_row, one_page=table.one_page)
         return {"header": header_row, "first": first, "last": last, "total": total_row, "ncols": ncols,
                 "widths": widths}
 
@@ -547,7 +726,11 @@ class _Writer:
                 digits = len(f"{int(max(map(abs, numbers))):,}")
                 need = max(need, (digits + (2 if kind == "rupiah" else 0) + (3 if kind == "percent" else 0)) * 7.4)
             widths.append(min(max(_chars_for_px(need), 5), _WIDTH_CAPS[kind]))
-            ws.set_column(c, c, widths[-1])
+        if table.same_width:
+            c1, c2 = table.same_width
+            widths[c1:c2 + 1] = [max(widths[c1:c2 + 1])] * (c2 + 1 - c1)
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
         return widths
 
     @staticmethod
@@ -569,15 +752,19 @@ class _Writer:
             if lines > 1:
                 ws.set_row(r, 12.75 * lines + 2)
 
-    def _print_setup(self, ws, header_row: int) -> None:
+    def _print_setup(self, ws, header_row: int, one_page: bool = False) -> None:
         ws.set_paper(9)  # A4
-        ws.set_landscape()
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
         ws.center_horizontally()
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(header_row)
-        period = month_year(self.result.period.year, self.result.period.month).replace("&", "&&")
-        ws.set_footer(f"&L&8Jiku Bata · Rekap {period}&C&8&A&R&8Halaman &P dari &N")
+        if one_page:  # the table and its chart below it on one portrait page
+            ws.set_portrait()
+            ws.fit_to_pages(1, 1)
+        else:
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)
+            ws.repeat_rows(header_row)
+        label = self.label.replace("&", "&&")
+        ws.set_footer(f"&L&8Jiku Bata · Rekap {label}&C&8&A&R&8Halaman &P dari &N")
 
     # -- charts
 
@@ -617,23 +804,55 @@ class _Writer:
         chart.set_legend({"none": True})
         chart.show_hidden_data()
         chart.show_blanks_as("gap")
-        # As wide as the table; as tall as the bars need, but never taller than a printed page.
+        # As wide as the table, as tall as the bars need: table and chart print on one page together.
         width = sum(_column_pixels(w) for w in layout["widths"])
-        scale = min(1.0, _PRINT_WIDTH_PX / width)
-        height = min(max(260, 90 + 22 * len(table.rows)), int(_PRINT_HEIGHT_PX / scale))
-        chart.set_size({"width": max(width, 480), "height": height})
+        chart.set_size({"width": max(width, 480), "height": max(240, 70 + 15 * len(table.rows))})
         anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
-        if len(table.rows) > _ROWS_WITH_CHART_ON_FIRST_PAGE:
-            ws.set_h_pagebreaks([anchor])  # the chart on a page of its own, not cut in two
+        ws.insert_chart(anchor, 0, chart, {"object_position": 1})
+
+    def _year_extras(self, ws, table: SheetTable, layout: dict) -> None:
+        """Below the grid: a column per month of the city's compliance (no column for a month with no data)."""
+        data = table.chart
+        if not data or not table.rows:
+            return
+        label_col, value_col = layout["ncols"] + 1, layout["ncols"] + 2
+        top = layout["header"]
+        ws.write_string(top, label_col, "Bulan")
+        ws.write_string(top, value_col, "Kepatuhan kota")
+        for r, (label, value) in enumerate(zip(data["months"], data["values"]), 1):
+            ws.write_string(top + r, label_col, label)
+            if value is not None:
+                ws.write_number(top + r, value_col, value)
+        ws.set_column(label_col, value_col, None, None, {"hidden": True})
+        sheet = ws.get_name()
+        chart = self.wb.add_chart({"type": "column"})
+        chart.add_series({
+            "name": "Kepatuhan seluruh OPD",
+            "categories": [sheet, top + 1, label_col, top + 12, label_col],
+            "values": [sheet, top + 1, value_col, top + 12, value_col],
+            "fill": {"color": "#2E75B6"}, "gap": 50,
+            "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
+        })
+        chart.set_title({"name": data["title"], "name_font": {"size": 11}})
+        chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25, "num_font": {"size": 8},
+                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        chart.set_x_axis({"num_font": {"size": 8}})
+        chart.set_legend({"none": True})
+        chart.show_hidden_data()
+        chart.show_blanks_as("gap")
+        width = sum(_column_pixels(w) for w in layout["widths"])
+        chart.set_size({"width": max(width, 560), "height": 300})
+        anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
         ws.insert_chart(anchor, 0, chart, {"object_position": 1})
 
     def _trend_extras(self, ws, table: SheetTable, layout: dict) -> None:
-        """A line per office (and the city) of compliance over the weeks, beside the table."""
+        """Beside the grid: a line for the city and for each of the lowest offices, one colour each."""
         data = table.chart
         if not data.get("weeks") or not data.get("series"):
             return
-        # Hidden helper block right of the table: weeks down, one column per line.
-        base = layout["ncols"]
+        sheet = ws.get_name()
+        # Hidden helper block right of the table: weeks down, one column per line (blank = no data).
+        base = layout["ncols"] + 1
         top = layout["header"]
         ws.write_string(top, base, "Minggu")
         for r, week in enumerate(data["weeks"], 1):
@@ -649,32 +868,28 @@ class _Writer:
         chart = self.wb.add_chart({"type": "line"})
         last_week = top + len(data["weeks"])
         for s, label in enumerate(data["labels"], 1):
-            is_total = s == n_series and label == TREND_TOTAL_LABEL
-            series = {
-                "name": [TREND_SHEET, top, base + s],
-                "categories": [TREND_SHEET, top + 1, base, last_week, base],
-                "values": [TREND_SHEET, top + 1, base + s, last_week, base + s],
-                "marker": {"type": "circle", "size": 4},
-                "line": {"width": 1.5},
-            }
-            if is_total:
-                series["line"] = {"width": 3.25, "color": "#000000"}
-                series["marker"] = {"type": "square", "size": 6, "fill": {"color": "#000000"},
-                                    "border": {"color": "#000000"}}
-            chart.add_series(series)
-        name = "Kepatuhan per minggu"
-        if data.get("partial"):
-            name += f" ({TREND_CHART_OFFICES} OPD terbesar dan kota)"
-        chart.set_title({"name": name, "name_font": {"size": 12}})
+            is_city = data.get("city") and s == n_series
+            colour = "#000000" if is_city else LINE_COLOURS[(s - 1) % len(LINE_COLOURS)]
+            chart.add_series({
+                "name": [sheet, top, base + s],
+                "categories": [sheet, top + 1, base, last_week, base],
+                "values": [sheet, top + 1, base + s, last_week, base + s],
+                "line": {"width": 3.0 if is_city else 1.75, "color": colour,
+                         **({} if is_city else {"dash_type": "solid"})},
+                "marker": {"type": "square" if is_city else "circle", "size": 6 if is_city else 5,
+                           "fill": {"color": colour}, "border": {"color": colour}},
+            })
+        chart.set_title({"name": data.get("title") or "Kepatuhan", "name_font": {"size": 11}})
         chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25,
                           "num_font": {"size": 8}, "major_gridlines": {"visible": True,
                                                                        "line": {"color": "#D9D9D9"}}})
         chart.set_x_axis({"num_font": {"size": 8}})
-        chart.set_legend({"position": "right", "font": {"size": 8}})
+        chart.set_legend({"position": "bottom", "font": {"size": 8}})
         chart.show_hidden_data()
         chart.show_blanks_as("gap")
-        chart.set_size({"width": 720, "height": 420})
-        ws.insert_chart(layout["first"], base + n_series + 1, chart, {"x_offset": 12, "object_position": 1})
+        # Beside the grid (right of the hidden block), so a long grid never cuts it over two pages.
+        chart.set_size({"width": 620, "height": 420})
+        ws.insert_chart(layout["header"], base + n_series + 1, chart, {"x_offset": 12, "object_position": 3})
 
 
 # Advance widths of Arial (units per 1000 em), to measure text as Excel and LibreOffice lay it out.
@@ -717,6 +932,16 @@ def _wrapped_lines(text: str, room: float) -> int:
                 w -= extra * room
             used += (space if used else 0) + w
     return lines
+
+
+def wrapped_row_height(cells: Sequence[tuple[str, float]]) -> Optional[float]:
+    """The row height (points) that shows every `(text, column width)` wrapped in full; None if one line does.
+
+    LibreOffice does not grow rows on opening, so writers that wrap text set the height themselves.
+    """
+    lines = max((_wrapped_lines(text, _column_pixels(width) - _CELL_PADDING_PX)
+                 for text, width in cells if isinstance(text, str) and text), default=1)
+    return 12.75 * lines + 2 if lines > 1 else None
 
 
 def _column_pixels(chars: float) -> int:

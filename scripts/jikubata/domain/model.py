@@ -480,3 +480,123 @@ def office_totals(employees: Iterable[EmployeeResult], known_offices: Iterable[s
     order = [o for o in dict.fromkeys(known_offices) if o in acc]
     order += sorted((o for o in acc if o not in set(order)), key=str.casefold)
     return [OfficeTotals(o, *acc[o]) for o in order]
+
+
+# ---------------------------------------------------------------- the year
+
+
+@dataclass(frozen=True)
+class EmployeeYear:
+    """One employee over a year: months obliged and met, total spent and short."""
+
+    nip: str
+    name: str
+    office: str
+    position: str
+    tier: Tier
+    months_obliged: int
+    months_met: int
+    spent: int
+    shortfall: int
+
+
+@dataclass
+class YearResult(_WithProblems):
+    """A year as the twelve monthly `Result`s; every figure here is read from them.
+
+    `months[m - 1]` is None for a month with no data: not begun by `as_of`, or
+    no purchase dated in it. Such a month is "no data", never 0%.
+    """
+
+    year: int
+    as_of: dt.date
+    months: list[Optional[Result]]
+    employees: list[EmployeeYear]
+    offices: list[str]  # every office seen in any month, in the OPD sheet's order
+    problems: list[Problem]
+    settings: Settings
+    office_info: dict[str, Office]
+
+    @property
+    def months_with_data(self) -> list[int]:
+        return [m for m, r in enumerate(self.months, 1) if r is not None]
+
+    def office_month(self, office: str, month: int) -> Optional[OfficeTotals]:
+        """The office's totals in `month`, None when the month has no data or the office no one in it."""
+        result = self.months[month - 1]
+        if result is None:
+            return None
+        return next((o for o in result.offices if o.office == office), None)
+
+    def city_month(self, month: int) -> Optional[OfficeTotals]:
+        result = self.months[month - 1]
+        return None if result is None else result.total
+
+    def office_year(self, office: str) -> OfficeTotals:
+        """The office's obliged person-months, met person-months and money over the months with data."""
+        rows = [t for m in self.months_with_data if (t := self.office_month(office, m)) is not None]
+        return OfficeTotals(office, sum(t.obliged for t in rows), sum(t.met for t in rows),
+                            sum(t.short for t in rows), sum(t.spent for t in rows), sum(t.shortfall for t in rows))
+
+    @property
+    def total(self) -> OfficeTotals:
+        rows = [r.total for r in self.months if r is not None]
+        return OfficeTotals("Jumlah", sum(t.obliged for t in rows), sum(t.met for t in rows),
+                            sum(t.short for t in rows), sum(t.spent for t in rows), sum(t.shortfall for t in rows))
+
+
+def month_has_data(result: Result) -> bool:
+    """A month has data when at least one purchase was counted in it."""
+    return any(s.transactions for s in result.sellers)
+
+
+def aggregate_year(year: int, as_of: dt.date, monthly: dict[int, Result]) -> YearResult:
+    """Put twelve monthly results together (months missing from `monthly` have no data).
+
+    Nothing is recomputed: each employee's months and money are sums of the
+    monthly `EmployeeResult`s, so the year always agrees with its months.
+    """
+    months: list[Optional[Result]] = [None] * 12
+    for m, result in monthly.items():
+        if result.period != Period(year, m):
+            raise ValueError(f"hasil bulan {m} adalah periode {result.period}, bukan {year}-{m:02d}")
+        if month_has_data(result):
+            months[m - 1] = result
+    present = [r for r in months if r is not None]
+    acc: dict[tuple[str, str], list] = {}
+    for result in present:
+        for e in result.employees:
+            a = acc.get((e.nip, e.office))
+            if a is None:
+                a = acc[(e.nip, e.office)] = [e, 0, 0, 0, 0]
+            a[0] = e  # the latest month's name, position and tier
+            a[1] += e.status is not Status.TIDAK_WAJIB
+            a[2] += e.status is Status.MEMENUHI
+            a[3] += e.spent
+            a[4] += e.shortfall
+    employees = [EmployeeYear(e.nip, e.name, e.office, e.position, e.tier, obliged, met, spent, short)
+                 for e, obliged, met, spent, short in acc.values()]
+    latest = present[-1] if present else (monthly[max(monthly)] if monthly else None)
+    offices: list[str] = []
+    for result in present or ([latest] if latest else []):
+        offices += [o.office for o in result.offices if o.office not in offices]
+    if latest is not None:
+        known = list(latest.office_info)
+        offices = [o for o in known if o in offices] + [o for o in offices if o not in known]
+    return YearResult(
+        year=year, as_of=as_of, months=months, employees=employees, offices=offices,
+        problems=list(latest.problems) if latest else [],
+        settings=latest.settings if latest else Settings(),
+        office_info=dict(latest.office_info) if latest else {},
+    )
+
+
+def compute_year(dataset: Dataset, year: int, as_of: dt.date) -> YearResult:
+    """`compute` for every month of `year` begun by `as_of`, put together by `aggregate_year`."""
+    monthly = {}
+    for m in range(1, 13):
+        period = Period(year, m)
+        if period.first_day > as_of:
+            break
+        monthly[m] = compute(dataset, period, min(period.last_day, as_of))
+    return aggregate_year(year, as_of, monthly)

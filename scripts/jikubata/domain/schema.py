@@ -69,7 +69,7 @@ ROLE_PURCHASES, ROLE_EMPLOYEES, ROLE_OFFICES, ROLE_SELLERS, ROLE_SETTINGS = (
     "belanja", "pegawai", "opd", "umkm", "pengaturan")
 
 # Sheets this product writes into the central workbook or its summaries: never read as input.
-OUTPUT_SHEETS = ("Beranda", "Hasil", "Masalah Data", "Ringkasan", "Tren", "Berkas", "Daftar Surat",
+OUTPUT_SHEETS = ("Beranda", "Hasil", "Masalah Data", "Ringkasan", "Belum Memenuhi", "Tren", "Berkas", "Daftar Surat",
                  "xlwings.conf", "_xlwings.conf")
 OUTPUT_SHEET_PREFIX = "Rekap "
 # The first line of every sheet of the summary workbook (and of the `Rekap …` sheets the buttons write).

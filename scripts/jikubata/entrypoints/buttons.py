@@ -22,12 +22,12 @@ from jikubata.adapters.summary import (MINIMUM_NOT_SET, OFFICE_SHEET_PREFIX, SEV
                                       unique_sheet_name)
 from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
 from jikubata.adapters.workbook_port import OutputSheet, WorkbookPort, find_sheet, location
+from jikubata.adapters.styles import SHORT_FILL
 
 SHEET_RESULT = "Hasil"
 SHEET_PROBLEMS = "Masalah Data"
 SHEET_LETTERS = "Daftar Surat"
 SUMMARY_PREFIX = OFFICE_SHEET_PREFIX
-SHORT_FILL = "#FCE4E4"
 
 
 # ---------------------------------------------------------------- the four actions
@@ -57,23 +57,56 @@ def buat_rekap(port: WorkbookPort, clock: Clock) -> str:
     """Write the summary workbook beside this one, and its tables as `Rekap …` sheets here."""
     from jikubata.adapters import summary
 
+    year = year_of(port.read_cell(SHEET_HOME, PERIOD_CELL))
+    if year is not None:
+        return _buat_rekap_tahunan(port, year, clock)
     folder = output_folder(port)
     waited: list[str] = []
     outcome = services.write_summary(_sources(port), folder, _period(port, clock), clock=clock,
                                      writer=_writer(folder, "tombol Buat Rekap OPD", waited))
     result, path = outcome.result, outcome.path
+    _write_rekap_sheets(port, summary.sheet_tables(result), result)
+    return (f"Rekap OPD periode {month_year(result.period.year, result.period.month)} ditulis ke {path}."
+            + _waited_note(waited))
+
+
+def _buat_rekap_tahunan(port: WorkbookPort, year: int, clock: Clock) -> str:
+    """The period cell holds a year: the yearly recap `Rekap-Jiku-Bata-TTTT.xlsx`, and its sheets here."""
+    from jikubata.adapters import summary
+
+    folder = output_folder(port)
+    waited: list[str] = []
+    outcome = services.write_year_summary(_sources(port), folder, year, clock=clock,
+                                          writer=_writer(folder, "tombol Buat Rekap OPD (tahunan)", waited))
+    result = outcome.year
+    _write_rekap_sheets(port, summary.year_tables(result), result)
+    return (f"Rekap tahunan {year} ({len(result.months_with_data)} bulan dengan data, per "
+            f"{long_date(result.as_of)}) ditulis ke {outcome.path}." + _waited_note(waited))
+
+
+def year_of(value) -> Optional[int]:
+    """The year when the period cell holds one (`2026`, as text or as the number Excel made of it)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and float(value).is_integer() and 2000 <= value <= 2100:
+        return int(value)
+    if isinstance(value, str) and len(value.strip()) == 4 and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _write_rekap_sheets(port: WorkbookPort, tables, checked) -> None:
+    """Replace every `Rekap …` sheet of the open workbook by these tables; `Masalah Data` from `checked`."""
     for name in [n for n in port.sheet_names() if n.casefold().startswith(SUMMARY_PREFIX.casefold())]:
         port.delete_sheet(name)
     used: set[str] = set()
-    for table in summary.sheet_tables(result):
+    for table in tables:
         if table.key == "masalah":
             continue  # `Masalah Data` (with links to the cells) is written below
         name = _rekap_name(table.name, used)
         port.write_sheet(OutputSheet(name, table.title, table.header, table.kinds, table.rows, table.total,
                                      empty_text=table.empty_text))
-    port.write_sheet(problems_sheet(result, port))
-    return (f"Rekap OPD periode {month_year(result.period.year, result.period.month)} ditulis ke {path}."
-            + _waited_note(waited))
+    port.write_sheet(problems_sheet(checked, port))
 
 
 def buat_surat(port: WorkbookPort, clock: Clock) -> str:
@@ -84,21 +117,31 @@ def buat_surat(port: WorkbookPort, clock: Clock) -> str:
     written = services.write_letters(_sources(port), folder, _period(port, clock), clock=clock,
                                      writer=_writer(folder, "tombol Buat Surat Pengingat", waited))
     result, outcome = written.result, written.letters
+    port.write_sheet(letters_sheet(result, outcome))
+    return outcome.summary_text() + _waited_note(waited)
+
+
+def letters_sheet(result: Result, outcome) -> OutputSheet:
+    """`Daftar Surat`: what a clerk needs on paper (number, date, addressee, office, shortfall, sent?).
+
+    The file link is kept but narrow: the short text `Buka` opens the letter.
+    """
+    from jikubata.adapters.letters import delivery_status
+
     rows, links = [], {}
     for i, letter in enumerate(outcome.letters):
-        rows.append([i + 1, letter.number, letter.recipient, letter.kind_label, letter.office,
-                     letter.shortfall, letter.path.name])
-        links[(i, 6)] = str(letter.path)
-    port.write_sheet(OutputSheet(
+        rows.append([i + 1, letter.number, long_date(letter.date), letter.recipient, letter.office,
+                     letter.shortfall, delivery_status(letter), "Buka"])
+        links[(i, 7)] = str(letter.path)
+    return OutputSheet(
         SHEET_LETTERS,
         [f"Daftar surat pengingat \u2014 {month_year(result.period.year, result.period.month)}",
          f"Data per {long_date(result.as_of)} \u00b7 folder {outcome.folder}"],
-        ["No", "Nomor Surat", "Penerima", "Jenis", "OPD", "Kekurangan", "Berkas"],
-        ["count", "text", "longtext", "text", "longtext", "rupiah", "link"],
-        rows, links=links, widths=[6, 34, 40, 22, 36, 16, 40],
+        ["No", "Nomor Surat", "Tanggal", "Penerima", "OPD", "Kekurangan", "Status Kirim", "Berkas"],
+        ["count", "text", "text", "longtext", "longtext", "rupiah", "text", "link"],
+        rows, links=links, widths=[5, 30, 17, 36, 32, 14, 14, 8],
         empty_text="Tidak ada ASN yang kurang belanja; tidak ada surat yang dibuat.",
-    ))
-    return outcome.summary_text() + _waited_note(waited)
+    )
 
 
 def _writer(folder: Path, command: str, waited: list[str]) -> services.Writer:

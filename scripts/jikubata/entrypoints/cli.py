@@ -35,6 +35,13 @@ def _period(text: str) -> Period:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _year(text: str) -> int:
+    text = str(text).strip()
+    if len(text) != 4 or not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"tahun '{text}' tidak valid: gunakan bentuk TTTT, misalnya 2026")
+    return int(text)
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
@@ -68,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("rekap", help="menulis workbook rekap per OPD")
     s.add_argument("path", nargs="+", metavar="PATH")
-    s.add_argument("--periode", required=True, type=_period)
+    when = s.add_mutually_exclusive_group(required=True)
+    when.add_argument("--periode", type=_period, help="bulan TTTT-BB: Rekap-Jiku-Bata-TTTT-BB.xlsx")
+    when.add_argument("--tahun", type=_year, help="tahun TTTT: rekap tahunan Rekap-Jiku-Bata-TTTT.xlsx")
     s.add_argument("--per-tanggal", type=_date)
     s.add_argument("--keluaran", required=True, type=Path, help="folder keluaran")
     s.set_defaults(func=cmd_rekap)
@@ -99,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("buat-workbook", help="membangun JikuBata.xlsm dari sumbernya")
     s.add_argument("--keluaran", type=Path, default=Path("workbook/JikuBata.xlsm"))
     s.set_defaults(func=cmd_buat_workbook)
+
+    s = sub.add_parser("templat", help="menunjukkan templat surat/email; --salin menyalinnya untuk diubah")
+    s.add_argument("--salin", type=Path, metavar="FOLDER", help="salin templat bawaan ke FOLDER untuk diubah di Word")
+    s.set_defaults(func=cmd_templat)
     return p
 
 
@@ -136,8 +149,12 @@ def cmd_hitung(args) -> int:
 def cmd_rekap(args) -> int:
     from jikubata import services
 
-    outcome = services.write_summary(args.path, args.keluaran, args.periode, args.per_tanggal,
-                                     writer=_writer("jikubata rekap"), progress=_progress())
+    if getattr(args, "tahun", None) is not None:
+        outcome = services.write_year_summary(args.path, args.keluaran, args.tahun, args.per_tanggal,
+                                              writer=_writer("jikubata rekap --tahun"), progress=_progress())
+    else:
+        outcome = services.write_summary(args.path, args.keluaran, args.periode, args.per_tanggal,
+                                         writer=_writer("jikubata rekap"), progress=_progress())
     print(outcome.summary_text())
     return 0
 
@@ -192,6 +209,30 @@ def _debug_option(argv: Optional[Sequence[str]]) -> list[str]:
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
     return argv
+def cmd_templat(args) -> int:
+    import os
+
+    from jikubata import resources
+
+    if args.salin is None:
+        override = os.environ.get(resources.ENV_TEMPLATES)
+        print(f"Templat bawaan: {resources.shipped_templates_dir()}")
+        print(f"Folder templat ubahan ({resources.ENV_TEMPLATES}): {override or '(belum diatur)'}")
+        print("Salin templat untuk diubah: jikubata templat --salin FOLDER")
+        return 0
+    try:
+        copied, kept = resources.copy_templates(args.salin)
+    except OSError:
+        raise InputError(f"templat tidak dapat disalin ke {args.salin}: folder tidak dapat dibuat atau ditulisi") from None
+    folder = args.salin.resolve()
+    if copied:
+        print(f"Disalin ke {folder}: " + ", ".join(p.name for p in copied))
+    if kept:
+        print("Sudah ada, tidak ditimpa: " + ", ".join(p.name for p in kept))
+    print(f"Ubah templat di Word, lalu arahkan {resources.ENV_TEMPLATES} ke folder itu, misalnya:")
+    print(f'  Windows:  setx {resources.ENV_TEMPLATES} "{folder}"')
+    print(f"  Linux:    export {resources.ENV_TEMPLATES}='{folder}'")
+    return 0
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -40,3 +40,24 @@ def template_path(name: str, override: Optional[Path] = None) -> Path:
         if folder and (Path(folder) / name).is_file():
             return Path(folder) / name
     return shipped_templates_dir() / name
+
+
+def copy_templates(folder: os.PathLike | str) -> tuple[list[Path], list[Path]]:
+    """Copy the shipped templates into `folder` for an administrator to edit; (copied, kept).
+
+    A file already in `folder` is kept as it is: it may hold the office's own edits.
+    """
+    from jikubata.adapters.atomic import write_bytes_atomic
+
+    folder = Path(folder)
+    copied, kept = [], []
+    for source in sorted(shipped_templates_dir().iterdir()):
+        if not source.is_file():
+            continue
+        target = folder / source.name
+        if target.exists():
+            kept.append(target)
+        else:
+            write_bytes_atomic(target, source.read_bytes())
+            copied.append(target)
+    return copied, kept

@@ -542,6 +542,8 @@ def _product_steps(out_dir: Path, inputs: Path, period: Period, clock: Clock):
 
     return [
         ("Rekap OPD", lambda: services.write_summary([inputs], out_dir / "rekap", period, clock=clock).path),
+        ("Rekap tahunan", lambda: services.write_year_summary([inputs], out_dir / "rekap", period.year,
+                                                              clock=clock).path),
         ("Surat pengingat", lambda: services.write_letters([inputs], out_dir / "surat", period,
                                                            clock=clock).letters.index_path),
         ("Rekap mingguan", weekly_runs),

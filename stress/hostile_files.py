@@ -7,7 +7,7 @@ space (RLIMIT_AS) and a time bound. It must end with exit status 2 and one
 clear Indonesian line (or exit 0 where the file is harmless), never a crash;
 the child's peak RSS is measured with os.wait4.
 
-    python bench/hostile_files.py [--keep DIR]
+    python -m stress.hostile_files [--keep DIR]
 
 The builders are imported by tests/test_hostile_files.py.
 """

@@ -1,6 +1,6 @@
 """Crash safety: SIGKILL `jikubata rekap`, `surat` and `mingguan` at random moments, then check the folder.
 
-    python bench/kill_runs.py [--kills 50] [--workers 2] [--seed 1] [--keep DIR]
+    python -m stress.kill_runs [--kills 50] [--workers 2] [--seed 1] [--keep DIR]
 
 Each command gets its own output folder and a stream of trials. A trial
 starts the command as a real process (`python -m jikubata …`) on demo-size
@@ -240,7 +240,7 @@ def lock_free(out: Path) -> bool:
     from jikubata.domain.errors import BusyError
 
     try:
-        with locking.output_lock(out, command="bench/kill_runs.py"):
+        with locking.output_lock(out, command="stress/kill_runs.py"):
             return True
     except BusyError:
         return False

@@ -10,7 +10,7 @@ bytes). Every case must end in results plus reported problems (exit 0) or exit
 exit status. Most cases run in-process through `jikubata.entrypoints.cli.main` (fast); a
 sample runs through a real `python -m jikubata` subprocess.
 
-    python bench/fuzz_readers.py [--cases 10000] [--workers 2]
+    python -m stress.fuzz_readers [--cases 10000] [--workers 2]
 
 The strategies are imported by tests/test_fuzz_readers.py (a small CI subset).
 """
@@ -35,8 +35,7 @@ from typing import Optional
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).parent))
-import hostile_files as H  # noqa: E402  (the hand-written xlsx zip)
+from stress import hostile_files as H  # the hand-written xlsx zip
 
 # ---------------------------------------------------------------- what a cell may hold
 
