@@ -30,6 +30,7 @@ from typing import Callable, Iterable, Optional
 
 from jikubata.domain import schema
 from jikubata.domain.errors import InputError
+from jikubata.domain.indonesian import grouped
 from jikubata.domain.model import column_letter
 
 log = logging.getLogger("jikubata.files")
@@ -800,13 +801,9 @@ def _check_parts(path: Path, zf: zipfile.ZipFile, infos: list) -> None:
             del data
         if rows * cols > MAX_SHEET_CELLS:
             where = f"lembar '{sheets[info.filename]}'" if info.filename in sheets else f"bagian {info.filename}"
-            raise InputError(f"berkas {path.name}, {where}: ada isi sampai baris {_thousands(rows)} dan kolom "
-                             f"{column_letter(cols - 1)} ({_thousands(rows * cols)} sel), terlalu luas untuk "
+            raise InputError(f"berkas {path.name}, {where}: ada isi sampai baris {grouped(rows)} dan kolom "
+                             f"{column_letter(cols - 1)} ({grouped(rows * cols)} sel), terlalu luas untuk "
                              f"dibaca. Hapus isi sel yang jauh di luar tabel lalu simpan ulang")
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _declared_area(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Optional[tuple[int, int]]:

@@ -209,6 +209,8 @@ def _debug_option(argv: Optional[Sequence[str]]) -> list[str]:
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
     return argv
+
+
 def cmd_templat(args) -> int:
     import os
 

@@ -11,9 +11,8 @@ from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 
 
 def problems_text(dataset: Dataset) -> str:
-    problems, files = dataset.problems, list(dataset.files)
+    problems, files, ignored = dataset.problems, list(dataset.files), dataset.ignored_files
     errors, warnings = dataset.error_count, dataset.warning_count
-    ignored = list(dataset.ignored_files)
     sheets = list(dataset.sheets)
     listed = ", ".join(files) if len(files) <= 4 else ", ".join(files[:3]) + f", dan {len(files) - 3} lainnya"
     lines = [f"Diperiksa {len(files)} berkas: {listed}" if files else "Hasil pemeriksaan"]
