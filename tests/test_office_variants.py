@@ -4,11 +4,10 @@ Every variant is built in code (openpyxl, an independent writer) from the same
 data as a template-shaped original, and `hitung --json` of both is compared.
 """
 import datetime as dt
+import json
 import os
 import shutil
-import json
 import subprocess
-import sys
 
 import openpyxl
 import pytest
@@ -18,7 +17,8 @@ from jikubata import services
 from jikubata.adapters.clock import Clock
 from jikubata.domain import parse
 from jikubata.domain.model import Period
-from workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, NIP_DEDI, write
+from tests.support.cli import jikubata
+from tests.support.workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, NIP_DEDI, write
 
 TODAY = dt.date(2026, 11, 28)
 CLOCK = Clock.fixed(TODAY)
@@ -379,7 +379,7 @@ def test_periksa_prints_each_sheet_with_its_role_and_rows_or_why_it_was_left_alo
     folder = tmp_path / "v"
     central(folder / "pusat.xlsx")
     write(folder / "dinkes.xlsx", {"Pembelian": template_purchases(), "Catatan": [["apa saja"]]})
-    r = subprocess.run([sys.executable, "-m", "jikubata", "periksa", str(folder)], capture_output=True, text=True)
+    r = jikubata("periksa", folder)
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert "dinkes.xlsx" in out and "Pembelian" in out and f"dibaca sebagai belanja, {len(BUYS)} baris" in out
@@ -391,8 +391,7 @@ def test_hitung_json_lists_what_was_read(tmp_path):
     folder = tmp_path / "v"
     central(folder / "pusat.xlsx")
     write(folder / "dinkes.xlsx", {"Pembelian": template_purchases()})
-    r = subprocess.run([sys.executable, "-m", "jikubata", "hitung", str(folder), "--periode", "2026-11", "--json"],
-                       capture_output=True, text=True)
+    r = jikubata("hitung", folder, "--periode", "2026-11", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["dibaca"] == [
         {"berkas": "dinkes.xlsx", "lembar": "Pembelian", "peran": "belanja", "baris": len(BUYS)},
@@ -406,8 +405,7 @@ def test_rekap_has_a_berkas_sheet(tmp_path):
     folder = tmp_path / "v"
     central(folder / "pusat.xlsx")
     write(folder / "dinkes.xlsx", {"Pembelian": template_purchases(), "Catatan": [["apa saja"]]})
-    r = subprocess.run([sys.executable, "-m", "jikubata", "rekap", str(folder), "--periode", "2026-11",
-                        "--keluaran", str(tmp_path / "out")], capture_output=True, text=True)
+    r = jikubata("rekap", folder, "--periode", "2026-11", "--keluaran", tmp_path / "out")
     assert r.returncode == 0, r.stderr
     (path,) = (tmp_path / "out").glob("Rekap-Jiku-Bata-*.xlsx")
     ws = openpyxl.load_workbook(path)["Berkas"]
@@ -488,8 +486,7 @@ def test_our_own_summary_among_the_inputs_is_left_alone_even_renamed(tmp_path):
     folder = tmp_path / "v"
     central(folder / "pusat.xlsx")
     write(folder / "dinkes.xlsx", {"Rekap Belanja November": template_purchases()})  # an office's own name
-    r = subprocess.run([sys.executable, "-m", "jikubata", "rekap", str(folder), "--periode", "2026-11",
-                        "--keluaran", str(tmp_path / "out")], capture_output=True, text=True)
+    r = jikubata("rekap", folder, "--periode", "2026-11", "--keluaran", tmp_path / "out")
     assert r.returncode == 0, r.stderr
     (summary,) = (tmp_path / "out").glob("Rekap-Jiku-Bata-*.xlsx")
     shutil.copyfile(summary, folder / "laporan bulan lalu.xlsx")
