@@ -173,6 +173,26 @@ def _incomplete(source: SheetSource, row_no: int, missing: list[schema.Column]) 
                    columns=", ".join(c.header for c in missing))
 
 
+def _empty_fields(sheet: SheetRows, source: SheetSource, i: int, cols: dict,
+                  missing: list[schema.Column]) -> list[Problem]:
+    """The problems of row `i` whose required fields read empty: an Excel error value or a formula saved
+    without its value is named at its cell; the fields truly empty make BARIS_TIDAK_LENGKAP."""
+    row_no = sheet.row0 + i + 1
+    found, empty = [], []
+    for column in missing:
+        note = sheet.note(i, cols[column.key])
+        if note is None:
+            empty.append(column)
+        elif note == files.FORMULA_WITHOUT_VALUE:
+            found.append(problem(source.place(row_no, column.key), "RUMUS_TANPA_NILAI", column=column.header))
+        else:
+            found.append(problem(source.place(row_no, column.key), "SEL_GALAT_EXCEL", column=column.header,
+                                 value=note))
+    if empty:
+        found.append(_incomplete(source, row_no, empty))
+    return found
+
+
 def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
     acc.has_employee_sheet = True
     found = _find_header(file_name, sheet, schema.EMPLOYEES, acc)
@@ -187,7 +207,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
         cells = _row_cells(row, cols)
         missing = _missing(cells, schema.EMPLOYEES)
         if missing:
-            acc.problems.append(_incomplete(source, row_no, missing))
+            acc.problems.extend(_empty_fields(sheet, source, i, cols, missing))
             continue
         nip, code, reason = parse.parse_nip(cells["nip"])
         ok = True
@@ -239,7 +259,7 @@ def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _
         cells = _row_cells(sheet.rows[i], cols)
         if parse.is_blank(cells["name"]):
             if any(not parse.is_blank(v) for v in cells.values()):
-                acc.problems.append(_incomplete(source, sheet.row0 + i + 1, _missing(cells, spec)))
+                acc.problems.extend(_empty_fields(sheet, source, i, cols, _missing(cells, spec)))
             continue
         yield source, sheet.row0 + i + 1, cells
 
@@ -293,7 +313,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
                 continue
             missing = _missing(cells, schema.PURCHASES)
             if missing:
-                problems.append(_incomplete(source, row0 + i, missing))
+                problems.extend(_empty_fields(sheet, source, i, cols, missing))
                 continue
         ok = True
         # date

@@ -36,9 +36,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "BERKAS_TIDAK_TERBACA": (G, "Berkas tidak dapat dibaca: {reason}. Berkas ini dilewati; berkas lain tetap dihitung."),
     "BERKAS_GANDA": (P, "Berkas ini tampaknya versi lama dari {newer} ({repeated} dari {total} nota juga ada di sana, "
                         "dan {newer} disimpan lebih baru: {when}); simpan hanya versi terbaru."),
-    "SEL_GALAT_EXCEL": (G, "Sel {column} berisi nilai galat Excel {value}, bukan data. Perbaiki rumus atau isinya. "
+    "SEL_GALAT_EXCEL": (G, "Kolom {column} berisi nilai galat Excel {value}, bukan data. Perbaiki rumus atau isinya. "
                            "Baris tidak dihitung."),
-    "RUMUS_TANPA_NILAI": (G, "Sel {column} berisi rumus yang belum dihitung (disimpan tanpa nilai oleh program lain): "
+    "RUMUS_TANPA_NILAI": (G, "Kolom {column} berisi rumus yang belum dihitung (disimpan tanpa nilai oleh program lain): "
                              "buka dan simpan ulang di Excel agar rumus dihitung. Baris tidak dihitung."),
     "PENGATURAN_TIDAK_VALID": (P, "Pengaturan '{label}' bernilai '{value}' tidak dapat dibaca; dipakai nilai bawaan {default}."),
 }
