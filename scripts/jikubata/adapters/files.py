@@ -222,8 +222,8 @@ def _unknown_content(path: Path, head: bytes) -> str:
     if b"urn:schemas-microsoft-com:office:spreadsheet" in start.lower():
         return _old_format("Lembar Kerja XML 2003")
     if text.startswith((b"<html", b"<!doctype", b"<table", b"<meta")) or b"<html" in text:
-        return ("bukan spreadsheet, bukan workbook Excel yang valid: isinya halaman web (sebenarnya CSV/HTML "
-                f"yang diberi nama {path.suffix.lower()}). {RESAVE}")
+        return (f"bukan spreadsheet: isinya halaman web yang diberi nama {path.suffix.lower()} (sebenarnya "
+                f"CSV/HTML, bukan workbook Excel yang valid). {RESAVE}")
     if b"\x00" not in start:
         return ("bukan workbook Excel yang valid: isinya teks biasa (sebenarnya CSV/HTML yang diberi nama "
                 f"{path.suffix.lower()}). Bila isinya CSV, ganti akhiran namanya menjadi .csv; bila bukan, "
