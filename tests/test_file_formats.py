@@ -393,3 +393,34 @@ def test_libreoffice_and_legacy_files_carry_their_own_saved_time(tmp_path, city,
         os.utime(resaved[kind], (1_000_000_000, 1_000_000_000))  # an mtime far from the property
         again = files.open_file(resaved[kind])
         assert book.saved_at == again.saved_at and again.saved_at.year >= 2026, kind
+
+
+@needs_soffice
+def test_error_values_computed_by_libreoffice_are_named_in_xls_and_ods(tmp_path, city):
+    # openpyxl saves the formulas without values (RUMUS_TANPA_NILAI); LibreOffice computes them on
+    # conversion, and its .xls and .ods hold the resulting error values (SEL_GALAT_EXCEL).
+    wb = openpyxl.load_workbook(city / OFFICE)
+    ws = wb["Belanja"]
+    header, col = header_row(city / OFFICE)
+    nip, amount = f"{col['NIP']}{header + 1}", f"{col['Jumlah (Rp)']}{header + 2}"
+    ws[nip] = "=NA()"
+    ws[amount] = "=1/0"
+    source = tmp_path / "sumber" / OFFICE
+    source.parent.mkdir()
+    wb.save(source)
+    expected = {"xlsx": {(nip, "RUMUS_TANPA_NILAI", ""), (amount, "RUMUS_TANPA_NILAI", "")},
+                "xls": {(nip, "SEL_GALAT_EXCEL", "#N/A"), (amount, "SEL_GALAT_EXCEL", "#DIV/0!")}}
+    expected["ods"] = expected["xls"]
+    for kind in ("xlsx", "xls", "ods"):
+        if kind == "xlsx":
+            variant = source
+        else:
+            subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}", "--headless",
+                            "--convert-to", kind, "--outdir", str(tmp_path), str(source)],
+                           capture_output=True, timeout=180, check=True)
+            variant = tmp_path / f"{Path(OFFICE).stem}.{kind}"
+        result = calculate(city / "JikuBata-Pusat.xlsx", variant)
+        found = {(p.place.cell, p.code, next((e for e in files.EXCEL_ERRORS if e in p.message), ""))
+                 for p in result.problems if p.code in ("SEL_GALAT_EXCEL", "RUMUS_TANPA_NILAI", "BARIS_TIDAK_LENGKAP")
+                 and p.place.cell in (nip, amount)}
+        assert found == expected[kind], kind

@@ -407,7 +407,9 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
             if part is not None:
                 notes = (lambda part=part: _xlsx_notes(path, part))
             elif kind == "ods":
-                notes = None  # LibreOffice always saves values; an error reads as empty, as in Excel
+                notes = (lambda sheet_name=meta.name: _ods_notes(path, sheet_name))
+            elif kind == "xls":
+                notes = (lambda index=len(sheets): _xls_notes(path, index))
             sheets.append(SheetRows(meta.name, rows, start[0], start[1], notes))
     finally:
         wb.close()
@@ -495,6 +497,86 @@ def _enclosing_cell(data: bytes, at: int) -> Optional[tuple[bytes, Optional[byte
     if end < at:
         return None  # `at` lies after that cell closed
     return tag, data[tag_end + 1:end]
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+
+
+def _ods_notes(path: Path, sheet_name: str) -> dict:
+    """{(row, col): error value or FORMULA_WITHOUT_VALUE} of one .ods sheet, walking content.xml's cells."""
+    import xml.etree.ElementTree as ET
+
+    notes: dict = {}
+    with zipfile.ZipFile(path) as zf, zf.open("content.xml") as f:
+        in_sheet, row, col = False, -1, 0
+        for event, el in ET.iterparse(f, events=("start", "end")):
+            tag = el.tag
+            if tag == _ODS_TABLE + "table":
+                if event == "start":
+                    in_sheet, row = el.get(_ODS_TABLE + "name") == sheet_name, -1
+                elif in_sheet:
+                    break
+                continue
+            if not in_sheet:
+                if event == "end":
+                    el.clear()
+                continue
+            if tag == _ODS_TABLE + "table-row":
+                if event == "start":
+                    row, col = row + 1, 0
+                else:
+                    row += int(el.get(_ODS_TABLE + "number-rows-repeated", "1")) - 1
+                    el.clear()
+            elif tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell") and event == "end":
+                repeat = int(el.get(_ODS_TABLE + "number-columns-repeated", "1"))
+                if el.get(_ODS_CALCEXT + "value-type") == "error":
+                    text = "".join(el.itertext()).strip()
+                    notes[(row, col)] = text if text in EXCEL_ERRORS else "#N/A"
+                elif el.get(_ODS_TABLE + "formula") and el.get(_ODS_OFFICE + "value-type") is None:
+                    notes[(row, col)] = FORMULA_WITHOUT_VALUE
+                col += repeat
+                el.clear()
+    return notes
+
+
+_BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+                0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+
+
+def _xls_notes(path: Path, index: int) -> dict:
+    """{(row, col): error value} of the `index`-th worksheet of a BIFF8 .xls: its BOOLERR records and
+    FORMULA records whose cached result is an error."""
+    import olefile
+
+    with olefile.OleFileIO(str(path)) as ole:
+        stream = ole.openstream("Workbook").read()
+    offsets, at = [], 0
+    while at + 4 <= len(stream):  # the globals: BOUNDSHEET records give each sheet's offset
+        kind, size = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
+        if kind == 0x0085 and stream[at + 4 + 5] == 0:  # a worksheet
+            offsets.append(int.from_bytes(stream[at + 4:at + 8], "little"))
+        if kind == 0x000A:
+            break
+        at += 4 + size
+    if index >= len(offsets):
+        return {}
+    notes: dict = {}
+    at = offsets[index]
+    while at + 4 <= len(stream):
+        kind, size = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
+        body = stream[at + 4:at + 4 + size]
+        if kind == 0x000A:
+            break
+        if len(body) >= 8 and kind in (0x0205, 0x0006):
+            where = (int.from_bytes(body[0:2], "little"), int.from_bytes(body[2:4], "little"))
+            if kind == 0x0205 and body[7] == 1:
+                notes[where] = _BIFF_ERRORS.get(body[6], "#N/A")
+            elif kind == 0x0006 and len(body) >= 14 and body[6] == 2 and body[12:14] == b"\xff\xff":
+                notes[where] = _BIFF_ERRORS.get(body[8], "#N/A")
+        at += 4 + size
+    return notes
 
 
 def _sheet_part_names(path: Path) -> dict:
