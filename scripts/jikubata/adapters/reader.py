@@ -28,6 +28,7 @@ from jikubata.domain.indonesian import grouped, rupiah
 from jikubata.domain.problems import problem
 
 HEADER_SEARCH_ROWS = 10
+_UNSEEN = object()
 log = logging.getLogger("jikubata.reader")
 
 
@@ -296,6 +297,8 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
     c_name, c_product, c_note = cols.get("buyer_name"), cols.get("product"), cols.get("note")
     need = max(cols.values()) + 1
     nip_cache: dict[str, tuple] = {}
+    date_cache: dict[str, Optional[dt.date]] = {}
+    amount_cache: dict[str, tuple] = {}
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
     problems, purchases, parse_nip, parse_date = acc.problems, acc.purchases, parse.parse_nip, parse.parse_date
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
@@ -323,7 +326,12 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
         elif t is datetime_type:
             day = d.date()
         else:
-            day = parse_date(d)
+            # dates and amounts written as text (a CSV): few distinct values, parse each once
+            day = date_cache.get(d, _UNSEEN) if t is str_type else _UNSEEN
+            if day is _UNSEEN:
+                day = parse_date(d)
+                if t is str_type:
+                    date_cache[d] = day
             if day is None:
                 problems.append(problem(source.place(row0 + i, "date"), "TANGGAL_TIDAK_VALID",
                                         value=parse.cell_text(d)))
@@ -345,7 +353,12 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
         if (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
             amount = whole_rupiah(a)
         else:
-            amount, reason = parse.parse_amount(a)
+            verdict = amount_cache.get(a) if t is str_type else None
+            if verdict is None:
+                verdict = parse.parse_amount(a)
+                if t is str_type:
+                    amount_cache[a] = verdict
+            amount, reason = verdict
             if amount is None:
                 problems.append(problem(source.place(row0 + i, "amount"), "JUMLAH_TIDAK_VALID",
                                         reason=reason))
