@@ -424,3 +424,20 @@ def test_error_values_computed_by_libreoffice_are_named_in_xls_and_ods(tmp_path,
                  for p in result.problems if p.code in ("SEL_GALAT_EXCEL", "RUMUS_TANPA_NILAI", "BARIS_TIDAK_LENGKAP")
                  and p.place.cell in (nip, amount)}
         assert found == expected[kind], kind
+
+
+def test_file_level_problems_come_first_in_periksa_the_summary_and_the_weekly_email(tmp_path, city):
+    folder = folder_with(tmp_path, city, {OFFICE: encrypted(city / OFFICE, tmp_path / OFFICE)})
+    r = run_cli("periksa", folder)
+    assert r.returncode == 0, r.stderr
+    groups = [line for line in r.stdout.splitlines() if " — " in line]
+    assert groups[0] == f"{OFFICE} — berkas (1 masalah)" and len(groups) > 1
+    out = tmp_path / "keluaran"
+    assert run_cli("rekap", folder, "--periode", PERIOD, "--keluaran", out).returncode == 0
+    ws = openpyxl.load_workbook(next(out.glob("Rekap-Jiku-Bata-*.xlsx")))["Masalah Data"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r and r[0] == 1]
+    assert rows and rows[0][1:6] == (OFFICE, None, None, "GALAT", "BERKAS_TIDAK_TERBACA")
+    weekly = run_cli("mingguan", folder, "--keluaran", out, "--per-tanggal", "2026-11-22")
+    assert weekly.returncode == 0, weekly.stderr
+    email = next(out.glob("mingguan/*/email.html")).read_text(encoding="utf-8")
+    assert email.index(OFFICE) < email.index("Masalah data:") and "dilindungi kata sandi" in email
