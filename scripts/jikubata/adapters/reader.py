@@ -58,11 +58,6 @@ class _Accumulator:
 # ---------------------------------------------------------------- entry points
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """The spreadsheet files of `paths` (see `files.list_inputs`)."""
-    return [f.path for f in files.list_inputs(paths).files]
-
-
 def read_inputs(paths: Sequence[str | os.PathLike],
                 progress: Optional[Callable[[str], None]] = None) -> Dataset:
     """Read every spreadsheet of `paths`; raise InputError for an unusable one named on its own.
