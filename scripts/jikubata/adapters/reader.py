@@ -24,7 +24,7 @@ from jikubata.domain import parse, schema
 from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
                      Settings, SheetSource, column_letter)
 from jikubata.domain.errors import InputError
-from jikubata.domain.indonesian import grouped, rupiah
+from jikubata.domain.indonesian import rupiah
 from jikubata.domain.problems import problem
 
 HEADER_SEARCH_ROWS = 10
