@@ -42,11 +42,8 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     seller_keys: dict[str, str] = {}
     roster_name_keys = {nip: _name_key(e.name) for nip, e in roster.items()}
 
-    receipt_keys = [(seller_keys.get(p.seller) or seller_keys.setdefault(p.seller, seller_key(p.seller)),
-                     p.receipt.casefold()) for p in data.purchases]
-    counting = _counting_receipts(data.purchases, receipt_keys, data.saved_at)
+    receipt_keys, counting = _counting_receipts(data.purchases, seller_keys, data.saved_at)
     repeats: dict[str, dict[str, int]] = {}  # older file -> newer file -> its receipts repeated there
-    receipts: dict[str, int] = {}
 
     for p, receipt_key in zip(data.purchases, receipt_keys):
         ok = True
@@ -73,8 +70,6 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
                                     Severity.GALAT if only_registered else Severity.PERINGATAN,
                                     value=p.seller, consequence=consequence))
             ok = ok and not only_registered
-        file = p.source.file if p.source is not None else ""
-        receipts[file] = receipts.get(file, 0) + 1
         first = counting[receipt_key]
         if first is not p:
             here, other = p.place("receipt"), first.place("receipt")
@@ -88,16 +83,27 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
         if ok:
             kept.append(p)
 
-    problems += _older_versions(repeats, receipts, data.saved_at)
+    if repeats:
+        receipts: dict[str, int] = {}  # rows with a receipt, per file that has repeats
+        for p in data.purchases:
+            if p.source is not None and p.source.file in repeats:
+                receipts[p.source.file] = receipts.get(p.source.file, 0) + 1
+        problems += _older_versions(repeats, receipts, data.saved_at)
     problems.sort(key=problem_order(data.files))
     return dataclasses.replace(data, employees=employees, purchases=kept, problems=problems)
 
 
-def _counting_receipts(purchases: list[Purchase], keys: list[tuple], saved_at: dict) -> dict[tuple, Purchase]:
-    """For each receipt (UMKM, No. Nota), the row that counts: within a file the first; across files
-    the one in the file saved most recently (equal times: the file read first)."""
+def _counting_receipts(purchases: list[Purchase], seller_keys: dict, saved_at: dict) -> tuple[list, dict]:
+    """Each purchase's receipt key (UMKM, No. Nota), and for each receipt the row that counts: within a file
+    the first; across files the one in the file saved most recently (equal times: the file read first)."""
+    keys: list[tuple] = []
     counting: dict[tuple, Purchase] = {}
-    for p, key in zip(purchases, keys):
+    for p in purchases:
+        seller = seller_keys.get(p.seller)
+        if seller is None:
+            seller = seller_keys[p.seller] = seller_key(p.seller)
+        key = (seller, p.receipt.casefold())
+        keys.append(key)
         first = counting.get(key)
         if first is None:
             counting[key] = p
@@ -105,7 +111,7 @@ def _counting_receipts(purchases: list[Purchase], keys: list[tuple], saved_at: d
             mine, theirs = saved_at.get(p.source.file), saved_at.get(first.source.file)
             if mine is not None and theirs is not None and mine > theirs:
                 counting[key] = p
-    return counting
+    return keys, counting
 
 
 def _duplicate_receipt(p: Purchase, here, first: Purchase, other, saved_at: dict):
