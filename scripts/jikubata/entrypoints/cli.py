@@ -196,21 +196,6 @@ def cmd_buat_workbook(args) -> int:
     return 0
 
 
-def _debug_option(argv: Optional[Sequence[str]]) -> list[str]:
-    """`--debug` anywhere on the line: the libraries' own (English) messages go to stderr as `debug:` lines."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--debug" in argv:
-        import logging
-
-        argv = [a for a in argv if a != "--debug"]
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
-        logger = logging.getLogger("jikubata")
-        logger.addHandler(handler)
-        logger.setLevel(logging.DEBUG)
-    return argv
-
-
 def cmd_templat(args) -> int:
     import os
 
@@ -235,6 +220,21 @@ def cmd_templat(args) -> int:
     print(f'  Windows:  setx {resources.ENV_TEMPLATES} "{folder}"')
     print(f"  Linux:    export {resources.ENV_TEMPLATES}='{folder}'")
     return 0
+
+
+def _debug_option(argv: Optional[Sequence[str]]) -> list[str]:
+    """`--debug` anywhere on the line: the libraries' own (English) messages go to stderr as `debug:` lines."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in argv:
+        import logging
+
+        argv = [a for a in argv if a != "--debug"]
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+        logger = logging.getLogger("jikubata")
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    return argv
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
