@@ -10,16 +10,13 @@ import dataclasses
 import datetime as dt
 import re
 
+from jikubata.domain import parse
 from jikubata.domain.model import (PROGRAM_START, Dataset, Employee, Place, Purchase, Severity, registered_only,
                                    seller_key)
 from jikubata.domain.indonesian import rupiah, short_date
 from jikubata.domain.problems import problem
 
-_NAME_NOISE = re.compile(r"[\W\d_]+")
-
-
-def _name_key(name: str) -> str:
-    return _NAME_NOISE.sub("", name.casefold())
+_name_key = parse.name_key  # names compare ignoring case, academic titles and punctuation
 
 
 def validate(data: Dataset, today: dt.date) -> Dataset:
@@ -49,7 +46,12 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
         ok = True
         employee = roster.get(p.nip)
         if employee is None:
-            if p.nip not in excluded_nips:  # a roster row with its own problem explains the rest
+            if p.nip in excluded_nips:  # a roster row with its own problem explains the rest
+                pass
+            elif parse.is_nik_shaped(p.nip):  # a NIK identifies only the Wali Kota and Wakil in the roster
+                problems.append(problem(p.place("nip"), "NIP_TIDAK_VALID", value=p.nip,
+                                        reason=parse.NIK_NOT_ALLOWED_REASON))
+            else:
                 problems.append(problem(p.place("nip"), "NIP_TIDAK_TERDAFTAR", value=p.nip))
             ok = False
         elif p.buyer_name and p.buyer_name != employee.name and (
