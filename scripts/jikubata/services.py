@@ -106,8 +106,17 @@ def calculate(inputs: Inputs, period: Optional[Period] = None, as_of: Optional[d
     """Check the inputs and compute the period's shortfalls as of `as_of`."""
     today = clock.today()
     period = period or Period.of(today)
+    check_period(period, as_of, today)
     dataset = check(inputs, clock=clock, progress=progress)
     return domain.compute(dataset, period, as_of or period.default_as_of(today))
+
+
+def check_period(period: Period, as_of: Optional[dt.date], today: dt.date) -> None:
+    """Refuse a period after the current month or before the programme, or an as-of day outside
+    the period or after today (InputError: exit 2). The rule is the domain's; `today` is the clock's."""
+    why = domain.period_refusal(period, as_of, today)
+    if why:
+        raise InputError(why)
 
 
 # ---------------------------------------------------------------- the summary workbook
