@@ -98,14 +98,23 @@ class Settings:
     letter_number_format: str = DEFAULT_LETTER_NUMBER_FORMAT
     government: str = "PEMERINTAH KOTA AMBON"
     issuing_office: str = "DINAS PERINDUSTRIAN DAN PERDAGANGAN"
-    office_address: str = "Jl. Sultan Hairun No. 1, Ambon 97126"
-    office_contact: str = "Telepon (0911) 352xxx · Laman ambon.go.id"
+    office_address: str = "Jl. Sultan Hairun No. 1"
+    postal_code: str = "97126"
+    office_phone: str = ""
+    office_fax: str = ""
+    office_website: str = ""
+    office_email: str = ""
+    crest_image: str = ""
     city: str = "Ambon"
     signatory_position: str = "Kepala Dinas Perindustrian dan Perdagangan"
     signatory_name: str = ""
     signatory_rank: str = ""
     signatory_nip: str = ""
-    legal_basis: str = "Peraturan Wali Kota Ambon tentang Gerakan Belanja Produk UMKM pada Jiku Bata (Sudut Balai Kota)"
+    nature: str = "Biasa"
+    legal_basis: str = "Peraturan Wali Kota Ambon tentang Gerakan Belanja Produk UMKM pada Jiku Bata"
+    legal_basis_number: str = ""
+    legal_basis_year: str = ""
+    deadline_days: int = 7
     copies_to: tuple[str, ...] = ("Wali Kota Ambon (sebagai laporan)", "Sekretaris Kota Ambon", "Inspektur Kota Ambon")
     report_recipients: tuple[str, ...] = ()
 
