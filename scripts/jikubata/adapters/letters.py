@@ -63,6 +63,8 @@ class Letter:
     shortfall: int
     path: Path
     pdf_path: Optional[Path] = None
+    order: tuple[int, int] = (0, 0)   # (year, seq) in the register
+    email: str = ""                   # the recipient's address for `--kirim`; empty: none known
 
     @property
     def kind_label(self) -> str:
@@ -80,6 +82,7 @@ class LettersOutcome:
     register_path: Optional[Path] = None
     pdf_message: str = ""
     notes: list[str] = field(default_factory=list)
+    print_path: Optional[Path] = None
 
     def summary_text(self) -> str:
         """Indonesian lines for the CLI and the Excel message box."""
@@ -97,6 +100,8 @@ class LettersOutcome:
             pdfs = sum(1 for x in self.letters if x.pdf_path)
             if pdfs:
                 lines.append(f"  PDF dibuat: {pdfs} berkas.")
+        if self.print_path:
+            lines.append(f"  Satu berkas untuk dicetak: {self.print_path}")
         if self.index_path:
             lines.append(f"  Daftar surat: {self.index_path}")
         if self.register_path:
@@ -151,7 +156,8 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
         register.confirm(entries)
 
     outcome.letters = [Letter(e.number, e.letter_date, p.kind, p.recipient, p.office, p.shortfall,
-                              out_dir / e.file) for p, e in zip(plans, entries)]
+                              out_dir / e.file, order=(e.year, e.seq), email=p.email)
+                       for p, e in zip(plans, entries)]
     if pdf and outcome.letters:
         from jikubata.adapters.pdf import convert_to_pdf
 
@@ -167,6 +173,7 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
                 messages.append(conv.message)
         outcome.pdf_message = " ".join(dict.fromkeys(messages))
         outcome.letters = [replace(x, pdf_path=pdfs.get(x.path.resolve())) for x in outcome.letters]
+        outcome.print_path = write_print_file(outcome, out_dir / f"Semua-Surat-{period}.pdf")
     index = out_dir / f"Daftar-Surat-{period}.xlsx"
     try:
         outcome.index_path = write_index(outcome, index)
@@ -255,10 +262,10 @@ def office_key(office: str) -> str:
 # A letter's first page holds the table up to this many lines of rows (10 pt, measured with
 # LibreOffice: tests/test_letter_pages.py); longer lists go to a Lampiran, which holds
 # _ATTACHMENT_LINES a page after its heading. Tembusan lines count against the first page.
-_INLINE_LINES = 11
+_INLINE_LINES = 7
 _ATTACHMENT_FIRST_LINES = 30
 _ATTACHMENT_LINES = 40
-_NAME_CHARS, _POSITION_CHARS, _OFFICE_CHARS = 22, 17, 40
+_NAME_CHARS, _POSITION_CHARS, _OFFICE_CHARS = 20, 17, 38
 
 
 def _lines(text: str, per_line: int) -> int:
@@ -556,7 +563,7 @@ def render_docx(template: bytes, context: dict, template_name: str = "templat") 
     return _fixed_zip_times(buf.getvalue())
 
 
-CREST_HEIGHT_CM = 2.3
+CREST_HEIGHT_CM = 2.0
 
 
 def _crest_image(tpl, data: bytes):
@@ -652,6 +659,34 @@ def _fixed_zip_times(data: bytes) -> bytes:
         n, m, k = (int.from_bytes(out[pos + i:pos + i + 2], "little") for i in (28, 30, 32))
         pos += 46 + n + m + k
     return bytes(out)
+
+
+# ---------------------------------------------------------------- one print file
+
+
+def write_print_file(outcome: LettersOutcome, target: Path) -> Optional[Path]:
+    """`Semua-Surat-YYYY-MM.pdf`: every letter's PDF in register order, each from a new page (pypdf).
+
+    Written only when every letter has its PDF, so the print file is never
+    silently short of a letter.
+    """
+    letters = sorted(outcome.letters, key=lambda x: x.order)
+    if not letters or any(x.pdf_path is None for x in letters):
+        return None
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for x in letters:
+        writer.append(str(x.pdf_path))
+    try:
+        with atomic_path(target) as tmp:
+            with open(tmp, "wb") as fh:
+                writer.write(fh)
+    except OSError as exc:
+        raise InputError(f"Berkas cetak {target} tidak dapat ditulis ({exc.strerror or exc}).") from None
+    finally:
+        writer.close()
+    return target
 
 
 # ---------------------------------------------------------------- the index

@@ -219,14 +219,14 @@ def cell_text(cell, text, *, bold=False, italic=False, size=10, align=None):
 
 def letterhead(doc) -> None:
     """Crest at left (when set), the kop lines centred on the page, the double rule below."""
-    side = 2.4
+    side = 2.0
     table = layout_table(doc, [side, TEXT_WIDTH - 2 * side, side])
     crest, middle, _ = table.rows[0].cells
     crest.vertical_alignment = middle.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     run(crest.paragraphs[0], "{{ lambang }}")
     center = WD_ALIGN_PARAGRAPH.CENTER
-    lines = (("{{ kop_pemerintah }}", True, 14), ("{{ kop_instansi }}", True, 15),
-             ("{{ kop_alamat }}", False, 10), ("{{ kop_kontak }}", False, 10))
+    lines = (("{{ kop_pemerintah }}", True, 14), ("{{ kop_instansi }}", True, 14),
+             ("{{ kop_alamat }}", False, 9), ("{{ kop_kontak }}", False, 9))
     for i, (text, bold, size) in enumerate(lines):
         p = middle.paragraphs[0] if i == 0 else middle.add_paragraph()
         run(p, text, bold=bold, size=size)
@@ -271,37 +271,35 @@ def heading_block(doc) -> None:
 
 
 def body(doc, text: str, *, after=6, keep_next=False):
-    return para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first=1.25, after=after, line=1.15,
+    return para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first=1.25, after=after, line=1.08,
                 keep_next=keep_next)
 
 
-def signature(doc, *, then_copies: bool = True) -> None:
-    """Position, room to sign, name (bold, underlined), pangkat, NIP — centred in the right block.
-
-    Every line keeps with the next, so the block moves whole to a new page
-    and takes the Tembusan with it: no page ever holds only the Tembusan.
-    """
+def signature(doc, *, with_copies: bool = True) -> None:
+    """Position, room to sign, name (bold, underlined), pangkat, NIP — centred in the right block —
+    and the Tembusan below, all in one table row that cannot split: the block moves whole to a
+    new page, so no page ever holds only the Tembusan (Word and LibreOffice both honour it)."""
+    table = layout_table(doc, [TEXT_WIDTH])
+    row = table.rows[0]
+    _cant_split(row)
+    cell = row.cells[0]
     center = WD_ALIGN_PARAGRAPH.CENTER
-    para(doc, "", keep_next=True)
-    para(doc, "{{ penandatangan_jabatan }},", left=SIGNATURE_BLOCK, align=center, keep_next=True)
+    para(cell, "{{ penandatangan_jabatan }},", left=SIGNATURE_BLOCK, align=center, before=8)
     for _ in range(3):
-        para(doc, "", left=SIGNATURE_BLOCK, keep_next=True)
-    para(doc, "{{ penandatangan_nama }}", bold=True, underline=True, left=SIGNATURE_BLOCK,
-         align=center, keep_next=True)
-    para(doc, "{{ penandatangan_pangkat }}", left=SIGNATURE_BLOCK, align=center, keep_next=True)
-    para(doc, "NIP. {{ penandatangan_nip }}", left=SIGNATURE_BLOCK, align=center, keep_next=then_copies)
-
-
-def copies(doc) -> None:
-    para(doc, "{%p if tembusan %}")
-    para(doc, "", after=4, keep_next=True)
-    para(doc, "Tembusan:", size=11, keep_next=True)
-    para(doc, "{%p for t in tembusan %}")
-    p = para(doc, "{{ loop.index }}.\t{{ t }}{% if loop.last %}.{% else %};{% endif %}", size=11,
-             left=0.6, first=-0.6, keep_next=True)
-    tabs(p, 0.6)
-    para(doc, "{%p endfor %}")
-    para(doc, "{%p endif %}")
+        para(cell, "", left=SIGNATURE_BLOCK)
+    para(cell, "{{ penandatangan_nama }}", bold=True, underline=True, left=SIGNATURE_BLOCK, align=center)
+    para(cell, "{{ penandatangan_pangkat }}", left=SIGNATURE_BLOCK, align=center)
+    para(cell, "NIP. {{ penandatangan_nip }}", left=SIGNATURE_BLOCK, align=center)
+    if with_copies:
+        para(cell, "{%p if tembusan %}")
+        para(cell, "Tembusan:", size=11, before=8)
+        para(cell, "{%p for t in tembusan %}")
+        p = para(cell, "{{ loop.index }}.\t{{ t }}{% if loop.last %}.{% else %};{% endif %}", size=11,
+                 left=0.6, first=-0.6)
+        tabs(p, 0.6)
+        para(cell, "{%p endfor %}")
+        para(cell, "{%p endif %}")
+    cell._tc.remove(cell.paragraphs[0]._p)  # the cell's own empty first paragraph
 
 
 def closing(doc) -> None:
@@ -311,7 +309,7 @@ def closing(doc) -> None:
 
 def attachment_heading(doc, title: str) -> None:
     """Tata Naskah Dinas: the Lampiran page names the letter it belongs to (its number and date)."""
-    left = RIGHT_BLOCK - 1.5
+    left = RIGHT_BLOCK - 3.5
     p = para(doc, "LAMPIRAN", left=left)
     p.paragraph_format.page_break_before = True
     para(doc, "{{ lampiran_dari }}", left=left)
@@ -324,8 +322,7 @@ def attachment_heading(doc, title: str) -> None:
 
 def attachment_signature(doc) -> None:
     """The Lampiran is signed as the letter is (name, pangkat, NIP), without the Tembusan."""
-    para(doc, "", after=6)
-    signature(doc, then_copies=False)
+    signature(doc, with_copies=False)
 
 
 def data_table(doc, cols, loop: str, fields, *, total=None):
@@ -372,8 +369,8 @@ INTRO = ("Menindaklanjuti {{ dasar_hukum }}, setiap Aparatur Sipil Negara (ASN) 
          "{{ pemerintah }} wajib berbelanja produk UMKM pada Jiku Bata (Sudut Balai Kota) setiap bulan "
          "paling sedikit sebesar belanja minimum sesuai jabatan dan eselonnya.")
 CENTER, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
-EMPLOYEE_COLS = [("No", 0.8), ("Nama", 3.6), ("NIP", 3.7), ("Jabatan", 3.0), ("Minimum", 1.8),
-                 ("Belanja", 1.8), ("Kekurangan", 2.0)]
+EMPLOYEE_COLS = [("No", 0.8), ("Nama", 3.4), ("NIP", 3.7), ("Jabatan", 3.0), ("Minimum", 1.8),
+                 ("Belanja", 1.8), ("Kekurangan", 2.2)]
 EMPLOYEE_FIELDS = [("no", CENTER), ("nama", None), ("nip", None), ("jabatan", None), ("minimum", RIGHT),
                    ("belanja", RIGHT), ("kekurangan", RIGHT)]
 
@@ -407,7 +404,6 @@ def office_letter() -> Document:
               "{% endif %} pada Jiku Bata paling lambat tanggal {{ batas_waktu }}.")
     closing(doc)
     signature(doc)
-    copies(doc)
     para(doc, "{%p if ada_lampiran %}")
     attachment_heading(doc, "DAFTAR PEGAWAI {{ opd_kapital }} YANG BELUM MEMENUHI BELANJA MINIMUM "
                             "JIKU BATA BULAN {{ periode_kapital }}")
@@ -430,9 +426,9 @@ def official_letter() -> Document:
             ("Belanja minimum per bulan", "{{ minimum }}"),
             ("Belanja tercatat", "{{ belanja }}"))
     for label, value in rows:
-        p = para(doc, f"{label}\t:\t{value}", left=8.0, first=-6.75, line=1.15, keep_next=True)
+        p = para(doc, f"{label}\t:\t{value}", left=8.0, first=-6.75, keep_next=True)
         tabs(p, 7.6, 8.0)
-    p = para(doc, "Kekurangan\t:\t", left=8.0, first=-6.75, line=1.15, after=6)
+    p = para(doc, "Kekurangan\t:\t", left=8.0, first=-6.75, after=6)
     run(p, "{{ kekurangan }}", bold=True)
     run(p, " ({{ kekurangan_terbilang }})", italic=True)
     tabs(p, 7.6, 8.0)
@@ -441,7 +437,6 @@ def official_letter() -> Document:
               "sebagai wujud dukungan bagi usaha mikro, kecil, dan menengah di {{ wilayah }}.")
     closing(doc)
     signature(doc)
-    copies(doc)
     return doc
 
 
@@ -462,9 +457,8 @@ def report_letter() -> Document:
               "pegawainya belum memenuhi belanja minimum telah kami sampaikan surat pengingat.")
     body(doc, "Demikian kami laporkan. Atas perhatian Bapak, kami ucapkan terima kasih.", keep_next=True)
     signature(doc)
-    copies(doc)
     attachment_heading(doc, "REKAPITULASI BELANJA JIKU BATA PER OPD BULAN {{ periode_kapital }}")
-    cols = [("No", 0.8), ("OPD", 6.6), ("Wajib", 1.4), ("Memenuhi", 1.8), ("Belum", 1.4), ("Kepatuhan", 1.9),
+    cols = [("No", 0.8), ("OPD", 6.2), ("Wajib", 1.3), ("Memenuhi", 2.0), ("Belum", 1.4), ("Kepatuhan", 2.1),
             ("Kekurangan", 2.6)]
     fields = [("no", CENTER), ("opd", None), ("wajib", RIGHT), ("memenuhi", RIGHT), ("kurang", RIGHT),
               ("kepatuhan", RIGHT), ("kekurangan", RIGHT)]
