@@ -321,3 +321,68 @@ def test_index_status_column_reads_the_delivery_status_of_a_letter_when_it_has_o
     assert delivery_status(SimpleNamespace(delivery_status="tanpa alamat")) == "tanpa alamat"
     assert delivery_status(SimpleNamespace(delivery_status="")) == "belum dikirim"
     assert delivery_status(SimpleNamespace()) == "belum dikirim"
+
+
+# ---------------------------------------------------------------- chain of command, Tata Naskah Dinas (issue 12)
+
+
+def _with_head_short(settings_=None):
+    head = F.employee(30, "dr. Wendy Pattinama", Tier.ESELON_II, "Dinas Kesehatan", "Kepala Dinas Kesehatan")
+    head = type(head)(**{**head.__dict__, "nip": "197001011995032001"})
+    return F.small_result(settings_, extra_employees=[head])
+
+
+def test_a_short_head_is_addressed_in_his_office_letter_not_asked_to_remind_himself(tmp_path):
+    outcome = write_letters(_with_head_short(), tmp_path, today=F.TODAY)
+    text = text_of(by_kind(outcome, KIND_OFFICE)[0].path)
+    assert "termasuk Saudara sendiri" in text and "kekurangan belanja Saudara sendiri (nomor urut 1)" in text
+    assert "1 | dr. Wendy Pattinama" in text
+    assert not any("197001011995032001" in x.path.name for x in by_kind(outcome, KIND_OFFICIAL))
+
+
+def test_the_wali_kota_and_wakil_get_no_reminder_and_appear_in_no_office_letter(tmp_path):
+    extra = [F.employee(40, "Bapak Wali", Tier.WALIKOTA, "Dinas Kesehatan", "Wali Kota Ambon")]
+    outcome = write_letters(F.small_result(extra_employees=extra), tmp_path, today=F.TODAY)
+    for x in outcome.letters:
+        if x.kind != KIND_REPORT:
+            assert "Bapak Wali" not in text_of(x.path)
+    (report,) = by_kind(outcome, KIND_REPORT)
+    text = text_of(report.path)
+    assert "Yth.\tWali Kota Ambon" in text and "Wali Kota Ambon (sebagai laporan)" not in text
+    assert "Frans Nanlohy" in text  # the Eselon II official short is named
+
+
+def test_deadline_is_the_setting_but_never_before_three_working_days():
+    from jikubata.domain.correspondence import deadline
+
+    friday = dt.date(2026, 11, 27)
+    assert deadline(friday, 7) == dt.date(2026, 12, 4)
+    assert deadline(friday, 1) == dt.date(2026, 12, 2)  # Mon, Tue, Wed
+
+
+def test_missing_signer_details_make_a_konsep_and_the_run_says_so(tmp_path):
+    s = F.settings()
+    s.signatory_rank = ""
+    outcome = write_letters(F.small_result(s), tmp_path, today=F.TODAY)
+    doc = Document(str(outcome.letters[0].path))
+    header = " ".join(p.text for p in doc.sections[0].first_page_header.paragraphs)
+    assert "KONSEP" in header and "[belum diisi]" in text_of(outcome.letters[0].path)
+    assert "KONSEP" in outcome.summary_text() and "Pangkat Penandatangan" in outcome.summary_text()
+    final = write_letters(F.small_result(), tmp_path / "b", today=F.TODAY)
+    assert "KONSEP" not in " ".join(p.text for p in Document(str(final.letters[0].path)).sections[0]
+                                    .first_page_header.paragraphs)
+
+
+def test_legal_basis_is_cited_with_its_number_and_year(tmp_path):
+    s = F.settings(legal_basis_number="12", legal_basis_year="2023")
+    text = text_of(write_letters(F.small_result(s), tmp_path, today=F.TODAY).letters[0].path)
+    assert "Peraturan Wali Kota Ambon Nomor 12 Tahun 2023 tentang Gerakan Belanja" in text
+
+
+def test_a_long_list_moves_to_a_lampiran_counted_on_the_letter(tmp_path):
+    extra = [F.employee(200 + i, f"Pegawai Nomor {i}", Tier.ESELON_IV, "Dinas Kesehatan", "Kepala Seksi")
+             for i in range(12)]
+    outcome = write_letters(F.small_result(extra_employees=extra), tmp_path, today=F.TODAY)
+    text = text_of(by_kind(outcome, KIND_OFFICE)[0].path)
+    assert "Lampiran\t:\t1 (satu) lembar" in text and "sebagaimana tercantum dalam Lampiran" in text
+    assert "LAMPIRAN" in text and f"NOMOR\t:\t{by_kind(outcome, KIND_OFFICE)[0].number}" in text
