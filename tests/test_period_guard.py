@@ -34,9 +34,9 @@ def test_as_of_after_today_is_refused():
 
 
 def _next_month():
-    from jikubata.services import today_local
+    from jikubata.adapters.clock import SYSTEM
 
-    t = today_local()
+    t = SYSTEM.today()
     return f"{t.year + (t.month == 12)}-{t.month % 12 + 1:02d}"
 
 

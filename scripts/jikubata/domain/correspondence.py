@@ -69,7 +69,8 @@ def addressed_by_position(position: str, office: str, region: str) -> str:
     text = position
     if office and office.casefold() not in position.casefold():
         text = f"{position} {office}" if position else office
-    if region and region.casefold() not in text.casefold():
+    place = region.split()[-1] if region else ""  # `Kota Ambon` → `Ambon`: `Wali Kota Ambon` has it
+    if region and place.casefold() not in text.casefold():
         text = f"{text} {region}"
     return text
 
