@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
 
@@ -202,15 +202,79 @@ class LettersWritten:
 
 def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None,
                   as_of: Optional[dt.date] = None, *, pdf: bool = False, clock: Clock = SYSTEM,
-                  writer: Optional[Writer] = None, progress: Progress = None) -> LettersWritten:
+                  writer: Optional[Writer] = None, progress: Progress = None, send: bool = False,
+                  dry_run: bool = False, mail_settings: Optional[mail.MailSettings] = None) -> LettersWritten:
     """Compute, then write the period's letters, register rows and index into `out_dir` (SPEC §6.2)."""
     from jikubata.adapters import letters
 
+    if send and not dry_run and mail_settings is None:
+        raise InputError("surat tidak dapat dikirim: pengaturan SMTP belum ada (isi bagian [email] di berkas "
+                         "konfigurasi jadwal dan sebutkan dengan --konfigurasi)")
     result = calculate(inputs, period, as_of, clock=clock, progress=progress)
     out_dir = Path(out_dir)
     with _lock(out_dir, writer):
-        outcome = letters.write_letters(result, out_dir, pdf=pdf, today=clock.today())
+        outcome = letters.write_letters(result, out_dir, pdf=pdf or send, today=clock.today())
+        if send or dry_run:
+            deliver_letters(result, outcome, out_dir, mail_settings, clock=clock, dry_run=dry_run)
     return LettersWritten(result, outcome)
+
+
+def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Path,
+                    mail_settings: Optional[mail.MailSettings], *, clock: Clock = SYSTEM,
+                    dry_run: bool = False) -> None:
+    """E-mail each letter's PDF to its recipient through the weekly job's outbox (issue 12).
+
+    Each letter is kept in the outbox under its number: a letter already
+    `terkirim` is never sent again; a failed send stays `tertunda` and is
+    retried by the next run (or the schedule). With `dry_run`, nothing is
+    queued or sent: each letter says where it would go. The index is
+    rewritten with every letter's status.
+    """
+    from jikubata.adapters import history, letters, mail
+
+    if not dry_run and mail_settings is None:
+        raise InputError("surat tidak dapat dikirim: pengaturan SMTP tidak ada (isi bagian [email] di berkas "
+                         "konfigurasi jadwal dan sebutkan dengan --konfigurasi)")
+    db = history.History(out_dir)
+    done = []
+    for x in outcome.letters:
+        status, sent, error = db.delivery(letters.mail_key(x))
+        address = x.email.strip()
+        if status == history.SENT:
+            done.append(replace(x, delivery=f"terkirim {_when(sent)}"))
+        elif not mail.looks_like_address(address):
+            done.append(replace(x, delivery="tanpa alamat" if not address else f"tanpa alamat (tidak sah: {address})"))
+        elif x.pdf_path is None:
+            done.append(replace(x, delivery="tertunda PDF belum dibuat"))
+        elif dry_run:
+            done.append(replace(x, delivery=f"akan dikirim ke {address}"))
+        else:
+            text, html = letters.mail_body(x, result.settings)
+            message = mail.build_message(mail_settings, subject=letters.mail_subject(x), recipients=[address],
+                                         text=text, html=html, attachments=[x.pdf_path])
+            mail_id = db.queue_mail(letters.mail_key(x), letters.mail_subject(x), [address], message.as_bytes(),
+                                    clock.now())
+            try:
+                mail.send(mail_settings, message, [address])
+            except mail.MailError as exc:
+                db.mark_failed(mail_id, str(exc))
+                done.append(replace(x, delivery=f"tertunda {exc}"))
+            else:
+                now = clock.now()
+                db.mark_sent(mail_id, now)
+                done.append(replace(x, delivery=f"terkirim {_when(now.isoformat())}"))
+    outcome.letters = done
+    outcome.delivery_dry_run = dry_run
+    if outcome.index_path:
+        letters.write_index(outcome, outcome.index_path)
+
+
+def _when(iso: Optional[str]) -> str:
+    """`2026-11-28T09:15:00+09:00` → `28 November 2026 09.15`."""
+    if not iso:
+        return ""
+    moment = dt.datetime.fromisoformat(iso)
+    return f"{indonesian.long_date(moment.date())} {moment:%H.%M}"
 
 
 # ---------------------------------------------------------------- the weekly summary

@@ -65,6 +65,7 @@ class Letter:
     pdf_path: Optional[Path] = None
     order: tuple[int, int] = (0, 0)   # (year, seq) in the register
     email: str = ""                   # the recipient's address for `--kirim`; empty: none known
+    delivery: str = ""                # `terkirim <waktu>` / `tertunda <alasan>` / `tanpa alamat` (outbox)
 
     @property
     def kind_label(self) -> str:
@@ -83,6 +84,7 @@ class LettersOutcome:
     pdf_message: str = ""
     notes: list[str] = field(default_factory=list)
     print_path: Optional[Path] = None
+    delivery_dry_run: bool = False
 
     def summary_text(self) -> str:
         """Indonesian lines for the CLI and the Excel message box."""
@@ -109,7 +111,25 @@ class LettersOutcome:
         if self.pdf_message:
             lines.append(f"  {self.pdf_message}")
         lines += [f"  Perhatian: {n}" for n in self.notes]
+        lines += self._delivery_lines()
         return "\n".join(lines)
+
+    def _delivery_lines(self) -> list[str]:
+        statuses = [x.delivery for x in self.letters if x.delivery]
+        if not statuses:
+            return []
+        if self.delivery_dry_run:
+            return ["  Percobaan kirim (--coba): tidak ada surel yang dikirim."] + [
+                f"   {x.number} — {x.recipient}: {x.delivery}" for x in self.letters]
+        sent = sum(s.startswith("terkirim") for s in statuses)
+        pending = [x for x in self.letters if x.delivery.startswith("tertunda")]
+        none = sum(s.startswith("tanpa alamat") for s in statuses)
+        lines = [f"  Pengiriman surel: {sent} terkirim, {len(pending)} tertunda, {none} tanpa alamat."]
+        lines += [f"   tertunda {x.number} — {x.recipient}: {x.delivery[len('tertunda '):]}" for x in pending[:5]]
+        if pending:
+            lines.append("   Surat yang tertunda dikirim ulang bila perintah dijalankan lagi dengan --kirim "
+                         "(yang sudah terkirim tidak dikirim dua kali).")
+        return lines
 
 
 def run_notes(settings) -> list[str]:
@@ -765,3 +785,31 @@ def _write_link(ws, row: int, col: int, path: Path, base: Path, link_fmt, text_f
     relative = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
     if ws.write_url(row, col, f"external:{relative}", link_fmt, string=label or relative, tip=relative[:255]) < 0:
         ws.write_string(row, col, relative, text_fmt)
+
+
+# ---------------------------------------------------------------- delivery by e-mail
+
+
+def mail_key(letter: Letter) -> str:
+    """The outbox key of a letter: its register number (unique per year) — one delivery per letter."""
+    return f"surat:{letter.number}"
+
+
+def mail_subject(letter: Letter) -> str:
+    kind = "Laporan" if letter.kind == KIND_REPORT else "Surat"
+    return f"{kind} Jiku Bata Nomor {letter.number}"
+
+
+def mail_body(letter: Letter, settings) -> tuple[str, str]:
+    """A short Indonesian body, as text and HTML: what is attached, and that it is the letter itself."""
+    from html import escape
+
+    lines = [f"Yth. {clean(letter.recipient)},",
+             f"Bersama surel ini kami sampaikan {mail_subject(letter).lower().replace('jiku bata', 'Jiku Bata')} "
+             f"tanggal {long_date(letter.date)} dari {clean(settings.signatory_position)} "
+             f"(terlampir dalam bentuk PDF: {letter.pdf_path.name if letter.pdf_path else ''}).",
+             "Surel ini dikirim otomatis oleh aplikasi Jiku Bata; mohon tidak membalas surel ini.",
+             f"Hormat kami,\n{clean(settings.issuing_office).title() if clean(settings.issuing_office).isupper() else clean(settings.issuing_office)}"]
+    text = "\n\n".join(lines) + "\n"
+    html = "".join(f"<p>{escape(line).replace(chr(10), '<br>')}</p>" for line in lines)
+    return text, f"<html><body>{html}</body></html>"
