@@ -141,8 +141,40 @@ def test_coba_lists_what_would_be_sent_and_sends_nothing(out):
     assert History(out).mails() == []
 
 
-def test_kirim_without_smtp_settings_is_a_clear_error(tmp_path):
+def test_kirim_without_smtp_settings_is_a_clear_error(tmp_path, capsys):
     from jikubata.entrypoints import cli
 
     assert cli.main(["surat", str(tmp_path / "x.xlsx"), "--periode", "2026-11", "--keluaran", str(tmp_path),
                      "--kirim"]) == 2
+    assert "--konfigurasi" in capsys.readouterr().err
+
+
+def test_surat_kirim_through_the_command_line_and_the_weekly_configuration(tmp_path, capsys):
+    import workbooks as W
+    from jikubata.entrypoints import cli
+
+    day = dt.date(2025, 11, 7)
+    source = W.basic(tmp_path / "pusat.xlsx", purchases=[
+        (day, W.NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 5_000, "N1")],
+        extra={"OPD": [["Nama OPD", "Email"], ["Dinas Kesehatan", "dinkes@contoh.go.id"]]})
+    server = Server(free_port()).start()
+    config = tmp_path / "jadwal.toml"
+    config.write_text(f'''inputs = ["{tmp_path}"]
+output = "{tmp_path / 'keluaran'}"
+[email]
+host = "127.0.0.1"
+port = {server.port}
+security = "none"
+from = "jikubata@contoh.go.id"
+''', encoding="utf-8")
+    args = ["surat", str(source), "--periode", "2025-11", "--keluaran", str(tmp_path / "keluaran"), "--kirim",
+            "--konfigurasi", str(config)]
+    try:
+        assert cli.main(args) == 0
+        first = capsys.readouterr().out
+        assert cli.main(args) == 0
+        second = capsys.readouterr().out
+    finally:
+        server.stop()
+    assert [e.rcpt_tos for e in server.inbox.envelopes] == [["dinkes@contoh.go.id"]]
+    assert "1 terkirim, 0 tertunda" in first and "1 terkirim, 0 tertunda" in second
