@@ -386,3 +386,17 @@ def test_a_long_list_moves_to_a_lampiran_counted_on_the_letter(tmp_path):
     text = text_of(by_kind(outcome, KIND_OFFICE)[0].path)
     assert "Lampiran\t:\t1 (satu) lembar" in text and "sebagaimana tercantum dalam Lampiran" in text
     assert "LAMPIRAN" in text and f"NOMOR\t:\t{by_kind(outcome, KIND_OFFICE)[0].number}" in text
+
+
+def test_the_signer_never_writes_to_himself_his_office_letter_goes_to_its_sekretaris(tmp_path):
+    s = F.settings(signatory_position="Kepala Dinas Kesehatan")
+    s.signatory_nip = "197001011995032001"  # the head of Dinkes signs
+    extra = [F.employee(60, "Sekretaris Contoh", Tier.ESELON_III, "Dinas Kesehatan", "Sekretaris Dinas Kesehatan")]
+    head = F.employee(30, "dr. Wendy Pattinama", Tier.ESELON_II, "Dinas Kesehatan", "Kepala Dinas Kesehatan")
+    head = type(head)(**{**head.__dict__, "nip": "197001011995032001"})
+    outcome = write_letters(F.small_result(s, extra_employees=extra + [head]), tmp_path, today=F.TODAY)
+    dinkes = next(x for x in by_kind(outcome, KIND_OFFICE) if x.office == "Dinas Kesehatan")
+    text = text_of(dinkes.path)
+    assert "Yth.\tSekretaris Dinas Kesehatan Kota Ambon" in text and "dr. Wendy Pattinama" not in text
+    assert not any("197001011995032001" in x.path.name for x in outcome.letters)
+    assert "dr. Wendy Pattinama" in text_of(by_kind(outcome, KIND_REPORT)[0].path)  # reported, not chased

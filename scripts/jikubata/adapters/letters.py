@@ -244,6 +244,15 @@ def plan_letters(result: Result) -> list[Plan]:
         position = cor.addressed_by_position(head_position, clean(totals.office), region)
         name = clean(info.head_name if info else "")
         head_nip = "".join(ch for ch in str(info.head_nip if info else "") if ch.isdigit())
+        if (signer_nip and head_nip == signer_nip) or cor.same_position(position, s.signatory_position, region):
+            # The signer's own office: he does not write to himself; its Sekretaris reminds the staff.
+            short = [e for e in short if e.nip != signer_nip]
+            deputy = next((e for e in result.employees if e.office == totals.office
+                           and clean(e.position).casefold().startswith("sekretaris")), None)
+            if not short or deputy is None:
+                continue
+            head_nip, name = deputy.nip, clean(deputy.name)
+            position = cor.addressed_by_position(clean(deputy.position), clean(totals.office), region)
         head_short = next((e for e in short if head_nip and e.nip == head_nip), None)
         if head_short is not None:
             heads_addressed.add(head_short.nip)
@@ -267,8 +276,7 @@ def plan_letters(result: Result) -> list[Plan]:
     if result.total.short:
         head = next((e for e in result.employees if e.tier is Tier.WALIKOTA), None)
         position = cor.addressed_by_position(clean(head.position) if head else "Wali Kota", "", region)
-        officials_short = tuple(e for e in result.short_employees()
-                                if e.tier is Tier.ESELON_II and e.nip != signer_nip)
+        officials_short = tuple(e for e in result.short_employees() if e.tier is Tier.ESELON_II)
         plans.append(Plan(KIND_REPORT, "laporan:walikota", position, "", "Laporan-Wali-Kota",
                           result.total.shortfall, (position,), officials_short, clean(head.email) if head else ""))
     return plans

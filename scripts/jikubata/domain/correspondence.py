@@ -75,6 +75,13 @@ def addressed_by_position(position: str, office: str, region: str) -> str:
     return text
 
 
+def same_position(addressee: str, position: str, region: str) -> bool:
+    """`Kepala Dinas Perindustrian dan Perdagangan Kota Ambon` is the signer `Kepala Dinas … Perdagangan`."""
+    def key(text: str) -> str:
+        return re.sub(r"[\W_]+", "", addressed_by_position(text, "", region)).casefold()
+    return bool(position.strip()) and key(addressee) == key(position)
+
+
 def names_same_addressee(copy: str, addressee: str) -> bool:
     """Does a Tembusan line (`Wali Kota Ambon (sebagai laporan)`) name the addressee itself?"""
     def key(text: str) -> str:

@@ -455,7 +455,7 @@ def report_letter() -> Document:
               "{{ jumlah_pejabat }} ({{ jumlah_pejabat_terbilang }}) pejabat Eselon II yang belum memenuhi "
               "belanja minimum{% endif %} tercantum dalam Lampiran surat ini. Kepada setiap Kepala OPD yang "
               "pegawainya belum memenuhi belanja minimum telah kami sampaikan surat pengingat.")
-    body(doc, "Demikian kami laporkan. Atas perhatian Bapak, kami ucapkan terima kasih.", keep_next=True)
+    body(doc, "Demikian kami laporkan untuk menjadi maklum, dan mohon arahan lebih lanjut.", keep_next=True)
     signature(doc)
     attachment_heading(doc, "REKAPITULASI BELANJA JIKU BATA PER OPD BULAN {{ periode_kapital }}")
     cols = [("No", 0.8), ("OPD", 6.2), ("Wajib", 1.3), ("Memenuhi", 2.0), ("Belum", 1.4), ("Kepatuhan", 2.1),
