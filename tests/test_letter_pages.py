@@ -13,6 +13,7 @@ from jikubata.adapters import letters
 from jikubata.domain.model import Period, Status, Tier
 from jikubata.tools import demo
 from jikubata import services
+from jikubata.adapters.clock import Clock
 
 TODAY = dt.date(2026, 11, 20)
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -34,7 +35,7 @@ def demo_run(tmp_path_factory):
     for office in city.offices:
         demo.write_office_purchases(office, city.purchases.get(office[0], []),
                                     inputs / f"Belanja-{demo.file_slug(office[1])}.xlsx")
-    result = services.calculate([inputs], Period.of(TODAY), today=TODAY)
+    result = services.calculate([inputs], Period.of(TODAY), clock=Clock.fixed(TODAY))
     outcome = letters.write_letters(result, base / "surat", pdf=True, today=TODAY)
     return result, outcome, mayor
 
