@@ -178,3 +178,7 @@ from = "jikubata@contoh.go.id"
         server.stop()
     assert [e.rcpt_tos for e in server.inbox.envelopes] == [["dinkes@contoh.go.id"]]
     assert "1 terkirim, 0 tertunda" in first and "1 terkirim, 0 tertunda" in second
+    # A later run without --kirim still shows the delivery in Daftar Surat.
+    assert cli.main(args[:-3]) == 0
+    ws = openpyxl.load_workbook(tmp_path / "keluaran" / "Daftar-Surat-2025-11.xlsx")["Daftar Surat"]
+    assert [str(c.value).split(" ")[0] for c in ws["J"][4:] if c.value] == ["terkirim"]

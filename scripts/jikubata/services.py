@@ -216,6 +216,8 @@ def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
         outcome = letters.write_letters(result, out_dir, pdf=pdf or send, today=clock.today())
         if send or dry_run:
             deliver_letters(result, outcome, out_dir, mail_settings, clock=clock, dry_run=dry_run)
+        elif (out_dir / history.DB_NAME).is_file():
+            show_delivery(outcome, out_dir)
     return LettersWritten(result, outcome)
 
 
@@ -267,6 +269,23 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
     outcome.delivery_dry_run = dry_run
     if outcome.index_path:
         letters.write_index(outcome, outcome.index_path)
+
+
+def show_delivery(outcome: letters.LettersOutcome, out_dir: Path) -> None:
+    """Without `--kirim`: the index still shows what earlier runs delivered or left pending."""
+    db = history.History(out_dir)
+    shown = []
+    for x in outcome.letters:
+        status, sent, error = db.delivery(letters.mail_key(x))
+        if status == history.SENT:
+            x = replace(x, delivery=f"terkirim {_when(sent)}")
+        elif status == history.PENDING:
+            x = replace(x, delivery=f"tertunda {error or 'belum dikirim'}")
+        shown.append(x)
+    if any(x.delivery for x in shown):
+        outcome.letters = shown
+        if outcome.index_path:
+            letters.write_index(outcome, outcome.index_path)
 
 
 def _when(iso: Optional[str]) -> str:
