@@ -124,3 +124,20 @@ def test_one_print_file_holds_every_letter_in_register_order(demo_run):
     for x in ordered:  # each letter starts on its own page with its own number
         assert x.number in merged.pages[page].extract_text().replace("\n", "")
         page += pages(x.pdf_path)
+
+
+@pytest.mark.parametrize("count", [8, 16, 30, 45])
+def test_an_office_letter_with_a_long_list_has_its_lampiran_pages_as_announced(tmp_path, count):
+    import letters_fixtures as F
+
+    extra = [F.employee(300 + i, f"Pegawai Dinas Kesehatan Nomor {i}", Tier.ESELON_IV, "Dinas Kesehatan",
+                        "Kepala Seksi Pelayanan Kesehatan Rujukan") for i in range(count)]
+    outcome = letters.write_letters(F.small_result(extra_employees=extra), tmp_path, pdf=True, today=F.TODAY)
+    office = next(x for x in outcome.letters if x.kind == letters.KIND_OFFICE)
+    first = pdf_text(office.pdf_path, 1)
+    sheets = int(re.search(r"Lampiran\s*:\s*(\d+) \(\w+\) lembar", first).group(1))
+    n = pages(office.pdf_path)
+    assert n == 1 + sheets and sheets >= (2 if count > 40 else 1)
+    assert "NIP." in pdf_text(office.pdf_path, n)
+    for p in range(2, n + 1):  # the table header on every attachment page
+        assert "Kekurangan" in pdf_text(office.pdf_path, p)

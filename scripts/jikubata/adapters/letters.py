@@ -290,9 +290,10 @@ def office_key(office: str) -> str:
 # A letter's first page holds the table up to this many lines of rows (10 pt, measured with
 # LibreOffice: tests/test_letter_pages.py); longer lists go to a Lampiran, which holds
 # _ATTACHMENT_LINES a page after its heading. Tembusan lines count against the first page.
-_INLINE_LINES = 7
-_ATTACHMENT_FIRST_LINES = 30
-_ATTACHMENT_LINES = 40
+_INLINE_LINES = 9
+_ATTACHMENT_FIRST_LINES = 51
+_ATTACHMENT_LINES = 60
+_ATTACHMENT_CLOSING_LINES = 12   # the total row and the signature block, on the last page
 _NAME_CHARS, _POSITION_CHARS, _OFFICE_CHARS = 20, 17, 38
 
 
@@ -313,6 +314,7 @@ def _row_lines(e: EmployeeResult) -> int:
 
 def attachment_pages(lines: int, first_page: int = _ATTACHMENT_FIRST_LINES) -> int:
     """Pages a Lampiran of `lines` table lines takes (its heading and signature on them)."""
+    lines += _ATTACHMENT_CLOSING_LINES
     if lines <= first_page:
         return 1
     return 1 + -(-(lines - first_page) // _ATTACHMENT_LINES)
