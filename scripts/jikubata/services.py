@@ -205,7 +205,7 @@ def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
                   writer: Optional[Writer] = None, progress: Progress = None, send: bool = False,
                   dry_run: bool = False, mail_settings: Optional[mail.MailSettings] = None) -> LettersWritten:
     """Compute, then write the period's letters, register rows and index into `out_dir` (SPEC §6.2)."""
-    from jikubata.adapters import letters
+    from jikubata.adapters import history, letters
 
     if send and not dry_run and mail_settings is None:
         raise InputError("surat tidak dapat dikirim: pengaturan SMTP belum ada (isi bagian [email] di berkas "
@@ -216,7 +216,7 @@ def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
         outcome = letters.write_letters(result, out_dir, pdf=pdf or send, today=clock.today())
         if send or dry_run:
             deliver_letters(result, outcome, out_dir, mail_settings, clock=clock, dry_run=dry_run)
-        elif (out_dir / history.DB_NAME).is_file():
+        elif (out_dir / history.DB_NAME).is_file():  # an earlier --kirim
             show_delivery(outcome, out_dir)
     return LettersWritten(result, outcome)
 
@@ -273,6 +273,8 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
 
 def show_delivery(outcome: letters.LettersOutcome, out_dir: Path) -> None:
     """Without `--kirim`: the index still shows what earlier runs delivered or left pending."""
+    from jikubata.adapters import history, letters
+
     db = history.History(out_dir)
     shown = []
     for x in outcome.letters:
