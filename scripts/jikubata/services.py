@@ -243,13 +243,13 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
         status, sent, error = db.delivery(letters.mail_key(x))
         address = x.email.strip()
         if status == history.SENT:
-            done.append(replace(x, delivery=f"terkirim {_when(sent)}"))
+            done.append(replace(x, delivery_status=f"terkirim {_when(sent)}"))
         elif not mail.looks_like_address(address):
-            done.append(replace(x, delivery="tanpa alamat" if not address else f"tanpa alamat (tidak sah: {address})"))
+            done.append(replace(x, delivery_status="tanpa alamat" if not address else f"tanpa alamat (tidak sah: {address})"))
         elif x.pdf_path is None:
-            done.append(replace(x, delivery="tertunda PDF belum dibuat"))
+            done.append(replace(x, delivery_status="tertunda PDF belum dibuat"))
         elif dry_run:
-            done.append(replace(x, delivery=f"akan dikirim ke {address}"))
+            done.append(replace(x, delivery_status=f"akan dikirim ke {address}"))
         else:
             text, html = letters.mail_body(x, result.settings)
             message = mail.build_message(mail_settings, subject=letters.mail_subject(x), recipients=[address],
@@ -260,11 +260,11 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
                 mail.send(mail_settings, message, [address])
             except mail.MailError as exc:
                 db.mark_failed(mail_id, str(exc))
-                done.append(replace(x, delivery=f"tertunda {exc}"))
+                done.append(replace(x, delivery_status=f"tertunda {exc}"))
             else:
                 now = clock.now()
                 db.mark_sent(mail_id, now)
-                done.append(replace(x, delivery=f"terkirim {_when(now.isoformat())}"))
+                done.append(replace(x, delivery_status=f"terkirim {_when(now.isoformat())}"))
     outcome.letters = done
     outcome.delivery_dry_run = dry_run
     if outcome.index_path:
@@ -280,11 +280,11 @@ def show_delivery(outcome: letters.LettersOutcome, out_dir: Path) -> None:
     for x in outcome.letters:
         status, sent, error = db.delivery(letters.mail_key(x))
         if status == history.SENT:
-            x = replace(x, delivery=f"terkirim {_when(sent)}")
+            x = replace(x, delivery_status=f"terkirim {_when(sent)}")
         elif status == history.PENDING:
-            x = replace(x, delivery=f"tertunda {error or 'belum dikirim'}")
+            x = replace(x, delivery_status=f"tertunda {error or 'belum dikirim'}")
         shown.append(x)
-    if any(x.delivery for x in shown):
+    if any(x.delivery_status for x in shown):
         outcome.letters = shown
         if outcome.index_path:
             letters.write_index(outcome, outcome.index_path)

@@ -65,7 +65,7 @@ class Letter:
     pdf_path: Optional[Path] = None
     order: tuple[int, int] = (0, 0)   # (year, seq) in the register
     email: str = ""                   # the recipient's address for `--kirim`; empty: none known
-    delivery: str = ""                # `terkirim <waktu>` / `tertunda <alasan>` / `tanpa alamat` (outbox)
+    delivery_status: str = ""              # `terkirim <waktu>` / `tertunda <alasan>` / `tanpa alamat` (outbox)
 
     @property
     def kind_label(self) -> str:
@@ -115,17 +115,17 @@ class LettersOutcome:
         return "\n".join(lines)
 
     def _delivery_lines(self) -> list[str]:
-        statuses = [x.delivery for x in self.letters if x.delivery]
+        statuses = [x.delivery_status for x in self.letters if x.delivery_status]
         if not statuses:
             return []
         if self.delivery_dry_run:
             return ["  Percobaan kirim (--coba): tidak ada surel yang dikirim."] + [
-                f"   {x.number} — {x.recipient}: {x.delivery}" for x in self.letters]
+                f"   {x.number} — {x.recipient}: {x.delivery_status}" for x in self.letters]
         sent = sum(s.startswith("terkirim") for s in statuses)
-        pending = [x for x in self.letters if x.delivery.startswith("tertunda")]
+        pending = [x for x in self.letters if x.delivery_status.startswith("tertunda")]
         none = sum(s.startswith("tanpa alamat") for s in statuses)
         lines = [f"  Pengiriman surel: {sent} terkirim, {len(pending)} tertunda, {none} tanpa alamat."]
-        lines += [f"   tertunda {x.number} — {x.recipient}: {x.delivery[len('tertunda '):]}" for x in pending[:5]]
+        lines += [f"   tertunda {x.number} — {x.recipient}: {x.delivery_status[len('tertunda '):]}" for x in pending[:5]]
         if pending:
             lines.append("   Surat yang tertunda dikirim ulang bila perintah dijalankan lagi dengan --kirim "
                          "(yang sudah terkirim tidak dikirim dua kali).")

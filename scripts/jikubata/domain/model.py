@@ -202,7 +202,8 @@ def period_refusal(period: Period, as_of: Optional[dt.date], today: dt.date) -> 
             return (f"per tanggal {long_date(as_of)} di luar periode {period}: pilih tanggal antara "
                     f"{long_date(period.first_day)} dan {long_date(period.last_day)}")
         if as_of > today:
-            return (f"per tanggal {long_date(as_of)} belum terjadi (hari ini {long_date(today)}): "
+            day_now = today
+            return (f"per tanggal {long_date(as_of)} belum terjadi (hari ini {long_date(day_now)}): "
                     f"pilih hari ini atau tanggal yang sudah lewat")
     return None
 
