@@ -2,6 +2,7 @@
 against a real SMTP server (aiosmtpd) on 127.0.0.1 — one that works and one that fails halfway."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email
 import email.policy
@@ -54,7 +55,7 @@ def again(out):
     """The same run again (same numbers and files; PDFs already there)."""
     outcome = letters.write_letters(result_with_addresses(), out, today=F.TODAY)
     pdfs = {x.path: x.path.with_suffix(".pdf") for x in outcome.letters}
-    outcome.letters = [letters.replace(x, pdf_path=pdfs[x.path]) for x in outcome.letters]
+    outcome.letters = [dataclasses.replace(x, pdf_path=pdfs[x.path]) for x in outcome.letters]
     return outcome
 
 
@@ -183,3 +184,18 @@ from = "jikubata@contoh.go.id"
     ws = openpyxl.load_workbook(tmp_path / "keluaran" / "Daftar-Surat-2025-11.xlsx")["Daftar Surat"]
     shown = [str(c.value) for c in ws["G"][4:] if c.value]
     assert [v.split(" ")[0] for v in shown if v != "belum dikirim"] == ["terkirim"]
+
+
+def test_surat_coba_on_the_command_line_lists_without_pdf_and_sends_nothing(tmp_path, capsys):
+    import workbooks as W
+    from jikubata.entrypoints import cli
+
+    source = W.basic(tmp_path / "pusat.xlsx", purchases=[
+        (dt.date(2025, 11, 7), W.NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 5_000, "N1")],
+        extra={"OPD": [["Nama OPD", "Email"], ["Dinas Kesehatan", "dinkes@contoh.go.id"]]})
+    out = tmp_path / "keluaran"
+    assert cli.main(["surat", str(source), "--periode", "2025-11", "--keluaran", str(out), "--coba"]) == 0
+    text = capsys.readouterr().out
+    assert "tidak ada surel yang dikirim" in text and "akan dikirim ke dinkes@contoh.go.id" in text
+    assert "tanpa alamat" in text
+    assert History(out).mails() == []

@@ -246,10 +246,10 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
             done.append(replace(x, delivery_status=f"terkirim {_when(sent)}"))
         elif not mail.looks_like_address(address):
             done.append(replace(x, delivery_status="tanpa alamat" if not address else f"tanpa alamat (tidak sah: {address})"))
-        elif x.pdf_path is None:
-            done.append(replace(x, delivery_status="tertunda PDF belum dibuat"))
         elif dry_run:
             done.append(replace(x, delivery_status=f"akan dikirim ke {address}"))
+        elif x.pdf_path is None:
+            done.append(replace(x, delivery_status="tertunda PDF belum dibuat"))
         else:
             text, html = letters.mail_body(x, result.settings)
             message = mail.build_message(mail_settings, subject=letters.mail_subject(x), recipients=[address],
