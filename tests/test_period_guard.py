@@ -62,3 +62,14 @@ def test_cli_refuses_per_tanggal_outside_the_period(book):  # noqa: F811
 def test_weekly_refuses_a_day_before_the_programme(book, tmp_path):  # noqa: F811
     r = jb("mingguan", book, "--keluaran", tmp_path / "w", "--per-tanggal", "2022-08-28")
     assert r.returncode == 2 and "sebelum program" in r.stderr
+
+
+def test_the_yearly_recap_refuses_an_as_of_day_after_today_and_a_year_before_the_programme(book, tmp_path):  # noqa: F811
+    from jikubata.adapters.clock import SYSTEM
+
+    tomorrow = SYSTEM.today() + dt.timedelta(days=1)
+    if tomorrow.year == SYSTEM.today().year:
+        r = jb("rekap", book, "--tahun", tomorrow.year, "--per-tanggal", tomorrow, "--keluaran", tmp_path / "o")
+        assert r.returncode == 2 and "belum terjadi" in r.stderr
+    r = jb("rekap", book, "--tahun", "2021", "--keluaran", tmp_path / "o")
+    assert r.returncode == 2 and "sebelum program" in r.stderr

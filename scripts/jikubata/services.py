@@ -160,6 +160,10 @@ def calculate_year(inputs: Inputs, year: int, as_of: Optional[dt.date] = None, *
         raise InputError(f"tahun {year} belum dimulai")
     if as_of is not None and as_of.year != year:
         raise InputError(f"tanggal {indonesian.long_date(as_of)} tidak berada pada tahun {year}")
+    if year < domain.PROGRAM_START.year:
+        raise InputError(f"tahun {year} sebelum program Jiku Bata dimulai ({domain.PROGRAM_START.year})")
+    if as_of is not None:
+        check_period(Period.of(as_of), as_of, today)
     dataset = check(inputs, clock=clock, progress=progress)
     return domain.compute_year(dataset, year, as_of or min(dt.date(year, 12, 31), today))
 
