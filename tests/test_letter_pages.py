@@ -128,7 +128,7 @@ def test_one_print_file_holds_every_letter_in_register_order(demo_run):
 
 @pytest.mark.parametrize("count", [8, 16, 30, 45])
 def test_an_office_letter_with_a_long_list_has_its_lampiran_pages_as_announced(tmp_path, count):
-    import letters_fixtures as F
+    from tests.support import letters_fixtures as F
 
     extra = [F.employee(300 + i, f"Pegawai Dinas Kesehatan Nomor {i}", Tier.ESELON_IV, "Dinas Kesehatan",
                         "Kepala Seksi Pelayanan Kesehatan Rujukan") for i in range(count)]

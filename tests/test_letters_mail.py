@@ -11,13 +11,13 @@ import shutil
 import openpyxl
 import pytest
 
-import letters_fixtures as F
+from tests.support import letters_fixtures as F
 from jikubata import services
 from jikubata.adapters import letters, mail
 from jikubata.adapters.clock import Clock
 from jikubata.adapters.history import SENT, History
 from jikubata.domain.model import Office, Tier
-from test_mail import Inbox, Server, free_port
+from tests.test_mail import Inbox, Server, free_port
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice diperlukan untuk PDF")
 CLOCK = Clock.fixed(dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=9))))
@@ -151,7 +151,7 @@ def test_kirim_without_smtp_settings_is_a_clear_error(tmp_path, capsys):
 
 
 def test_surat_kirim_through_the_command_line_and_the_weekly_configuration(tmp_path, capsys):
-    import workbooks as W
+    from tests.support import workbooks as W
     from jikubata.entrypoints import cli
 
     day = dt.date(2025, 11, 7)
@@ -187,7 +187,7 @@ from = "jikubata@contoh.go.id"
 
 
 def test_surat_coba_on_the_command_line_lists_without_pdf_and_sends_nothing(tmp_path, capsys):
-    import workbooks as W
+    from tests.support import workbooks as W
     from jikubata.entrypoints import cli
 
     source = W.basic(tmp_path / "pusat.xlsx", purchases=[

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from jikubata.domain.model import Period, period_refusal
-from test_cli import book, jb  # noqa: F401  (the fixture and the subprocess runner)
+from tests.test_cli import book, jb  # noqa: F401  (the fixture and the subprocess runner)
 
 TODAY = dt.date(2026, 11, 28)
 
