@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from jikubata.domain import indonesian
 from jikubata.domain.indonesian import decimal, long_date, month_year, percent, roman_month, rupiah, rupiah_words, words
 
 _UNITS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
@@ -153,3 +154,25 @@ def test_numeric_dates_and_times():
     assert short_date_time(moment) == "07/11/2026 09:05"
     assert timestamp(moment) == "07-11-2026 09:05 WIT"
     assert timestamp(moment, seconds=True) == "07-11-2026 09:05:03 WIT"
+
+
+@pytest.mark.parametrize("day, said", [
+    (dt.date(2026, 11, 22), "minggu ke-4 November 2026 (16–22 November)"),
+    (dt.date(2026, 11, 18), "minggu ke-4 November 2026 (16–22 November)"),   # any day of the week
+    (dt.date(2026, 11, 1), "minggu ke-1 November 2026 (26 Oktober–1 November)"),
+    (dt.date(2026, 12, 6), "minggu ke-1 Desember 2026 (30 November–6 Desember)"),
+    (dt.date(2026, 11, 30), "minggu ke-6 November 2026 (30 November–6 Desember)"),
+    (dt.date(2026, 1, 4), "minggu ke-1 Januari 2026 (29 Desember 2025–4 Januari 2026)"),
+])
+def test_a_week_is_said_as_people_say_it(day, said):
+    assert indonesian.week(day) == said
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_week_numbers_start_at_one_and_step_on_mondays(day):
+    n = indonesian.week_of_month(day)
+    assert 1 <= n <= 6
+    assert indonesian.week_of_month(day.replace(day=1)) == 1
+    yesterday = day - dt.timedelta(days=1)
+    if yesterday.month == day.month:
+        assert n == indonesian.week_of_month(yesterday) + (day.weekday() == 0)

@@ -101,7 +101,7 @@ def test_weekly_mail_is_delivered_with_the_workbook_attached(tmp_path, inputs, o
     assert envelope.mail_from == "jikubata@ambon.go.id"
     assert envelope.rcpt_tos == ["sekda@ambon.go.id", "admin@ambon.go.id"]
     (msg,) = server.inbox.messages
-    assert msg["Subject"] == "Rekap Mingguan Jiku Bata 2026-W47 (per 22 November 2026)"
+    assert msg["Subject"] == "Rekap Mingguan Jiku Bata, minggu ke-4 November 2026 (16–22 November)"
     week = out / "mingguan" / "2026-W47"
     html = msg.get_body(("html",)).get_content().replace("\r\n", "\n")  # SMTP carries CRLF lines
     assert html.strip() == (week / "email.html").read_text(encoding="utf-8").strip()
@@ -127,7 +127,8 @@ def test_a_failed_send_is_kept_and_retried_on_the_next_run(tmp_path, inputs, out
     assert scheduler.main(config, once=True, clock=AmbonClock(lambda: next_monday)) == scheduler.EXIT_OK
 
     subjects = [m["Subject"] for m in server.inbox.messages]
-    assert [s.split()[4] for s in subjects] == ["2026-W47", "2026-W48"]  # the old one first
+    assert [s.split(", ")[1] for s in subjects] == [  # the old one first
+        "minggu ke-4 November 2026 (16–22 November)", "minggu ke-5 November 2026 (23–29 November)"]
     assert [m.status for m in History(out).mails()] == [SENT, SENT]
 
 

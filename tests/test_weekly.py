@@ -215,7 +215,8 @@ def test_email_gives_the_key_figures(inputs, out):
     html = outcome.email_html.read_text(encoding="utf-8")
 
     total = outcome.result.total
-    assert "Rekap Mingguan 2026-W47" in html
+    assert "Rekap Mingguan" in html and "minggu ke-4 November 2026 (16–22 November)" in html
+    assert "2026-W47" not in html  # the week is written for people, not as an ISO week
     assert "22 November 2026" in html
     assert weekly.percent(total.compliance) in html
     assert f"{total.met} dari {total.obliged} ASN wajib" in html
@@ -238,7 +239,7 @@ def test_email_says_what_changed_since_last_week(inputs, out):
     outcome = services.run_weekly(inputs, out, clock=AFTER_W47)
     html = outcome.email_html.read_text(encoding="utf-8")
 
-    assert "Dibandingkan 2026-W46" in html
+    assert "Dibandingkan minggu ke-3 November 2026 (9–15 November)" in html
     # DISPAR went from 0 of 2 to 1 of 2 (+50,0 points), spent Rp15.000 → Rp115.000.
     change = {c.office: c for c in outcome.report.changes()}[DISPAR]
     assert weekly.points(change.compliance_delta) == "+50,0 poin"
@@ -379,7 +380,7 @@ def test_cli_mingguan_writes_the_week_and_prints_where(inputs, out, capsys):
 
     printed = capsys.readouterr().out
     assert code == 0
-    assert "Rekap mingguan 2026-W46" in printed and "Kepatuhan November 2026" in printed
+    assert "Rekap mingguan, minggu ke-3 November 2026 (9–15 November)" in printed and "Kepatuhan November 2026" in printed
     assert (out / "mingguan" / "2026-W46" / "email.html").is_file()
 
 

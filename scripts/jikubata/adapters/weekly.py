@@ -88,6 +88,16 @@ class WeeklyReport:
         return self.previous[0].as_of if self.previous else None
 
     @property
+    def week_text(self) -> str:
+        """`minggu ke-4 November 2026 (16–22 November)`: the week as the email says it."""
+        return indonesian.week(self.result.as_of)
+
+    @property
+    def previous_week_text(self) -> Optional[str]:
+        """Last recorded week as people say it (`minggu ke-3 November 2026 (9–15 November)`), or None."""
+        return indonesian.week(self.previous_as_of) if self.previous_as_of else None
+
+    @property
     def same_month_as_previous(self) -> bool:
         d = self.previous_as_of
         return d is not None and (d.year, d.month) == (self.result.period.year, self.result.period.month)
@@ -136,7 +146,7 @@ class WeeklyOutcome:
                  f"{percent(total.compliance)} ({total.met} dari {total.obliged} ASN wajib memenuhi); "
                  f"kekurangan {indonesian.rupiah(total.shortfall)}."]
         if self.report.previous_week:
-            lines.append(f"Dibandingkan {self.report.previous_week}: kepatuhan "
+            lines.append(f"Dibandingkan {self.report.previous_week_text}: kepatuhan "
                          f"{points(_delta(total, self.report.previous_total))}.")
         lines += [f"Berkas {p.place.file}: {p.message}" for p in self.file_problems()]
         if errors or warnings:
@@ -150,7 +160,8 @@ class WeeklyOutcome:
     def summary_text(self) -> str:
         """What `jikubata mingguan` prints."""
         return "\n".join([
-            f"Rekap mingguan {self.week} (per {indonesian.long_date(self.as_of)}) ditulis ke {self.folder}:",
+            f"Rekap mingguan, {self.report.week_text}, per {indonesian.long_date(self.as_of)}, "
+            f"ditulis ke {self.folder}:",
             f"  - {self.workbook.name}",
             f"  - {self.email_html.name}",
             *self.figure_lines(),
@@ -176,7 +187,8 @@ def _delta(now: OfficeTotals, before: Optional[OfficeTotals]) -> Optional[float]
 
 
 def subject_for(week: str, as_of: dt.date) -> str:
-    return f"Rekap Mingguan Jiku Bata {week} (per {indonesian.long_date(as_of)})"
+    """`Rekap Mingguan Jiku Bata, minggu ke-4 November 2026 (16–22 November)`; `week` (ISO) is not shown."""
+    return f"Rekap Mingguan Jiku Bata, {indonesian.week(as_of)}"
 
 
 def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) -> str:
@@ -187,19 +199,21 @@ def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) ->
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(rupiah=indonesian.rupiah, persen=percent, poin=points, tanggal=indonesian.long_date,
                        ubah_rupiah=rupiah_change)
+    env.globals["singkatan"] = lambda office: summary.office_label(report.result, office)
     result = report.result
     errors, warnings = report.problem_counts
     changes = report.changes()
     return env.get_template(TEMPLATE).render(
         judul=subject,
-        minggu=report.week,
+        minggu=report.week_text,
+        kode_minggu=report.week,
         per_tanggal=result.as_of,
         bulan=indonesian.month_year(result.period.year, result.period.month),
         total=report.total,
         opd_count=len(result.offices),
         umkm_count=len(result.sellers),
         tertinggal=report.most_behind(),
-        minggu_lalu=report.previous_week,
+        minggu_lalu=report.previous_week_text,
         minggu_lalu_tanggal=report.previous_as_of,
         bulan_sama=report.same_month_as_previous,
         total_lalu=report.previous_total,

@@ -128,3 +128,41 @@ def percent(share: float | None) -> str:
     if share is None:
         return "-"
     return decimal(Decimal(str(share)).scaleb(2), 1) + "%"
+
+
+def week_of_month(day: dt.date) -> int:
+    """Which Monday–Sunday week of its month `day` falls in: the week holding the 1st is week 1."""
+    first = day.replace(day=1)
+    return (day.day - 1 + first.weekday()) // 7 + 1
+
+
+def week_range(day: dt.date) -> str:
+    """The Monday–Sunday week holding `day`: `16–22 November`, `30 November–6 Desember`,
+    `29 Desember 2025–4 Januari 2026` (the year only when the week spans two)."""
+    monday = day - dt.timedelta(days=day.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    if monday.year != sunday.year:
+        return f"{long_date(monday)}–{long_date(sunday)}"
+    if monday.month != sunday.month:
+        return f"{_day_month(monday)}–{_day_month(sunday)}"
+    return f"{monday.day}–{_day_month(sunday)}"
+
+
+def _day_month(day: dt.date) -> str:
+    """`16 November`: `long_date` without the year."""
+    return long_date(day).rsplit(" ", 1)[0]
+
+
+def week(day: dt.date) -> str:
+    """The week holding `day` as people say it: `minggu ke-4 November 2026 (16–22 November)`.
+
+    Numbered within the month of `day` (the month a weekly report is about),
+    so the week of 30 November–6 Desember 2026 seen from 6 December is
+    `minggu ke-1 Desember 2026`. Never the ISO form `2026-W47`.
+    """
+    return f"{week_name(day)} ({week_range(day)})"
+
+
+def week_name(day: dt.date) -> str:
+    """`minggu ke-4 November 2026`: `week` without its dates."""
+    return f"minggu ke-{week_of_month(day)} {month_year(day.year, day.month)}"
