@@ -63,21 +63,29 @@ def sheets_lines(sheets: Iterable[SheetRead]) -> list[str]:
 
 
 def result_text(result: Result) -> str:
+    """The `hitung` table: offices by their Singkatan, then everyone short; no line over 100 columns."""
+    from jikubata.adapters.summary import office_label
+
     lines = [f"Kekurangan belanja Jiku Bata — {month_year(result.period.year, result.period.month)}, "
              f"per {long_date(result.as_of)}", ""]
-    header = f"{'OPD':<44} {'Wajib':>6} {'Memenuhi':>9} {'Kurang':>7} {'Kepatuhan':>10} {'Belanja':>15} {'Kekurangan':>14}"
+    header = (f"{'OPD':<28} {'Wajib':>6} {'Memenuhi':>9} {'Kurang':>7} {'Kepatuhan':>10} "
+              f"{'Belanja':>16} {'Kekurangan':>16}")
     lines += [header, "-" * len(header)]
     total = result.total
     for o in result.offices + [total]:
         if o is total:
             lines.append("-" * len(header))
-        lines.append(f"{_clean(o.office)[:44]:<44} {o.obliged:>6} {o.met:>9} {o.short:>7} {percent(o.compliance):>10} "
-                     f"{rupiah(o.spent):>15} {rupiah(o.shortfall):>14}")
-    short = sorted(result.short_employees(), key=lambda e: (e.office, -e.shortfall, e.name))
+        label = o.office if o is total else office_label(result, o.office)
+        lines.append(f"{_fit(label, 28):<28} {o.obliged:>6} {o.met:>9} {o.short:>7} {percent(o.compliance):>10} "
+                     f"{rupiah(o.spent):>16} {rupiah(o.shortfall):>16}")
+    order = {o.office: i for i, o in enumerate(result.offices)}  # the table's order, not the names' ABC
+    short = sorted(result.short_employees(), key=lambda e: (order.get(e.office, len(order)), -e.shortfall, e.name))
     lines += ["", f"Pegawai yang belum memenuhi minimum: {len(short)}"]
+    if short:
+        lines.append(f"  {'NIP':<18}  {'Nama':<23} {'OPD':<14} {'Tingkat':<15} {'Belanja':>11} {'Kekurangan':>11}")
     for e in short:
-        lines.append(f"  {e.nip}  {_clean(e.name)[:32]:<32} {_clean(e.office)[:30]:<30} {e.tier.label:<12} "
-                     f"belanja {rupiah(e.spent):>10}  kurang {rupiah(e.shortfall):>10}")
+        lines.append(f"  {e.nip:<18}  {_fit(e.name, 23):<23} {_fit(office_label(result, e.office), 14):<14} "
+                     f"{e.tier.label:<15} {rupiah(e.spent):>11} {rupiah(e.shortfall):>11}")
     unset = sorted({e.tier.label for e in result.employees if e.minimum is None})
     if unset:
         lines += ["", f"Minimum belum ditetapkan untuk: {', '.join(unset)} (tidak diwajibkan)."]
@@ -86,3 +94,7 @@ def result_text(result: Result) -> str:
     return "\n".join(lines)
 
 
+def _fit(text: str, width: int) -> str:
+    """Input text in a column of `width`: cleaned, and cut with `…` when longer."""
+    text = " ".join(_clean(text).split())
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
