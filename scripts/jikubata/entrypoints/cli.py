@@ -14,18 +14,15 @@ from typing import Optional, Sequence
 
 from jikubata.domain.model import Period
 from jikubata.domain.errors import BusyError, InputError
+from jikubata.entrypoints.argparse_id import Parser
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that speaks Indonesian and exits with status 2 on bad arguments."""
+class _Parser(Parser):
+    """argparse in Indonesian (argparse_id) that ends with status 2 and one line on bad arguments."""
 
     def error(self, message: str) -> None:  # noqa: D401
-        message = (message.replace("the following arguments are required", "argumen wajib belum diisi")
-                   .replace("unrecognized arguments", "argumen tidak dikenal")
-                   .replace("invalid choice", "pilihan tidak dikenal")
-                   .replace("expected one argument", "perlu satu nilai")
-                   .replace("argument ", "argumen "))
-        raise InputError(f"{self.prog}: {message}")
+        # `message` is already Indonesian: argparse built it through argparse_id's catalogue.
+        raise InputError(f"{self.prog}: {message} (lihat '{self.prog} --help')")
 
 
 def _period(text: str) -> Period:
@@ -50,7 +47,7 @@ def _date(text: str) -> dt.date:
 
 
 def _progress():
-    """Progress lines on stderr, only when it is a terminal (SPEC §5)."""
+    """Progress lines on stderr, only when it is a terminal."""
     if sys.stderr.isatty():
         return lambda msg: print(f"… {msg}", file=sys.stderr, flush=True)
     return None
@@ -63,14 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="perintah", metavar="PERINTAH", parser_class=_Parser)
 
     s = sub.add_parser("periksa", help="membaca dan memeriksa data, mencetak masalah")
-    s.add_argument("path", nargs="+", metavar="PATH", help="berkas .xlsx/.xlsm atau folder")
+    s.add_argument("path", nargs="+", metavar="PATH")
+    s.add_argument("--ketat", action="store_true",
+                   help="keluar dengan kode 1 bila ditemukan masalah bertingkat GALAT (untuk skrip dan jadwal)")
     s.set_defaults(func=cmd_periksa)
 
     s = sub.add_parser("hitung", help="menghitung kekurangan belanja setiap pegawai")
     s.add_argument("path", nargs="+", metavar="PATH")
-    s.add_argument("--periode", required=True, type=_period, help="bulan TTTT-BB")
-    s.add_argument("--per-tanggal", type=_date, help="hanya belanja sampai tanggal ini (TTTT-BB-HH)")
-    s.add_argument("--json", action="store_true", help="keluaran JSON (SPEC §5)")
+    s.add_argument("--periode", required=True, type=_period)
+    s.add_argument("--per-tanggal", type=_date)
+    s.add_argument("--json", action="store_true", help="cetak hasil sebagai JSON (pegawai, opd, masalah) untuk diolah program lain")
     s.set_defaults(func=cmd_hitung)
 
     s = sub.add_parser("rekap", help="menulis workbook rekap per OPD")
@@ -133,6 +132,8 @@ def cmd_periksa(args) -> int:
 
     dataset = services.check(args.path, progress=_progress())
     print(report.problems_text(dataset))
+    if args.ketat and dataset.error_count:
+        return 1
     return 0
 
 

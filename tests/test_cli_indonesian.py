@@ -1,0 +1,125 @@
+"""The command line speaks only Indonesian: help of every command and option, argparse's own errors.
+
+Sub-commands are found by walking the parser, so one added later is checked
+(and translated) without touching this file.
+"""
+from __future__ import annotations
+
+import argparse
+import gettext
+import inspect
+import re
+
+import pytest
+
+from jikubata.entrypoints import argparse_id, cli
+from test_cli import jb
+
+# What English argparse would print (its msgids), and words a half-translated page would show.
+ENGLISH = re.compile(r"\b(usage|positional arguments?|optional arguments|options|show this help|help message|"
+                     r"and exit|choose from|choices|required|error|arguments?|invalid|expected|unrecognized|"
+                     r"ambiguous|default|SPEC)\b", re.I)
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
+
+
+COMMANDS = sorted(_subcommands(cli.build_parser()))
+
+
+def _help(argv: list[str], capsys) -> str:
+    with pytest.raises(SystemExit) as stop:
+        cli.main([*argv, "--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr()
+    assert out.err == ""
+    return out.out
+
+
+def test_main_help_is_indonesian():
+    r = jb("--help")
+    assert r.returncode == 0
+    assert "penggunaan: jikubata" in r.stdout and "tampilkan bantuan ini lalu keluar" in r.stdout
+    assert not ENGLISH.search(r.stdout), ENGLISH.search(r.stdout)
+    for name in COMMANDS:
+        assert name in r.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_is_indonesian(command, capsys):
+    page = _help([command], capsys)
+
+    assert page.startswith(f"penggunaan: jikubata {command}")
+    assert "opsi:" in page and "tampilkan bantuan ini lalu keluar" in page
+    assert not ENGLISH.search(page), f"{command}: {ENGLISH.search(page).group(0)!r} in\n{page}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_argument_of_every_command_has_help(command):
+    sub = _subcommands(cli.build_parser())[command]
+    for action in sub._actions:
+        label = "/".join(action.option_strings) or action.metavar or action.dest
+        assert action.help and action.help != argparse.SUPPRESS, f"jikubata {command} {label}: tanpa bantuan"
+    assert sub.description, f"jikubata {command}: tanpa keterangan"
+
+
+def test_a_command_added_later_is_indonesian_too(capsys):
+    parser = cli.build_parser()
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    extra = action.add_parser("baru", help="perintah baru")
+    extra.add_argument("--warna", choices=["merah", "biru"], required=True, help="warna")
+
+    page = extra.format_help()
+    assert page.startswith("penggunaan: jikubata baru") and "opsi:" in page
+    assert not ENGLISH.search(page)
+    with pytest.raises(Exception) as failed:
+        parser.parse_args(["baru", "--warna", "hijau"])
+    assert "pilihan 'hijau' tidak dikenal (pilih salah satu: 'merah', 'biru')" in str(failed.value)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["hitung", "a.xlsx"], "jikubata hitung: argumen wajib belum diisi: --periode"),
+    (["rekap", "--periode", "2026-11", "--keluaran", "x"], "argumen wajib belum diisi: MASUKAN"),
+    (["hitung", "a.xlsx", "--periode"], "argumen --periode: perlu satu nilai"),
+    (["hitungan"], "pilihan 'hitungan' tidak dikenal (pilih salah satu: 'periksa', 'hitung'"),
+    (["periksa", "a.xlsx", "--cepat"], "argumen tidak dikenal: --cepat"),
+    (["hitung", "a.xlsx", "--per", "2026-11"], "opsi --per tidak jelas: bisa berarti --periode, --per-tanggal"),
+])
+def test_argument_errors_are_indonesian_on_one_line(args, says):
+    r = jb(*args)
+
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.startswith("Galat: ") and says in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert not ENGLISH.search(r.stderr), r.stderr
+
+
+def test_argparse_is_english_again_outside_the_command():
+    cli.build_parser().format_help()
+    assert argparse._ is gettext.gettext and argparse.ngettext is gettext.ngettext
+    assert argparse.ArgumentParser(prog="x").format_usage().startswith("usage: x")
+
+
+# argparse's texts that only a programmer building a parser can see (never the user of `jikubata`).
+FOR_PROGRAMMERS = {
+    "'required' is an invalid argument for positionals", "%r is not callable", ".__call__() not defined",
+    'argument "-" with mode %r', "cannot have multiple subparser arguments", "cannot merge actions - two groups are named %r",
+    "conflicting subparser alias: %s", "conflicting subparser: %s", "dest= is required for options like %r",
+    "invalid conflict_resolution value: %r", "mutually exclusive arguments must be optional",
+    "invalid option string %(option)r: must start with a character %(prefix_chars)r", "unknown action %r",
+    "length of metavar tuple does not match nargs", "nargs for store actions must be != 0; if you have nothing to "
+    "store, actions such as store true or store const may be more appropriate", "invalid nargs value",
+    "nargs for append actions must be != 0; if arg strings are not supplying the value to append, the append "
+    "const action may be more appropriate", "cannot use deprecated argument", "unknown parser %(parser_name)r",
+}
+
+
+def test_every_text_argparse_can_show_a_user_is_in_the_catalogue():
+    source = inspect.getsource(argparse)
+    shown = {m.group(2).replace("\\n", "\n") for m in re.finditer(r"""\b_\((['"])((?:(?!\1).)*)\1\)""", source)}
+    missing = shown - set(argparse_id.CATALOGUE) - FOR_PROGRAMMERS
+    assert not missing, f"teks argparse belum diterjemahkan: {sorted(missing)}"
+    plurals = set(re.findall(r"""ngettext\(\s*(['"])(.*?)\1,\s*(['"])(.*?)\3""", source))
+    assert {(a, b) for _, a, _, b in plurals} <= set(argparse_id.PLURALS)
