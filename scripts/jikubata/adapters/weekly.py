@@ -207,6 +207,8 @@ def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) ->
         judul=subject,
         minggu=report.week_text,
         kode_minggu=report.week,
+        nama_minggu=indonesian.week_name(result.as_of),
+        tanggal_minggu=indonesian.week_range(result.as_of),
         per_tanggal=result.as_of,
         bulan=indonesian.month_year(result.period.year, result.period.month),
         total=report.total,
