@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from jikubata.entrypoints import argparse_id, cli
+from jikubata.entrypoints import argparse_id, cli, cli_help
 from test_cli import jb
 
 # What English argparse would print (its msgids), and words a half-translated page would show.
@@ -79,9 +79,23 @@ def test_a_command_added_later_is_indonesian_too(capsys):
     assert "pilihan 'hijau' tidak dikenal (pilih salah satu: 'merah', 'biru')" in str(failed.value)
 
 
+def test_a_command_added_later_gets_the_shared_help_of_its_options():
+    parser = cli.build_parser()
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    extra = action.add_parser("formulir", help="membuat formulir belanja")
+    extra.add_argument("--periode", required=True)
+    extra.add_argument("--keluaran", required=True, help="folder formulir")
+    cli_help.document(parser)
+
+    page = extra.format_help()
+    assert "--periode TTTT-BB" in page and cli_help.OPTIONS["periode"][1][:30] in page
+    assert "folder formulir" in page  # help given in add_argument is kept
+    assert "Membuat formulir belanja." in page  # the description, from the command list
+
+
 @pytest.mark.parametrize("args, says", [
     (["hitung", "a.xlsx"], "jikubata hitung: argumen wajib belum diisi: --periode"),
-    (["rekap", "--periode", "2026-11", "--keluaran", "x"], "argumen wajib belum diisi: MASUKAN"),
+    (["rekap", "--periode", "2026-11", "--keluaran", "x"], "argumen wajib belum diisi: PATH"),
     (["hitung", "a.xlsx", "--periode"], "argumen --periode: perlu satu nilai"),
     (["hitungan"], "pilihan 'hitungan' tidak dikenal (pilih salah satu: 'periksa', 'hitung'"),
     (["periksa", "a.xlsx", "--cepat"], "argumen tidak dikenal: --cepat"),

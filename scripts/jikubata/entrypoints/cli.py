@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 
 from jikubata.domain.model import Period
 from jikubata.domain.errors import BusyError, InputError
+from jikubata.entrypoints import cli_help
 from jikubata.entrypoints.argparse_id import Parser
 
 
@@ -67,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("hitung", help="menghitung kekurangan belanja setiap pegawai")
     s.add_argument("path", nargs="+", metavar="PATH")
-    s.add_argument("--periode", required=True, type=_period)
+    s.add_argument("--periode", required=True, type=_period)  # help: cli_help.OPTIONS
     s.add_argument("--per-tanggal", type=_date)
     s.add_argument("--json", action="store_true", help="cetak hasil sebagai JSON (pegawai, opd, masalah) untuk diolah program lain")
     s.set_defaults(func=cmd_hitung)
@@ -114,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("templat", help="menunjukkan templat surat/email; --salin menyalinnya untuk diubah")
     s.add_argument("--salin", type=Path, metavar="FOLDER", help="salin templat bawaan ke FOLDER untuk diubah di Word")
     s.set_defaults(func=cmd_templat)
-    return p
+    return cli_help.document(p)
 
 
 # ---------------------------------------------------------------- handlers

@@ -1,0 +1,83 @@
+"""The help of `jikubata`: what each command does and what each option means, in Indonesian.
+
+`document(parser)` fills in what `cli.build_parser` left out: a command's
+description, an option's help and its placeholder (`TTTT-BB`, `FOLDER`).
+An option means the same in every command (`--periode` is always a month),
+so its text is written once here, by the option's name, and a command added
+later with `--periode` or `--keluaran` is documented without more code. Help
+given in `add_argument` itself is never replaced.
+"""
+from __future__ import annotations
+
+import argparse
+
+INPUTS = ("workbook masukan (.xlsx/.xlsm: workbook pusat dan workbook belanja OPD) atau folder berisi "
+          "workbook itu; boleh lebih dari satu")
+
+# dest → (placeholder, help), for every command.
+OPTIONS: dict[str, tuple[str | None, str]] = {
+    "path": (None, INPUTS),
+    "periode": ("TTTT-BB", "bulan yang dihitung, bentuk TTTT-BB, misalnya 2026-11"),
+    "per_tanggal": ("TTTT-BB-HH", "hitung hanya belanja sampai tanggal ini (TTTT-BB-HH); tanpa opsi ini: "
+                                  "akhir bulan, atau hari ini bila bulannya belum selesai"),
+    "keluaran": ("FOLDER", "folder tempat hasil ditulis (dibuat bila belum ada)"),
+    "konfigurasi": ("BERKAS", "berkas konfigurasi jadwal (.toml): masukan, keluaran, waktu, surel"),
+    "sekali": (None, "jalankan sekali sekarang lalu keluar (tanpa menunggu jadwal)"),
+}
+
+# (command, dest) → (placeholder, help), where an option means something particular in one command.
+COMMAND_OPTIONS: dict[tuple[str, str], tuple[str | None, str]] = {
+    ("mingguan", "keluaran"): ("FOLDER", "folder hasil; riwayat mingguan (Tren) juga disimpan di sini"),
+    ("mingguan", "per_tanggal"): ("TTTT-BB-HH", "hari rekap (TTTT-BB-HH); tanpa opsi ini: hari Minggu terakhir "
+                                                "yang sudah lewat"),
+    ("demo", "keluaran"): ("FOLDER", "folder data contoh dan hasilnya (bawaan: demo-keluaran)"),
+    ("buat-workbook", "keluaran"): ("BERKAS", "berkas .xlsm yang ditulis (bawaan: workbook/JikuBata.xlsm)"),
+}
+
+COMMANDS: dict[str, str] = {
+    "periksa": "Membaca workbook masukan dan mencetak setiap masalah data dengan berkas, lembar dan selnya. "
+               "Kode keluar 0; dengan --ketat, 1 bila ada masalah GALAT.",
+    "hitung": "Menghitung belanja dan kekurangan setiap pegawai untuk satu bulan, lalu mencetak tabel per OPD "
+              "dan daftar pegawai yang belum memenuhi.",
+    "rekap": "Menulis workbook rekap bulan itu (Rekap-Jiku-Bata-TTTT-BB.xlsx: ringkasan, lembar per OPD, UMKM, "
+             "masalah data) ke FOLDER.",
+    "surat": "Menulis surat pengingat (.docx) kepada kepala setiap OPD yang pegawainya belum memenuhi minimum "
+             "dan kepada setiap pejabat yang belum memenuhi, ke FOLDER/Surat-TTTT-BB/, beserta "
+             "Daftar-Surat-TTTT-BB.xlsx. Nomor surat dicatat agar menjalankan ulang memberi nomor yang sama.",
+    "mingguan": "Menulis rekap mingguan (workbook dengan lembar Tren dan isi surel) ke FOLDER/mingguan/ untuk "
+                "minggu yang memuat hari rekap.",
+    "jadwal": "Menjalankan rekap mingguan terjadwal dan mengirim surelnya, menurut berkas konfigurasi TOML.",
+    "demo": "Membuat data contoh kota (orang fiktif) lalu menjalankan pemeriksaan, perhitungan, rekap, surat "
+            "dan rekap mingguan padanya.",
+    "buat-workbook": "Membangun workbook Excel JikuBata.xlsm (lembar, tombol dan makro) dari sumbernya.",
+}
+
+EPILOG = "Bantuan tiap perintah: jikubata PERINTAH --help"
+
+
+def document(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Fill in the descriptions, help and placeholders `parser` and its commands were built without."""
+    parser.epilog = parser.epilog or EPILOG
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                command.description = command.description or COMMANDS.get(name) or _summary(action, name)
+                _options(command, name)
+    return parser
+
+
+def _options(command: argparse.ArgumentParser, name: str) -> None:
+    for action in command._actions:
+        placeholder, text = COMMAND_OPTIONS.get((name, action.dest)) or OPTIONS.get(action.dest, (None, None))
+        if action.help is None and text:
+            action.help = text
+        if action.metavar is None and placeholder and action.nargs != 0:
+            action.metavar = placeholder
+
+
+def _summary(subparsers: argparse._SubParsersAction, name: str) -> str | None:
+    """A command's one-line help from the command list, as its description."""
+    for choice in subparsers._choices_actions:
+        if choice.dest == name and choice.help:
+            return choice.help[0].upper() + choice.help[1:] + "."
+    return None
