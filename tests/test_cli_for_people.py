@@ -1,4 +1,5 @@
-"""The command line speaks only Indonesian: help of every command and option, argparse's own errors.
+"""The command line for people: only Indonesian (help of every command and option, argparse's own
+errors), a `hitung` table that fits 100 columns, `periksa --ketat` for scripts.
 
 Sub-commands are found by walking the parser, so one added later is checked
 (and translated) without touching this file.
@@ -6,6 +7,7 @@ Sub-commands are found by walking the parser, so one added later is checked
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gettext
 import inspect
 import re
@@ -13,7 +15,8 @@ import re
 import pytest
 
 from jikubata.entrypoints import argparse_id, cli, cli_help
-from test_cli import jb
+from test_cli import NOV7, book, jb  # noqa: F401 (book is a fixture)
+from workbooks import NIP_ANI, NIP_BUDI, basic
 
 # What English argparse would print (its msgids), and words a half-translated page would show.
 ENGLISH = re.compile(r"\b(usage|positional arguments?|optional arguments|options|show this help|help message|"
@@ -137,3 +140,32 @@ def test_every_text_argparse_can_show_a_user_is_in_the_catalogue():
     assert not missing, f"teks argparse belum diterjemahkan: {sorted(missing)}"
     plurals = set(re.findall(r"""ngettext\(\s*(['"])(.*?)\1,\s*(['"])(.*?)\3""", source))
     assert {(a, b) for _, a, _, b in plurals} <= set(argparse_id.PLURALS)
+
+
+# ---------------------------------------------------------------- periksa --ketat, the hitung table
+def test_periksa_ketat_exits_1_when_a_galat_is_found(book, tmp_path):
+    assert jb("periksa", book).returncode == 0  # without --ketat: a report, not a verdict
+    r = jb("periksa", "--ketat", book)
+    assert r.returncode == 1 and "UMKM_TIDAK_TERDAFTAR" in r.stdout and r.stderr == ""
+
+    clean = basic(tmp_path / "bersih.xlsx", purchases=[
+        (NOV7, NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie sagu", 20000, "N1")])
+    r = jb("periksa", "--ketat", clean)
+    assert r.returncode == 0, r.stdout
+
+
+def test_hitung_table_fits_100_columns_with_singkatan_and_ellipsis():
+    from jikubata.entrypoints import report
+    from jikubata.domain.model import Dataset, Employee, Office, Period, Settings, Tier, compute
+
+    long_office = "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah Kota Ambon"
+    people = [Employee(NIP_ANI, "Prof. Dr. Ir. Alexandrina Wattimena-Latuconsina, S.T., M.Sc.", "Kasi",
+                       Tier.ESELON_IV, long_office),
+              Employee(NIP_BUDI, "Budi", "Kadis", Tier.ESELON_II, "Dinas Tanpa Singkatan Yang Namanya Panjang Sekali")]
+    offices = [Office(long_office, "BAPPEDA-LITBANG")]
+    text = report.result_text(compute(Dataset(Settings(), people, [], offices, [], []), Period(2026, 11),
+                                      dt.date(2026, 11, 30)))
+    assert max(len(line) for line in text.splitlines()) <= 100, text
+    assert "BAPPEDA-LITBANG " in text and long_office not in text
+    assert "  Prof. Dr. Ir. Alexandr… " in text  # a long name is cut with …, the columns stay aligned
+    assert "\nDinas Tanpa Singkatan Yang… " in text  # no Singkatan: the name, cut with …
