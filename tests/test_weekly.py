@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import sqlite3
 import subprocess
 import sys
@@ -239,7 +240,8 @@ def test_email_says_what_changed_since_last_week(inputs, out):
     outcome = services.run_weekly(inputs, out, clock=AFTER_W47)
     html = outcome.email_html.read_text(encoding="utf-8")
 
-    assert "Dibandingkan minggu ke-3 November 2026 (9–15 November)" in html
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())  # what the reader sees
+    assert "Dibandingkan minggu ke-3 November 2026 (9–15 November)" in text
     # DISPAR went from 0 of 2 to 1 of 2 (+50,0 points), spent Rp15.000 → Rp115.000.
     change = {c.office: c for c in outcome.report.changes()}[DISPAR]
     assert weekly.points(change.compliance_delta) == "+50,0 poin"

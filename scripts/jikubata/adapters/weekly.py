@@ -216,6 +216,8 @@ def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) ->
         umkm_count=len(result.sellers),
         tertinggal=report.most_behind(),
         minggu_lalu=report.previous_week_text,
+        nama_minggu_lalu=indonesian.week_name(report.previous_as_of) if report.previous_as_of else None,
+        tanggal_minggu_lalu=indonesian.week_range(report.previous_as_of) if report.previous_as_of else None,
         minggu_lalu_tanggal=report.previous_as_of,
         bulan_sama=report.same_month_as_previous,
         total_lalu=report.previous_total,
