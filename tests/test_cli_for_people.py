@@ -103,6 +103,9 @@ def test_a_command_added_later_gets_the_shared_help_of_its_options():
     (["hitungan"], "pilihan 'hitungan' tidak dikenal (pilih salah satu: 'periksa', 'hitung'"),
     (["periksa", "a.xlsx", "--cepat"], "argumen tidak dikenal: --cepat"),
     (["hitung", "a.xlsx", "--per", "2026-11"], "opsi --per tidak jelas: bisa berarti --periode, --per-tanggal"),
+    (["rekap", "a.xlsx", "--keluaran", "x"], "salah satu argumen ini wajib diisi: --periode --tahun"),
+    (["rekap", "a.xlsx", "--keluaran", "x", "--periode", "2026-11", "--tahun", "2026"],
+     "argumen --tahun: tidak boleh dipakai bersama argumen --periode"),
 ])
 def test_argument_errors_are_indonesian_on_one_line(args, says):
     r = jb(*args)

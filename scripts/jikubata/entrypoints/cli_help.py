@@ -18,8 +18,9 @@ INPUTS = ("workbook masukan (.xlsx/.xlsm: workbook pusat dan workbook belanja OP
 OPTIONS: dict[str, tuple[str | None, str]] = {
     "path": (None, INPUTS),
     "periode": ("TTTT-BB", "bulan yang dihitung, bentuk TTTT-BB, misalnya 2026-11"),
+    "tahun": ("TTTT", "tahun yang direkap, misalnya 2026"),
     "per_tanggal": ("TTTT-BB-HH", "hitung hanya belanja sampai tanggal ini (TTTT-BB-HH); tanpa opsi ini: "
-                                  "akhir bulan, atau hari ini bila bulannya belum selesai"),
+                                  "akhir bulan (atau tahun), atau hari ini bila belum selesai"),
     "keluaran": ("FOLDER", "folder tempat hasil ditulis (dibuat bila belum ada)"),
     "konfigurasi": ("BERKAS", "berkas konfigurasi jadwal (.toml): masukan, keluaran, waktu, surel"),
     "sekali": (None, "jalankan sekali sekarang lalu keluar (tanpa menunggu jadwal)"),
@@ -39,8 +40,9 @@ COMMANDS: dict[str, str] = {
                "Kode keluar 0; dengan --ketat, 1 bila ada masalah GALAT.",
     "hitung": "Menghitung belanja dan kekurangan setiap pegawai untuk satu bulan, lalu mencetak tabel per OPD "
               "dan daftar pegawai yang belum memenuhi.",
-    "rekap": "Menulis workbook rekap bulan itu (Rekap-Jiku-Bata-TTTT-BB.xlsx: ringkasan, lembar per OPD, UMKM, "
-             "masalah data) ke FOLDER.",
+    "rekap": "Menulis workbook rekap ke FOLDER: satu bulan dengan --periode (Rekap-Jiku-Bata-TTTT-BB.xlsx: "
+             "ringkasan, yang belum memenuhi, lembar per OPD, UMKM, masalah data) atau satu tahun dengan "
+             "--tahun (Rekap-Jiku-Bata-TTTT.xlsx).",
     "surat": "Menulis surat pengingat (.docx) kepada kepala setiap OPD yang pegawainya belum memenuhi minimum "
              "dan kepada setiap pejabat yang belum memenuhi, ke FOLDER/Surat-TTTT-BB/, beserta "
              "Daftar-Surat-TTTT-BB.xlsx. Nomor surat dicatat agar menjalankan ulang memberi nomor yang sama.",
