@@ -15,8 +15,9 @@ import re
 import pytest
 
 from jikubata.entrypoints import argparse_id, cli, cli_help
-from test_cli import NOV7, book, jb  # noqa: F401 (book is a fixture)
-from workbooks import NIP_ANI, NIP_BUDI, basic
+from tests.support.cli import jikubata as jb
+from tests.support.workbooks import NIP_ANI, NIP_BUDI, basic
+from tests.test_cli import NOV7, book  # noqa: F401 (book is a fixture)
 
 # What English argparse would print (its msgids), and words a half-translated page would show.
 ENGLISH = re.compile(r"\b(usage|positional arguments?|optional arguments|options|show this help|help message|"
@@ -107,13 +108,21 @@ def test_a_command_added_later_gets_the_shared_help_of_its_options():
     (["rekap", "a.xlsx", "--keluaran", "x", "--periode", "2026-11", "--tahun", "2026"],
      "argumen --tahun: tidak boleh dipakai bersama argumen --periode"),
 ])
-def test_argument_errors_are_indonesian_on_one_line(args, says):
-    r = jb(*args)
+def test_argument_errors_are_indonesian_on_one_line(args, says, capsys):
+    code = cli.main(args)
+    out = capsys.readouterr()
 
+    assert code == 2 and out.out == ""
+    assert out.err.startswith("Galat: ") and says in out.err, out.err
+    assert len(out.err.strip().splitlines()) == 1
+    assert not ENGLISH.search(out.err), out.err
+
+
+def test_a_missing_argument_is_said_in_indonesian_by_the_installed_command():
+    r = jb("hitung", "a.xlsx")
     assert r.returncode == 2 and r.stdout == ""
-    assert r.stderr.startswith("Galat: ") and says in r.stderr, r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1
-    assert not ENGLISH.search(r.stderr), r.stderr
+    assert r.stderr.strip() == ("Galat: jikubata hitung: argumen wajib belum diisi: --periode "
+                                "(lihat 'jikubata hitung --help')")
 
 
 def test_argparse_is_english_again_outside_the_command():
@@ -146,15 +155,14 @@ def test_every_text_argparse_can_show_a_user_is_in_the_catalogue():
 
 
 # ---------------------------------------------------------------- periksa --ketat, the hitung table
-def test_periksa_ketat_exits_1_when_a_galat_is_found(book, tmp_path):
-    assert jb("periksa", book).returncode == 0  # without --ketat: a report, not a verdict
-    r = jb("periksa", "--ketat", book)
-    assert r.returncode == 1 and "UMKM_TIDAK_TERDAFTAR" in r.stdout and r.stderr == ""
+def test_periksa_ketat_exits_1_when_a_galat_is_found(book, tmp_path, capsys):
+    assert cli.main(["periksa", str(book)]) == 0  # without --ketat: a report, not a verdict
+    assert cli.main(["periksa", "--ketat", str(book)]) == 1
+    assert "UMKM_TIDAK_TERDAFTAR" in capsys.readouterr().out
 
     clean = basic(tmp_path / "bersih.xlsx", purchases=[
         (NOV7, NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie sagu", 20000, "N1")])
-    r = jb("periksa", "--ketat", clean)
-    assert r.returncode == 0, r.stdout
+    assert cli.main(["periksa", "--ketat", str(clean)]) == 0, capsys.readouterr().out
 
 
 def test_hitung_table_fits_100_columns_with_singkatan_and_ellipsis():

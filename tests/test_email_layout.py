@@ -1,7 +1,8 @@
 """The weekly email as a reader sees it: on a phone (375 px) in headless Chromium, and its figures.
 
 Chromium must be installed (Debian package `chromium`, see .ci/run): the test
-fails, never skips, without it. The emails come from `jikubata mingguan` on
+fails, never skips, without it. Marked slow: `pytest -m "not slow"` leaves it
+out of the quick loop, the full run (CI) always includes it. The emails come from `jikubata mingguan` on
 the demo city (36 offices, long names, a week-over-week change table) and on
 hostile office names (no Singkatan, one unbreakable 80-character word).
 """
@@ -15,11 +16,13 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-import browser
 from jikubata.domain import indonesian
 from jikubata.entrypoints import cli
 from jikubata.tools import demo
-from test_weekly import EMPLOYEES, write_inputs
+from tests.support import browser
+from tests.test_weekly import EMPLOYEES, write_inputs
+
+pytestmark = pytest.mark.slow  # Chromium, and the demo city's two weekly runs
 
 SUNDAYS = [dt.date(2026, 11, 15), dt.date(2026, 11, 22)]  # weeks 3 and 4 of November 2026
 PHONES = [360, 375]
