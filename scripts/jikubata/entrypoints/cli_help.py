@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 
-INPUTS = ("workbook masukan (.xlsx/.xlsm: workbook pusat dan workbook belanja OPD) atau folder berisi "
-          "workbook itu; boleh lebih dari satu")
+INPUTS = ("berkas masukan (.xlsx, .xlsm, .xls, .xlsb, .ods atau .csv: workbook pusat dan workbook belanja "
+          "OPD) atau folder berisi berkas itu; boleh lebih dari satu")
 
 # dest → (placeholder, help), for every command.
 OPTIONS: dict[str, tuple[str | None, str]] = {
@@ -36,7 +36,7 @@ COMMAND_OPTIONS: dict[tuple[str, str], tuple[str | None, str]] = {
 }
 
 COMMANDS: dict[str, str] = {
-    "periksa": "Membaca workbook masukan dan mencetak setiap masalah data dengan berkas, lembar dan selnya. "
+    "periksa": "Membaca berkas masukan dan mencetak setiap masalah data dengan berkas, lembar dan selnya. "
                "Kode keluar 0; dengan --ketat, 1 bila ada masalah GALAT.",
     "hitung": "Menghitung belanja dan kekurangan setiap pegawai untuk satu bulan, lalu mencetak tabel per OPD "
               "dan daftar pegawai yang belum memenuhi.",
