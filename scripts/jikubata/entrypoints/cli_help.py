@@ -43,9 +43,10 @@ COMMANDS: dict[str, str] = {
     "rekap": "Menulis workbook rekap ke FOLDER: satu bulan dengan --periode (Rekap-Jiku-Bata-TTTT-BB.xlsx: "
              "ringkasan, yang belum memenuhi, lembar per OPD, UMKM, masalah data) atau satu tahun dengan "
              "--tahun (Rekap-Jiku-Bata-TTTT.xlsx).",
-    "surat": "Menulis surat pengingat (.docx) kepada kepala setiap OPD yang pegawainya belum memenuhi minimum "
-             "dan kepada setiap pejabat yang belum memenuhi, ke FOLDER/Surat-TTTT-BB/, beserta "
-             "Daftar-Surat-TTTT-BB.xlsx. Nomor surat dicatat agar menjalankan ulang memberi nomor yang sama.",
+    "surat": "Menulis surat pengingat (.docx) kepada OPD yang pegawainya belum memenuhi minimum dan kepada "
+             "pejabat yang belum memenuhi, serta laporan kepada Wali Kota, ke FOLDER/Surat-TTTT-BB/, beserta "
+             "Daftar-Surat-TTTT-BB.xlsx. Nomor surat dicatat agar menjalankan ulang memberi nomor yang sama; "
+             "--kirim mengirim PDF-nya lewat surel.",
     "mingguan": "Menulis rekap mingguan (workbook dengan lembar Tren dan isi surel) ke FOLDER/mingguan/ untuk "
                 "minggu yang memuat hari rekap.",
     "jadwal": "Menjalankan rekap mingguan terjadwal dan mengirim surelnya, menurut berkas konfigurasi TOML.",
