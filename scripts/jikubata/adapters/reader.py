@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
+from jikubata.adapters import forms
 from jikubata.domain import parse, schema
 from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
                      Settings, SheetSource, column_letter)
@@ -58,10 +59,11 @@ class _Accumulator:
     has_employee_sheet: bool = False
     files: list = field(default_factory=list)
     rejected_nips: set = field(default_factory=set)
+    forms: dict = field(default_factory=dict)
 
     def dataset(self) -> Dataset:
         return Dataset(self.settings, self.employees, self.purchases, self.offices, self.sellers,
-                       self.problems, self.has_seller_sheet, self.files, self.rejected_nips)
+                       self.problems, self.has_seller_sheet, self.files, self.rejected_nips, self.forms)
 
 
 # ---------------------------------------------------------------- entry points
@@ -111,6 +113,9 @@ def read_inputs(paths: Sequence[str | os.PathLike],
                 pending.append(pool.submit(_load_workbook, files[i + lookahead]))
             _read_workbook(path.name, sheets, acc)
             del sheets
+            identity = forms.read_identity(path)  # an entry form says whose and which month it is
+            if identity is not None:
+                acc.forms[path.name] = identity
     return _finish(acc, files[0].name if len(files) == 1 else "berkas masukan")
 
 

@@ -12,6 +12,8 @@ from enum import Enum
 from typing import Iterable, Optional
 
 PROGRAM_START = dt.date(2022, 9, 7)
+# Ambon's time zone (Asia/Jayapura, no daylight saving) for showing a moment to users.
+WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
 
 
 class Tier(str, Enum):
@@ -256,6 +258,38 @@ class _WithProblems:
         return len(self.problems) - self.error_count
 
 
+@dataclass(frozen=True)
+class FormIdentity:
+    """Who a returned entry form belongs to (issue 14): kept in the form's document properties.
+
+    `saved_at` is when the file was last saved (its core properties, else the
+    file's modification time); a form nobody saved since it was generated is
+    `pristine`.
+    """
+
+    file: str                   # file name, no folders
+    office: str                 # the OPD's name as in the `OPD` sheet
+    abbreviation: str
+    period: Period
+    version: str
+    generated_at: dt.datetime   # aware
+    saved_at: Optional[dt.datetime] = None  # aware
+
+    @property
+    def pristine(self) -> bool:
+        return self.saved_at is None or abs((self.saved_at - self.generated_at).total_seconds()) < 1
+
+    def belongs_to(self, office: str) -> bool:
+        """Whether a roster's `OPD` text names this form's office (by name or abbreviation)."""
+        key = office_key(office)
+        return key == office_key(self.office) or (bool(self.abbreviation) and key == office_key(self.abbreviation))
+
+
+def office_key(name: str) -> str:
+    """OPD names match case-insensitively, whatever the spacing."""
+    return " ".join(str(name).split()).casefold()
+
+
 @dataclass
 class Dataset(_WithProblems):
     """Everything read from the input workbooks, with the problems found."""
@@ -270,6 +304,8 @@ class Dataset(_WithProblems):
     files: list[str] = field(default_factory=list)
     # NIPs of roster rows left out for their own problem: their purchases need no second report.
     rejected_nips: set[str] = field(default_factory=set)
+    # Entry forms among the files (file name -> identity): their rows are checked against it.
+    forms: dict[str, FormIdentity] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- results

@@ -33,6 +33,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "JUMLAH_BESAR": (P, "Jumlah {value} melebihi batas wajar transaksi ({limit}); periksa kembali."),
     "NOTA_GANDA": (G, "No. Nota '{value}' untuk UMKM '{seller}' sudah tercatat di {other}. Baris ini tidak dihitung."),
     "UMKM_TIDAK_TERDAFTAR": (G, "UMKM '{value}' tidak terdaftar di lembar UMKM.{consequence}"),
+    "NIP_OPD_LAIN": (P, "NIP {value} ({name}) terdaftar di {office}, bukan di {form_office} pemilik formulir ini. "
+                        "Belanja tetap dihitung untuk pegawai tersebut."),
+    "TANGGAL_DI_LUAR_PERIODE": (P, "Tanggal {value} di luar periode formulir ({period}). "
+                                   "Belanja tetap dihitung pada bulan {month}."),
+    "FORMULIR_VERSI_LAMA": (P, "Formulir {office} periode {period} ini ({saved}) digantikan seluruhnya oleh "
+                               "berkas {other} ({other_saved}), kiriman yang terakhir disimpan. "
+                               "Baris-baris di berkas ini tidak dihitung."),
     "PENGATURAN_TIDAK_VALID": (P, "Pengaturan '{label}' bernilai '{value}' tidak dapat dibaca; dipakai nilai bawaan {default}."),
 }
 
