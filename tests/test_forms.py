@@ -453,3 +453,33 @@ def test_libreoffice_keeps_drop_downs_validation_and_protection(made, tmp_path):
     assert _rule(ws, "date").type == "date" and _rule(ws, "amount").type == "whole"
     assert ws.protection.sheet and ws.cell(forms.FIRST_ROW, COLUMN["nip"]).protection.locked is False
     assert wb[forms.SHEET_DATA].sheet_state == "hidden"
+
+
+# ---------------------------------------------------------------- the Beranda button
+
+
+def test_button_writes_the_forms_beside_the_workbook(tmp_path):
+    from jikubata.adapters.workbook_port import OpenpyxlPort
+    from jikubata.entrypoints import buttons
+    from jikubata.tools import workbook
+
+    book = tmp_path / "JikuBata.xlsm"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "workbook" / "JikuBata.xlsm", book)
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    for name, rows in (("Pegawai", [[BUDI, NAMES[BUDI], "Kepala Dinas", "II.b", DINKES, "Aktif"],
+                                    [ANI, NAMES[ANI], "Kepala Seksi", "IV.a", DINKES, "Aktif"]]),
+                       ("OPD", [[DINKES, "DINKES"]]), ("UMKM", [[SAGU], [KOPI]])):
+        for i, row in enumerate(rows, 2):
+            for j, value in enumerate(row, 1):
+                wb[name].cell(i, j, value)
+    wb["Beranda"][workbook.PERIOD_CELL] = "2026-11"
+    wb.save(book)
+    port = OpenpyxlPort(book)
+    text = buttons.run(port, "buat_formulir", clock=Clock.fixed(GENERATED))
+    ((message, error),) = port.messages
+    assert not error and message == text
+    written = tmp_path / "Formulir-2026-11" / "Formulir-Belanja-DINKES-2026-11.xlsx"
+    assert written.exists() and str(written.parent) in text
+    assert "1 formulir OPD periode November 2026" in text and written.name not in text  # brief for a message box
+    identity = forms.read_identity(written)
+    assert (identity.office, identity.period, identity.generated_at) == (DINKES, PERIOD, GENERATED)

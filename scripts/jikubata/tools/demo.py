@@ -91,6 +91,7 @@ SELLERS = [
 ]
 
 FAKER_SEED = 2022_09_07
+CENTRAL_FILE = "JikuBata-Pusat.xlsx"   # the program admin's workbook: Pengaturan, Pegawai, UMKM, OPD
 
 
 @dataclass
@@ -384,7 +385,7 @@ def generate(out_dir: Path, *, today: dt.date, offices: int = len(OFFICES), staf
     add_purchases(city, periods, per_month=per_month, until=today, seed=seed + 1)
     if mistakes:
         sprinkle_mistakes(city, random.Random(seed + 2))
-    paths = [write_central(city, out_dir / "JikuBata-Pusat.xlsx")]
+    paths = [write_central(city, out_dir / CENTRAL_FILE)]
     for i, office in enumerate(city.offices):
         paths.append(write_office_purchases(office, city.purchases.get(office[0], []),
                                             out_dir / f"Belanja-{file_slug(office[1])}.xlsx",
@@ -432,10 +433,11 @@ def main(out_dir: Path) -> int:
 
 
 def _product_steps(out_dir: Path, inputs: Path, period: Period, clock: Clock):
-    """The rest of the product on the demo data: summary, letters, and the weekly job.
+    """The rest of the product on the demo data: summary, letters, the weekly job and the month's entry forms.
 
     The weekly job runs for the last four Sundays in order, so its `Tren`
-    sheet and email show a real trend.
+    sheet and email show a real trend. The entry forms are made from the
+    central workbook, as the program's admin does at the start of a month.
     """
     from jikubata import services
 
@@ -453,4 +455,6 @@ def _product_steps(out_dir: Path, inputs: Path, period: Period, clock: Clock):
         ("Surat pengingat", lambda: services.write_letters([inputs], out_dir / "surat", period,
                                                            clock=clock).letters.index_path),
         ("Rekap mingguan", weekly_runs),
+        ("Formulir OPD", lambda: services.write_forms([inputs / CENTRAL_FILE], out_dir / "formulir", period,
+                                                      clock=clock).folder),
     ]
