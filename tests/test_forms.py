@@ -21,7 +21,8 @@ from python_calamine import CalamineWorkbook
 from jikubata import services
 from jikubata.adapters import forms
 from jikubata.adapters.clock import Clock
-from jikubata.domain.model import Period, Status
+from jikubata.domain.model import FormIdentity, Period, Status
+from jikubata.domain.validation import superseded_forms
 from jikubata.entrypoints import cli
 from workbooks import write
 
@@ -168,13 +169,16 @@ def test_only_input_cells_are_unlocked_and_sheets_are_protected_without_password
         assert wb[name].protection.sheet is True
         assert not wb[name].protection.password
     ws = wb[forms.SHEET_PURCHASES]
-    last = ws.max_row
     for key, j in COLUMN.items():
-        computed = key in ("name", "position", "minimum")
-        for r in (forms.FIRST_ROW, last):
-            assert ws.cell(r, j).protection.locked is computed, (key, r)
-    assert ws.cell(forms.HEADER_ROW, COLUMN["nip"]).protection.locked is True
-    assert ws.cell(forms.FIRST_ROW, COLUMN["nip"]).number_format == "@"  # 18 digits stay text
+        letter = openpyxl.utils.get_column_letter(j)
+        if key in ("name", "position", "minimum"):
+            assert ws.cell(forms.FIRST_ROW, j).protection.locked is True
+            assert ws.cell(ws.max_row, j).value.startswith("=IF(")  # the last prepared row has its formula
+        else:  # the whole column is an input (its format): a long month never runs out of rows
+            assert ws.column_dimensions[letter].protection.locked is False, key
+        for r in range(1, forms.HEADER_ROW + 1):  # title and header cells stay locked
+            assert ws.cell(r, j).protection.locked is True
+    assert ws.column_dimensions["B"].number_format == "@"  # 18 digits stay text
     assert wb[forms.SHEET_DATA].sheet_state == "hidden"
 
 
@@ -483,3 +487,33 @@ def test_button_writes_the_forms_beside_the_workbook(tmp_path):
     assert "1 formulir OPD periode November 2026" in text and written.name not in text  # brief for a message box
     identity = forms.read_identity(written)
     assert (identity.office, identity.period, identity.generated_at) == (DINKES, PERIOD, GENERATED)
+
+
+# ---------------------------------------------------------------- the rule alone (no file)
+
+
+def _identity(file: str, saved_hour: int | None, *, office=DINKES, period=PERIOD, generated_hour=0):
+    at = lambda hour: dt.datetime(2026, 11, 20, hour, tzinfo=dt.timezone.utc)  # noqa: E731
+    generated = at(generated_hour)
+    return FormIdentity(file, office, "", period, "1", generated, generated if saved_hour is None else at(saved_hour))
+
+
+def test_rule_the_last_saved_form_of_an_office_and_month_replaces_the_others():
+    a, b, c = _identity("a.xlsx", 9), _identity("b.xlsx", 11), _identity("c.xlsx", 10)
+    assert superseded_forms([a, b, c]) == {"a.xlsx": b, "c.xlsx": b}
+
+
+def test_rule_office_names_match_whatever_the_case_and_spacing():
+    a, b = _identity("a.xlsx", 9), _identity("b.xlsx", 10, office="  dinas   KESEHATAN ")
+    assert superseded_forms([a, b]) == {"a.xlsx": b}
+
+
+def test_rule_other_offices_and_other_months_stand_alone():
+    forms_ = [_identity("a.xlsx", 9), _identity("b.xlsx", 10, office=SIRIMAU),
+              _identity("c.xlsx", 11, period=Period(2026, 10))]
+    assert superseded_forms(forms_) == {}
+
+
+def test_rule_a_never_saved_form_loses_to_any_saved_one_even_if_made_later():
+    filled, blank = _identity("diisi.xlsx", 3), _identity("kosong.xlsx", None, generated_hour=12)
+    assert superseded_forms([filled, blank]) == {"kosong.xlsx": filled}

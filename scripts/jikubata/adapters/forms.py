@@ -19,6 +19,7 @@ import html
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -52,9 +53,12 @@ IDENTITY_LABELS = ((PROP_KIND, "Jenis"), (PROP_OFFICE, "OPD"), (PROP_ABBREVIATIO
 # The Belanja sheet: title rows, the header on row HEADER_ROW, input rows below it.
 HEADER_ROW = 4            # 1-based
 FIRST_ROW = HEADER_ROW + 1
-MIN_ROWS = 100            # input rows prepared in every form
-ROWS_PER_PERSON = 5
+MIN_ROWS = 100            # rows whose name, position and minimum fill themselves in
+ROWS_PER_PERSON = 4
 MAX_ROWS = 10_000
+# Input columns are open to the bottom of the sheet (their format is the column's); drop-downs, checks and
+# the live status cover the rows down to this one.
+LAST_INPUT_ROW = 20_000
 AUTO = "(otomatis)"       # computed columns say so, and no purchase column matches their headers
 
 
@@ -90,7 +94,7 @@ SHORT, MET = "Kurang", "Memenuhi"
 
 _TIER_ORDER = {t: i for i, t in enumerate(Tier)}
 _GUIDE_WIDTHS = (5, 21, 28, 36, 13, 13, 13, 11)   # No, NIP, Nama, Jabatan, Minimum, Belanja, Kekurangan, Status
-_STEP_LINE = 125                                  # characters a merged step row holds on one line
+_STEP_LINE = 160                                  # characters a merged step row holds on one line
 _MINOR_WORDS = {"dan", "atau", "di", "ke", "dari", "untuk", "pada", "serta"}
 _NAVY, _INPUT, _COMPUTED, _MUTED = "#1F3864", "#FFF2CC", "#F2F2F2", "#595959"
 
@@ -131,7 +135,8 @@ class FormsOutcome:
                          + ", ".join(self.without_staff) + ".")
         if self.roster_problems:
             lines.append(f"Perhatian: {self.roster_problems} masalah data di lembar {schema.EMPLOYEES.name}; "
-                         "pegawai pada baris itu tidak masuk formulir. Periksa dengan Periksa Data.")
+                         "pegawai pada baris itu tidak masuk formulir (lihat tombol Periksa Data atau "
+                         "`jikubata periksa`).")
         if self.written:
             lines.append("Kirim setiap berkas ke admin OPD-nya. Formulir yang kembali cukup disimpan di folder "
                          "data bersama workbook OPD lain, lalu jalankan perhitungan seperti biasa.")
@@ -283,6 +288,7 @@ class _FormWriter:
             "short": f({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
             "met": f({"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"}),
             "unknown": f({"italic": True, "font_color": "#9C0006"}),
+            "plain": f({}),
         }
 
     def write(self) -> None:
@@ -341,34 +347,34 @@ class _FormWriter:
     def _purchases(self, ws) -> None:
         fmt, period_text = self.fmt, month_year(self.period.year, self.period.month)
         top, first, last = HEADER_ROW - 1, FIRST_ROW - 1, FIRST_ROW - 1 + self.rows - 1  # 0-based rows
+        # An input column is unlocked and yellow as a whole (the column's format), so a long month never
+        # runs out of rows and the file stays small; the rows above the header are locked cell by cell.
+        inputs = {"date": fmt["in_date"], "nip": fmt["in_text"], "seller": fmt["in_text"],
+                  "product": fmt["in_text"], "amount": fmt["in_amount"], "receipt": fmt["in_text"],
+                  "note": fmt["in_text"]}
+        for j, c in enumerate(COLUMNS):
+            ws.set_column(j, j, c.width, fmt["auto"] if c.computed else inputs[c.key])
+            for r in range(top):
+                ws.write_blank(r, j, None, fmt["plain"])
+            ws.write_string(top, j, c.header, fmt["header"])
         ws.write_string(0, 0, f"Formulir Belanja Jiku Bata \u2014 {self.form.office.name}", fmt["title"])
         ws.write_string(1, 0, f"Periode {period_text} \u00b7 isi hanya sel berwarna kuning; kolom {AUTO} "
                               f"terisi sendiri \u00b7 petunjuk di lembar {SHEET_GUIDE}", fmt["subtitle"])
         ws.set_row(top, 30)
-        for j, c in enumerate(COLUMNS):
-            ws.write_string(top, j, c.header, fmt["header"])
-            ws.set_column(j, j, c.width)
-        ref = {k: f"${_letter(j)}${FIRST_ROW}:${_letter(j)}${FIRST_ROW + self.rows - 1}" for k, j in _COL.items()}
+        ref = {k: f"${_letter(j)}${FIRST_ROW}:${_letter(j)}${LAST_INPUT_ROW}" for k, j in _COL.items()}
         for name, key in ((N_DATES, "date"), (N_NIPS, "nip"), (N_AMOUNTS, "amount")):
             self.wb.define_name(name, f"='{SHEET_PURCHASES}'!{ref[key]}")
         nip = _letter(_COL["nip"])
-        lookups = {"name": (N_NAME, f'"{UNKNOWN_NIP}"'), "position": (N_POSITION, '""'),
-                   "minimum": (N_MINIMUM, '""')}
-        inputs = {"date": fmt["in_date"], "nip": fmt["in_text"], "seller": fmt["in_text"],
-                  "product": fmt["in_text"], "amount": fmt["in_amount"], "receipt": fmt["in_text"],
-                  "note": fmt["in_text"]}
+        lookups = [(j, c.key, *{"name": (N_NAME, f'"{UNKNOWN_NIP}"'), "position": (N_POSITION, '""'),
+                                "minimum": (N_MINIMUM, '""')}[c.key]) for j, c in enumerate(COLUMNS) if c.computed]
         for r in range(first, last + 1):
             excel_row = r + 1
-            for j, c in enumerate(COLUMNS):
-                if c.computed:
-                    names, missing = lookups[c.key]
-                    # IFERROR/INDEX/MATCH: the same result in Excel 2010+, LibreOffice and Google Sheets.
-                    ws.write_formula(r, j, f'=IF(${nip}{excel_row}="","",IFERROR(INDEX({names},'
-                                           f'MATCH(${nip}{excel_row},{N_NIP},0)),{missing}))',
-                                     fmt["auto_rupiah"] if c.key == "minimum" else fmt["auto"], "")
-                else:
-                    ws.write_blank(r, j, None, inputs[c.key])
-        self._validations(ws, first, last, period_text)
+            for j, key, names, missing in lookups:
+                # IFERROR/INDEX/MATCH: the same result in Excel 2010+, LibreOffice and Google Sheets.
+                ws.write_formula(r, j, f'=IF(${nip}{excel_row}="","",IFERROR(INDEX({names},'
+                                       f'MATCH(${nip}{excel_row},{N_NIP},0)),{missing}))',
+                                 fmt["auto_rupiah"] if key == "minimum" else fmt["auto"], "")
+        self._validations(ws, first, LAST_INPUT_ROW - 1, period_text)
         name_col = _COL["name"]
         ws.conditional_format(first, name_col, last, name_col, {
             "type": "cell", "criteria": "==", "value": f'"{UNKNOWN_NIP}"', "format": fmt["unknown"]})
@@ -378,6 +384,7 @@ class _FormWriter:
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(top)
+        ws.print_area(0, 0, last, len(COLUMNS) - 1)
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
 
     def _validations(self, ws, first: int, last: int, period_text: str) -> None:
@@ -413,7 +420,7 @@ class _FormWriter:
             "error_title": "Jumlah tidak valid",
             "error_message": "Isi jumlah rupiah berupa bilangan bulat lebih dari nol, tanpa titik (misalnya 25000)."})
         seller, receipt = _letter(_COL["seller"]), _letter(_COL["receipt"])
-        span = lambda letter: f"${letter}${FIRST_ROW}:${letter}${FIRST_ROW + self.rows - 1}"  # noqa: E731
+        span = lambda letter: f"${letter}${FIRST_ROW}:${letter}${LAST_INPUT_ROW}"  # noqa: E731
         column("receipt", {
             "validate": "custom",
             "value": f"=COUNTIFS({span(seller)},{seller}{FIRST_ROW},{span(receipt)},{receipt}{FIRST_ROW})<=1",
@@ -571,7 +578,8 @@ def read_identity(path: os.PathLike | str) -> Optional[FormIdentity]:
             saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
         return FormIdentity(path.name, office, values.get(PROP_ABBREVIATION, "").strip(), period,
                             values.get(PROP_VERSION, "").strip(), generated, saved)
-    except (OSError, zipfile.BadZipFile, ValueError, KeyError, EOFError, RuntimeError, NotImplementedError):
+    except (OSError, zipfile.BadZipFile, zlib.error, ValueError, KeyError, EOFError, RuntimeError,
+            NotImplementedError):
         return None
 
 
