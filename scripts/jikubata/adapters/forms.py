@@ -175,7 +175,7 @@ def plan_forms(dataset: Dataset, period: Period) -> tuple[list[OfficeForm], list
 
 
 def _file_name(office: Office, period: Period, used: set) -> str:
-    base = _slug(office.abbreviation) or _slug(office.name)[:40] or "OPD"
+    base = _slug(office.abbreviation)[:40].strip("-") or _slug(office.name)[:40].strip("-") or "OPD"
     name, n = f"{FILE_PREFIX}{base}-{period}.xlsx", 2
     while name.casefold() in used:
         name, n = f"{FILE_PREFIX}{base}-{n}-{period}.xlsx", n + 1
@@ -232,8 +232,14 @@ def _replaceable(path: Path) -> bool:
 
 
 def identity_properties(office: Office, period: Period, generated_at: dt.datetime) -> dict[str, str]:
-    return {PROP_KIND: KIND, PROP_OFFICE: office.name, PROP_ABBREVIATION: office.abbreviation.strip(),
-            PROP_PERIOD: str(period), PROP_VERSION: FORM_VERSION, PROP_GENERATED: generated_at.isoformat()}
+    return {PROP_KIND: KIND, PROP_OFFICE: _property_text(office.name),
+            PROP_ABBREVIATION: _property_text(office.abbreviation), PROP_PERIOD: str(period),
+            PROP_VERSION: FORM_VERSION, PROP_GENERATED: generated_at.isoformat()}
+
+
+def _property_text(text: str) -> str:
+    """A document property holds one line of at most 255 printable characters (what Excel accepts)."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[:255]
 
 
 class _FormWriter:
@@ -249,7 +255,8 @@ class _FormWriter:
                                                   "strings_to_formulas": False, "strings_to_urls": False})
         office = form.office.name
         self.wb.set_properties({
-            "title": f"Formulir Belanja Jiku Bata \u2014 {office} \u2014 {month_year(period.year, period.month)}",
+            "title": _property_text(f"Formulir Belanja Jiku Bata \u2014 {office} \u2014 "
+                                    f"{month_year(period.year, period.month)}"),
             "subject": "Formulir belanja wajib ASN pada UMKM Jiku Bata",
             "author": "Pemerintah Kota Ambon", "company": "Pemerintah Kota Ambon",
             "comments": "Dibuat dengan `jikubata formulir`. Isi lembar Belanja; jangan ubah nama lembar.",

@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Iterable, Optional
 
 PROGRAM_START = dt.date(2022, 9, 7)
@@ -285,9 +286,14 @@ class FormIdentity:
         return key == office_key(self.office) or (bool(self.abbreviation) and key == office_key(self.abbreviation))
 
 
+@lru_cache(maxsize=4096)
 def office_key(name: str) -> str:
-    """OPD names match case-insensitively, whatever the spacing."""
-    return " ".join(str(name).split()).casefold()
+    """OPD names match case-insensitively, whatever the spacing (control characters count as spaces).
+
+    Only the first 200 characters count: an entry form keeps at most 255 of
+    the name in its document properties.
+    """
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(name)).split()).casefold()[:200]
 
 
 @dataclass
