@@ -7,6 +7,7 @@ formulas compute are checked, and the file it wrote is read back.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import shutil
@@ -76,10 +77,20 @@ def fill(form: Path, rows: list[tuple], target: Path) -> Path:
         r = forms.FIRST_ROW + i
         for key, value in (("date", date), ("nip", nip), ("seller", seller), ("product", product),
                            ("amount", amount), ("receipt", receipt)):
-            ws.cell(r, COLUMN[key]).value = value
+            type_into(ws, r, COLUMN[key], value)
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.save(target)
     return target
+
+
+def type_into(ws, row: int, col: int, value) -> None:
+    """What Excel does when a value is typed into an empty cell: the cell takes its column's format first."""
+    cell = ws.cell(row, col)
+    column = ws.column_dimensions[openpyxl.utils.get_column_letter(col)]
+    cell.number_format = column.number_format
+    for attribute in ("protection", "fill", "border", "alignment", "font"):
+        setattr(cell, attribute, copy.copy(getattr(column, attribute)))
+    cell.value = value
 
 
 def set_saved(path: Path, moment: dt.datetime) -> Path:
@@ -456,6 +467,9 @@ def test_libreoffice_keeps_drop_downs_validation_and_protection(made, tmp_path):
     assert _rule(ws, "nip").type == "list" and _rule(ws, "seller").type == "list"
     assert _rule(ws, "date").type == "date" and _rule(ws, "amount").type == "whole"
     assert ws.protection.sheet and ws.cell(forms.FIRST_ROW, COLUMN["nip"]).protection.locked is False
+    note = openpyxl.utils.get_column_letter(COLUMN["note"])  # nothing typed there: the column's own format
+    assert ws.column_dimensions[note].protection.locked is False
+    assert ws.cell(forms.FIRST_ROW, COLUMN["name"]).protection.locked is True
     assert wb[forms.SHEET_DATA].sheet_state == "hidden"
 
 

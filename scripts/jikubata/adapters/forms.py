@@ -295,7 +295,7 @@ class _FormWriter:
             "short": f({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
             "met": f({"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"}),
             "unknown": f({"italic": True, "font_color": "#9C0006"}),
-            "plain": f({}),
+            "plain": f({"bg_color": "#FFFFFF"}),  # a cell of its own format: not the column's input style
         }
 
     def write(self) -> None:
