@@ -531,3 +531,15 @@ def test_rule_other_offices_and_other_months_stand_alone():
 def test_rule_a_never_saved_form_loses_to_any_saved_one_even_if_made_later():
     filled, blank = _identity("diisi.xlsx", 3), _identity("kosong.xlsx", None, generated_hour=12)
     assert superseded_forms([filled, blank]) == {"kosong.xlsx": filled}
+
+
+def test_periksa_names_an_old_version_as_a_whole_file(made, tmp_path, capsys):
+    pusat, paths, _ = made
+    folder = pusat.parent
+    old = fill(paths[DINKES], [(day(5), ANI, SAGU, "Mie sagu", 20000, "N-1")], folder / "lama.xlsx")
+    new = fill(paths[DINKES], [(day(5), ANI, SAGU, "Mie sagu", 20000, "N-1")], folder / "baru.xlsx")
+    set_saved(old, dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc))
+    set_saved(new, dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc))
+    assert cli.main(["periksa", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "lama.xlsx — seluruh berkas (1 masalah)" in out and "FORMULIR_VERSI_LAMA" in out

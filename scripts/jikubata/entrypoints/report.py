@@ -22,7 +22,8 @@ def problems_text(dataset: Dataset) -> str:
     for (file, sheet), group in groupby(ordered, key=lambda p: (p.place.file, p.place.sheet)):
         group = list(group)
         lines.append("")
-        lines.append(f"{_clean(file)} — lembar {_clean(sheet)} ({len(group)} masalah)")
+        where = f"lembar {_clean(sheet)}" if sheet else "seluruh berkas"  # a file-level problem names no sheet
+        lines.append(f"{_clean(file)} — {where} ({len(group)} masalah)")
         for p in group:
             lines.append(f"  {p.place.cell:>7}  {p.severity.value:<10} {p.code:<24} {_clean(p.message)}")
     return "\n".join(lines)
