@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-
 from typing import Iterable
 
 from jikubata.domain.model import (PROGRAM_START, WIT, Dataset, Employee, FormIdentity, Place, Purchase, Severity,

@@ -149,9 +149,9 @@ def buat_formulir(port: WorkbookPort, clock: Clock) -> str:
     from jikubata.adapters import forms
 
     period = _period(port, clock)
-    folder = output_folder(port)
+    folder = output_folder(port) / forms.folder_name(period)
     waited: list[str] = []
-    outcome = services.write_forms(_sources(port), folder / forms.folder_name(period), period, clock=clock,
+    outcome = services.write_forms(_sources(port), folder, period, clock=clock,
                                    writer=_writer(folder, "tombol Buat Formulir OPD", waited))
     return outcome.summary_text(detail=False) + _waited_note(waited)
 
