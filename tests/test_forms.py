@@ -310,7 +310,7 @@ def test_the_form_saved_last_counts_wholesale_and_the_other_is_an_old_version(ma
     (p,) = result.problems
     assert (p.code, p.severity.value, p.place.file, p.place.sheet, p.place.cell) == \
         ("FORMULIR_VERSI_LAMA", "PERINGATAN", "dinkes-kiriman-1.xlsx", "", "")
-    assert "dinkes-kiriman-2.xlsx" in p.message and "22/11/2026 18.30 WIT" in p.message
+    assert "dinkes-kiriman-2.xlsx" in p.message and "22-11-2026 18:30 WIT" in p.message
     assert spent(result) == {ANI: 25000, EKO: 20000, BUDI: 0, CICI: 0, DEDI: 0}
 
 

@@ -27,11 +27,11 @@ from typing import Optional
 from jikubata.adapters.atomic import atomic_path
 from jikubata.domain import schema
 from jikubata.domain.errors import InputError
-from jikubata.domain.indonesian import long_date, month_year
+from jikubata.domain.indonesian import long_date, month_year, timestamp
 from jikubata.domain.model import (WIT, Dataset, Employee, FormIdentity, Office, Period, Tier, is_obliged,
                                    office_key, registered_only)
 from jikubata.domain.model import column_letter as _letter
-from jikubata.domain.parse import MAX_AMOUNT
+from jikubata.domain.parse import MAX_AMOUNT, printable
 
 FORM_VERSION = "1"
 FILE_PREFIX = "Formulir-Belanja-"
@@ -239,7 +239,7 @@ def identity_properties(office: Office, period: Period, generated_at: dt.datetim
 
 def _property_text(text: str) -> str:
     """A document property holds one line of at most 255 printable characters (what Excel accepts)."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[:255]
+    return " ".join(printable(text).split())[:255]
 
 
 class _FormWriter:
@@ -448,8 +448,7 @@ class _FormWriter:
         ws.write_string(1, 0, "Belanja wajib ASN pada UMKM di Jiku Bata (Sudut Balai Kota) \u00b7 "
                               f"{_proper(self.settings.government)}", fmt["subtitle"])
         facts = [("OPD", office.name), ("Periode", period_text), ("Versi formulir", FORM_VERSION),
-                 ("Dibuat pada", f"{long_date(self.generated_at.date())} pukul "
-                                 f"{self.generated_at:%H.%M} WIT")]
+                 ("Dibuat pada", timestamp(self.generated_at))]
         for i, (label, value) in enumerate(facts):
             ws.merge_range(3 + i, 0, 3 + i, 1, label, fmt["label"])
             ws.merge_range(3 + i, 2, 3 + i, 5, value, fmt["value"])

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 PROGRAM_START = dt.date(2022, 9, 7)
-# Ambon's time zone (Asia/Jayapura, no daylight saving) for showing a moment to users.
+# Ambon's time (WIT, UTC+9, no daylight saving) for showing a moment to users; the clock lives in adapters.
 WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
 
 
@@ -281,19 +281,19 @@ class FormIdentity:
         return self.saved_at is None or abs((self.saved_at - self.generated_at).total_seconds()) < 1
 
     def belongs_to(self, office: str) -> bool:
-        """Whether a roster's `OPD` text names this form's office (by name or abbreviation)."""
+        """Whether a roster's `OPD` text (made printable) names this form's office (by name or abbreviation)."""
         key = office_key(office)
         return key == office_key(self.office) or (bool(self.abbreviation) and key == office_key(self.abbreviation))
 
 
 @lru_cache(maxsize=4096)
 def office_key(name: str) -> str:
-    """OPD names match case-insensitively, whatever the spacing (control characters count as spaces).
+    """OPD names match case-insensitively, whatever the spacing.
 
     Only the first 200 characters count: an entry form keeps at most 255 of
-    the name in its document properties.
+    the name (made printable) in its document properties.
     """
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(name)).split()).casefold()[:200]
+    return " ".join(str(name).split()).casefold()[:200]
 
 
 @dataclass

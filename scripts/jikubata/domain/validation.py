@@ -12,7 +12,8 @@ from typing import Iterable
 
 from jikubata.domain.model import (PROGRAM_START, WIT, Dataset, Employee, FormIdentity, Place, Purchase, Severity,
                                    office_key, registered_only, seller_key)
-from jikubata.domain.indonesian import month_year, rupiah, short_date
+from jikubata.domain.indonesian import month_year, rupiah, short_date, timestamp
+from jikubata.domain.parse import printable
 from jikubata.domain.problems import problem
 
 _NAME_NOISE = re.compile(r"[\W\d_]+")
@@ -60,7 +61,7 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
             if p.nip not in excluded_nips:  # a roster row with its own problem explains the rest
                 problems.append(problem(p.place("nip"), "NIP_TIDAK_TERDAFTAR", value=p.nip))
             ok = False
-        elif form is not None and not form.belongs_to(employee.office):
+        elif form is not None and not form.belongs_to(printable(employee.office)):
             problems.append(problem(p.place("nip"), "NIP_OPD_LAIN", value=p.nip, name=employee.name,
                                     office=employee.office, form_office=form.office))
         elif p.buyer_name and p.buyer_name != employee.name and (
@@ -76,7 +77,7 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
             problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(p.date)))
             ok = False
         elif form is not None and not form.period.first_day <= p.date <= form.period.last_day:
-            problems.append(problem(p.place("date"), "TANGGAL_DI_LUAR_PERIODE", value=p.date.strftime("%d/%m/%Y"),
+            problems.append(problem(p.place("date"), "TANGGAL_DI_LUAR_PERIODE", value=short_date(p.date),
                                     period=month_year(form.period.year, form.period.month),
                                     month=month_year(p.date.year, p.date.month)))
         key = seller_keys.get(p.seller)
@@ -140,10 +141,10 @@ def _replaced_problem(old: FormIdentity, newer: FormIdentity):
 
 
 def _when(form: FormIdentity) -> str:
-    """`disimpan 28/11/2026 09.15 WIT`, or that nobody saved it since it was made."""
+    """`disimpan 28-11-2026 09:15 WIT`, or that nobody saved it since it was made."""
     if form.pristine:
         return "belum diisi sejak dibuat"
-    return "disimpan " + form.saved_at.astimezone(WIT).strftime("%d/%m/%Y %H.%M WIT")
+    return "disimpan " + timestamp(form.saved_at.astimezone(WIT))
 
 
 def problem_order(files: list[str]):
