@@ -25,7 +25,7 @@ from jikubata.adapters.clock import Clock
 from jikubata.domain.model import FormIdentity, Period, Status
 from jikubata.domain.validation import superseded_forms
 from jikubata.entrypoints import cli
-from workbooks import write
+from tests.support.workbooks import write
 
 TODAY = dt.date(2026, 11, 25)
 PERIOD = Period(2026, 11)
@@ -429,6 +429,7 @@ def recalculated(src: Path, out_dir: Path, profile: Path) -> Path:
     return out_dir / src.name
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_libreoffice_computes_the_forms_formulas_and_its_file_reads_back_exactly(made, tmp_path):
     pusat, paths, _ = made
@@ -458,6 +459,7 @@ def test_libreoffice_computes_the_forms_formulas_and_its_file_reads_back_exactly
     assert spent(result) == {ANI: 22500, EKO: 7000, BUDI: 60000, CICI: 0, DEDI: 0}
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_libreoffice_keeps_drop_downs_validation_and_protection(made, tmp_path):
     _, paths, _ = made
@@ -477,21 +479,14 @@ def test_libreoffice_keeps_drop_downs_validation_and_protection(made, tmp_path):
 
 
 def test_button_writes_the_forms_beside_the_workbook(tmp_path):
-    from jikubata.adapters.workbook_port import OpenpyxlPort
     from jikubata.entrypoints import buttons
-    from jikubata.tools import workbook
+    from tests.support.jikubata_book import filled_copy
+    from tests.support.openpyxl_port import OpenpyxlPort
 
-    book = tmp_path / "JikuBata.xlsm"
-    shutil.copyfile(Path(__file__).resolve().parents[1] / "workbook" / "JikuBata.xlsm", book)
-    wb = openpyxl.load_workbook(book, keep_vba=True)
-    for name, rows in (("Pegawai", [[BUDI, NAMES[BUDI], "Kepala Dinas", "II.b", DINKES, "Aktif"],
-                                    [ANI, NAMES[ANI], "Kepala Seksi", "IV.a", DINKES, "Aktif"]]),
-                       ("OPD", [[DINKES, "DINKES"]]), ("UMKM", [[SAGU], [KOPI]])):
-        for i, row in enumerate(rows, 2):
-            for j, value in enumerate(row, 1):
-                wb[name].cell(i, j, value)
-    wb["Beranda"][workbook.PERIOD_CELL] = "2026-11"
-    wb.save(book)
+    book = filled_copy(tmp_path / "JikuBata.xlsm", {
+        "Pegawai": [[BUDI, NAMES[BUDI], "Kepala Dinas", "II.b", DINKES, "Aktif"],
+                    [ANI, NAMES[ANI], "Kepala Seksi", "IV.a", DINKES, "Aktif"]],
+        "OPD": [[DINKES, "DINKES"]], "UMKM": [[SAGU], [KOPI]]}, "2026-11", as_text=True)
     port = OpenpyxlPort(book)
     text = buttons.run(port, "buat_formulir", clock=Clock.fixed(GENERATED))
     ((message, error),) = port.messages
@@ -543,3 +538,16 @@ def test_periksa_names_an_old_version_as_a_whole_file(made, tmp_path, capsys):
     assert cli.main(["periksa", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "lama.xlsx — seluruh berkas (1 masalah)" in out and "FORMULIR_VERSI_LAMA" in out
+
+
+def test_button_asks_for_a_month_when_the_period_cell_holds_a_year(tmp_path):
+    from jikubata.entrypoints import buttons
+    from tests.support.jikubata_book import filled_copy
+    from tests.support.openpyxl_port import OpenpyxlPort
+
+    book = filled_copy(tmp_path / "JikuBata.xlsm", {
+        "Pegawai": [[ANI, NAMES[ANI], "Kepala Seksi", "IV.a", DINKES, "Aktif"]]}, "2026", as_text=True)
+    port = OpenpyxlPort(book)
+    text = buttons.run(port, "buat_formulir", clock=Clock.fixed(GENERATED))
+    assert port.messages[-1][1] and "TTTT-BB" in text
+    assert not (tmp_path / "Formulir-2026-11").exists()

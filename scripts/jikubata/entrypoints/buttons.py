@@ -148,6 +148,8 @@ def buat_formulir(port: WorkbookPort, clock: Clock) -> str:
     """Write one entry form per OPD into the `Formulir-TTTT-BB` folder beside this workbook."""
     from jikubata.adapters import forms
 
+    if year_of(port.read_cell(SHEET_HOME, PERIOD_CELL)) is not None:
+        raise InputError("formulir dibuat per bulan: isi sel periode di Beranda dengan TTTT-BB, misalnya 2026-12")
     period = _period(port, clock)
     folder = output_folder(port) / forms.folder_name(period)
     waited: list[str] = []
