@@ -537,7 +537,7 @@ def test_periksa_names_an_old_version_as_a_whole_file(made, tmp_path, capsys):
     set_saved(new, dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc))
     assert cli.main(["periksa", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "lama.xlsx — seluruh berkas (1 masalah)" in out and "FORMULIR_VERSI_LAMA" in out
+    assert "lama.xlsx — berkas (1 masalah)" in out and "FORMULIR_VERSI_LAMA" in out
 
 
 def test_button_asks_for_a_month_when_the_period_cell_holds_a_year(tmp_path):

@@ -72,14 +72,17 @@ def test_cached_formula_errors_are_read_as_problems_not_crashes(tmp_path):
     rows = [HEADER, [F.Formula("VLOOKUP(1,X,2,0)", F.Err("#N/A")), "Ani", "Kepala", F.Err("#DIV/0!"), "Dinkes"]]
     outcome = run(F.write_case(tmp_path, _roster_case(rows)), ["periksa"])
     assert outcome.code == 0, outcome.stderr
-    assert "BARIS_TIDAK_LENGKAP" in outcome.stdout  # calamine reads #N/A as an empty cell
+    # calamine reads #N/A as an empty cell; issue 11 rule 9 names the error value at its cell
+    assert "SEL_GALAT_EXCEL" in outcome.stdout and "#N/A" in outcome.stdout and "#DIV/0!" in outcome.stdout
+    assert "BARIS_TIDAK_LENGKAP" not in outcome.stdout
 
 
-def test_newer_excel_error_value_names_file_and_sheet(tmp_path):
+def test_newer_excel_error_value_in_an_extra_column_does_not_stop_the_sheet(tmp_path):
+    # calamine 0.9.1 refuses #SPILL!; issue 11 rule 9: no error value makes a sheet unreadable.
     rows = [HEADER, ANI + [F.Formula("FILTER(A:A,B:B>0)", F.Err("#SPILL!"))]]
-    outcome = run(F.write_case(tmp_path, _roster_case(rows)), ["periksa"])
-    assert outcome.code == 2 and outcome.failure() is None
-    assert "kasus.xlsx, lembar 'Pegawai'" in outcome.stderr and "#SPILL!" in outcome.stderr
+    outcome = run(F.write_case(tmp_path, _roster_case(rows)), ["hitung", "--periode", "2026-11", "--json"])
+    assert outcome.code == 0 and outcome.failure() is None, outcome.stderr
+    assert '"nip": "198001012010012001"' in outcome.stdout
 
 
 def test_control_characters_and_very_long_strings_are_reported_in_one_line(tmp_path):

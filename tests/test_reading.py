@@ -237,10 +237,10 @@ def test_csv_named_xlsx(tmp_path):
         load(tmp_path / "a.xlsx")
 
 
-def test_not_a_workbook_extension(tmp_path):
-    (tmp_path / "a.csv").write_text("x")
-    with pytest.raises(InputError, match="bukan workbook Excel"):
-        load(tmp_path / "a.csv")
+def test_not_a_spreadsheet_extension(tmp_path):
+    (tmp_path / "a.txt").write_text("x")
+    with pytest.raises(InputError, match="a.txt: bukan spreadsheet"):
+        load(tmp_path / "a.txt")
 
 
 def test_no_pegawai_sheet_anywhere(tmp_path):

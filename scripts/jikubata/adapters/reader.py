@@ -1,8 +1,9 @@
 """Read the input workbooks into domain records and row-level problems.
 
-Files are read with python-calamine (fast, read-only: inputs are never
-modified). The same row-reading code serves sheets that arrive as lists of
-rows from elsewhere (the live Excel workbook through xlwings).
+Which files, and how each becomes sheets of rows, is `files` (python-calamine
+and CSV; read-only: inputs are never modified). The same row-reading code
+serves sheets that arrive as lists of rows from elsewhere (the live Excel
+workbook through xlwings).
 
 A reader never decides a rule: checks that compare records (duplicate NIP,
 unknown NIP, duplicate receipt, dates against today…) live in `validation`.
@@ -10,40 +11,25 @@ unknown NIP, duplicate receipt, dates against today…) live in `validation`.
 from __future__ import annotations
 
 import datetime as dt
-import html
+import logging
 import os
-import posixpath
-import re
-import zipfile
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from jikubata.adapters import forms
+from jikubata.adapters import files
+from jikubata.adapters.files import SheetRows
 from jikubata.domain import parse, schema
 from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
                      Settings, SheetSource, column_letter)
 from jikubata.domain.errors import InputError
-from jikubata.domain.indonesian import grouped, rupiah
+from jikubata.domain.indonesian import rupiah
 from jikubata.domain.problems import problem
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 10
-# Refuse archives that expand beyond this: a real office workbook is far smaller.
-MAX_UNCOMPRESSED_BYTES = 1 << 30
-MAX_COMPRESSION_RATIO = 200
-
-
-@dataclass
-class SheetRows:
-    """A sheet's used range: `rows[i][j]` is the cell at (row0 + i, col0 + j), 0-based."""
-
-    name: str
-    rows: list
-    row0: int = 0
-    col0: int = 0
+_UNSEEN = object()
+log = logging.getLogger("jikubata.reader")
 
 
 @dataclass
@@ -59,64 +45,60 @@ class _Accumulator:
     has_employee_sheet: bool = False
     files: list = field(default_factory=list)
     rejected_nips: set = field(default_factory=set)
+    saved_at: dict = field(default_factory=dict)
+    ignored_files: list = field(default_factory=list)
+    unreadable: list = field(default_factory=list)
     forms: dict = field(default_factory=dict)
 
     def dataset(self) -> Dataset:
         return Dataset(self.settings, self.employees, self.purchases, self.offices, self.sellers,
-                       self.problems, self.has_seller_sheet, self.files, self.rejected_nips, self.forms)
+                       self.problems, self.has_seller_sheet, self.files, self.rejected_nips,
+                       saved_at=self.saved_at, ignored_files=self.ignored_files, forms=self.forms)
 
 
 # ---------------------------------------------------------------- entry points
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files as given, folders as their workbooks (not recursing, skipping `~$` lock files and our outputs)."""
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$")
-                           and not p.name.startswith(schema.OUTPUT_FILE_PREFIXES))
-            if not found:
-                raise InputError(f"folder {path} tidak berisi workbook .xlsx/.xlsm")
-            files.extend(found)
-        elif path.is_file():
-            if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-                raise InputError(f"berkas {path.name}: bukan workbook Excel (.xlsx/.xlsm)")
-            files.append(path)
-        else:
-            raise InputError(f"berkas {path} tidak ditemukan")
-    # The same file named twice would count its purchases twice.
-    unique = list(dict.fromkeys(p.resolve() for p in files))
-    return [Path(p) for p in unique]
-
-
 def read_inputs(paths: Sequence[str | os.PathLike],
                 progress: Optional[Callable[[str], None]] = None) -> Dataset:
-    """Read every workbook of `paths`; raise InputError for an unusable one.
+    """Read every spreadsheet of `paths`; raise InputError for an unusable one named on its own.
 
-    calamine parses outside the GIL, so the next workbooks are parsed in
-    background threads while this one's rows are checked (a bounded
-    look-ahead keeps memory flat).
+    A file found in a folder that cannot be read is a file-level problem
+    (`BERKAS_TIDAK_TERBACA`), and the rest is read. calamine parses outside
+    the GIL, so the next files are parsed in background threads while this
+    one's rows are checked (a bounded look-ahead keeps memory flat).
     """
-    files = expand_paths(paths)
+    inputs = files.list_inputs(paths)
     acc = _Accumulator()
+    acc.ignored_files = inputs.ignored
+    todo = inputs.files
     lookahead = 2
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = [pool.submit(_load_workbook, p) for p in files[:lookahead]]
-        for i, path in enumerate(files):
+        pending = [pool.submit(files.open_file, f.path) for f in todo[:lookahead]]
+        for i, item in enumerate(todo):
             if progress:
-                progress(f"membaca {path.name} ({i + 1}/{len(files)})")
-            sheets = pending.pop(0).result()
-            if i + lookahead < len(files):
-                pending.append(pool.submit(_load_workbook, files[i + lookahead]))
-            _read_workbook(path.name, sheets, acc)
-            del sheets
-            identity = forms.read_identity(path)  # an entry form says whose and which month it is
+                progress(f"membaca {item.path.name} ({i + 1}/{len(todo)})")
+            future = pending.pop(0)
+            if i + lookahead < len(todo):
+                pending.append(pool.submit(files.open_file, todo[i + lookahead].path))
+            try:
+                book = future.result()
+            except files.UnreadableFile as exc:
+                if exc.detail:
+                    log.debug("%s: %s", exc.file_name, exc.detail)
+                if item.named:
+                    raise
+                acc.files.append(item.path.name)
+                acc.unreadable.append(f"{item.path.name} ({exc.reason.split('.')[0]})")
+                acc.problems.append(problem(Place(item.path.name, "", ""), "BERKAS_TIDAK_TERBACA", reason=exc.reason))
+                continue
+            acc.saved_at[book.name] = book.saved_at
+            _read_workbook(book.name, book.sheets, acc)
+            del book
+            identity = forms.read_identity(item.path)  # an entry form says whose and which month it is
             if identity is not None:
-                acc.forms[path.name] = identity
-    return _finish(acc, files[0].name if len(files) == 1 else "berkas masukan")
+                acc.forms[item.path.name] = identity
+    return _finish(acc, todo[0].path.name if len(todo) == 1 else "berkas masukan")
 
 
 def read_sheets(sources: Sequence[tuple[str, dict]]) -> Dataset:
@@ -129,217 +111,9 @@ def read_sheets(sources: Sequence[tuple[str, dict]]) -> Dataset:
 
 def _finish(acc: _Accumulator, label: str) -> Dataset:
     if not acc.has_employee_sheet:
-        raise InputError(f"{label}: tidak ada lembar 'Pegawai' (daftar pegawai) di workbook mana pun")
+        unread = f" (berkas yang tidak terbaca: {'; '.join(acc.unreadable)})" if acc.unreadable else ""
+        raise InputError(f"{label}: tidak ada lembar 'Pegawai' (daftar pegawai) di workbook mana pun{unread}")
     return acc.dataset()
-
-
-# ---------------------------------------------------------------- files
-
-
-def _check_archive(path: Path) -> None:
-    """Refuse what is not an xlsx zip, and zip bombs, before calamine parses any XML.
-
-    The limits bound the memory a hostile file can make us use (about 1 GiB
-    at most): the sizes in the zip directory (total, and per entry), the XML
-    that will be parsed, and the area of each sheet, because calamine holds
-    a sheet as one dense grid from its first to its last filled cell.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            total = sum(i.file_size for i in infos)
-            packed = sum(i.compress_size for i in infos) or 1
-            if total > MAX_UNCOMPRESSED_BYTES or (total > (50 << 20) and total / packed > MAX_COMPRESSION_RATIO) \
-                    or any(i.file_size > (50 << 20) and i.file_size > MAX_COMPRESSION_RATIO * i.compress_size
-                           for i in infos):
-                raise InputError(f"berkas {path.name}: isinya mengembang menjadi {total // (1 << 20)} MiB "
-                                 f"(kemungkinan berkas berbahaya/zip bomb); berkas ditolak")
-            _check_parts(path, zf, infos)
-    except zipfile.BadZipFile:
-        raise InputError(f"berkas {path.name}: bukan workbook Excel yang valid (rusak, atau sebenarnya CSV/HTML "
-                         f"yang diberi nama .xlsx). Buka di Excel lalu simpan ulang sebagai .xlsx") from None
-    except MemoryError:
-        raise InputError(f"berkas {path.name}: terlalu besar untuk dibaca dengan memori yang tersedia") from None
-    except (OSError, EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError) as exc:
-        if isinstance(exc, OSError) and exc.strerror:
-            raise InputError(f"berkas {path.name} tidak dapat dibuka: {exc.strerror}") from None
-        raise InputError(f"berkas {path.name}: bukan workbook Excel yang valid ({_brief(exc)})") from None
-
-
-# XML that calamine will parse (sheets we read, shared strings, styles…): about
-# 7 bytes of memory per byte at worst, so this keeps a workbook under ~1 GiB.
-MAX_XML_BYTES = 128 << 20
-# A sheet's grid from A1 to its farthest filled cell; ~60 bytes each once read.
-MAX_SHEET_CELLS = 10_000_000
-# Sheets up to this size are walked for their farthest cell (a hostile file is
-# small); a larger one is judged by its <dimension>, which every spreadsheet
-# writer sets: walking city-scale sheets would cost a quarter of `hitung`.
-FULL_SCAN_BYTES = 1 << 20
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']\s*(?:[A-Za-z]*[0-9]*:)?([A-Za-z]*)([0-9]*)")
-# A cell/row reference that may lie far away: a column of 2+ letters or a row of
-# 6+ digits, in any spelling calamine accepts (quotes, spaces, lower case).
-_FAR_REF = re.compile(rb"r\s*+=\s*+[\"']\s*+(?:[A-Za-z]{2}|[A-Za-z]?[0-9]{6})")
-# A cell without a reference first: calamine places it after the previous one.
-_UNREFERENCED_CELL = re.compile(rb"<c[\s/>](?!\s*r\s*=)")
-_TAG = re.compile(rb"<(row|c)(?=[\s/>])([^>]*)>")
-_REF = re.compile(rb"(?<![\w:])r\s*=\s*[\"']\s*([A-Za-z]*)\s*([0-9]*)")
-_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
-_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
-
-
-def _attribute(tag: bytes, name: str) -> str:
-    m = re.search(rb"(?<![\w:])" + name.encode() + rb"\s*=\s*([\"'])(.*?)\1", tag, re.S)
-    return html.unescape(m.group(2).decode("utf-8", "replace")) if m else ""
-
-
-def _sheet_parts(zf: zipfile.ZipFile, names: set) -> tuple[dict, set, bool]:
-    """Zip part name -> sheet name, every part the workbook refers to, and whether a sheet we read was
-    not found, from workbook.xml and its relationships (read with patterns, not an XML parser)."""
-    def read(name: str) -> bytes:
-        info = zf.NameToInfo.get(name)
-        return zf.read(info) if info is not None and info.file_size < (16 << 20) else b""
-
-    targets = {}
-    for tag in _REL_TAG.findall(read("xl/_rels/workbook.xml.rels")):
-        target = _attribute(tag, "Target")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-        targets[_attribute(tag, "Id")] = part
-    parts, lost = {}, False
-    for tag in _SHEET_TAG.findall(read("xl/workbook.xml")):
-        rid = re.search(rb"(?<![\w])(?:\w+:)?id\s*=\s*[\"']([^\"']*)", tag)
-        part = targets.get(html.unescape(rid.group(1).decode("utf-8", "replace"))) if rid else None
-        if part in names:
-            parts[part] = _attribute(tag, "name")
-        elif schema.is_input_sheet(_attribute(tag, "name")):
-            lost = True
-    return parts, set(targets.values()), lost
-
-
-def _check_parts(path: Path, zf: zipfile.ZipFile, infos: list) -> None:
-    """The XML calamine will parse: its size, and each sheet's grid area."""
-    names = {i.filename for i in infos}
-    sheets, referred, lost = _sheet_parts(zf, names)
-    xml = [i for i in infos
-           if not i.is_dir() and (i.filename not in sheets or schema.is_input_sheet(sheets[i.filename]))
-           and (i.filename.lower().endswith((".xml", ".rels")) or i.filename in referred)]
-    size = sum(i.file_size for i in xml)
-    if size > MAX_XML_BYTES:
-        raise InputError(f"berkas {path.name}: data lembarnya terlalu besar untuk dibaca ({size >> 20} MiB XML, "
-                         f"batas {MAX_XML_BYTES >> 20} MiB); pecah menjadi beberapa workbook")
-    for info in xml:
-        # the sheets we read; every part when one of them was not found the way calamine finds it
-        if info.filename not in sheets and not lost:
-            continue
-        if info.file_size > FULL_SCAN_BYTES and (dimension := _declared_area(zf, info)) is not None:
-            rows, cols = dimension
-        else:
-            data = _read_part(zf, info)
-            rows, cols = _sheet_area(data)
-            del data
-        if rows * cols > MAX_SHEET_CELLS:
-            where = f"lembar '{sheets[info.filename]}'" if info.filename in sheets else f"bagian {info.filename}"
-            raise InputError(f"berkas {path.name}, {where}: ada isi sampai baris {grouped(rows)} dan kolom "
-                             f"{column_letter(cols - 1)} ({grouped(rows * cols)} sel), terlalu luas untuk "
-                             f"dibaca. Hapus isi sel yang jauh di luar tabel lalu simpan ulang")
-
-
-def _declared_area(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Optional[tuple[int, int]]:
-    """Rows and columns up to the far corner of the sheet's <dimension>, or None when it has none."""
-    with zf.open(info) as f:
-        head = f.read(8192)
-    m = _DIMENSION.search(head)
-    if not m or not m.group(1) or not m.group(2):
-        return None
-    return int(m.group(2)), _column_number(m.group(1))
-
-
-def _column_number(letters: bytes) -> int:
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ch - 64
-    return col
-
-
-def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytearray:
-    """A part's bytes, inflated 1 MiB at a time: zipfile stops at the size the header declares and then
-    checks the CRC, so a header that lies about a bomb costs at most that size."""
-    data = bytearray()
-    with zf.open(info) as f:
-        while chunk := f.read(1 << 20):
-            data += chunk
-    return data
-
-
-def _far_reference(data: bytes) -> bool:
-    """Whether an `r` attribute (not `xmlns:r`, not `lastClr`…) may point far away."""
-    at = 0
-    while (m := _FAR_REF.search(data, at)) is not None:
-        if data[m.start() - 1:m.start()].isspace():
-            return True
-        at = m.end()
-    return False
-
-
-def _sheet_area(data: bytes) -> tuple[int, int]:
-    """Rows and columns of the grid calamine would allocate for this sheet XML (an upper bound).
-
-    Sheets written by Excel and the usual libraries reference every cell and
-    stay small: two fast searches settle those. Anything else is walked tag by
-    tag the way calamine places cells.
-    """
-    if not _far_reference(data) and _UNREFERENCED_CELL.search(data) is None:
-        return 1, 1
-    row = col = -1
-    max_row = max_col = 0
-    for kind, attrs in _TAG.findall(data):
-        if kind == b"c" and attrs.endswith(b"/"):
-            continue  # an empty cell: calamine leaves it out of the grid
-        ref = _REF.search(attrs)
-        letters, digits = (ref.group(1), ref.group(2)) if ref else (b"", b"")
-        if kind == b"row":
-            row = int(digits) - 1 if digits else row + 1
-            col = -1
-            continue
-        if letters:
-            col = _column_number(letters) - 1
-        else:
-            col += 1
-        cell_row = max(row, int(digits) - 1) if digits else row
-        max_row, max_col = max(max_row, cell_row), max(max_col, col)
-    return max_row + 1, max_col + 1
-
-
-def _load_workbook(path: Path) -> list[SheetRows]:
-    return list(_calamine_sheets(path))
-
-
-def _calamine_sheets(path: Path) -> Iterator[SheetRows]:
-    from python_calamine import CalamineWorkbook
-
-    _check_archive(path)
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        names = wb.sheet_names
-    except Exception as exc:  # calamine's errors: corrupt zip, bad XML, password…
-        raise InputError(f"berkas {path.name}: tidak dapat dibaca sebagai workbook Excel ({_brief(exc)})") from None
-    try:
-        for name in names:
-            if not schema.is_input_sheet(name):
-                continue
-            try:
-                sheet = wb.get_sheet_by_name(name)
-                rows = sheet.to_python()
-                start = sheet.start or (0, 0)
-            except Exception as exc:
-                raise InputError(f"berkas {path.name}, lembar '{name}': tidak dapat dibaca ({_brief(exc)})") from None
-            yield SheetRows(name, rows, start[0], start[1])
-    finally:
-        wb.close()
-
-
-def _brief(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:160]
 
 
 # ---------------------------------------------------------------- sheets
@@ -399,6 +173,26 @@ def _incomplete(source: SheetSource, row_no: int, missing: list[schema.Column]) 
                    columns=", ".join(c.header for c in missing))
 
 
+def _empty_fields(sheet: SheetRows, source: SheetSource, i: int, cols: dict,
+                  missing: list[schema.Column]) -> list[Problem]:
+    """The problems of row `i` whose required fields read empty: an Excel error value or a formula saved
+    without its value is named at its cell; the fields truly empty make BARIS_TIDAK_LENGKAP."""
+    row_no = sheet.row0 + i + 1
+    found, empty = [], []
+    for column in missing:
+        note = sheet.note(i, cols[column.key])
+        if note is None:
+            empty.append(column)
+        elif note == files.FORMULA_WITHOUT_VALUE:
+            found.append(problem(source.place(row_no, column.key), "RUMUS_TANPA_NILAI", column=column.header))
+        else:
+            found.append(problem(source.place(row_no, column.key), "SEL_GALAT_EXCEL", column=column.header,
+                                 value=note))
+    if empty:
+        found.append(_incomplete(source, row_no, empty))
+    return found
+
+
 def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
     acc.has_employee_sheet = True
     found = _find_header(file_name, sheet, schema.EMPLOYEES, acc)
@@ -413,7 +207,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
         cells = _row_cells(row, cols)
         missing = _missing(cells, schema.EMPLOYEES)
         if missing:
-            acc.problems.append(_incomplete(source, row_no, missing))
+            acc.problems.extend(_empty_fields(sheet, source, i, cols, missing))
             continue
         nip, code, reason = parse.parse_nip(cells["nip"])
         ok = True
@@ -465,7 +259,7 @@ def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _
         cells = _row_cells(sheet.rows[i], cols)
         if parse.is_blank(cells["name"]):
             if any(not parse.is_blank(v) for v in cells.values()):
-                acc.problems.append(_incomplete(source, sheet.row0 + i + 1, _missing(cells, spec)))
+                acc.problems.extend(_empty_fields(sheet, source, i, cols, _missing(cells, spec)))
             continue
         yield source, sheet.row0 + i + 1, cells
 
@@ -502,6 +296,8 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
     c_name, c_product, c_note = cols.get("buyer_name"), cols.get("product"), cols.get("note")
     need = max(cols.values()) + 1
     nip_cache: dict[str, tuple] = {}
+    date_cache: dict[str, Optional[dt.date]] = {}
+    amount_cache: dict[str, tuple] = {}
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
     problems, purchases, parse_nip, parse_date = acc.problems, acc.purchases, parse.parse_nip, parse.parse_date
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
@@ -519,7 +315,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
                 continue
             missing = _missing(cells, schema.PURCHASES)
             if missing:
-                problems.append(_incomplete(source, row0 + i, missing))
+                problems.extend(_empty_fields(sheet, source, i, cols, missing))
                 continue
         ok = True
         # date
@@ -529,7 +325,12 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
         elif t is datetime_type:
             day = d.date()
         else:
-            day = parse_date(d)
+            # dates and amounts written as text (a CSV): few distinct values, parse each once
+            day = date_cache.get(d, _UNSEEN) if t is str_type else _UNSEEN
+            if day is _UNSEEN:
+                day = parse_date(d)
+                if t is str_type:
+                    date_cache[d] = day
             if day is None:
                 problems.append(problem(source.place(row0 + i, "date"), "TANGGAL_TIDAK_VALID",
                                         value=parse.cell_text(d)))
@@ -551,7 +352,12 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
         if (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
             amount = whole_rupiah(a)
         else:
-            amount, reason = parse.parse_amount(a)
+            verdict = amount_cache.get(a) if t is str_type else None
+            if verdict is None:
+                verdict = parse.parse_amount(a)
+                if t is str_type:
+                    amount_cache[a] = verdict
+            amount, reason = verdict
             if amount is None:
                 problems.append(problem(source.place(row0 + i, "amount"), "JUMLAH_TIDAK_VALID",
                                         reason=reason))

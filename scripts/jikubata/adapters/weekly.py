@@ -138,9 +138,14 @@ class WeeklyOutcome:
         if self.report.previous_week:
             lines.append(f"Dibandingkan {self.report.previous_week}: kepatuhan "
                          f"{points(_delta(total, self.report.previous_total))}.")
+        lines += [f"Berkas {p.place.file}: {p.message}" for p in self.file_problems()]
         if errors or warnings:
             lines.append(f"Masalah data: {errors} galat, {warnings} peringatan (lihat lembar Masalah Data).")
         return lines
+
+    def file_problems(self) -> list:
+        """Problems of whole files (unreadable, an old version): named first, in the email itself."""
+        return [p for p in self.result.problems if not p.place.sheet and not p.place.cell]
 
     def summary_text(self) -> str:
         """What `jikubata mingguan` prints."""
@@ -203,6 +208,7 @@ def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) ->
         perubahan_lain=max(0, len(changes) - CHANGES_SHOWN),
         galat=errors,
         peringatan=warnings,
+        masalah_berkas=[p for p in result.problems if not p.place.sheet and not p.place.cell],
         lampiran=attachment_name,
     )
 

@@ -310,6 +310,10 @@ class Dataset(_WithProblems):
     files: list[str] = field(default_factory=list)
     # NIPs of roster rows left out for their own problem: their purchases need no second report.
     rejected_nips: set[str] = field(default_factory=set)
+    # file name -> when it was last saved (aware): of two files holding one receipt, the newer counts.
+    saved_at: dict[str, dt.datetime] = field(default_factory=dict)
+    # files in the input folders that are not spreadsheets, left alone
+    ignored_files: list[str] = field(default_factory=list)
     # Entry forms among the files (file name -> identity): their rows are checked against it.
     forms: dict[str, FormIdentity] = field(default_factory=dict)
 

@@ -17,6 +17,7 @@ from jikubata.domain.model import EmploymentStatus, Tier
 NIP_NUMBER = "NIP_ANGKA"
 NIP_INVALID = "NIP_TIDAK_VALID"
 _NIP_STRIP = re.compile(r"[\s.\u00a0]+")
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+]?\d+$")
 
 
 def parse_nip(value: object) -> tuple[Optional[str], Optional[str], str]:
@@ -32,6 +33,8 @@ def parse_nip(value: object) -> tuple[Optional[str], Optional[str], str]:
     if isinstance(value, (int, float)):
         return None, NIP_NUMBER, "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik ulang sebagai teks"
     text = _NIP_STRIP.sub("", str(value).strip().lstrip("'"))
+    if _SCIENTIFIC.match(text):  # a number written out as text (CSV): `1,99512E+17`
+        return None, NIP_NUMBER, "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik ulang sebagai teks"
     if len(text) != 18 or not text.isascii() or not text.isdigit():
         return None, NIP_INVALID, f"harus 18 digit angka (terbaca {len(text)} karakter)"
     try:
@@ -121,6 +124,7 @@ _MONTHS = {
 _WEEKDAYS = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)"
 _NUMERIC_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})$")
 _NUMERIC_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_SERIAL_TEXT = re.compile(r"^[2-7]\d{4}$")
 _WORDS_DMY = re.compile(r"^(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.]+(\d{4})$")
 
 
@@ -147,6 +151,8 @@ def parse_date(value: object) -> Optional[dt.date]:
     if not text:
         return None
     text = re.sub(rf"^{_WEEKDAYS},?\s*", "", text)
+    if _SERIAL_TEXT.match(text):  # an Excel serial number written out as text (CSV): 1954–2119
+        return _EXCEL_EPOCH + dt.timedelta(days=int(text))
     m = _NUMERIC_DMY.match(text)
     if m:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))

@@ -31,8 +31,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "TANGGAL_SEBELUM_PROGRAM": (G, "Tanggal {value} sebelum program Jiku Bata dimulai (7 September 2022)."),
     "JUMLAH_TIDAK_VALID": (G, "Jumlah tidak valid: {reason}. Belanja ini tidak dihitung."),
     "JUMLAH_BESAR": (P, "Jumlah {value} melebihi batas wajar transaksi ({limit}); periksa kembali."),
-    "NOTA_GANDA": (G, "No. Nota '{value}' untuk UMKM '{seller}' sudah tercatat di {other}. Baris ini tidak dihitung."),
+    "NOTA_GANDA": (G, "No. Nota '{value}' untuk UMKM '{seller}' sudah tercatat di {other}.{differs} Baris ini tidak dihitung."),
     "UMKM_TIDAK_TERDAFTAR": (G, "UMKM '{value}' tidak terdaftar di lembar UMKM.{consequence}"),
+    "BERKAS_TIDAK_TERBACA": (G, "Berkas tidak dapat dibaca: {reason}. Berkas ini dilewati; berkas lain tetap dihitung."),
+    "BERKAS_GANDA": (P, "Berkas ini tampaknya versi lama dari {newer} ({repeated} dari {total} nota juga ada di sana, "
+                        "dan {newer} disimpan lebih baru: {when}); simpan hanya versi terbaru."),
+    "SEL_GALAT_EXCEL": (G, "Kolom {column} berisi nilai galat Excel {value}, bukan data. Perbaiki rumus atau isinya. "
+                           "Baris tidak dihitung."),
+    "RUMUS_TANPA_NILAI": (G, "Kolom {column} berisi rumus yang belum dihitung (disimpan tanpa nilai oleh program lain): "
+                             "buka dan simpan ulang di Excel agar rumus dihitung. Baris tidak dihitung."),
     "NIP_OPD_LAIN": (P, "NIP {value} ({name}) terdaftar di {office}, bukan di {form_office} pemilik formulir ini. "
                         "Belanja tetap dihitung untuk pegawai tersebut."),
     "TANGGAL_DI_LUAR_PERIODE": (P, "Tanggal {value} di luar periode formulir ({period}). "
@@ -46,8 +53,12 @@ CODES: dict[str, tuple[Severity, str]] = {
 
 def problem(place: Place, code: str, severity: Optional[Severity] = None, **fields) -> Problem:
     default, template = CODES[code]
-    fields = {k: _short(v) for k, v in fields.items()}
+    fields = {k: _short(v, 600 if k in _OUR_OWN_TEXT else 80) for k, v in fields.items()}
     return Problem(place, code, severity or default, template.format(**fields))
+
+
+# Fields that carry our own sentences (reasons, comparisons), not cell text: kept whole.
+_OUR_OWN_TEXT = {"reason", "differs", "other"}
 
 
 def _short(value: object, limit: int = 80) -> str:

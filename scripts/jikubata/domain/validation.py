@@ -6,6 +6,7 @@ PERINGATAN rows stay.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Iterable
@@ -40,7 +41,6 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     registered = {seller_key(s.name) for s in data.sellers}
     check_sellers = data.has_seller_sheet or only_registered
     limit = data.settings.reasonable_limit
-    seen_receipts: dict[tuple, Purchase] = {}
     kept: list[Purchase] = []
     consequence = (" Belanja ini tidak dihitung karena hanya UMKM terdaftar yang dihitung."
                    if only_registered else " Belanja tetap dihitung.")
@@ -50,8 +50,11 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     seller_keys: dict[str, str] = {}
     roster_name_keys = {nip: _name_key(e.name) for nip, e in roster.items()}
 
+    receipt_keys, counting = _counting_receipts(purchases, seller_keys, data.saved_at)
+    repeats: dict[str, dict[str, int]] = {}  # older file -> newer file -> its receipts repeated there
+
     source, form = None, None
-    for p in purchases:
+    for p, receipt_key in zip(purchases, receipt_keys):
         if p.source is not source:  # rows come sheet by sheet: look the form up once per sheet
             source = p.source
             form = data.forms.get(source.file) if source is not None else None
@@ -80,32 +83,94 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
             problems.append(problem(p.place("date"), "TANGGAL_DI_LUAR_PERIODE", value=short_date(p.date),
                                     period=month_year(form.period.year, form.period.month),
                                     month=month_year(p.date.year, p.date.month)))
-        key = seller_keys.get(p.seller)
-        if key is None:
-            key = seller_keys[p.seller] = seller_key(p.seller)
+        key = receipt_key[0]
         if check_sellers and key not in registered:
             problems.append(problem(p.place("seller"), "UMKM_TIDAK_TERDAFTAR",
                                     Severity.GALAT if only_registered else Severity.PERINGATAN,
                                     value=p.seller, consequence=consequence))
             ok = ok and not only_registered
-        receipt_key = (key, p.receipt.casefold())
-        first = seen_receipts.get(receipt_key)
-        if first is None:
-            seen_receipts[receipt_key] = p
-        else:
-            other = first.place("receipt")
-            where = f"sel {other.cell}" if (other.file, other.sheet) == (p.source.file, p.source.sheet) \
-                else f"{other.file}, lembar {other.sheet}, sel {other.cell}"
-            problems.append(problem(p.place("receipt"), "NOTA_GANDA", value=p.receipt, seller=p.seller, other=where))
+        first = counting[receipt_key]
+        if first is not p:
+            here, other = p.place("receipt"), first.place("receipt")
+            if other.file != here.file:
+                newer = repeats.setdefault(here.file, {})
+                newer[other.file] = newer.get(other.file, 0) + 1
+            problems.append(_duplicate_receipt(p, here, first, other, data.saved_at))
             ok = False
         if p.amount > limit:
             problems.append(problem(p.place("amount"), "JUMLAH_BESAR", value=rupiah(p.amount), limit=rupiah(limit)))
         if ok:
             kept.append(p)
 
+    if repeats:
+        receipts: dict[str, int] = {}  # rows with a receipt, per file that has repeats
+        for p in data.purchases:
+            if p.source is not None and p.source.file in repeats:
+                receipts[p.source.file] = receipts.get(p.source.file, 0) + 1
+        problems += _older_versions(repeats, receipts, data.saved_at)
     problems.sort(key=problem_order(data.files))
-    return Dataset(data.settings, employees, kept, data.offices, data.sellers, problems,
-                   data.has_seller_sheet, data.files, data.rejected_nips, data.forms)
+    return dataclasses.replace(data, employees=employees, purchases=kept, problems=problems)
+
+
+def _counting_receipts(purchases: list[Purchase], seller_keys: dict, saved_at: dict) -> tuple[list, dict]:
+    """Each purchase's receipt key (UMKM, No. Nota), and for each receipt the row that counts: within a file
+    the first; across files the one in the file saved most recently (equal times: the file read first)."""
+    keys: list[tuple] = []
+    counting: dict[tuple, Purchase] = {}
+    for p in purchases:
+        seller = seller_keys.get(p.seller)
+        if seller is None:
+            seller = seller_keys[p.seller] = seller_key(p.seller)
+        key = (seller, p.receipt.casefold())
+        keys.append(key)
+        first = counting.get(key)
+        if first is None:
+            counting[key] = p
+        elif first.source is not None and p.source is not None and first.source.file != p.source.file:
+            mine, theirs = saved_at.get(p.source.file), saved_at.get(first.source.file)
+            if mine is not None and theirs is not None and mine > theirs:
+                counting[key] = p
+    return keys, counting
+
+
+def _duplicate_receipt(p: Purchase, here, first: Purchase, other, saved_at: dict):
+    """NOTA_GANDA on `p`, naming the row that counts and, across files, what differs."""
+    if other.file == here.file:
+        where = f"sel {other.cell}" if other.sheet == here.sheet else f"lembar {other.sheet}, sel {other.cell}"
+        return problem(here, "NOTA_GANDA", value=p.receipt, seller=p.seller, other=where, differs="")
+    when = saved_at.get(other.file)
+    where = f"berkas yang disimpan lebih baru {other.file}" + (f" ({_local(when)})" if when else "") \
+        if when is not None and saved_at.get(here.file) is not None and when > saved_at[here.file] \
+        else f"berkas {other.file}"
+    where += f", lembar {other.sheet}, sel {other.cell}"
+    differences = []
+    if p.amount != first.amount:
+        differences.append(f"jumlah {rupiah(p.amount)} di sini, {rupiah(first.amount)} di sana")
+    if p.date != first.date:
+        differences.append(f"tanggal {p.date:%d/%m/%Y} di sini, {first.date:%d/%m/%Y} di sana")
+    if p.nip != first.nip:
+        differences.append(f"NIP {p.nip} di sini, {first.nip} di sana")
+    differs = f" Bedanya: {'; '.join(differences)}." if differences else " Isinya sama."
+    return problem(here, "NOTA_GANDA", value=p.receipt, seller=p.seller, other=where, differs=differs)
+
+
+def _older_versions(repeats: dict, receipts: dict, saved_at: dict) -> list:
+    """BERKAS_GANDA on a file when at least half its receipts are repeated in one newer file."""
+    found = []
+    for older, newer_files in repeats.items():
+        newer, repeated = max(newer_files.items(), key=lambda item: item[1])
+        total = receipts.get(older, 0)
+        if total and repeated * 2 >= total and saved_at.get(newer) and saved_at.get(older) \
+                and saved_at[newer] > saved_at[older]:
+            found.append(problem(Place(older, "", ""), "BERKAS_GANDA", newer=newer, repeated=repeated, total=total,
+                                 when=_local(saved_at[newer])))
+    return found
+
+
+
+def _local(when: dt.datetime) -> str:
+    """A saved time as Ambon reads it."""
+    return f"{when.astimezone(WIT):%d/%m/%Y %H:%M} WIT"
 
 
 def superseded_forms(forms: Iterable[FormIdentity]) -> dict[str, FormIdentity]:
@@ -148,13 +213,14 @@ def _when(form: FormIdentity) -> str:
 
 
 def problem_order(files: list[str]):
-    """Sort key: files in input order, then sheet, then row and column of the cell."""
+    """Sort key: file-level problems first, then files in input order, sheet, row and column of the cell."""
     rank = {f: i for i, f in enumerate(files)}
 
     def key(p):
         m = _CELL.match(p.place.cell)
         row, col = (int(m.group(2)), (len(m.group(1)), m.group(1))) if m else (0, (0, ""))
-        return rank.get(p.place.file, len(rank)), p.place.sheet.casefold(), row, col
+        file_level = not p.place.sheet and not p.place.cell
+        return not file_level, rank.get(p.place.file, len(rank)), p.place.sheet.casefold(), row, col
 
     return key
 

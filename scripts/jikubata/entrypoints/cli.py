@@ -58,6 +58,8 @@ def _progress():
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="jikubata", description="Jiku Bata — pemantauan belanja wajib ASN pada UMKM Kota Ambon.")
+    p.add_argument("--debug", action="store_true",
+                   help="juga tampilkan pesan asli pustaka pembaca berkas (untuk petugas TI); boleh di posisi mana pun")
     sub = p.add_subparsers(dest="perintah", metavar="PERINTAH", parser_class=_Parser)
 
     s = sub.add_parser("periksa", help="membaca dan memeriksa data, mencetak masalah")
@@ -235,8 +237,24 @@ def cmd_templat(args) -> int:
     return 0
 
 
+def _debug_option(argv: Optional[Sequence[str]]) -> list[str]:
+    """`--debug` anywhere on the line: the libraries' own (English) messages go to stderr as `debug:` lines."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in argv:
+        import logging
+
+        argv = [a for a in argv if a != "--debug"]
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+        logger = logging.getLogger("jikubata")
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    return argv
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
+    argv = _debug_option(argv)
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):

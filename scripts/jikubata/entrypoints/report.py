@@ -9,10 +9,12 @@ from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 
 
 def problems_text(dataset: Dataset) -> str:
-    problems, files = dataset.problems, list(dataset.files)
+    problems, files, ignored = dataset.problems, list(dataset.files), dataset.ignored_files
     errors, warnings = dataset.error_count, dataset.warning_count
     listed = ", ".join(files) if len(files) <= 4 else ", ".join(files[:3]) + f", dan {len(files) - 3} lainnya"
     lines = [f"Diperiksa {len(files)} berkas: {listed}" if files else "Hasil pemeriksaan"]
+    if ignored:
+        lines.append(f"Diabaikan ({len(ignored)} berkas bukan spreadsheet): {_clean(', '.join(ignored))}")
     if not problems:
         lines.append("Tidak ada masalah data. Semua baris dapat dihitung.")
         return "\n".join(lines)
@@ -22,7 +24,7 @@ def problems_text(dataset: Dataset) -> str:
     for (file, sheet), group in groupby(ordered, key=lambda p: (p.place.file, p.place.sheet)):
         group = list(group)
         lines.append("")
-        where = f"lembar {_clean(sheet)}" if sheet else "seluruh berkas"  # a file-level problem names no sheet
+        where = f"lembar {_clean(sheet)}" if sheet else "berkas"  # a file-level problem has no sheet
         lines.append(f"{_clean(file)} — {where} ({len(group)} masalah)")
         for p in group:
             lines.append(f"  {p.place.cell:>7}  {p.severity.value:<10} {p.code:<24} {_clean(p.message)}")
