@@ -316,3 +316,14 @@ def _hold_lock(folder, ready, release):
     with locking.output_lock(folder, command="jikubata mingguan"):
         ready.set()
         release.wait(30)
+
+
+def test_a_purchase_sheet_the_office_renamed_is_read_by_the_button_too(tmp_path):
+    """Issue 11: tables are found by their headers in the live workbook as on the command line."""
+    path = fill(tmp_path / "JikuBata.xlsm")
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    wb["Belanja"].title = "Data Belanja Nov"
+    wb.save(path)
+    _, error, wb = press(path, "hitung_kekurangan")
+    rows = {r["NIP"]: r for r in table(wb["Hasil"])}
+    assert not error and rows[ANA]["Belanja"] == 25000 and rows[BUDI]["Belanja"] == 10000

@@ -94,7 +94,8 @@ def test_file_is_named_after_the_period_with_sheets_in_order(tmp_path):
     path = summary.write_summary(make_result(), tmp_path)
     assert path == tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx"
     assert openpyxl.load_workbook(path).sheetnames == [
-        "Ringkasan", "Belum Memenuhi", "Rekap Dinkes", "Rekap KEC. SIRIMAU", "UMKM", "Masalah Data"]
+        "Ringkasan", "Belum Memenuhi", "Rekap Dinkes", "Rekap KEC. SIRIMAU", "UMKM", "Masalah Data",
+        "Berkas"]  # Berkas: issue 11
 
 
 def test_file_name_can_be_chosen(tmp_path):
@@ -291,7 +292,7 @@ def test_sheet_names_are_accepted_by_a_real_workbook(tmp_path):
                Office("'''"), Office("Dinas ' Test'")]
     people = [Employee(nip(i), f"P {i}", "Staf", Tier.ESELON_IV, o.name) for i, o in enumerate(offices)]
     wb = write(make_result(offices=offices, people=people), tmp_path)
-    assert len(wb.sheetnames) == len(offices) + 4
+    assert len(wb.sheetnames) == len(offices) + 5  # Ringkasan, Belum Memenuhi, UMKM, Masalah Data, Berkas
 
 
 # ---------------------------------------------------------------- formatted for people

@@ -70,6 +70,8 @@ class SheetRows:
     col0: int = 0
     notes: Optional[Callable[[], dict]] = field(default=None, repr=False)
     _notes: Optional[dict] = field(default=None, repr=False)
+    # merged ranges ((first row, first col), (last row, last col)), absolute, 0-based
+    merged: list = field(default_factory=list, repr=False)
 
     def note(self, i: int, j: int) -> Optional[str]:
         """For the empty cell rows[i][j]: its error value (`#N/A`…), FORMULA_WITHOUT_VALUE, or None."""
@@ -377,6 +379,7 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
         raise UnreadableFile(name, _corrupt("isinya tidak dapat diurai"), repr(exc)) from None
     parts = _sheet_part_names(path) if kind in ("xlsx", "xlsm") else {}
     sheets = []
+    ods_merged = None
     try:
         for meta in wb.sheets_metadata:
             if str(meta.typ).rsplit(".", 1)[-1] not in ("WorkSheet",):
@@ -410,7 +413,15 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
                 notes = (lambda sheet_name=meta.name: _ods_notes(path, sheet_name))
             elif kind == "xls":
                 notes = (lambda index=len(sheets): _xls_notes(path, index))
-            sheets.append(SheetRows(meta.name, rows, start[0], start[1], notes))
+            try:
+                merged = sheet.merged_cell_ranges or []
+            except Exception:  # not every format keeps them; a merge only repeats a value
+                merged = []
+            if kind == "ods":  # calamine does not give an .ods sheet's merges
+                if ods_merged is None:
+                    ods_merged = _ods_merged(path)
+                merged = ods_merged.get(meta.name, [])
+            sheets.append(SheetRows(meta.name, rows, start[0], start[1], notes, merged=merged))
     finally:
         wb.close()
     return sheets
@@ -539,6 +550,42 @@ def _ods_notes(path: Path, sheet_name: str) -> dict:
                 col += repeat
                 el.clear()
     return notes
+
+
+def _ods_merged(path: Path) -> dict:
+    """{sheet name: [((first row, first col), (last row, last col))]} of the cells merged down several rows
+    in an .ods; the XML is walked only when it has such a merge."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if b"number-rows-spanned" not in zf.read("content.xml"):
+                return {}
+            found: dict = {}
+            with zf.open("content.xml") as f:
+                table, row, col = None, -1, 0
+                for event, el in ET.iterparse(f, events=("start", "end")):
+                    tag = el.tag
+                    if tag == _ODS_TABLE + "table":
+                        table, row = (el.get(_ODS_TABLE + "name"), -1) if event == "start" else (None, -1)
+                    elif table is None:
+                        pass
+                    elif tag == _ODS_TABLE + "table-row":
+                        if event == "start":
+                            row, col = row + 1, 0
+                        else:
+                            row += int(el.get(_ODS_TABLE + "number-rows-repeated", "1")) - 1
+                    elif tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell") and event == "end":
+                        down = int(el.get(_ODS_TABLE + "number-rows-spanned", "1"))
+                        if down > 1:
+                            found.setdefault(table, []).append(((row, col), (row + down - 1, col)))
+                        col += int(el.get(_ODS_TABLE + "number-columns-repeated", "1"))
+                    if event == "end":
+                        el.clear()
+            return found
+    except Exception as exc:  # a merge only repeats a value: never a reason to fail
+        log.debug("sel gabungan %s tidak dapat dibaca: %r", path.name, exc)
+        return {}
 
 
 _BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",

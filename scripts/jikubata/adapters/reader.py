@@ -15,6 +15,7 @@ import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 from jikubata.adapters import forms
@@ -22,7 +23,7 @@ from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
 from jikubata.domain import parse, schema
 from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
-                     Settings, SheetSource, column_letter)
+                     Settings, SheetRead, SheetSource, Tier, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import rupiah
 from jikubata.domain.problems import problem
@@ -45,6 +46,7 @@ class _Accumulator:
     has_employee_sheet: bool = False
     files: list = field(default_factory=list)
     rejected_nips: set = field(default_factory=set)
+    sheets: list = field(default_factory=list)
     saved_at: dict = field(default_factory=dict)
     ignored_files: list = field(default_factory=list)
     unreadable: list = field(default_factory=list)
@@ -52,7 +54,7 @@ class _Accumulator:
 
     def dataset(self) -> Dataset:
         return Dataset(self.settings, self.employees, self.purchases, self.offices, self.sellers,
-                       self.problems, self.has_seller_sheet, self.files, self.rejected_nips,
+                       self.problems, self.has_seller_sheet, self.files, self.rejected_nips, self.sheets,
                        saved_at=self.saved_at, ignored_files=self.ignored_files, forms=self.forms)
 
 
@@ -91,6 +93,7 @@ def read_inputs(paths: Sequence[str | os.PathLike],
                 acc.files.append(item.path.name)
                 acc.unreadable.append(f"{item.path.name} ({exc.reason.split('.')[0]})")
                 acc.problems.append(problem(Place(item.path.name, "", ""), "BERKAS_TIDAK_TERBACA", reason=exc.reason))
+                acc.sheets.append(SheetRead(item.path.name, "", None, skipped="berkas tidak dapat dibaca"))
                 continue
             acc.saved_at[book.name] = book.saved_at
             _read_workbook(book.name, book.sheets, acc)
@@ -112,7 +115,8 @@ def read_sheets(sources: Sequence[tuple[str, dict]]) -> Dataset:
 def _finish(acc: _Accumulator, label: str) -> Dataset:
     if not acc.has_employee_sheet:
         unread = f" (berkas yang tidak terbaca: {'; '.join(acc.unreadable)})" if acc.unreadable else ""
-        raise InputError(f"{label}: tidak ada lembar 'Pegawai' (daftar pegawai) di workbook mana pun{unread}")
+        raise InputError(f"{label}: tidak ada lembar 'Pegawai' (daftar pegawai) di workbook mana pun, juga tidak ada "
+                         f"lembar berkolom {_needs(schema.EMPLOYEES)}{unread}")
     return acc.dataset()
 
 
@@ -120,43 +124,204 @@ def _finish(acc: _Accumulator, label: str) -> Dataset:
 
 
 def _read_workbook(file_name: str, sheets: Iterable[SheetRows], acc: _Accumulator) -> None:
+    """Read each sheet as the table its name, or else its header row, says it is (issue 11 rule 2).
+
+    Every sheet's fate is recorded (`Dataset.sheets`); a file from which no
+    table was read is reported (`BERKAS_TANPA_DATA`), never passed silently.
+    """
     acc.files.append(file_name)
+    names, found_any = [], False
     for sheet in sheets:
-        key = sheet.name.strip().casefold()
-        if key in _SHEET_READERS:
-            _SHEET_READERS[key](file_name, sheet, acc)
-        elif key.startswith(schema.PURCHASE_PREFIX.casefold()):
-            _read_purchases(file_name, sheet, acc)
+        names.append(sheet.name)
+        role, why = _role_of(sheet)
+        if role is None:
+            acc.sheets.append(SheetRead(file_name, sheet.name, None, skipped=why))
+            continue
+        found_any = True
+        _fill_merged(sheet)
+        outcome = _READERS[role](file_name, sheet, acc)
+        if isinstance(outcome, str):
+            acc.sheets.append(SheetRead(file_name, sheet.name, role, skipped=outcome))
+        else:
+            acc.sheets.append(SheetRead(file_name, sheet.name, role, outcome))
+    if not found_any:
+        listed = ", ".join(f"'{n}'" for n in names[:8]) + (f" dan {len(names) - 8} lainnya" if len(names) > 8 else "")
+        acc.problems.append(problem(Place(file_name, "", ""), "BERKAS_TANPA_DATA",
+                                    sheets=listed or "(tidak ada)", needs=_ROLE_NEEDS))
+
+
+def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
+    """The role a sheet is read as, or None and why it is left alone (in Indonesian)."""
+    key = sheet.name.strip().casefold()
+    title = _first_text(sheet)
+    if title == schema.REPORT_TITLE:  # a sheet of our own summary (its `UMKM` sheet is no list of sellers)
+        return None, "lembar keluaran Jiku Bata"
+    if key in _ROLE_BY_NAME:
+        return _ROLE_BY_NAME[key], ""
+    if key.startswith(schema.PURCHASE_PREFIX.casefold()):
+        return schema.ROLE_PURCHASES, ""
+    if schema.is_output_sheet(sheet.name, title):
+        return None, "lembar keluaran Jiku Bata"
+    if not any(any(not parse.is_blank(c) for c in row) for row in sheet.rows[:HEADER_SEARCH_ROWS]):
+        return None, "kosong"
+    found = {spec.name: _detected(sheet, spec) for _, spec in _DETECTABLE[:2]}
+    for role, spec in _DETECTABLE[:2]:
+        if found[spec.name] == len(spec.detect):
+            return role, ""
+    # One column short of purchases or the roster, NIP among them: that table with a column missing
+    # (reported as KOLOM_HILANG), never a list of UMKM or offices that happens to have their name column.
+    for role, spec in _DETECTABLE[:2]:
+        if found[spec.name] == len(spec.detect) - 1 and _names_nip(sheet, spec):
+            return role, ""
+    for role, spec in _DETECTABLE[2:]:
+        if _detected(sheet, spec) == len(spec.detect) and not any(_names_nip(sheet, s) for _, s in _DETECTABLE[:2]):
+            return role, ""
+    return None, "nama dan judul kolomnya tidak cocok dengan tabel mana pun"
+
+
+def _names_nip(sheet: SheetRows, spec: schema.SheetSpec) -> bool:
+    return "nip" in _match_header(sheet.rows, spec).matches
+
+
+def _first_text(sheet: SheetRows) -> Optional[str]:
+    """The first filled cell of the sheet's first row (a title, for sheets that have one)."""
+    row = sheet.rows[0] if sheet.rows else ()
+    return next((c.strip() for c in row if isinstance(c, str) and c.strip()), None)
+
+
+def _fill_merged(sheet: SheetRows) -> None:
+    """A value merged down several rows applies to each row of the merge (rule 12)."""
+    rows = sheet.rows
+    for (r0, c0), (r1, _c1) in sheet.merged:
+        i0, j = r0 - sheet.row0, c0 - sheet.col0
+        if r1 <= r0 or i0 < 0 or j < 0 or i0 >= len(rows) or j >= len(rows[i0]):
+            continue
+        value = rows[i0][j]
+        if parse.is_blank(value):
+            continue
+        for i in range(i0 + 1, min(r1 - sheet.row0, len(rows) - 1) + 1):
+            row = rows[i]
+            if j < len(row) and parse.is_blank(row[j]):
+                row[j] = value
+
+
+@dataclass
+class _Header:
+    """The header row of a sheet: its index, and per column key the cells naming it, strongest first."""
+
+    index: int
+    matches: dict  # key -> [(rank, column index)], sorted
+
+    def best(self) -> dict:
+        return {k: v[0][1] for k, v in self.matches.items()}
+
+
+def _match_header(rows: list, spec: schema.SheetSpec) -> _Header:
+    """The row of the first ten that names the most of the spec's columns."""
+    lookup = _HEADER_LOOKUP[spec.name]
+    best = _Header(0, {})
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        matches: dict[str, list] = {}
+        for j, cell in enumerate(row):
+            if type(cell) is not str or not cell.strip():
+                continue
+            for column_key, rank in lookup.get(schema.header_key(cell), ()):
+                matches.setdefault(column_key, []).append((rank, j))
+        if len(matches) > len(best.matches):
+            best = _Header(i, {k: sorted(v) for k, v in matches.items()})
+    return best
+
+
+def _detected(sheet: SheetRows, spec: schema.SheetSpec) -> int:
+    """How many of the spec's detection columns the sheet's header row names."""
+    header = _match_header(sheet.rows, spec)
+    cols = header.best()
+    if spec is schema.PURCHASES:
+        cols = _amount_columns(header)[0] | {k: v for k, v in cols.items() if k not in _AMOUNT_KEYS}
+        if "unit_price" in cols:
+            cols["amount"] = cols["unit_price"]
+    return sum(key in cols and not (spec.detect_by_own_header and header.matches[key][0][0] != 0)
+               for key in spec.detect)
+
+
+_AMOUNT_KEYS = ("amount", "unit_price", "quantity")
+
+
+def _amount_columns(header: _Header) -> tuple[dict, Optional[int]]:
+    """Which columns give a purchase's amount (issue 11 rule 4).
+
+    Returns the columns (`amount`, or `unit_price` and `quantity` when the
+    amount is their product) and the index of a bare `Jumlah` that was taken
+    as a quantity beside a stronger amount column, if any.
+    """
+    m = header.matches
+    amounts = m.get("amount", [])
+    strong = [j for rank, j in amounts if rank != _BARE_AMOUNT_RANK]
+    bare = [j for rank, j in amounts if rank == _BARE_AMOUNT_RANK]
+    unit = [j for _, j in m.get("unit_price", [])]
+    quantity = [j for rank, j in m.get("quantity", []) if rank != _BARE_QUANTITY_RANK]
+    if strong:
+        return {"amount": strong[0]}, (bare[0] if bare else None)
+    if bare and unit and not quantity:
+        return {"unit_price": unit[0], "quantity": bare[0]}, None
+    if bare:
+        return {"amount": bare[0]}, None
+    if unit and quantity:
+        return {"unit_price": unit[0], "quantity": quantity[0]}, None
+    return {}, None
 
 
 def _find_header(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator):
-    """Locate the header row in the first rows; return (SheetSource, first data index) or None.
+    """Locate the header row in the first rows; return (SheetSource, first data index, columns) or None.
 
-    The header row is the one matching the most of the sheet's columns; a
-    missing required column is reported at the header row's first cell and
-    the sheet is skipped.
+    The header row is the one naming the most of the sheet's columns; where
+    several cells name one column, the strongest name wins. A missing
+    required column is reported at the header row's first cell and the sheet
+    is skipped.
     """
-    best, best_index, best_cols = -1, 0, {}
-    for i, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        cols: dict[str, int] = {}
-        for j, cell in enumerate(row):
-            if not isinstance(cell, str) or not cell.strip():
-                continue
-            for column in spec.columns:
-                if column.key not in cols and column.matches(cell):
-                    cols[column.key] = j
-                    break
-        if len(cols) > best:
-            best, best_index, best_cols = len(cols), i, cols
-    missing = [c.header for c in spec.required if c.key not in best_cols]
+    header = _match_header(sheet.rows, spec)
+    best_index, best_cols = header.index, header.best()
+    if spec is schema.PURCHASES:
+        amount_cols, doubtful = _amount_columns(header)
+        best_cols = {k: v for k, v in best_cols.items() if k not in _AMOUNT_KEYS} | amount_cols
+        if doubtful is not None:
+            row = sheet.rows[best_index]
+            place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + doubtful)}{sheet.row0 + best_index + 1}")
+            acc.problems.append(problem(place, "KOLOM_MERAGUKAN", value=parse.cell_text(row[doubtful]),
+                                        used=parse.cell_text(row[amount_cols["amount"]])))
+    missing = [c.header for c in spec.required
+               if c.key not in best_cols and not (c.key == "amount" and "unit_price" in best_cols)]
     if missing:
-        row = sheet.rows[best_index] if sheet.rows and best > 0 else []
+        row = sheet.rows[best_index] if sheet.rows and header.matches else []
         first = next((j for j, c in enumerate(row) if not parse.is_blank(c)), 0)
         place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + first)}{sheet.row0 + best_index + 1}")
         acc.problems.append(problem(place, "KOLOM_HILANG", columns=", ".join(missing)))
         return None
     source = SheetSource(file_name, sheet.name, {k: sheet.col0 + j for k, j in best_cols.items()})
+    if "unit_price" in best_cols:  # problems with the amount are shown at the unit price
+        source.columns["amount"] = source.columns["unit_price"]
     return source, best_index + 1, best_cols
+
+
+_MISSING_COLUMNS = "kolom wajib tidak ditemukan, lihat KOLOM_HILANG"
+# What a totals row says (`Total`, `Jumlah`, `Grand Total`, `Sub Total`, `TOTAL:`, `Jumlah Belanja`…).
+_TOTAL_WORDS = ("total", "jumlah", "grandtotal", "subtotal")
+
+
+def _is_totals_row(row: list, blank_keys: Iterable[int]) -> bool:
+    """A row that only sums the rows above: no NIP, date or nota, and a cell reading `Total`/`Jumlah`.
+
+    `blank_keys` are the columns that must be blank or hold that word (NIP, date, nota).
+    """
+    label = None
+    for j, cell in enumerate(row):
+        if type(cell) is str and schema.header_key(cell).startswith(_TOTAL_WORDS):
+            label = j
+            break
+    if label is None:
+        return False
+    width = len(row)
+    return all(j == label or j >= width or parse.is_blank(row[j]) for j in blank_keys)
 
 
 def _row_cells(row: list, cols: dict) -> dict:
@@ -165,7 +330,7 @@ def _row_cells(row: list, cols: dict) -> dict:
 
 
 def _missing(cells: dict, spec: schema.SheetSpec) -> list[schema.Column]:
-    return [c for c in spec.required if parse.is_blank(cells.get(c.key))]
+    return [c for c in spec.required if c.key in cells and parse.is_blank(cells.get(c.key))]
 
 
 def _incomplete(source: SheetSource, row_no: int, missing: list[schema.Column]) -> Problem:
@@ -193,29 +358,42 @@ def _empty_fields(sheet: SheetRows, source: SheetSource, i: int, cols: dict,
     return found
 
 
-def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
+def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
     acc.has_employee_sheet = True
     found = _find_header(file_name, sheet, schema.EMPLOYEES, acc)
     if not found:
-        return
+        return _MISSING_COLUMNS
     source, first, cols = found
+    # A roster exported from SIASN/SIMPEG has a `Jenis Jabatan`: there a blank Eselon means Non Eselon.
+    blank_tier_is_staff = "position_kind" in cols
+    key_columns = [cols[k] for k in ("nip", "tier")]
+    count = 0
     for i in range(first, len(sheet.rows)):
         row = sheet.rows[i]
         if not any(not parse.is_blank(c) for c in row):
             continue
         row_no = sheet.row0 + i + 1
         cells = _row_cells(row, cols)
+        if parse.is_blank(cells["nip"]) and _is_totals_row(row, key_columns):
+            continue
+        count += 1
         missing = _missing(cells, schema.EMPLOYEES)
+        if blank_tier_is_staff:
+            missing = [c for c in missing if c.key != "tier"]
         if missing:
             acc.problems.extend(_empty_fields(sheet, source, i, cols, missing))
             continue
-        nip, code, reason = parse.parse_nip(cells["nip"])
+        tier = Tier.NON_ESELON if blank_tier_is_staff and parse.is_blank(cells["tier"]) \
+            else parse.parse_tier(cells["tier"])
+        nip, code, reason = parse.parse_nip(cells["nip"], nik=True)
+        if nip and parse.is_nik_shaped(nip) and tier not in NIK_TIERS:
+            acc.rejected_nips.add(nip)  # its purchases need no second report
+            nip, code, reason = None, parse.NIP_INVALID, parse.NIK_NOT_ALLOWED_REASON
         ok = True
         if code:
             acc.problems.append(problem(source.place(row_no, "nip"), code, value=parse.cell_text(cells["nip"]),
                                         reason=reason))
             ok = False
-        tier = parse.parse_tier(cells["tier"])
         if tier is None:
             acc.problems.append(problem(source.place(row_no, "tier"), "ESELON_TIDAK_DIKENAL",
                                         value=parse.cell_text(cells["tier"])))
@@ -239,28 +417,36 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
         if not ok and nip:
             acc.rejected_nips.add(nip)
         if ok:
+            name = parse.full_name(cells.get("title_front"), cells["name"], cells.get("title_back"))
             acc.employees.append(Employee(
-                nip=nip, name=parse.cell_text(cells["name"]), position=parse.cell_text(cells["position"]),
+                nip=nip, name=name, position=parse.cell_text(cells["position"]),
                 tier=tier, office=parse.cell_text(cells["office"]), status=status,
                 start=dates["start"], end=dates["end"], email=parse.cell_text(cells.get("email")),
                 place=source.place(row_no, "nip")))
+    return count
 
 
-def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator):
+def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator, counter: list):
     """Rows of a reference sheet (OPD, UMKM) keyed by a name: yield (source, row number, cells).
 
-    A row without its name but with other content is reported, not dropped.
+    A row without its name but with other content is reported, not dropped
+    (unless it is a totals row). `counter[0]` counts the data rows; it stays
+    None when the header was not found.
     """
     found = _find_header(file_name, sheet, spec, acc)
     if not found:
         return
     source, first, cols = found
+    counter[0] = 0
     for i in range(first, len(sheet.rows)):
         cells = _row_cells(sheet.rows[i], cols)
         if parse.is_blank(cells["name"]):
-            if any(not parse.is_blank(v) for v in cells.values()):
+            if any(not parse.is_blank(v) for v in cells.values()) \
+                    and not _is_totals_row(sheet.rows[i], [cols["name"]]):
+                counter[0] += 1
                 acc.problems.extend(_empty_fields(sheet, source, i, cols, _missing(cells, spec)))
             continue
+        counter[0] += 1
         yield source, sheet.row0 + i + 1, cells
 
 
@@ -268,30 +454,63 @@ def _texts(cells: dict, spec: schema.SheetSpec) -> dict:
     return {c.key: parse.cell_text(cells.get(c.key)) for c in spec.columns}
 
 
-def _read_offices(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
-    for source, row_no, cells in _named_rows(file_name, sheet, schema.OFFICES, acc):
+def _read_offices(file_name: str, sheet: SheetRows, acc: _Accumulator):
+    counter = [None]
+    for source, row_no, cells in _named_rows(file_name, sheet, schema.OFFICES, acc, counter):
         head_nip = cells.get("head_nip")
         if not parse.is_blank(head_nip):
-            nip, code, reason = parse.parse_nip(head_nip)
+            nip, code, reason = parse.parse_nip(head_nip, nik=True)
             if code:
                 acc.problems.append(problem(source.place(row_no, "head_nip"), code,
                                             value=parse.cell_text(head_nip), reason=reason))
         acc.offices.append(Office(**_texts(cells, schema.OFFICES)))
+    return _MISSING_COLUMNS if counter[0] is None else counter[0]
 
 
-def _read_sellers(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
+def _read_sellers(file_name: str, sheet: SheetRows, acc: _Accumulator):
     acc.has_seller_sheet = True
-    for _, _, cells in _named_rows(file_name, sheet, schema.SELLERS, acc):
+    counter = [None]
+    for _, _, cells in _named_rows(file_name, sheet, schema.SELLERS, acc, counter):
         acc.sellers.append(Seller(**_texts(cells, schema.SELLERS)))
+    return _MISSING_COLUMNS if counter[0] is None else counter[0]
 
 
-def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
+class _BadAmount(str):
+    """An amount that could not be computed from unit price × quantity: the text is the reason."""
+
+
+def _with_products(rows: list, first: int, unit: int, quantity: int, need: int) -> tuple[list, int]:
+    """The rows with one more column holding unit price × quantity, and that column's index."""
+    out = rows[:first]
+    width = need
+    for row in rows[first:]:
+        row = list(row) + [""] * (width - len(row))
+        u, q = row[unit], row[quantity]
+        if parse.is_blank(u) or parse.is_blank(q):
+            row.append("")  # reported as an incomplete row
+        else:
+            price, why_price = parse.parse_amount(u)
+            count, why_count = parse.parse_amount(q)
+            if price is None or count is None:
+                which = f"harga satuan {why_price}" if price is None else f"kuantitas {why_count}"
+                row.append(_BadAmount(which))
+            else:
+                row.append(price * count)
+        out.append(row)
+    return out, width
+
+
+def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     """The hot loop: city scale is hundreds of thousands of rows, so the common
     cell types take a short path and a Place is only built for a problem."""
     found = _find_header(file_name, sheet, schema.PURCHASES, acc)
     if not found:
-        return
+        return _MISSING_COLUMNS
     source, first, cols = found
+    rows = sheet.rows
+    if "unit_price" in cols:
+        rows, product = _with_products(rows, first, cols["unit_price"], cols["quantity"], max(cols.values()) + 1)
+        cols = dict(cols, amount=product)
     c_date, c_nip, c_seller, c_amount, c_receipt = (cols[k] for k in ("date", "nip", "seller", "amount", "receipt"))
     c_name, c_product, c_note = cols.get("buyer_name"), cols.get("product"), cols.get("note")
     need = max(cols.values()) + 1
@@ -302,7 +521,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
     problems, purchases, parse_nip, parse_date = acc.problems, acc.purchases, parse.parse_nip, parse.parse_date
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
     row0 = sheet.row0 + 1
-    rows = sheet.rows
+    skipped = 0
     for i in range(first, len(rows)):
         row = rows[i]
         if len(row) < need:
@@ -311,7 +530,9 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
         if d == "" or n == "" or s == "" or a == "" or r == "" or d is None or n is None or s is None \
                 or a is None or r is None:
             cells = _row_cells(row, cols)
-            if all(parse.is_blank(v) for v in cells.values()):
+            if all(parse.is_blank(v) for v in cells.values()) \
+                    or _is_totals_row(row, (c_date, c_nip, c_receipt)):
+                skipped += 1
                 continue
             missing = _missing(cells, schema.PURCHASES)
             if missing:
@@ -335,13 +556,13 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
                 problems.append(problem(source.place(row0 + i, "date"), "TANGGAL_TIDAK_VALID",
                                         value=parse.cell_text(d)))
                 ok = False
-        # NIP (few distinct values: cache the verdict)
+        # NIP (few distinct values: cache the verdict); the Wali Kota's NIK is checked against the roster
         if type(n) is str_type:
             verdict = nip_cache.get(n)
             if verdict is None:
-                verdict = nip_cache[n] = parse_nip(n)
+                verdict = nip_cache[n] = parse_nip(n, True)
         else:
-            verdict = parse_nip(n)
+            verdict = parse_nip(n, True)
         nip = verdict[0]
         if nip is None:
             problems.append(problem(source.place(row0 + i, "nip"), verdict[1], value=parse.cell_text(n),
@@ -352,11 +573,14 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
         if (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
             amount = whole_rupiah(a)
         else:
-            verdict = amount_cache.get(a) if t is str_type else None
-            if verdict is None:
-                verdict = parse.parse_amount(a)
-                if t is str_type:
-                    amount_cache[a] = verdict
+            if t is _BadAmount:  # unit price × quantity that could not be computed
+                verdict = None, str(a)
+            else:
+                verdict = amount_cache.get(a) if t is str_type else None
+                if verdict is None:
+                    verdict = parse.parse_amount(a)
+                    if t is str_type:
+                        amount_cache[a] = verdict
             amount, reason = verdict
             if amount is None:
                 problems.append(problem(source.place(row0 + i, "amount"), "JUMLAH_TIDAK_VALID",
@@ -373,6 +597,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None
             product.strip() if type(product) is str_type else text(product),
             r.strip() if type(r) is str_type else text(r),
             note.strip() if type(note) is str_type else text(note), source, row0 + i))
+    return len(rows) - first - skipped
 
 
 def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
@@ -381,16 +606,18 @@ def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
     Taken from the first workbook that has a `Pengaturan` sheet.
     """
     if acc.settings_from is not None:
-        return
+        return f"pengaturan sudah diambil dari {acc.settings_from}"
     acc.settings_from = file_name
     settings = acc.settings
     by_label = {schema.header_key(s.label): s for s in schema.SETTINGS}
     tier_header = schema.header_key(schema.TIER_TABLE_HEADERS[0])
     in_tiers = False
+    count = 0
     for i, row in enumerate(sheet.rows):
         filled = [(j, c) for j, c in enumerate(row) if not parse.is_blank(c)]
         if not filled:
             continue
+        count += 1
         j0, first = filled[0]
         # The value sits right of the label; further right is an explanation, never the value.
         value = row[j0 + 1] if j0 + 1 < len(row) else None
@@ -418,6 +645,7 @@ def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
                 settings.minimums[tier] = DEFAULT_MINIMUMS[tier]
             else:
                 settings.minimums[tier] = amount
+    return count
 
 
 def _apply_setting(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
@@ -443,9 +671,45 @@ def _apply_setting(settings: Settings, spec: schema.SettingSpec, value: object, 
     setattr(settings, spec.key, parsed)
 
 
-_SHEET_READERS = {
-    schema.EMPLOYEES.name.casefold(): _read_employees,
-    schema.OFFICES.name.casefold(): _read_offices,
-    schema.SELLERS.name.casefold(): _read_sellers,
-    schema.SHEET_SETTINGS.casefold(): _read_settings,
+_READERS = {
+    schema.ROLE_PURCHASES: _read_purchases,
+    schema.ROLE_EMPLOYEES: _read_employees,
+    schema.ROLE_OFFICES: _read_offices,
+    schema.ROLE_SELLERS: _read_sellers,
+    schema.ROLE_SETTINGS: _read_settings,
 }
+_ROLE_BY_NAME = {
+    schema.EMPLOYEES.name.casefold(): schema.ROLE_EMPLOYEES,
+    schema.OFFICES.name.casefold(): schema.ROLE_OFFICES,
+    schema.SELLERS.name.casefold(): schema.ROLE_SELLERS,
+    schema.SHEET_SETTINGS.casefold(): schema.ROLE_SETTINGS,
+}
+# A sheet with another name is tried as each of these, in this order.
+_DETECTABLE = ((schema.ROLE_PURCHASES, schema.PURCHASES), (schema.ROLE_EMPLOYEES, schema.EMPLOYEES),
+               (schema.ROLE_OFFICES, schema.OFFICES), (schema.ROLE_SELLERS, schema.SELLERS))
+# header key -> [(column key, rank)] per table: one dictionary look-up per header cell.
+_HEADER_LOOKUP: dict[str, dict[str, list]] = {}
+for _spec in (schema.PURCHASES, schema.EMPLOYEES, schema.OFFICES, schema.SELLERS):
+    _lookup: dict[str, list] = {}
+    for _column in _spec.columns:
+        for _rank, _name in enumerate((_column.header,) + _column.aliases):
+            _lookup.setdefault(schema.header_key(_name), []).append((_column.key, _rank))
+    _HEADER_LOOKUP[_spec.name] = _lookup
+_BARE_AMOUNT_RANK = next(r for k, r in _HEADER_LOOKUP[schema.PURCHASES.name][schema.header_key(schema.BARE_AMOUNT)]
+                         if k == "amount")
+_BARE_QUANTITY_RANK = next(r for k, r in _HEADER_LOOKUP[schema.PURCHASES.name][schema.header_key(schema.BARE_AMOUNT)]
+                           if k == "quantity")
+
+
+def _needs(spec: schema.SheetSpec) -> str:
+    by_key = {c.key: c.header for c in spec.columns}
+    return ", ".join(by_key[k] for k in spec.detect)
+
+
+_ROLE_NEEDS = "; ".join([
+    f"belanja (nama lembar diawali '{schema.PURCHASE_PREFIX}', atau kolom {_needs(schema.PURCHASES)})",
+    f"pegawai (lembar '{schema.EMPLOYEES.name}', atau kolom {_needs(schema.EMPLOYEES)})",
+    f"UMKM (lembar '{schema.SELLERS.name}', atau kolom {_needs(schema.SELLERS)})",
+    f"OPD (lembar '{schema.OFFICES.name}', atau kolom {_needs(schema.OFFICES)})",
+    f"pengaturan (lembar '{schema.SHEET_SETTINGS}')",
+])

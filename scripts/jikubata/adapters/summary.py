@@ -28,6 +28,7 @@ from xlsxwriter.exceptions import FileCreateError
 from jikubata.adapters.atomic import atomic_path
 from jikubata.adapters.styles import (GRID_COLOUR, HEADER_FILL, HEADER_FONT, LINE_COLOUR, LINK_COLOUR, MUTED, NAVY,
                                       NUMBER_FORMATS, SEVERITY_LABELS, STATUS_COLOURS, STATUS_LABELS, TOTAL_FILL)
+from jikubata.domain import schema
 from jikubata.domain.model import Office, OfficeTotals, Result, YearResult
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
@@ -40,11 +41,12 @@ SELLERS_SHEET = "UMKM"
 PROBLEMS_SHEET = "Masalah Data"
 TREND_SHEET = "Tren"
 SHORT_SHEET = "Belum Memenuhi"
+FILES_SHEET = "Berkas"
 OFFICE_SHEET_PREFIX = "Rekap "
 # Excel reserves "History"; the others are ours.
-RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SHORT_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, "History")
+RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SHORT_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, FILES_SHEET, "History")
 
-REPORT_TITLE = "REKAP BELANJA WAJIB PRODUK UMKM — JIKU BATA"
+REPORT_TITLE = schema.REPORT_TITLE
 
 MINIMUM_NOT_SET = "belum ditetapkan"
 NO_FIGURE = "-"  # a percentage of nobody
@@ -324,6 +326,22 @@ def _problems_table(result: Result) -> SheetTable:
     )
 
 
+def _files_table(result: Result) -> SheetTable:
+    """Every input file's sheets: the table each was read as and its rows, or why it was left alone."""
+    read = [s for s in result.sheets if s.read]
+    files = list(dict.fromkeys(s.file for s in result.sheets))
+    return SheetTable(
+        name=FILES_SHEET,
+        title=[REPORT_TITLE, f"Lembar pada berkas masukan: dibaca sebagai apa, berapa baris, atau mengapa dilewati "
+                             f"({len(files)} berkas · {len(read)} lembar dibaca · {len(result.sheets) - len(read)} dilewati)",
+               _period_line(result)],
+        header=["No", "Berkas", "Lembar", "Dibaca Sebagai", "Baris", "Keterangan"],
+        kinds=["count", "text", "text", "text", "count", "longtext"],
+        rows=[[i, _text(s.file), _text(s.sheet), _text(s.role or "-"), s.rows if s.read else "-",
+               _text("" if s.read else s.skipped)] for i, s in enumerate(result.sheets, 1)],
+        key="berkas",
+        empty_text="Tidak ada berkas masukan yang tercatat.",
+    )
 def week_label(as_of: dt.date) -> str:
     """A week's column as people read it: the day its snapshot was taken (`s.d. 22 Nov`)."""
     return f"s.d. {as_of.day} {SHORT_MONTHS[as_of.month - 1]}"
@@ -400,7 +418,7 @@ def sheet_tables(result: Result, trend: Optional[Sequence[TrendPoint]] = None) -
     for e in result.employees:
         by_office[e.office].append(e)
     tables += [_office_table(result, o, names[o.office], by_office[o.office]) for o in result.offices]
-    tables += [_sellers_table(result), _problems_table(result)]
+    tables += [_sellers_table(result), _problems_table(result), _files_table(result)]
     if trend is not None:
         tables.append(_trend_table(result, trend))
     return tables

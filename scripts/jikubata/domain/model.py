@@ -42,6 +42,9 @@ TIER_LABELS = {
 # Officials who receive a personal reminder letter when short (SPEC §6.2).
 OFFICIAL_TIERS = (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA, Tier.ESELON_II, Tier.ESELON_III, Tier.ESELON_IV)
 
+# Not ASN, so without a NIP: identified by their NIK wherever a NIP goes (issue 11 rule 7).
+NIK_TIERS = (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA)
+
 # Minimum monthly spend per tier; None = "not set by the source".
 DEFAULT_MINIMUMS: dict[Tier, Optional[int]] = {
     Tier.WALIKOTA: 200_000,
@@ -243,6 +246,24 @@ class Seller:
     status: str = ""
 
 
+@dataclass(frozen=True)
+class SheetRead:
+    """What became of one sheet of an input file (issue 11 rule 14).
+
+    `role` is the table it was read as (`belanja`, `pegawai`, `umkm`, `opd`,
+    `pengaturan`), or None; `rows` its data rows; `skipped` says, in
+    Indonesian, why nothing was read from it (then `read` is False).
+    """
+
+    file: str
+    sheet: str
+    role: Optional[str]
+    rows: int = 0
+    skipped: str = ""
+
+    @property
+    def read(self) -> bool:
+        return self.role is not None and not self.skipped
 class _WithProblems:
     """The problem counts of a `Dataset` or a `Result`: counted here, nowhere else."""
 
@@ -310,6 +331,7 @@ class Dataset(_WithProblems):
     files: list[str] = field(default_factory=list)
     # NIPs of roster rows left out for their own problem: their purchases need no second report.
     rejected_nips: set[str] = field(default_factory=set)
+    sheets: list[SheetRead] = field(default_factory=list)
     # file name -> when it was last saved (aware): of two files holding one receipt, the newer counts.
     saved_at: dict[str, dt.datetime] = field(default_factory=dict)
     # files in the input folders that are not spreadsheets, left alone
@@ -370,6 +392,7 @@ class Result(_WithProblems):
     problems: list[Problem]
     settings: Settings
     office_info: dict[str, Office]
+    sheets: list[SheetRead] = field(default_factory=list)
 
     @property
     def total(self) -> OfficeTotals:
@@ -404,6 +427,8 @@ class Result(_WithProblems):
                 for o in self.offices
             ],
             "masalah": [problem_json(p) for p in self.problems],
+            "dibaca": [{"berkas": s.file, "lembar": s.sheet, "peran": s.role, "baris": s.rows}
+                       for s in self.sheets if s.read],
         }
 
 
@@ -479,7 +504,7 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
         key=lambda s: (-s.revenue, s.seller.casefold()),
     )
     return Result(period, as_of, employees, offices, sellers, list(dataset.problems), settings,
-                  {o.name: o for o in dataset.offices})
+                  {o.name: o for o in dataset.offices}, list(dataset.sheets))
 
 
 def office_totals(employees: Iterable[EmployeeResult], known_offices: Iterable[str] = ()) -> list[OfficeTotals]:

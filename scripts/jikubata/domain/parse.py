@@ -20,19 +20,24 @@ _NIP_STRIP = re.compile(r"[\s.\u00a0]+")
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+]?\d+$")
 
 
-def parse_nip(value: object) -> tuple[Optional[str], Optional[str], str]:
+def parse_nip(value: object, nik: bool = False) -> tuple[Optional[str], Optional[str], str]:
     """Return (nip, problem_code, reason).
 
     An 18-digit NIP once spaces, dots and a leading apostrophe are removed;
-    digits 1–8 are a valid birth date (YYYYMMDD), digit 15 is 1 or 2.
-    A NIP stored as a number has already lost digits (Excel keeps 15):
-    it is reported, never guessed.
+    digits 1–8 are a valid birth date (YYYYMMDD), digit 15 is 1 or 2. PPPK
+    numbers have the same shape (digits 13–14 are `21`, not a month), so they
+    are valid too. A NIP stored as a number has already lost digits (Excel
+    keeps 15): it is reported, never guessed. With `nik`, a valid 16-digit
+    NIK is accepted as well (the Wali Kota and Wakil Wali Kota are not ASN
+    and have none): whether its owner may use it is for the caller to decide.
     """
     if isinstance(value, bool):
         return None, NIP_INVALID, "isinya bukan NIP"
     if isinstance(value, (int, float)):
         return None, NIP_NUMBER, "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik ulang sebagai teks"
     text = _NIP_STRIP.sub("", str(value).strip().lstrip("'"))
+    if nik and len(text) == NIK_LENGTH:
+        return (text, None, "") if is_nik(text) else (None, NIP_INVALID, NIK_INVALID_REASON)
     if _SCIENTIFIC.match(text):  # a number written out as text (CSV): `1,99512E+17`
         return None, NIP_NUMBER, "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik ulang sebagai teks"
     if len(text) != 18 or not text.isascii() or not text.isdigit():
@@ -46,6 +51,30 @@ def parse_nip(value: object) -> tuple[Optional[str], Optional[str], str]:
     if text[14] not in "12":
         return None, NIP_INVALID, "digit ke-15 (jenis kelamin) harus 1 atau 2"
     return text, None, ""
+
+
+# ---------------------------------------------------------------- NIK
+
+NIK_LENGTH = 16
+NIK_INVALID_REASON = ("harus 18 digit angka (terbaca 16 digit); bila ini NIK Wali Kota/Wakil Wali Kota, digit ke-7 "
+                      "sampai ke-12 harus tanggal lahir HHBBTT (perempuan: tanggal + 40)")
+NIK_NOT_ALLOWED_REASON = "NIK (16 digit) hanya untuk Wali Kota dan Wakil Wali Kota; ASN memakai NIP 18 digit"
+
+
+def is_nik(text: str) -> bool:
+    """A Nomor Induk Kependudukan: 16 digits; digits 7–12 a birth date DDMMYY, DD + 40 for women."""
+    if len(text) != NIK_LENGTH or not text.isascii() or not text.isdigit() or text[0] == "0":
+        return False
+    day, month, year = int(text[6:8]), int(text[8:10]), int(text[10:12])
+    if day > 40:
+        day -= 40
+    # The century is not written: a date valid in either one is a date (29 Feb 00 is 2000).
+    return any(_make_date(century + year, month, day) for century in (1900, 2000)) and text[12:] != "0000"
+
+
+def is_nik_shaped(nip: str) -> bool:
+    """An identifier that `parse_nip(..., nik=True)` accepted as a NIK rather than a NIP."""
+    return len(nip) == NIK_LENGTH
 
 
 # ---------------------------------------------------------------- Eselon
@@ -62,6 +91,13 @@ _TIER_WORDS = {
     "pelaksana": Tier.NON_ESELON,
     "fungsional": Tier.NON_ESELON,
     "jabatanfungsional": Tier.NON_ESELON,
+    # SIASN's names of the structural levels (UU ASN): JPT Pratama = II, Administrator = III, Pengawas = IV.
+    "jptpratama": Tier.ESELON_II,
+    "jabatanpimpinantinggipratama": Tier.ESELON_II,
+    "administrator": Tier.ESELON_III,
+    "jabatanadministrator": Tier.ESELON_III,
+    "pengawas": Tier.ESELON_IV,
+    "jabatanpengawas": Tier.ESELON_IV,
     "": Tier.NON_ESELON,  # what is left of "-" or "—"
 }
 _TIER_LEVELS = {"ii": Tier.ESELON_II, "2": Tier.ESELON_II, "iii": Tier.ESELON_III, "3": Tier.ESELON_III,
@@ -95,6 +131,12 @@ def parse_tier(value: object) -> Optional[Tier]:
 _STATUSES = {re.sub(r"\W+", "", s.value.casefold()): s for s in EmploymentStatus}
 _STATUSES.update({"": EmploymentStatus.AKTIF, "tubel": EmploymentStatus.TUGAS_BELAJAR,
                   "wafat": EmploymentStatus.MENINGGAL, "purnatugas": EmploymentStatus.PENSIUN})
+# SIASN's `Kedudukan Hukum`: leave outside the state's budget and the year before retirement are leave;
+# a temporary discharge is a discharge.
+_STATUSES.update({"cltn": EmploymentStatus.CUTI, "cutidiluartanggungannegara": EmploymentStatus.CUTI,
+                  "masapersiapanpensiun": EmploymentStatus.CUTI, "mpp": EmploymentStatus.CUTI,
+                  "pemberhentiansementara": EmploymentStatus.DIBERHENTIKAN,
+                  "diberhentikansementara": EmploymentStatus.DIBERHENTIKAN})
 
 
 def parse_status(value: object) -> Optional[EmploymentStatus]:
@@ -102,6 +144,41 @@ def parse_status(value: object) -> Optional[EmploymentStatus]:
     if value is None:
         return EmploymentStatus.AKTIF
     return _STATUSES.get(re.sub(r"\W+", "", str(value).casefold()))
+
+
+# ---------------------------------------------------------------- names
+
+# Academic and religious titles, as keys (letters only, lower case). Front titles only count at the
+# start of a name; back titles anywhere after the first word (`ANI S.E`), and everything after the
+# first comma is a back title (`Ani Latuconsina, S.E., M.Si.`).
+_FRONT_TITLES = frozenset({"dr", "drs", "dra", "drg", "ir", "h", "hj", "prof", "kh", "apt", "ns", "hc", "tn",
+                           "ny", "nn", "bpk", "ibu"})
+_BACK_TITLES = frozenset({
+    "se", "sh", "st", "ssos", "spd", "skom", "sip", "sap", "sstp", "ssi", "sag", "sked", "skep", "skm", "sfarm",
+    "stp", "spt", "shut", "spi", "sikom", "shi", "spsi", "sds", "sak", "sei", "ssn", "spdi", "spdsd", "ssit",
+    "mt", "mm", "msi", "mkes", "mpd", "mh", "map", "mkom", "mak", "msc", "mba", "mag", "mpsi", "mkm", "mars",
+    "mtr", "mhum", "mec", "mse", "msp", "mpa", "phd", "amd", "amdkeb", "amdkep", "amdkes",
+    "spog", "spa", "sppd", "spb", "spm", "spkk", "spjp", "spok", "sprad", "sps", "bsc", "ba", "ma",
+})
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def name_key(name: str) -> str:
+    """A person's name as people compare it: case, academic titles and punctuation ignored."""
+    main = str(name).split(",", 1)[0]
+    words = ["".join(_NAME_WORD.findall(w)) for w in main.casefold().split()]
+    words = [w for w in words if w]
+    while len(words) > 1 and words[0] in _FRONT_TITLES:
+        words.pop(0)
+    kept = words[:1] + [w for w in words[1:] if w not in _BACK_TITLES]
+    return "".join(kept)
+
+
+def full_name(front: object, name: object, back: object) -> str:
+    """SIASN keeps titles apart: `{depan} {NAMA}, {belakang}`, empty parts left out, the name as written."""
+    name, front, back = cell_text(name), cell_text(front), cell_text(back)
+    text = f"{front} {name}" if front else name
+    return f"{text}, {back}" if back else text
 
 
 # ---------------------------------------------------------------- dates

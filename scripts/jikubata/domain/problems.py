@@ -33,6 +33,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "JUMLAH_BESAR": (P, "Jumlah {value} melebihi batas wajar transaksi ({limit}); periksa kembali."),
     "NOTA_GANDA": (G, "No. Nota '{value}' untuk UMKM '{seller}' sudah tercatat di {other}.{differs} Baris ini tidak dihitung."),
     "UMKM_TIDAK_TERDAFTAR": (G, "UMKM '{value}' tidak terdaftar di lembar UMKM.{consequence}"),
+    "BERKAS_TANPA_DATA": (P, "Tidak ada tabel yang terbaca dari berkas ini. Lembarnya: {sheets}. Sebuah lembar "
+                             "dibaca bila namanya atau baris judul kolomnya (10 baris pertama) cocok: {needs}."),
+    "KOLOM_MERAGUKAN": (P, "Kolom '{value}' dianggap kuantitas (banyaknya barang), bukan rupiah: "
+                           "jumlah belanja diambil dari kolom '{used}'."),
     "BERKAS_TIDAK_TERBACA": (G, "Berkas tidak dapat dibaca: {reason}. Berkas ini dilewati; berkas lain tetap dihitung."),
     "BERKAS_GANDA": (P, "Berkas ini tampaknya versi lama dari {newer} ({repeated} dari {total} nota juga ada di sana, "
                         "dan {newer} disimpan lebih baru: {when}); simpan hanya versi terbaru."),
@@ -58,7 +62,7 @@ def problem(place: Place, code: str, severity: Optional[Severity] = None, **fiel
 
 
 # Fields that carry our own sentences (reasons, comparisons), not cell text: kept whole.
-_OUR_OWN_TEXT = {"reason", "differs", "other"}
+_OUR_OWN_TEXT = {"reason", "differs", "other", "sheets", "needs"}
 
 
 def _short(value: object, limit: int = 80) -> str:

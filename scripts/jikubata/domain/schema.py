@@ -20,20 +20,40 @@ class Column:
     header: str         # the header as we write it
     required: bool = True
     aliases: tuple[str, ...] = ()
+    # Read when present, never written into our template (SIASN's titles, unit price and quantity…).
+    written: bool = True
 
     def matches(self, cell: object) -> bool:
         k = header_key(cell)
         return bool(k) and (k == header_key(self.header) or k in {header_key(a) for a in self.aliases})
+
+    def rank(self, key: str) -> int | None:
+        """How strongly a header key names this column: 0 for the header itself, then the aliases in
+        order; None when it does not name it. Where a sheet has several, the strongest is used."""
+        for i, name in enumerate((self.header,) + self.aliases):
+            if header_key(name) == key:
+                return i
+        return None
 
 
 @dataclass(frozen=True)
 class SheetSpec:
     name: str
     columns: tuple[Column, ...]
+    # The columns whose headers make any sheet this table (issue 11 rule 2); empty: found by name only.
+    detect: tuple[str, ...] = ()
+    # Detection needs those columns' own headers, not an alias: a roster's `OPD` column or a purchase
+    # sheet's `UMKM` column does not make a sheet a list of offices or sellers.
+    detect_by_own_header: bool = False
 
     @property
     def headers(self) -> list[str]:
-        return [c.header for c in self.columns]
+        """The columns of our template, in order."""
+        return [c.header for c in self.template_columns]
+
+    @property
+    def template_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.written]
 
     @property
     def required(self) -> list[Column]:
@@ -42,18 +62,50 @@ class SheetSpec:
 
 SHEET_SETTINGS = "Pengaturan"
 PURCHASE_PREFIX = "Belanja"  # every sheet whose name starts with it
+BARE_AMOUNT = "Jumlah"  # an amount, or a quantity beside a stronger amount column
 
+# Roles a sheet is read as (`peran` in `hitung --json`'s `dibaca`), in the order a sheet is tried.
+ROLE_PURCHASES, ROLE_EMPLOYEES, ROLE_OFFICES, ROLE_SELLERS, ROLE_SETTINGS = (
+    "belanja", "pegawai", "opd", "umkm", "pengaturan")
+
+# Sheets this product writes into the central workbook or its summaries: never read as input.
+OUTPUT_SHEETS = ("Beranda", "Hasil", "Masalah Data", "Ringkasan", "Belum Memenuhi", "Tren", "Berkas", "Daftar Surat",
+                 "xlwings.conf", "_xlwings.conf")
+OUTPUT_SHEET_PREFIX = "Rekap "
+# The first line of every sheet of the summary workbook (and of the `Rekap …` sheets the buttons write).
+REPORT_TITLE = "REKAP BELANJA WAJIB PRODUK UMKM — JIKU BATA"
+
+
+def is_output_sheet(name: str, title: object = REPORT_TITLE) -> bool:
+    """A sheet this product writes (never read as input, even when its headers look like a table).
+
+    A `Rekap …` sheet is ours when its first line is our title: an office may
+    well call its own purchase sheet `Rekap Belanja November`. Without `title`
+    (the live workbook, where the buttons own every `Rekap …` sheet) the name
+    is enough.
+    """
+    key = str(name).strip().casefold()
+    if key in {n.casefold() for n in OUTPUT_SHEETS}:
+        return True
+    return key.startswith(OUTPUT_SHEET_PREFIX.casefold()) and title == REPORT_TITLE
+
+# Aliases include the headers of roster exports from SIASN/SIMPEG (BKPSDM): `NIP BARU`, `GELAR DEPAN`,
+# `JABATAN NAMA`, `UNOR INDUK NAMA`, `KEDUDUKAN HUKUM`, `JENIS JABATAN`. `NIP LAMA` and `UNOR NAMA`
+# (the sub-unit) are not aliases: the OPD is the *induk*.
 EMPLOYEES = SheetSpec("Pegawai", (
-    Column("nip", "NIP"),
+    Column("nip", "NIP", aliases=("NIP Baru",)),
     Column("name", "Nama", aliases=("Nama Pegawai", "Nama Lengkap")),
-    Column("position", "Jabatan"),
+    Column("position", "Jabatan", aliases=("Jabatan Nama", "Nama Jabatan")),
     Column("tier", "Eselon", aliases=("Tingkat",)),
-    Column("office", "OPD", aliases=("Nama OPD", "Unit Kerja")),
-    Column("status", "Status", required=False),
+    Column("office", "OPD", aliases=("Nama OPD", "Unor Induk Nama", "Unor Induk", "Perangkat Daerah", "Unit Kerja")),
+    Column("status", "Status", required=False, aliases=("Kedudukan Hukum",)),
     Column("start", "Tanggal Mulai", required=False, aliases=("TMT", "Mulai")),
     Column("end", "Tanggal Selesai", required=False, aliases=("Selesai",)),
     Column("email", "Email", required=False, aliases=("E-mail", "Surel")),
-))
+    Column("title_front", "Gelar Depan", required=False, written=False),
+    Column("title_back", "Gelar Belakang", required=False, written=False),
+    Column("position_kind", "Jenis Jabatan", required=False, written=False),
+), detect=("nip", "name", "tier", "office"))
 
 OFFICES = SheetSpec("OPD", (
     Column("name", "Nama OPD", aliases=("OPD",)),
@@ -62,7 +114,7 @@ OFFICES = SheetSpec("OPD", (
     Column("head_nip", "NIP Kepala", required=False),
     Column("head_position", "Jabatan Kepala", required=False),
     Column("email", "Email", required=False, aliases=("E-mail", "Surel")),
-))
+), detect=("name",), detect_by_own_header=True)
 
 SELLERS = SheetSpec("UMKM", (
     Column("name", "Nama UMKM", aliases=("UMKM",)),
@@ -70,7 +122,7 @@ SELLERS = SheetSpec("UMKM", (
     Column("product_type", "Jenis Produk", required=False),
     Column("contact", "Kontak", required=False),
     Column("status", "Status", required=False),
-))
+), detect=("name",), detect_by_own_header=True)
 
 PURCHASES = SheetSpec("Belanja", (
     Column("date", "Tanggal", aliases=("Tgl", "Tanggal Belanja")),
@@ -78,19 +130,24 @@ PURCHASES = SheetSpec("Belanja", (
     Column("buyer_name", "Nama Pegawai", required=False, aliases=("Nama",)),
     Column("seller", "UMKM", aliases=("Nama UMKM",)),
     Column("product", "Produk", required=False),
-    Column("amount", "Jumlah (Rp)", aliases=("Jumlah", "Nominal", "Jumlah Rupiah")),
+    # Strongest first (issue 11 rule 4); a bare `Jumlah` is the weakest: beside a stronger one it is a quantity.
+    Column("amount", "Jumlah (Rp)", aliases=("Total (Rp)", "Total Harga", "Harga Total", "Nilai (Rp)",
+                                              "Jumlah Rupiah", "Nominal", "Total", BARE_AMOUNT)),
     Column("receipt", "No. Nota", aliases=("Nota", "Nomor Nota")),
     Column("note", "Keterangan", required=False),
-))
+    # Only when the sheet has no amount column: the amount is unit price × quantity.
+    Column("unit_price", "Harga Satuan", required=False, aliases=("Harga",), written=False),
+    Column("quantity", "Qty", required=False, aliases=("Kuantitas", "Banyaknya", BARE_AMOUNT), written=False),
+), detect=("date", "nip", "seller", "amount", "receipt"))
 
 # The tier table inside `Pengaturan`.
-_READ_SHEETS = {name.casefold() for name in (SHEET_SETTINGS, EMPLOYEES.name, OFFICES.name, SELLERS.name)}
+LISTS_SHEET = "Daftar"  # hidden in the workbook: the lists behind its drop-downs
 
 
 def is_input_sheet(name: str) -> bool:
-    """Whether a sheet is read: `Pengaturan`, `Pegawai`, `OPD`, `UMKM` or `Belanja…` (any case, spaces around)."""
-    key = name.strip().casefold()
-    return key in _READ_SHEETS or key.startswith(PURCHASE_PREFIX.casefold())
+    """Whether a sheet of the live workbook is read: any sheet may hold a table, found by its name or its
+    headers (issue 11), except those the product writes and the drop-down lists."""
+    return not is_output_sheet(name) and name.strip().casefold() != LISTS_SHEET.casefold()
 
 
 TIER_TABLE_HEADERS = ("Tingkat", "Minimum Belanja (Rp)")

@@ -11,17 +11,14 @@ import datetime as dt
 import re
 from typing import Iterable
 
+from jikubata.domain import parse
 from jikubata.domain.model import (PROGRAM_START, WIT, Dataset, Employee, FormIdentity, Place, Purchase, Severity,
                                    office_key, registered_only, seller_key)
 from jikubata.domain.indonesian import month_year, rupiah, short_date, timestamp
 from jikubata.domain.parse import printable
 from jikubata.domain.problems import problem
 
-_NAME_NOISE = re.compile(r"[\W\d_]+")
-
-
-def _name_key(name: str) -> str:
-    return _NAME_NOISE.sub("", name.casefold())
+_name_key = parse.name_key  # names compare ignoring case, academic titles and punctuation
 
 
 def validate(data: Dataset, today: dt.date) -> Dataset:
@@ -61,7 +58,12 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
         ok = True
         employee = roster.get(p.nip)
         if employee is None:
-            if p.nip not in excluded_nips:  # a roster row with its own problem explains the rest
+            if p.nip in excluded_nips:  # a roster row with its own problem explains the rest
+                pass
+            elif parse.is_nik_shaped(p.nip):  # a NIK identifies only the Wali Kota and Wakil in the roster
+                problems.append(problem(p.place("nip"), "NIP_TIDAK_VALID", value=p.nip,
+                                        reason=parse.NIK_NOT_ALLOWED_REASON))
+            else:
                 problems.append(problem(p.place("nip"), "NIP_TIDAK_TERDAFTAR", value=p.nip))
             ok = False
         elif form is not None and not form.belongs_to(printable(employee.office)):

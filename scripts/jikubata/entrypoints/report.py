@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from itertools import groupby
-from jikubata.domain.model import Dataset, Result
+from typing import Iterable
+
+from jikubata.domain.model import Dataset, Result, SheetRead
 from jikubata.domain.parse import printable as _clean
 from jikubata.domain.validation import problem_order
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
@@ -11,10 +13,13 @@ from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 def problems_text(dataset: Dataset) -> str:
     problems, files, ignored = dataset.problems, list(dataset.files), dataset.ignored_files
     errors, warnings = dataset.error_count, dataset.warning_count
+    sheets = list(dataset.sheets)
     listed = ", ".join(files) if len(files) <= 4 else ", ".join(files[:3]) + f", dan {len(files) - 3} lainnya"
     lines = [f"Diperiksa {len(files)} berkas: {listed}" if files else "Hasil pemeriksaan"]
     if ignored:
         lines.append(f"Diabaikan ({len(ignored)} berkas bukan spreadsheet): {_clean(', '.join(ignored))}")
+    if sheets:
+        lines += sheets_lines(sheets) + [""]
     if not problems:
         lines.append("Tidak ada masalah data. Semua baris dapat dihitung.")
         return "\n".join(lines)
@@ -29,6 +34,32 @@ def problems_text(dataset: Dataset) -> str:
         for p in group:
             lines.append(f"  {p.place.cell:>7}  {p.severity.value:<10} {p.code:<24} {_clean(p.message)}")
     return "\n".join(lines)
+
+
+def sheet_fate(s: SheetRead) -> str:
+    """What became of a sheet, in words: read as which table and how many rows, or why not."""
+    if s.read:
+        return f"dibaca sebagai {s.role}, {s.rows} baris"
+    if s.role:
+        return f"dikenali sebagai {s.role} tetapi tidak dibaca ({s.skipped})"
+    return f"dilewati ({s.skipped})"
+
+
+def sheets_lines(sheets: Iterable[SheetRead]) -> list[str]:
+    """Per file, each sheet with its fate (issue 11 rule 14)."""
+    lines = ["Lembar yang dibaca:"]
+    for file, group in groupby(sheets, key=lambda s: s.file):
+        group = list(group)
+        if len(group) == 1:  # the usual office file (or one not read at all): one line
+            sheet = f", lembar {_clean(group[0].sheet)}" if group[0].sheet else ""
+            lines.append(f"  {_clean(file)}{sheet}: {sheet_fate(group[0])}")
+            continue
+        lines.append(f"  {_clean(file)}")
+        for s in group:
+            lines.append(f"    {_clean(s.sheet)[:30]:<30} {sheet_fate(s)}")
+    if len(lines) == 1:
+        lines.append("  (tidak ada lembar)")
+    return lines
 
 
 def result_text(result: Result) -> str:

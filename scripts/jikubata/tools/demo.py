@@ -141,6 +141,16 @@ def _nip(rng: random.Random, used: set) -> str:
             return nip
 
 
+def _nik(rng: random.Random, used: set, woman: bool) -> str:
+    """A NIK of Kota Ambon (81.71): region, birth date DDMMYY (day + 40 for women), number."""
+    while True:
+        born = dt.date(rng.randint(1962, 1980), rng.randint(1, 12), rng.randint(1, 28))
+        nik = f"8171{rng.randint(1, 5):02d}{born.day + (40 if woman else 0):02d}{born:%m%y}{rng.randint(1, 9999):04d}"
+        if nik not in used:
+            used.add(nik)
+            return nik
+
+
 def _office_list(count: int) -> list[tuple]:
     offices = list(OFFICES)
     extra = 1
@@ -191,9 +201,11 @@ def build_city(*, offices: int = len(OFFICES), staff_per_office: int = 6, seed: 
         office_rows.append((name, abbr, head.name, head.nip, head.position, f"{abbr.lower().replace(' ', '').replace('.', '')}@ambon.go.id"))
 
     setda = office_rows[0][0]
-    people.insert(0, Person(_nip(rng, used), fake.name(), "Wali Kota Ambon", "Wali Kota", Tier.WALIKOTA, setda))
-    people.insert(1, Person(_nip(rng, used), fake.name(), "Wakil Wali Kota Ambon", "Wakil Walikota",
-                            Tier.WAKIL_WALIKOTA, setda))
+    # Not ASN: they have no NIP and are identified by their NIK (issue 11 rule 7).
+    people.insert(0, Person(_nik(rng, used, woman=False), fake.name_male(), "Wali Kota Ambon", "Wali Kota",
+                            Tier.WALIKOTA, setda))
+    people.insert(1, Person(_nik(rng, used, woman=True), fake.name_female(), "Wakil Wali Kota Ambon",
+                            "Wakil Walikota", Tier.WAKIL_WALIKOTA, setda))
     # Some rows that test the rules: leave, retirement, a new arrival.
     for p in rng.sample(people[2:], max(2, len(people) // 60)):
         p.status = rng.choice(["Cuti", "Tugas Belajar", "Pensiun"])
@@ -237,7 +249,9 @@ def sprinkle_mistakes(city: City, rng: random.Random) -> None:
     log = city.mistakes
     r = rows_of(1)[0]; r.nip = float(r.nip); log.append("NIP belanja tersimpan sebagai angka (NIP_ANGKA)")
     r = rows_of(2)[1]; r.nip = "1990" + r.nip[4:]; log.append("NIP yang tidak ada di daftar pegawai (NIP_TIDAK_TERDAFTAR)")
-    r = rows_of(3)[2]; r.name = r.name.upper() + " S.E"; log.append("Nama pembeli berbeda dengan daftar pegawai (NAMA_TIDAK_COCOK)")
+    r = rows_of(3)[2]; r.name = _misspelt(r.name); log.append("Nama pembeli salah eja (NAMA_TIDAK_COCOK)")
+    r = rows_of(3)[3]; r.name = r.name.upper() + " S.E"
+    log.append("Nama pembeli dalam huruf kapital dengan gelar: dibaca sama dengan daftar pegawai")
     r = rows_of(4)[0]; r.seller = "Warung Kopi Tanpa Nama"; log.append("UMKM yang tidak terdaftar (UMKM_TIDAK_TERDAFTAR)")
     a, b = rows_of(5)[0], rows_of(5)[1]; b.receipt, b.seller = a.receipt, a.seller; log.append("No. Nota dicatat dua kali (NOTA_GANDA)")
     r = rows_of(6)[3]; r.amount = "Rp 2O.000"; log.append("Jumlah dengan huruf O, bukan angka 0 (JUMLAH_TIDAK_VALID)")
@@ -265,10 +279,20 @@ def sprinkle_mistakes(city: City, rng: random.Random) -> None:
     log.append("NIP dengan spasi: dibaca benar")
 
 
+def _misspelt(name: str) -> str:
+    """The name with one letter of its first word changed, as when typed in a hurry."""
+    first, _, rest = name.partition(" ")
+    i = len(first) // 2
+    letter = "i" if first[i].lower() != "i" else "e"
+    return f"{first[:i]}{letter}{first[i + 1:]} {rest}".strip()
+
+
 # ---------------------------------------------------------------- writing
 
 
-def write_central(city: City, path: Path, settings: Optional[Settings] = None) -> Path:
+def write_central(city: City, path: Path, settings: Optional[Settings] = None, *,
+                  roster_elsewhere: tuple[str, ...] = ()) -> Path:
+    """The central workbook; the staff of the offices in `roster_elsewhere` are in their own roster file."""
     import xlsxwriter
 
     settings = settings or Settings()
@@ -300,7 +324,7 @@ def write_central(city: City, path: Path, settings: Optional[Settings] = None) -
 
         ws = wb.add_worksheet(schema.EMPLOYEES.name)
         ws.write_row(0, 0, schema.EMPLOYEES.headers, bold)
-        for i, p in enumerate(city.people, 1):
+        for i, p in enumerate((p for p in city.people if p.office not in roster_elsewhere), 1):
             ws.write_string(i, 0, p.nip, text)
             ws.write_row(i, 1, [p.name, p.position, p.eselon, p.office, p.status])
             for j, d in ((6, p.start), (7, p.end)):
@@ -327,21 +351,72 @@ def write_central(city: City, path: Path, settings: Optional[Settings] = None) -
     return path
 
 
-def write_office_purchases(office: tuple, rows: list[Row], path: Path, *, title_rows: bool = True,
-                           shuffled_columns: bool = False) -> Path:
-    """One office's purchase workbook, as an office administrator keeps it."""
+# The office whose staff come from BKPSDM's SIASN export rather than the central roster.
+SIASN_OFFICE = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"
+SIASN_HEADERS = ["NO", "NIP BARU", "NIP LAMA", "NAMA", "GELAR DEPAN", "GELAR BELAKANG", "JENIS KELAMIN",
+                 "JENIS JABATAN", "JABATAN NAMA", "ESELON", "UNOR NAMA", "UNOR INDUK NAMA", "KEDUDUKAN HUKUM"]
+_SIASN_ESELON = {Tier.ESELON_II: "JPT Pratama", Tier.ESELON_III: "Administrator", Tier.ESELON_IV: "Pengawas"}
+_SIASN_STATUS = {"Aktif": "Aktif", "Cuti": "CLTN", "Tugas Belajar": "Tugas Belajar", "Pensiun": "Pensiun"}
+
+
+def _split_titles(name: str) -> tuple[str, str, str]:
+    """`drg. Ani Yulianti, S.Sos` -> ("drg.", "Ani Yulianti", "S.Sos"): SIASN keeps titles apart."""
+    main, _, back = name.partition(",")
+    words = main.split()
+    front = []
+    while len(words) > 1 and words[0].endswith("."):
+        front.append(words.pop(0))
+    return " ".join(front), " ".join(words), back.strip()
+
+
+def write_siasn_roster(people: list[Person], path: Path) -> Path:
+    """One office's staff as BKPSDM exports them from SIASN: its own headers, names in capitals."""
     import xlsxwriter
 
-    headers = schema.PURCHASES.headers
-    order = list(range(len(headers)))
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        bold = wb.add_format({"bold": True})
+        ws = wb.add_worksheet("Data PNS")
+        ws.write_string(0, 0, "DAFTAR PNS — EKSPOR SIASN")
+        ws.write_row(2, 0, SIASN_HEADERS, bold)
+        for i, p in enumerate(people, 1):
+            front, core, back = _split_titles(p.name)
+            staff = p.tier is Tier.NON_ESELON
+            kind = ("Jabatan Fungsional" if "Analis" in p.position or "Pranata" in p.position else "Jabatan Pelaksana") \
+                if staff else "Jabatan Struktural"
+            unit = p.office if "Kepala Badan" in p.position else "Sekretariat"
+            ws.write_number(2 + i, 0, i)
+            ws.write_string(2 + i, 1, p.nip)
+            ws.write_row(2 + i, 2, ["", core.upper(), front, back, "", kind, p.position,
+                                    "" if staff else _SIASN_ESELON[p.tier], unit, p.office,
+                                    _SIASN_STATUS.get(p.status, p.status)])
+        ws.set_column(1, 1, 21); ws.set_column(3, 3, 30); ws.set_column(8, 11, 30)
+        wb.close()
+    return path
+
+
+def write_office_purchases(office: tuple, rows: list[Row], path: Path, *, title_rows: bool = True,
+                           shuffled_columns: bool = False, sheet_name: str = schema.PURCHASES.name,
+                           quantity_column: bool = False) -> Path:
+    """One office's purchase workbook, as an office administrator keeps it.
+
+    `sheet_name` and `quantity_column` (a `Jumlah` of items left of `Jumlah (Rp)`) are how some offices
+    reshape the template; the reader finds the table by its headers all the same.
+    """
+    import xlsxwriter
+
+    headers = schema.PURCHASES.headers + [schema.BARE_AMOUNT]
+    order = list(range(len(headers) - 1))
     if shuffled_columns:  # some offices put NIP first and add their own columns
         order = [1, 2, 0, 3, 4, 5, 6, 7]
+    if quantity_column:
+        order.insert(order.index(5), 8)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         date = wb.add_format({"num_format": "dd/mm/yyyy"})
         money = wb.add_format({"num_format": '"Rp"#,##0'})
-        ws = wb.add_worksheet(schema.PURCHASES.name)
+        ws = wb.add_worksheet(sheet_name)
         top = 0
         if title_rows:
             ws.write_string(0, 0, f"BELANJA JIKU BATA — {office[0].upper()}")
@@ -352,7 +427,7 @@ def write_office_purchases(office: tuple, rows: list[Row], path: Path, *, title_
         if shuffled_columns:
             ws.write_string(top, len(order), "Diinput oleh", bold)
         for i, r in enumerate(rows, top + 1):
-            values = [r.date, r.nip, r.name, r.seller, r.product, r.amount, r.receipt, r.note]
+            values = [r.date, r.nip, r.name, r.seller, r.product, r.amount, r.receipt, r.note, 1]
             for j, k in enumerate(order):
                 v = values[k]
                 if isinstance(v, dt.date):
@@ -366,6 +441,11 @@ def write_office_purchases(office: tuple, rows: list[Row], path: Path, *, title_
         ws.set_column(0, 0, 12); ws.set_column(1, 1, 21); ws.set_column(2, 4, 28); ws.set_column(5, 6, 14)
         wb.close()
     return path
+
+
+# One office keeps its purchases in a sheet of its own name, with a quantity column.
+RESHAPED_OFFICE = 15
+RESHAPED = {"sheet_name": "Pembelian", "quantity_column": True}
 
 
 def file_slug(text: str) -> str:
@@ -385,12 +465,24 @@ def generate(out_dir: Path, *, today: dt.date, offices: int = len(OFFICES), staf
     add_purchases(city, periods, per_month=per_month, until=today, seed=seed + 1)
     if mistakes:
         sprinkle_mistakes(city, random.Random(seed + 2))
-    paths = [write_central(city, out_dir / CENTRAL_FILE)]
+    siasn = (SIASN_OFFICE,) if mistakes and any(o[0] == SIASN_OFFICE for o in city.offices) else ()
+    paths = [write_central(city, out_dir / CENTRAL_FILE, roster_elsewhere=siasn)]
+    if siasn:
+        abbreviation = next(o[1] for o in city.offices if o[0] == SIASN_OFFICE)
+        paths.append(write_siasn_roster([p for p in city.people if p.office == SIASN_OFFICE],
+                                        out_dir / f"Pegawai-SIASN-{file_slug(abbreviation)}.xlsx"))
+        city.mistakes.append(f"Pegawai {abbreviation} dari ekspor SIASN (NIP BARU, GELAR DEPAN/BELAKANG, "
+                             f"JPT Pratama/Administrator/Pengawas, UNOR INDUK NAMA): dibaca benar")
     for i, office in enumerate(city.offices):
         paths.append(write_office_purchases(office, city.purchases.get(office[0], []),
                                             out_dir / f"Belanja-{file_slug(office[1])}.xlsx",
                                             title_rows=mistakes and i % 3 == 0,
-                                            shuffled_columns=mistakes and i % 5 == 2))
+                                            shuffled_columns=mistakes and i % 5 == 2,
+                                            **(RESHAPED if mistakes and i == RESHAPED_OFFICE else {})))
+    if mistakes and RESHAPED_OFFICE < len(city.offices):
+        city.mistakes.append(f"Lembar belanja {city.offices[RESHAPED_OFFICE][1]} bernama "
+                             f"'{RESHAPED['sheet_name']}' dengan kolom kuantitas 'Jumlah' di samping 'Jumlah (Rp)': "
+                             f"dibaca menurut judul kolomnya (KOLOM_MERAGUKAN)")
     generate.last_city = city
     return paths
 
@@ -410,8 +502,10 @@ def main(out_dir: Path) -> int:
     city = generate.last_city
     period = Period.of(today)
     result = services.calculate([inputs], period, clock=clock)
-    print(f"  {len(paths)} workbook: 1 workbook pusat (Pengaturan, Pegawai, UMKM, OPD) dan "
-          f"{len(paths) - 1} workbook belanja OPD; {len(city.people)} pegawai, "
+    rosters = [p for p in paths[1:] if p.name.startswith("Pegawai-")]
+    print(f"  {len(paths)} workbook: 1 workbook pusat (Pengaturan, Pegawai, UMKM, OPD), "
+          f"{len(rosters)} daftar pegawai ekspor SIASN dan "
+          f"{len(paths) - 1 - len(rosters)} workbook belanja OPD; {len(city.people)} pegawai, "
           f"{sum(len(r) for r in city.purchases.values())} transaksi.")
     print("  Kesalahan yang sengaja dibuat (ditemukan oleh 'jikubata periksa'):")
     for m in city.mistakes:
@@ -437,7 +531,8 @@ def _product_steps(out_dir: Path, inputs: Path, period: Period, clock: Clock):
 
     The weekly job runs for the last four Sundays in order, so its `Tren`
     sheet and email show a real trend. The entry forms are made from the
-    central workbook, as the program's admin does at the start of a month.
+    input folder (one office's roster is a SIASN export beside the central
+    workbook), as the program's admin does at the start of a month.
     """
     from jikubata import services
 
@@ -455,6 +550,6 @@ def _product_steps(out_dir: Path, inputs: Path, period: Period, clock: Clock):
         ("Surat pengingat", lambda: services.write_letters([inputs], out_dir / "surat", period,
                                                            clock=clock).letters.index_path),
         ("Rekap mingguan", weekly_runs),
-        ("Formulir OPD", lambda: services.write_forms([inputs / CENTRAL_FILE], out_dir / "formulir", period,
+        ("Formulir OPD", lambda: services.write_forms([inputs], out_dir / "formulir", period,
                                                       clock=clock).folder),
     ]

@@ -26,7 +26,7 @@ from jikubata.domain.errors import InputError
 # ---------------------------------------------------------------- the layout other modules use
 
 SHEET_HOME = "Beranda"
-SHEET_LISTS = "Daftar"        # hidden: the lists behind the drop-downs
+SHEET_LISTS = schema.LISTS_SHEET  # hidden: the lists behind the drop-downs
 SHEET_CONF = "xlwings.conf"   # hidden: read by xlwings' VBA module (key in column A, value in B)
 PERIOD_CELL = "D13"           # the period typed or picked on Beranda
 RESULT_CELL = "C27"           # the last run's message on Beranda (merged C27:H31)
@@ -355,16 +355,16 @@ class _Builder:
     def _table(self, ws, spec: schema.SheetSpec, table_name: str) -> None:
         last = INPUT_ROWS
         columns = []
-        for j, column in enumerate(spec.columns):
+        for j, column in enumerate(spec.template_columns):
             fmt = self._column_format(spec, column)
             ws.set_column(j, j, self._WIDTHS.get(column.key, 18), fmt)
             columns.append({"header": column.header, "header_format": self.fmt["header"],
                             **({"format": fmt} if fmt else {})})
-        ws.add_table(0, 0, 1, len(spec.columns) - 1, {"name": table_name, "columns": columns,
+        ws.add_table(0, 0, 1, len(spec.template_columns) - 1, {"name": table_name, "columns": columns,
                                                      "style": "Table Style Light 9"})
         ws.set_row(0, 30)
         ws.freeze_panes(1, 0)
-        for j, column in enumerate(spec.columns):
+        for j, column in enumerate(spec.template_columns):
             rule = self._validation(spec, column)
             if rule:
                 ws.data_validation(1, j, last, j, rule)
