@@ -269,11 +269,12 @@ def test_buat_surat_writes_letters_and_lists_them_with_links(tmp_path):
     assert not error and "surat" in text.lower()
     ws = wb["Daftar Surat"]
     rows = table(ws)
-    assert len(rows) == 3  # the office head and two short officials
+    # the office head, two short officials, and (issue 12) the laporan to the Wali Kota
+    assert len(rows) == 4 and rows[-1]["Penerima"].startswith("Wali Kota")
     assert list(rows[0]) == ["No", "Nomor Surat", "Tanggal", "Penerima", "OPD", "Kekurangan", "Status Kirim",
                              "Berkas"]
     assert {r["Status Kirim"] for r in rows} == {"belum dikirim"}  # this button writes; it does not send
-    assert all(r["Kekurangan"] > 0 and r["OPD"] == OFFICE and "2026" in r["Tanggal"] for r in rows)
+    assert all(r["Kekurangan"] > 0 and r["OPD"] == OFFICE and "2026" in r["Tanggal"] for r in rows[:-1])
     assert ws.page_setup.orientation == "landscape"
     assert ws.column_dimensions["H"].width <= 10  # the file link is kept, but narrow
     for row in ws.iter_rows():

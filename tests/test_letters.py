@@ -14,7 +14,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from tests.support import letters_fixtures as F
 from jikubata.domain.model import Office, Tier
 from jikubata.domain.errors import InputError
-from jikubata.adapters.letters import KIND_OFFICE, KIND_OFFICIAL, safe_stem, write_letters
+from jikubata.adapters.letters import KIND_OFFICE, KIND_OFFICIAL, KIND_REPORT, safe_stem, write_letters
 from jikubata.adapters.pdf import ENV_SOFFICE
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"),
@@ -52,14 +52,15 @@ def test_personal_letters_go_to_exactly_the_short_officials_not_to_staff(written
     assert names == ["Frans Nanlohy (Asisten Pemerintahan)", "Maria Latupeirissa (Kepala Seksi Gizi)"]
 
 
-def test_every_short_official_of_every_tier_gets_a_letter(tmp_path):
+def test_every_short_official_below_the_wali_kota_gets_a_letter(tmp_path):
+    # Issue 12 (chain of command): the Wali Kota, short too, gets no reminder.
     extra = [F.employee(10 + i, f"Pejabat {t.value}", t, "Bappeda", f"Jabatan {t.value}")
              for i, t in enumerate((Tier.WALIKOTA, Tier.ESELON_II, Tier.ESELON_III, Tier.ESELON_IV))]
     result = F.small_result(extra_employees=extra)
     outcome = write_letters(result, tmp_path, today=F.TODAY)
-    short_officials = {e.nip for e in result.short_employees() if e.tier is not Tier.NON_ESELON}
+    short_officials = {e.nip for e in result.short_employees() if e.tier not in (Tier.NON_ESELON, Tier.WALIKOTA)}
     got = {x.path.stem.rsplit("-", 1)[1] for x in by_kind(outcome, KIND_OFFICIAL)}
-    assert got == short_officials and len(short_officials) == 6
+    assert got == short_officials and len(short_officials) == 5
 
 
 def test_office_letter_lists_every_short_employee_of_that_office_and_nobody_else(written):
@@ -71,13 +72,14 @@ def test_office_letter_lists_every_short_employee_of_that_office_and_nobody_else
 
 def test_office_letter_is_addressed_to_the_head_from_the_opd_sheet(written):
     text = text_of(by_kind(written, KIND_OFFICE)[0].path)
-    assert "Yth.\tSdr. dr. Wendy Pattinama" in text and "Kepala Dinas Kesehatan" in text
+    # Issue 12: addressed by position (Tata Naskah Dinas), not "Sdr. <name>".
+    assert "Yth.\tKepala Dinas Kesehatan Kota Ambon" in text and "Sdr." not in text
     assert "di –" in text and "Tempat" in text
 
 
 def test_office_without_a_recorded_head_is_addressed_to_kepala_of_the_office(written):
     text = text_of(by_kind(written, KIND_OFFICE)[1].path)
-    assert "Yth.\tKepala Sekretariat Daerah" in text
+    assert "Yth.\tKepala Sekretariat Daerah Kota Ambon" in text
 
 
 def test_nobody_short_writes_no_letters_but_says_so(tmp_path):
@@ -120,7 +122,8 @@ def test_letter_carries_its_register_number_date_and_period_in_words(written):
 def test_letter_has_the_tata_naskah_dinas_parts_from_settings(written):
     text = text_of(written.letters[0].path)
     s = F.settings()
-    for part in (s.government, s.issuing_office, s.office_address, "Sifat\t:\tPenting", "Lampiran\t:\t-",
+    # Issue 12: Sifat is "Biasa" by default (Penting is no current classification).
+    for part in (s.government, s.issuing_office, s.office_address, "Sifat\t:\tBiasa", "Lampiran\t:\t-",
                  "Hal\t:\tPengingat Belanja Jiku Bata Bulan November 2026", s.legal_basis,
                  f"{s.signatory_position},", "Drs. Johan Latuheru, M.Si", "Pembina Utama Muda (IV/c)",
                  "NIP. 19680512 199403 1 005", "Tembusan:", "1.\tWali Kota Ambon (sebagai laporan);",
@@ -131,7 +134,7 @@ def test_letter_has_the_tata_naskah_dinas_parts_from_settings(written):
 def test_numbers_follow_the_format_setting(tmp_path):
     result = F.small_result(F.settings(letter_number_format="800/{urut:03d}/JB/{bulan}.{bulan_romawi}/{tahun}"))
     outcome = write_letters(result, tmp_path, today=F.TODAY)
-    assert [x.number for x in outcome.letters] == [f"800/{n:03d}/JB/11.XI/2026" for n in (1, 2, 3, 4)]
+    assert [x.number for x in outcome.letters] == [f"800/{n:03d}/JB/11.XI/2026" for n in (1, 2, 3, 4, 5)]
 
 
 @pytest.mark.parametrize("fmt", ["500.2/DISPERINDAG/{tahun}", "500.2/{nomor}/{tahun}", "{urut.real}", "{0}/{urut}"])
@@ -144,7 +147,7 @@ def test_an_unusable_number_format_is_a_clear_error(tmp_path, fmt):
 
 
 def test_numbers_are_unique_and_consecutive_in_a_run(written):
-    assert [x.number for x in written.letters] == [f"500.2/{n}/DISPERINDAG/XI/2026" for n in (1, 2, 3, 4)]
+    assert [x.number for x in written.letters] == [f"500.2/{n}/DISPERINDAG/XI/2026" for n in (1, 2, 3, 4, 5)]
 
 
 def test_rerun_gives_the_same_numbers_dates_and_identical_files(tmp_path):
@@ -162,7 +165,7 @@ def test_a_new_short_official_on_rerun_gets_the_next_number_others_keep_theirs(t
     old = {x.path: x.number for x in first.letters}
     assert all(old[x.path] == x.number for x in again.letters if x.path in old)
     new = [x.number for x in again.letters if x.path not in old]
-    assert sorted(new) == ["500.2/5/DISPERINDAG/XI/2026", "500.2/6/DISPERINDAG/XI/2026"]  # Bappeda + Pieter
+    assert sorted(new) == ["500.2/6/DISPERINDAG/XI/2026", "500.2/7/DISPERINDAG/XI/2026"]  # Bappeda + Pieter
 
 
 def test_numbering_restarts_in_a_new_year_and_periods_do_not_collide(tmp_path):
@@ -183,7 +186,7 @@ def test_pool_rendering_gives_the_same_letters_as_in_process(tmp_path, monkeypat
              for i in range(30)]
     pooled = write_letters(F.small_result(extra_employees=extra), tmp_path / "a", today=F.TODAY, workers=2)
     serial = write_letters(F.small_result(extra_employees=extra), tmp_path / "b", today=F.TODAY, workers=1)
-    assert len(pooled.letters) == 35
+    assert len(pooled.letters) == 36  # 2 offices + 2 + 30 officials + the laporan
     assert [x.path.read_bytes() for x in pooled.letters] == [x.path.read_bytes() for x in serial.letters]
 
 
@@ -198,8 +201,8 @@ def test_names_with_markup_characters_come_through_as_written(tmp_path):
     people = [F.employee(1, 'Nona "<b>Ina</b>" & Co', Tier.ESELON_IV, ODD, "Kasi <Umum> & 'Tata'")]
     result = F.compute(F.dataset(people, [], offices), F.PERIOD, F.AS_OF)
     outcome = write_letters(result, tmp_path, today=F.TODAY)
-    office_text, personal_text = (text_of(x.path) for x in outcome.letters)
-    assert ODD in office_text and 'Nona "<b>Ina</b>" & Co' in office_text and "Ir. A & B <Kepala>" in office_text
+    office_text, personal_text, _report = (text_of(x.path) for x in outcome.letters)
+    assert ODD in office_text and 'Nona "<b>Ina</b>" & Co' in office_text
     assert 'Nona "<b>Ina</b>" & Co' in personal_text and "Kasi <Umum> & 'Tata'" in personal_text
 
 
@@ -207,7 +210,7 @@ def test_odd_names_give_safe_file_names_inside_the_letters_folder(tmp_path):
     offices = [Office(ODD), Office(ODD.replace("/", "\\")), Office("../../etc/passwd")]
     people = [F.employee(i, "x", Tier.NON_ESELON, o.name) for i, o in enumerate(offices, 1)]
     outcome = write_letters(F.compute(F.dataset(people, [], offices), F.PERIOD, F.AS_OF), tmp_path, today=F.TODAY)
-    paths = [x.path for x in outcome.letters]
+    paths = [x.path for x in by_kind(outcome, KIND_OFFICE)]
     assert len({p.name.casefold() for p in paths}) == 3
     assert all(p.parent == tmp_path / "Surat-2026-11" and p.is_file() for p in paths)
 
@@ -318,3 +321,82 @@ def test_index_status_column_reads_the_delivery_status_of_a_letter_when_it_has_o
     assert delivery_status(SimpleNamespace(delivery_status="tanpa alamat")) == "tanpa alamat"
     assert delivery_status(SimpleNamespace(delivery_status="")) == "belum dikirim"
     assert delivery_status(SimpleNamespace()) == "belum dikirim"
+
+
+# ---------------------------------------------------------------- chain of command, Tata Naskah Dinas (issue 12)
+
+
+def _with_head_short(settings_=None):
+    head = F.employee(30, "dr. Wendy Pattinama", Tier.ESELON_II, "Dinas Kesehatan", "Kepala Dinas Kesehatan")
+    head = type(head)(**{**head.__dict__, "nip": "197001011995032001"})
+    return F.small_result(settings_, extra_employees=[head])
+
+
+def test_a_short_head_is_addressed_in_his_office_letter_not_asked_to_remind_himself(tmp_path):
+    outcome = write_letters(_with_head_short(), tmp_path, today=F.TODAY)
+    text = text_of(by_kind(outcome, KIND_OFFICE)[0].path)
+    assert "termasuk Saudara sendiri" in text and "kekurangan belanja Saudara sendiri (nomor urut 1)" in text
+    assert "1 | dr. Wendy Pattinama" in text
+    assert not any("197001011995032001" in x.path.name for x in by_kind(outcome, KIND_OFFICIAL))
+
+
+def test_the_wali_kota_and_wakil_get_no_reminder_and_appear_in_no_office_letter(tmp_path):
+    extra = [F.employee(40, "Bapak Wali", Tier.WALIKOTA, "Dinas Kesehatan", "Wali Kota Ambon")]
+    outcome = write_letters(F.small_result(extra_employees=extra), tmp_path, today=F.TODAY)
+    for x in outcome.letters:
+        if x.kind != KIND_REPORT:
+            assert "Bapak Wali" not in text_of(x.path)
+    (report,) = by_kind(outcome, KIND_REPORT)
+    text = text_of(report.path)
+    assert "Yth.\tWali Kota Ambon" in text and "Wali Kota Ambon (sebagai laporan)" not in text
+    assert "Frans Nanlohy" in text  # the Eselon II official short is named
+
+
+def test_deadline_is_the_setting_but_never_before_three_working_days():
+    from jikubata.domain.correspondence import deadline
+
+    friday = dt.date(2026, 11, 27)
+    assert deadline(friday, 7) == dt.date(2026, 12, 4)
+    assert deadline(friday, 1) == dt.date(2026, 12, 2)  # Mon, Tue, Wed
+
+
+def test_missing_signer_details_make_a_konsep_and_the_run_says_so(tmp_path):
+    s = F.settings()
+    s.signatory_rank = ""
+    outcome = write_letters(F.small_result(s), tmp_path, today=F.TODAY)
+    doc = Document(str(outcome.letters[0].path))
+    header = " ".join(p.text for p in doc.sections[0].first_page_header.paragraphs)
+    assert "KONSEP" in header and "[belum diisi]" in text_of(outcome.letters[0].path)
+    assert "KONSEP" in outcome.summary_text() and "Pangkat Penandatangan" in outcome.summary_text()
+    final = write_letters(F.small_result(), tmp_path / "b", today=F.TODAY)
+    assert "KONSEP" not in " ".join(p.text for p in Document(str(final.letters[0].path)).sections[0]
+                                    .first_page_header.paragraphs)
+
+
+def test_legal_basis_is_cited_with_its_number_and_year(tmp_path):
+    s = F.settings(legal_basis_number="12", legal_basis_year="2023")
+    text = text_of(write_letters(F.small_result(s), tmp_path, today=F.TODAY).letters[0].path)
+    assert "Peraturan Wali Kota Ambon Nomor 12 Tahun 2023 tentang Gerakan Belanja" in text
+
+
+def test_a_long_list_moves_to_a_lampiran_counted_on_the_letter(tmp_path):
+    extra = [F.employee(200 + i, f"Pegawai Nomor {i}", Tier.ESELON_IV, "Dinas Kesehatan", "Kepala Seksi")
+             for i in range(12)]
+    outcome = write_letters(F.small_result(extra_employees=extra), tmp_path, today=F.TODAY)
+    text = text_of(by_kind(outcome, KIND_OFFICE)[0].path)
+    assert "Lampiran\t:\t1 (satu) lembar" in text and "sebagaimana tercantum dalam Lampiran" in text
+    assert "LAMPIRAN" in text and f"NOMOR\t:\t{by_kind(outcome, KIND_OFFICE)[0].number}" in text
+
+
+def test_the_signer_never_writes_to_himself_his_office_letter_goes_to_its_sekretaris(tmp_path):
+    s = F.settings(signatory_position="Kepala Dinas Kesehatan")
+    s.signatory_nip = "197001011995032001"  # the head of Dinkes signs
+    extra = [F.employee(60, "Sekretaris Contoh", Tier.ESELON_III, "Dinas Kesehatan", "Sekretaris Dinas Kesehatan")]
+    head = F.employee(30, "dr. Wendy Pattinama", Tier.ESELON_II, "Dinas Kesehatan", "Kepala Dinas Kesehatan")
+    head = type(head)(**{**head.__dict__, "nip": "197001011995032001"})
+    outcome = write_letters(F.small_result(s, extra_employees=extra + [head]), tmp_path, today=F.TODAY)
+    dinkes = next(x for x in by_kind(outcome, KIND_OFFICE) if x.office == "Dinas Kesehatan")
+    text = text_of(dinkes.path)
+    assert "Yth.\tSekretaris Dinas Kesehatan Kota Ambon" in text and "dr. Wendy Pattinama" not in text
+    assert not any("197001011995032001" in x.path.name for x in outcome.letters)
+    assert "dr. Wendy Pattinama" in text_of(by_kind(outcome, KIND_REPORT)[0].path)  # reported, not chased

@@ -22,12 +22,12 @@ def test_surat_command_writes_letters_for_the_short_and_reruns_with_the_same_num
 
     assert cli.main(args) == 0
     text = capsys.readouterr().out
-    assert "2 surat kepada Kepala OPD, 2 surat kepada pejabat" in text  # Ani (IV.a) and Dedi (III.a)
+    assert "2 surat kepada Kepala OPD, 2 surat kepada pejabat, 1 laporan kepada Wali Kota" in text  # Ani, Dedi
     index = openpyxl.load_workbook(out / "Daftar-Surat-2025-11.xlsx")["Daftar Surat"]
     numbers = [r[1] for r in index.iter_rows(min_row=5, values_only=True)]
-    assert len(set(numbers)) == 4
+    assert len(set(numbers)) == 5  # issue 12: and the laporan to the Wali Kota
     letters = sorted((out / "Surat-2025-11").glob("*.docx"))
-    assert len(letters) == 4
+    assert len(letters) == 5
     ani = next(p for p in letters if W.NIP_ANI in p.name)
     body = "\n".join(p.text for p in Document(str(ani)).paragraphs)
     assert "Rp15.000 (lima belas ribu rupiah)" in body

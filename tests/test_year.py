@@ -13,7 +13,7 @@ from jikubata.domain.model import (Dataset, Employee, Office, Period, Purchase, 
 from jikubata.tools import demo
 from tests.support.cli import jikubata
 
-AS_OF = dt.date(2026, 11, 30)
+AS_OF = dt.date(2026, 11, 27)  # issue 12: --per-tanggal may not be after today
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
 
@@ -107,8 +107,17 @@ def calculate(inputs: Inputs, period: Optional[Period] = None, as_of: Optional[d
     """Check the inputs and compute the period's shortfalls as of `as_of`."""
     today = clock.today()
     period = period or Period.of(today)
+    check_period(period, as_of, today)
     dataset = check(inputs, clock=clock, progress=progress)
     return domain.compute(dataset, period, as_of or period.default_as_of(today))
+
+
+def check_period(period: Period, as_of: Optional[dt.date], today: dt.date) -> None:
+    """Refuse a period after the current month or before the programme, or an as-of day outside
+    the period or after today (InputError: exit 2). The rule is the domain's; `today` is the clock's."""
+    why = domain.period_refusal(period, as_of, today)
+    if why:
+        raise InputError(why)
 
 
 # ---------------------------------------------------------------- the summary workbook
@@ -152,6 +161,10 @@ def calculate_year(inputs: Inputs, year: int, as_of: Optional[dt.date] = None, *
         raise InputError(f"tahun {year} belum dimulai")
     if as_of is not None and as_of.year != year:
         raise InputError(f"tanggal {indonesian.long_date(as_of)} tidak berada pada tahun {year}")
+    if year < domain.PROGRAM_START.year:
+        raise InputError(f"tahun {year} sebelum program Jiku Bata dimulai ({domain.PROGRAM_START.year})")
+    if as_of is not None:
+        check_period(Period.of(as_of), as_of, today)
     dataset = check(inputs, clock=clock, progress=progress)
     return domain.compute_year(dataset, year, as_of or min(dt.date(year, 12, 31), today))
 
@@ -194,15 +207,100 @@ class LettersWritten:
 
 def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None,
                   as_of: Optional[dt.date] = None, *, pdf: bool = False, clock: Clock = SYSTEM,
-                  writer: Optional[Writer] = None, progress: Progress = None) -> LettersWritten:
+                  writer: Optional[Writer] = None, progress: Progress = None, send: bool = False,
+                  dry_run: bool = False, mail_settings: Optional[mail.MailSettings] = None) -> LettersWritten:
     """Compute, then write the period's letters, register rows and index into `out_dir` (SPEC §6.2)."""
-    from jikubata.adapters import letters
+    from jikubata.adapters import history, letters
 
+    if send and not dry_run and mail_settings is None:
+        raise InputError("surat tidak dapat dikirim: pengaturan SMTP belum ada (isi bagian [email] di berkas "
+                         "konfigurasi jadwal dan sebutkan dengan --konfigurasi)")
     result = calculate(inputs, period, as_of, clock=clock, progress=progress)
     out_dir = Path(out_dir)
     with _lock(out_dir, writer):
-        outcome = letters.write_letters(result, out_dir, pdf=pdf, today=clock.today())
+        outcome = letters.write_letters(result, out_dir, pdf=pdf or send, today=clock.today())
+        if send or dry_run:
+            deliver_letters(result, outcome, out_dir, mail_settings, clock=clock, dry_run=dry_run)
+        elif (out_dir / history.DB_NAME).is_file():  # an earlier --kirim
+            show_delivery(outcome, out_dir)
     return LettersWritten(result, outcome)
+
+
+def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Path,
+                    mail_settings: Optional[mail.MailSettings], *, clock: Clock = SYSTEM,
+                    dry_run: bool = False) -> None:
+    """E-mail each letter's PDF to its recipient through the weekly job's outbox (issue 12).
+
+    Each letter is kept in the outbox under its number: a letter already
+    `terkirim` is never sent again; a failed send stays `tertunda` and is
+    retried by the next run (or the schedule). With `dry_run`, nothing is
+    queued or sent: each letter says where it would go. The index is
+    rewritten with every letter's status.
+    """
+    from jikubata.adapters import history, letters, mail
+
+    if not dry_run and mail_settings is None:
+        raise InputError("surat tidak dapat dikirim: pengaturan SMTP tidak ada (isi bagian [email] di berkas "
+                         "konfigurasi jadwal dan sebutkan dengan --konfigurasi)")
+    db = history.History(out_dir)
+    done = []
+    for x in outcome.letters:
+        status, sent, error = db.delivery(letters.mail_key(x))
+        address = x.email.strip()
+        if status == history.SENT:
+            done.append(replace(x, delivery_status=f"terkirim {_when(sent)}"))
+        elif not mail.looks_like_address(address):
+            done.append(replace(x, delivery_status="tanpa alamat" if not address else f"tanpa alamat (tidak sah: {address})"))
+        elif dry_run:
+            done.append(replace(x, delivery_status=f"akan dikirim ke {address}"))
+        elif x.pdf_path is None:
+            done.append(replace(x, delivery_status="tertunda PDF belum dibuat"))
+        else:
+            text, html = letters.mail_body(x, result.settings)
+            message = mail.build_message(mail_settings, subject=letters.mail_subject(x), recipients=[address],
+                                         text=text, html=html, attachments=[x.pdf_path])
+            mail_id = db.queue_mail(letters.mail_key(x), letters.mail_subject(x), [address], message.as_bytes(),
+                                    clock.now())
+            try:
+                mail.send(mail_settings, message, [address])
+            except mail.MailError as exc:
+                db.mark_failed(mail_id, str(exc))
+                done.append(replace(x, delivery_status=f"tertunda {exc}"))
+            else:
+                now = clock.now()
+                db.mark_sent(mail_id, now)
+                done.append(replace(x, delivery_status=f"terkirim {_when(now.isoformat())}"))
+    outcome.letters = done
+    outcome.delivery_dry_run = dry_run
+    if outcome.index_path:
+        letters.write_index(outcome, outcome.index_path)
+
+
+def show_delivery(outcome: letters.LettersOutcome, out_dir: Path) -> None:
+    """Without `--kirim`: the index still shows what earlier runs delivered or left pending."""
+    from jikubata.adapters import history, letters
+
+    db = history.History(out_dir)
+    shown = []
+    for x in outcome.letters:
+        status, sent, error = db.delivery(letters.mail_key(x))
+        if status == history.SENT:
+            x = replace(x, delivery_status=f"terkirim {_when(sent)}")
+        elif status == history.PENDING:
+            x = replace(x, delivery_status=f"tertunda {error or 'belum dikirim'}")
+        shown.append(x)
+    if any(x.delivery_status for x in shown):
+        outcome.letters = shown
+        if outcome.index_path:
+            letters.write_index(outcome, outcome.index_path)
+
+
+def _when(iso: Optional[str]) -> str:
+    """`2026-11-28T09:15:00+09:00` → `28 November 2026 09.15`."""
+    if not iso:
+        return ""
+    moment = dt.datetime.fromisoformat(iso)
+    return f"{indonesian.long_date(moment.date())} {moment:%H.%M}"
 
 
 # ---------------------------------------------------------------- entry forms

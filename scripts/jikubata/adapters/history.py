@@ -212,6 +212,16 @@ class History:
             db.execute("UPDATE mingguan_mail SET status = ?, sent = ?, attempts = attempts + 1, last_error = NULL"
                        " WHERE id = ?", (SENT, when.isoformat(), mail_id))
 
+    def delivery(self, key: str) -> tuple[str, Optional[str], Optional[str]]:
+        """(status, sent time, last error) of the message kept under `key`; ("", None, None) if none.
+
+        A letter's mail is kept under `surat:<number>`: once `terkirim`, it is never queued again.
+        """
+        with self._connect() as db:
+            row = db.execute("SELECT status, sent, last_error FROM mingguan_mail WHERE week = ?"
+                             " ORDER BY (status = ?) DESC, id DESC LIMIT 1", (key, SENT)).fetchone()
+        return (row[0], row[1], row[2]) if row else ("", None, None)
+
     def mark_failed(self, mail_id: int, error: str) -> None:
         with self._connect() as db:
             db.execute("UPDATE mingguan_mail SET attempts = attempts + 1, last_error = ? WHERE id = ?",

@@ -33,15 +33,17 @@ from jikubata import resources
 from jikubata.adapters.atomic import atomic_path, write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM
 from jikubata.domain.model import OFFICIAL_TIERS, EmployeeResult, Result, Tier
+from jikubata.domain import correspondence as cor
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah, rupiah_words, words
 from jikubata.domain.parse import printable
 
 KIND_OFFICE = "OPD"
 KIND_OFFICIAL = "PEJABAT"
-KIND_LABELS = {KIND_OFFICE: "Kepala OPD", KIND_OFFICIAL: "Pejabat"}
-TEMPLATES = {KIND_OFFICE: "surat-opd.docx", KIND_OFFICIAL: "surat-pejabat.docx"}
-NATURE = "Penting"
+KIND_REPORT = "LAPORAN"
+KIND_LABELS = {KIND_OFFICE: "Kepala OPD", KIND_OFFICIAL: "Pejabat", KIND_REPORT: "Laporan Wali Kota"}
+TEMPLATES = {KIND_OFFICE: "surat-opd.docx", KIND_OFFICIAL: "surat-pejabat.docx",
+             KIND_REPORT: "laporan-walikota.docx"}
 NO_ATTACHMENT = "-"
 # Fewer letters than this render faster in one process than a pool starts (bench/bench_letters.py).
 _POOL_THRESHOLD = 40
@@ -61,6 +63,9 @@ class Letter:
     shortfall: int
     path: Path
     pdf_path: Optional[Path] = None
+    order: tuple[int, int] = (0, 0)   # (year, seq) in the register
+    email: str = ""                   # the recipient's address for `--kirim`; empty: none known
+    delivery_status: str = ""              # `terkirim <waktu>` / `tertunda <alasan>` / `tanpa alamat` (outbox)
 
     @property
     def kind_label(self) -> str:
@@ -77,29 +82,69 @@ class LettersOutcome:
     index_path: Optional[Path] = None
     register_path: Optional[Path] = None
     pdf_message: str = ""
+    notes: list[str] = field(default_factory=list)
+    print_path: Optional[Path] = None
+    delivery_dry_run: bool = False
 
     def summary_text(self) -> str:
         """Indonesian lines for the CLI and the Excel message box."""
         offices = sum(1 for x in self.letters if x.kind == KIND_OFFICE)
-        officials = len(self.letters) - offices
+        reports = sum(1 for x in self.letters if x.kind == KIND_REPORT)
+        officials = len(self.letters) - offices - reports
         head = f"Surat pengingat periode {self.period_label} (data per {long_date(self.as_of)}):"
         if not self.letters:
             lines = [head, "  Tidak ada pegawai yang kurang belanja; tidak ada surat yang dibuat."]
         else:
             lines = [head,
-                     f"  {offices} surat kepada Kepala OPD, {officials} surat kepada pejabat "
-                     f"(jumlah {len(self.letters)}).",
+                     f"  {offices} surat kepada Kepala OPD, {officials} surat kepada pejabat, "
+                     f"{reports} laporan kepada Wali Kota (jumlah {len(self.letters)}).",
                      f"  Folder surat: {self.folder}"]
             pdfs = sum(1 for x in self.letters if x.pdf_path)
             if pdfs:
                 lines.append(f"  PDF dibuat: {pdfs} berkas.")
+        if self.print_path:
+            lines.append(f"  Satu berkas untuk dicetak: {self.print_path}")
         if self.index_path:
             lines.append(f"  Daftar surat: {self.index_path}")
         if self.register_path:
             lines.append(f"  Register nomor surat: {self.register_path}")
         if self.pdf_message:
             lines.append(f"  {self.pdf_message}")
+        lines += [f"  Perhatian: {n}" for n in self.notes]
+        lines += self._delivery_lines()
         return "\n".join(lines)
+
+    def _delivery_lines(self) -> list[str]:
+        statuses = [x.delivery_status for x in self.letters if x.delivery_status]
+        if not statuses:
+            return []
+        if self.delivery_dry_run:
+            return ["  Percobaan kirim (--coba): tidak ada surel yang dikirim."] + [
+                f"   {x.number} — {x.recipient}: {x.delivery_status}" for x in self.letters]
+        sent = sum(s.startswith("terkirim") for s in statuses)
+        pending = [x for x in self.letters if x.delivery_status.startswith("tertunda")]
+        none = sum(s.startswith("tanpa alamat") for s in statuses)
+        lines = [f"  Pengiriman surel: {sent} terkirim, {len(pending)} tertunda, {none} tanpa alamat."]
+        lines += [f"   tertunda {x.number} — {x.recipient}: {x.delivery_status[len('tertunda '):]}" for x in pending[:5]]
+        if pending:
+            lines.append("   Surat yang tertunda dikirim ulang bila perintah dijalankan lagi dengan --kirim "
+                         "(yang sudah terkirim tidak dikirim dua kali).")
+        return lines
+
+
+def run_notes(settings) -> list[str]:
+    """What the run must say about the settings: a draft, a legal basis without its number."""
+    notes = []
+    missing = cor.missing_signature_fields(settings)
+    if missing:
+        notes.append(f"surat ditandai {cor.DRAFT_MARK} karena {', '.join(missing)} di lembar Pengaturan belum "
+                     f"diisi (Permendagri 1/2023 Pasal 44: nama, pangkat/golongan dan NIP penandatangan).")
+    if not str(settings.legal_basis_number or "").strip():
+        notes.append("Nomor Dasar Hukum di lembar Pengaturan belum diisi; surat mengutip peraturan tanpa nomor.")
+    if cor.nature_or_default(settings.nature).casefold() != str(settings.nature or "").strip().casefold():
+        notes.append(f"Sifat Surat '{settings.nature}' tidak dikenal; dipakai 'Biasa' "
+                     f"(pilihan: {', '.join(cor.NATURES)}).")
+    return notes
 
 
 # ---------------------------------------------------------------- writing them
@@ -118,17 +163,21 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
     plans = plan_letters(result)
     templates = _load_templates()
     reg.check_number_format(result.settings.letter_number_format)
+    crest, crest_note = read_crest(result.settings)
+    outcome.notes = run_notes(result.settings) + ([crest_note] if crest_note else [])
 
     with reg.Register(out_dir) as register:
         outcome.register_path = register.path
         requests = [reg.Request(p.kind, p.key, p.recipient, f"{folder_name}/{p.file_stem}.docx") for p in plans]
         entries = register.claim(period, requests, today, result.settings.letter_number_format)
-        jobs = [(p.kind, _context(result, p, e), str(out_dir / e.file)) for p, e in zip(plans, entries)]
+        jobs = [(p.kind, dict(_context(result, p, e), lambang=crest), str(out_dir / e.file))
+                for p, e in zip(plans, entries)]
         _render_all(jobs, templates, workers)
         register.confirm(entries)
 
     outcome.letters = [Letter(e.number, e.letter_date, p.kind, p.recipient, p.office, p.shortfall,
-                              out_dir / e.file) for p, e in zip(plans, entries)]
+                              out_dir / e.file, order=(e.year, e.seq), email=p.email)
+                       for p, e in zip(plans, entries)]
     if pdf and outcome.letters:
         from jikubata.adapters.pdf import convert_to_pdf
 
@@ -144,6 +193,7 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
                 messages.append(conv.message)
         outcome.pdf_message = " ".join(dict.fromkeys(messages))
         outcome.letters = [replace(x, pdf_path=pdfs.get(x.path.resolve())) for x in outcome.letters]
+        outcome.print_path = write_print_file(outcome, out_dir / f"Semua-Surat-{period}.pdf")
     index = out_dir / f"Daftar-Surat-{period}.xlsx"
     try:
         outcome.index_path = write_index(outcome, index)
@@ -165,44 +215,124 @@ class Plan:
     shortfall: int
     addressee: tuple[str, ...]
     employees: tuple[EmployeeResult, ...]
+    email: str = ""          # where the letter is delivered (`--kirim`); empty: no address
+    head_nip: str = ""       # an office letter: the head's NIP when the head is among the short
 
 
 def plan_letters(result: Result) -> list[Plan]:
-    """Every office with someone short (in the order of the OPD sheet), then every short official."""
+    """Every office with someone short (in the order of the OPD sheet), then every short official,
+    then the laporan to the Wali Kota.
+
+    The chain of command (domain.correspondence): the Wali Kota and Wakil get
+    no reminder and appear in no office letter; they receive the laporan. A
+    head of an office who is short is addressed in his office's letter
+    ("termasuk Saudara sendiri"), not in a second letter; the signer never
+    writes to himself.
+    """
+    s = result.settings
+    region = cor.region_name(s)
+    signer_nip = "".join(ch for ch in str(s.signatory_nip) if ch.isdigit())
     plans: list[Plan] = []
     office_order = {o.office: i for i, o in enumerate(result.offices)}
+    heads_addressed: set[str] = set()
     for totals in result.offices:
-        short = result.short_employees(totals.office)
+        short = [e for e in result.short_employees(totals.office) if cor.may_be_reminded(e.tier)]
         if not short:
             continue
         info = result.office_info.get(totals.office)
-        position = clean(info.head_position if info else "") or f"Kepala {clean(totals.office)}"
+        head_position = clean(info.head_position if info else "") or "Kepala"
+        position = cor.addressed_by_position(head_position, clean(totals.office), region)
         name = clean(info.head_name if info else "")
-        addressee = (f"Sdr. {name}", position) if name else (position,)
+        head_nip = "".join(ch for ch in str(info.head_nip if info else "") if ch.isdigit())
+        if (signer_nip and head_nip == signer_nip) or cor.same_position(position, s.signatory_position, region):
+            # The signer's own office: he does not write to himself; its Sekretaris reminds the staff.
+            short = [e for e in short if e.nip != signer_nip]
+            deputy = next((e for e in result.employees if e.office == totals.office
+                           and clean(e.position).casefold().startswith("sekretaris")), None)
+            if not short or deputy is None:
+                continue
+            head_nip, name = deputy.nip, clean(deputy.name)
+            position = cor.addressed_by_position(clean(deputy.position), clean(totals.office), region)
+        head_short = next((e for e in short if head_nip and e.nip == head_nip), None)
+        if head_short is not None:
+            heads_addressed.add(head_short.nip)
+            short = [head_short] + [e for e in short if e is not head_short]
         recipient = f"{position} ({name})" if name else position
         plans.append(Plan(KIND_OFFICE, office_key(totals.office), recipient, totals.office,
-                          "Surat-OPD-" + safe_stem(totals.office), totals.shortfall, addressee, tuple(short)))
+                          "Surat-OPD-" + safe_stem(totals.office), sum(e.shortfall for e in short), (position,),
+                          tuple(short), clean(info.email if info else ""),
+                          head_short.nip if head_short is not None else ""))
     tier_rank = {t: i for i, t in enumerate(OFFICIAL_TIERS)}
-    officials = sorted((e for e in result.short_employees() if e.tier in tier_rank),
+    officials = sorted((e for e in result.short_employees() if e.tier in tier_rank and cor.may_be_reminded(e.tier)
+                        and e.nip not in heads_addressed and e.nip != signer_nip),
                        key=lambda e: (office_order.get(e.office, len(office_order)), tier_rank[e.tier],
                                       e.name.casefold(), e.nip))
     for e in officials:
         name, position, office = clean(e.name), clean(e.position), clean(e.office)
-        if e.tier in (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA):
-            addressee = (name, position or e.tier.label)
-        else:
-            addressee = (f"Sdr. {name}", position or e.tier.label)
-            if office and office.casefold() not in (position or "").casefold():
-                addressee += (office,)
+        addressed = cor.addressed_by_position(position or e.tier.label, office, region)
         plans.append(Plan(KIND_OFFICIAL, f"nip:{e.nip}", f"{name} ({position})" if position else name, e.office,
                           f"Surat-Pejabat-{safe_stem(e.name, 50)}-{safe_stem(e.nip, 20)}", e.shortfall,
-                          addressee, (e,)))
+                          (addressed,), (e,), clean(e.email)))
+    if result.total.short:
+        head = next((e for e in result.employees if e.tier is Tier.WALIKOTA), None)
+        position = cor.addressed_by_position(clean(head.position) if head else "Wali Kota", "", region)
+        officials_short = tuple(e for e in result.short_employees() if e.tier is Tier.ESELON_II)
+        plans.append(Plan(KIND_REPORT, "laporan:walikota", position, "", "Laporan-Wali-Kota",
+                          result.total.shortfall, (position,), officials_short, clean(head.email) if head else ""))
     return plans
 
 
 def office_key(office: str) -> str:
     """Register key of an office letter: the name, case- and space-insensitive."""
     return "opd:" + " ".join(office.split()).casefold()
+
+
+# A letter's first page holds the table up to this many lines of rows (10 pt, measured with
+# LibreOffice: tests/test_letter_pages.py); longer lists go to a Lampiran, which holds
+# _ATTACHMENT_LINES a page after its heading. Tembusan lines count against the first page.
+_INLINE_LINES = 9
+_ATTACHMENT_FIRST_LINES = 51
+_ATTACHMENT_LINES = 60
+_ATTACHMENT_CLOSING_LINES = 12   # the total row and the signature block, on the last page
+_NAME_CHARS, _POSITION_CHARS, _OFFICE_CHARS = 20, 17, 38
+
+
+def _lines(text: str, per_line: int) -> int:
+    """Lines a cell of `per_line` characters needs for `text`, breaking at words."""
+    lines, width = 1, 0
+    for word in text.split():
+        if width and width + 1 + len(word) > per_line:
+            lines, width = lines + 1, len(word)
+        else:
+            width += (1 if width else 0) + len(word)
+    return lines
+
+
+def _row_lines(e: EmployeeResult) -> int:
+    return max(_lines(clean(e.name), _NAME_CHARS), _lines(clean(e.position) or "-", _POSITION_CHARS))
+
+
+def attachment_pages(lines: int, first_page: int = _ATTACHMENT_FIRST_LINES) -> int:
+    """Pages a Lampiran of `lines` table lines takes (its heading and signature on them)."""
+    lines += _ATTACHMENT_CLOSING_LINES
+    if lines <= first_page:
+        return 1
+    return 1 + -(-(lines - first_page) // _ATTACHMENT_LINES)
+
+
+def _office_attachment(plan: Plan, copies: int) -> int:
+    """0 when the office's list fits the letter's page, else the Lampiran's sheets."""
+    lines = sum(_row_lines(e) for e in plan.employees)
+    if lines + max(copies - 3, 0) + (1 if plan.head_nip else 0) <= _INLINE_LINES:
+        return 0
+    return attachment_pages(lines)
+
+
+def _report_attachment(result: Result, plan: Plan) -> int:
+    lines = sum(_lines(clean(o.office), _OFFICE_CHARS) for o in result.offices) + 1
+    if plan.employees:
+        lines += 3 + sum(max(_lines(clean(e.name), 26), _lines(clean(e.position), 32)) for e in plan.employees)
+    return attachment_pages(lines)
 
 
 # ---------------------------------------------------------------- safe text
@@ -245,35 +375,78 @@ def format_nip(nip: str) -> str:
     return nip
 
 
+NOT_SET = "[belum diisi]"
+
+
+def _kop_lines(s) -> tuple[str, str]:
+    address = clean(s.office_address)
+    postal = clean(s.postal_code)
+    if postal:
+        address = f"{address} Kode Pos {postal}" if address else f"Kode Pos {postal}"
+    contact = [f"{label} {clean(value)}" for label, value in (("Telepon", s.office_phone), ("Faksimile", s.office_fax),
+                                                               ("Laman", s.office_website), ("Surel", s.office_email))
+               if clean(value)]
+    return address, ", ".join(contact)
+
+
 def _context(result: Result, plan: Plan, entry: reg.Entry) -> dict:
     s = result.settings
     period = month_year(result.period.year, result.period.month)
-    deadline = long_date(result.period.last_day) if result.as_of < result.period.last_day else ""
+    draft = bool(cor.missing_signature_fields(s))
+    address, contact = _kop_lines(s)
+    signer = clean(s.signatory_position)
+    copies = [clean(c) for c in s.copies_to
+              if clean(c) and not any(cor.names_same_addressee(c, a) for a in plan.addressee)]
     ctx = {
+        "konsep": draft, "lambang": b"",  # the crest's bytes, set by write_letters
         "kop_pemerintah": clean(s.government), "kop_instansi": clean(s.issuing_office),
-        "kop_alamat": clean(s.office_address), "kop_kontak": clean(s.office_contact),
-        "pemerintah": _sentence_case(clean(s.government)),
-        "tempat_tanggal": f"{clean(s.city)}, {long_date(entry.letter_date)}",
-        "nomor": entry.number, "sifat": NATURE, "lampiran": NO_ATTACHMENT,
+        "kop_alamat": address, "kop_kontak": contact,
+        "pemerintah": _sentence_case(clean(s.government)), "wilayah": cor.region_name(s),
+        "tempat_tanggal": f"{clean(s.city)}, {long_date(entry.letter_date)}", "tanggal": long_date(entry.letter_date),
+        "nomor": entry.number, "sifat": cor.nature_or_default(s.nature), "lampiran": NO_ATTACHMENT,
+        "ada_lampiran": False, "lampiran_dari": f"SURAT {signer.upper()}",
         "hal": f"Pengingat Belanja Jiku Bata Bulan {period}",
         "tujuan": list(plan.addressee),
-        "dasar_hukum": clean(s.legal_basis), "periode": period, "per_tanggal": long_date(result.as_of),
-        "batas_waktu": deadline,
-        "penandatangan_jabatan": clean(s.signatory_position),
-        "penandatangan_nama": clean(s.signatory_name) or "." * 40,
-        "penandatangan_pangkat": clean(s.signatory_rank),
-        "penandatangan_nip": format_nip(s.signatory_nip) or "." * 30,
-        "tembusan": [clean(c) for c in s.copies_to if clean(c)],
+        "dasar_hukum": cor.legal_basis_text(s), "periode": period, "periode_kapital": period.upper(),
+        "per_tanggal": long_date(result.as_of),
+        "batas_waktu": long_date(cor.deadline(entry.letter_date, s.deadline_days)),
+        "penandatangan_jabatan": signer,
+        "penandatangan_nama": clean(s.signatory_name) or NOT_SET,
+        "penandatangan_pangkat": clean(s.signatory_rank) or NOT_SET,
+        "penandatangan_nip": format_nip(s.signatory_nip) or NOT_SET,
+        "tembusan": copies,
     }
     if plan.kind == KIND_OFFICE:
+        sheets = _office_attachment(plan, len(copies))
+        others = len(plan.employees) - (1 if plan.head_nip else 0)
         ctx.update({
-            "opd": clean(plan.office),
+            "opd": clean(plan.office), "opd_kapital": clean(plan.office).upper(),
             "pegawai": [_employee_row(i, e) for i, e in enumerate(plan.employees, 1)],
             "jumlah_pegawai": len(plan.employees), "jumlah_pegawai_terbilang": words(len(plan.employees)),
+            "kepala_no": 1 if plan.head_nip else 0,
+            "jumlah_lain": others, "jumlah_lain_terbilang": words(others),
             "total_kekurangan": rupiah(plan.shortfall),
             "total_kekurangan_terbilang": rupiah_words(plan.shortfall),
         })
+    elif plan.kind == KIND_REPORT:
+        total = result.total
+        sheets = _report_attachment(result, plan)
+        ctx.update({
+            "hal": f"Laporan Pelaksanaan Belanja Jiku Bata Bulan {period}",
+            "jumlah_wajib": total.obliged, "jumlah_wajib_terbilang": words(total.obliged),
+            "jumlah_memenuhi": total.met, "jumlah_kurang": total.short,
+            "persen_memenuhi": _percent(total.compliance),
+            "total_kekurangan": rupiah(total.shortfall), "total_kekurangan_terbilang": rupiah_words(total.shortfall),
+            "opd_baris": [{"no": i, "opd": clean(o.office), "wajib": o.obliged, "memenuhi": o.met, "kurang": o.short,
+                           "kepatuhan": _percent(o.compliance), "kekurangan": rupiah(o.shortfall)}
+                          for i, o in enumerate(result.offices, 1)],
+            "pejabat": [{"no": i, "nama": clean(e.name), "jabatan": clean(e.position) or "-",
+                         "belanja": rupiah(e.spent), "kekurangan": rupiah(e.shortfall)}
+                        for i, e in enumerate(plan.employees, 1)],
+            "jumlah_pejabat": len(plan.employees), "jumlah_pejabat_terbilang": words(len(plan.employees)),
+        })
     else:
+        sheets = 0
         (e,) = plan.employees
         ctx.update({
             "nama": clean(e.name), "nip": format_nip(e.nip), "jabatan": clean(e.position) or "-",
@@ -281,7 +454,13 @@ def _context(result: Result, plan: Plan, entry: reg.Entry) -> dict:
             "belanja": rupiah(e.spent), "kekurangan": rupiah(e.shortfall),
             "kekurangan_terbilang": rupiah_words(e.shortfall),
         })
+    if sheets:
+        ctx.update({"ada_lampiran": True, "lampiran": f"{sheets} ({words(sheets)}) lembar"})
     return ctx
+
+
+def _percent(share: Optional[float]) -> str:
+    return "-" if share is None else f"{share * 100:.1f}%".replace(".", ",")
 
 
 def _sentence_case(text: str) -> str:
@@ -402,6 +581,9 @@ def render_docx(template: bytes, context: dict, template_name: str = "templat") 
     from jinja2 import TemplateError
 
     tpl = _template_class()(io.BytesIO(template))
+    crest = context.get("lambang")
+    if isinstance(crest, bytes):
+        context = dict(context, lambang=_crest_image(tpl, crest) if crest else "")
     try:
         tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
     except TemplateError as exc:
@@ -409,6 +591,31 @@ def render_docx(template: bytes, context: dict, template_name: str = "templat") 
     buf = io.BytesIO()
     tpl.save(buf)
     return _fixed_zip_times(buf.getvalue())
+
+
+CREST_HEIGHT_CM = 2.0
+
+
+def _crest_image(tpl, data: bytes):
+    from docx.shared import Cm
+    from docxtpl import InlineImage
+
+    return InlineImage(tpl, io.BytesIO(data), height=Cm(CREST_HEIGHT_CM))
+
+
+def read_crest(settings) -> tuple[bytes, str]:
+    """The crest image's bytes, or b"" and why not (Indonesian) when it is set but unusable."""
+    text = clean(settings.crest_image)
+    if not text:
+        return b"", ""
+    path = Path(text).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return b"", f"Lambang Daerah '{text}' tidak ditemukan atau tidak dapat dibaca; kop dibuat tanpa lambang."
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8")):
+        return b"", f"Lambang Daerah '{text}' bukan gambar PNG atau JPEG; kop dibuat tanpa lambang."
+    return data, ""
 
 
 # docxtpl re-cleans the template XML and recompiles it with Jinja for every
@@ -482,6 +689,34 @@ def _fixed_zip_times(data: bytes) -> bytes:
         n, m, k = (int.from_bytes(out[pos + i:pos + i + 2], "little") for i in (28, 30, 32))
         pos += 46 + n + m + k
     return bytes(out)
+
+
+# ---------------------------------------------------------------- one print file
+
+
+def write_print_file(outcome: LettersOutcome, target: Path) -> Optional[Path]:
+    """`Semua-Surat-YYYY-MM.pdf`: every letter's PDF in register order, each from a new page (pypdf).
+
+    Written only when every letter has its PDF, so the print file is never
+    silently short of a letter.
+    """
+    letters = sorted(outcome.letters, key=lambda x: x.order)
+    if not letters or any(x.pdf_path is None for x in letters):
+        return None
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for x in letters:
+        writer.append(str(x.pdf_path))
+    try:
+        with atomic_path(target) as tmp:
+            with open(tmp, "wb") as fh:
+                writer.write(fh)
+    except OSError as exc:
+        raise InputError(f"Berkas cetak {target} tidak dapat ditulis ({exc.strerror or exc}).") from None
+    finally:
+        writer.close()
+    return target
 
 
 # ---------------------------------------------------------------- the index
@@ -560,3 +795,31 @@ def _write_link(ws, row: int, col: int, path: Path, base: Path, link_fmt, text_f
     relative = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
     if ws.write_url(row, col, f"external:{relative}", link_fmt, string=label or relative, tip=relative[:255]) < 0:
         ws.write_string(row, col, relative, text_fmt)
+
+
+# ---------------------------------------------------------------- delivery by e-mail
+
+
+def mail_key(letter: Letter) -> str:
+    """The outbox key of a letter: its register number (unique per year) — one delivery per letter."""
+    return f"surat:{letter.number}"
+
+
+def mail_subject(letter: Letter) -> str:
+    kind = "Laporan" if letter.kind == KIND_REPORT else "Surat"
+    return f"{kind} Jiku Bata Nomor {letter.number}"
+
+
+def mail_body(letter: Letter, settings) -> tuple[str, str]:
+    """A short Indonesian body, as text and HTML: what is attached, and that it is the letter itself."""
+    from html import escape
+
+    lines = [f"Yth. {clean(letter.recipient)},",
+             f"Bersama surel ini kami sampaikan {mail_subject(letter).lower().replace('jiku bata', 'Jiku Bata')} "
+             f"tanggal {long_date(letter.date)} dari {clean(settings.signatory_position)} "
+             f"(terlampir dalam bentuk PDF: {letter.pdf_path.name if letter.pdf_path else ''}).",
+             "Surel ini dikirim otomatis oleh aplikasi Jiku Bata; mohon tidak membalas surel ini.",
+             f"Hormat kami,\n{clean(settings.issuing_office).title() if clean(settings.issuing_office).isupper() else clean(settings.issuing_office)}"]
+    text = "\n\n".join(lines) + "\n"
+    html = "".join(f"<p>{escape(line).replace(chr(10), '<br>')}</p>" for line in lines)
+    return text, f"<html><body>{html}</body></html>"

@@ -61,9 +61,16 @@ def build_message(settings: MailSettings, *, subject: str, recipients: Sequence[
     msg.add_alternative(html, subtype="html")
     for path in attachments:
         path = Path(path)
-        maintype, subtype = XLSX_TYPE if path.suffix.lower() == ".xlsx" else ("application", "octet-stream")
+        maintype, subtype = {".xlsx": XLSX_TYPE, ".pdf": ("application", "pdf")}.get(
+            path.suffix.lower(), ("application", "octet-stream"))
         msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
     return msg
+
+
+def looks_like_address(text: str) -> bool:
+    """`nama@instansi.go.id`: one @, something before it, a dot after it, no spaces."""
+    name, at, domain = str(text or "").strip().partition("@")
+    return bool(at and name and "." in domain.strip(".") and not any(c.isspace() for c in text.strip()))
 
 
 def send(settings: MailSettings, message: bytes | EmailMessage, recipients: Sequence[str]) -> None:

@@ -101,14 +101,23 @@ class Settings:
     letter_number_format: str = DEFAULT_LETTER_NUMBER_FORMAT
     government: str = "PEMERINTAH KOTA AMBON"
     issuing_office: str = "DINAS PERINDUSTRIAN DAN PERDAGANGAN"
-    office_address: str = "Jl. Sultan Hairun No. 1, Ambon 97126"
-    office_contact: str = "Telepon (0911) 352xxx · Laman ambon.go.id"
+    office_address: str = "Jl. Sultan Hairun No. 1"
+    postal_code: str = "97126"
+    office_phone: str = ""
+    office_fax: str = ""
+    office_website: str = ""
+    office_email: str = ""
+    crest_image: str = ""
     city: str = "Ambon"
     signatory_position: str = "Kepala Dinas Perindustrian dan Perdagangan"
     signatory_name: str = ""
     signatory_rank: str = ""
     signatory_nip: str = ""
-    legal_basis: str = "Peraturan Wali Kota Ambon tentang Gerakan Belanja Produk UMKM pada Jiku Bata (Sudut Balai Kota)"
+    nature: str = "Biasa"
+    legal_basis: str = "Peraturan Wali Kota Ambon tentang Gerakan Belanja Produk UMKM pada Jiku Bata"
+    legal_basis_number: str = ""
+    legal_basis_year: str = ""
+    deadline_days: int = 7
     copies_to: tuple[str, ...] = ("Wali Kota Ambon (sebagai laporan)", "Sekretaris Kota Ambon", "Inspektur Kota Ambon")
     report_recipients: tuple[str, ...] = ()
 
@@ -133,7 +142,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Period:
     year: int
     month: int
@@ -170,6 +179,36 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+PROGRAM_FIRST_PERIOD = Period(PROGRAM_START.year, PROGRAM_START.month)
+
+
+def period_refusal(period: Period, as_of: Optional[dt.date], today: dt.date) -> Optional[str]:
+    """Why `period` (and the as-of day) cannot be reported on, in Indonesian; None when it can.
+
+    A period after the current month has no data yet (a letter "bulan Januari
+    2027" written in November 2026 is nonsense); the programme began in
+    September 2022. The as-of day must lie inside the period and not after today.
+    """
+    from jikubata.domain.indonesian import long_date, month_year
+
+    label = month_year(period.year, period.month)
+    if period > Period.of(today):
+        return (f"periode {period} ({label}) belum dimulai: bulan ini {month_year(today.year, today.month)}; "
+                f"pilih bulan ini atau bulan yang sudah lewat")
+    if period < PROGRAM_FIRST_PERIOD:
+        return (f"periode {period} ({label}) sebelum program Jiku Bata dimulai "
+                f"({long_date(PROGRAM_START)}); pilih {PROGRAM_FIRST_PERIOD} atau sesudahnya")
+    if as_of is not None:
+        if not period.first_day <= as_of <= period.last_day:
+            return (f"per tanggal {long_date(as_of)} di luar periode {period}: pilih tanggal antara "
+                    f"{long_date(period.first_day)} dan {long_date(period.last_day)}")
+        if as_of > today:
+            day_now = today
+            return (f"per tanggal {long_date(as_of)} belum terjadi (hari ini {long_date(day_now)}): "
+                    f"pilih hari ini atau tanggal yang sudah lewat")
+    return None
 
 
 @dataclass

@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--per-tanggal", type=_date)
     s.add_argument("--keluaran", required=True, type=Path)
     s.add_argument("--pdf", action="store_true", help="juga membuat PDF (LibreOffice)")
+    s.add_argument("--kirim", action="store_true", help="mengirim PDF setiap surat ke surel penerimanya")
+    s.add_argument("--coba", action="store_true", help="hanya menampilkan surat yang akan dikirim, tanpa mengirim")
+    s.add_argument("--konfigurasi", type=Path, help="berkas TOML jadwal yang memuat bagian [email] (SMTP)")
     s.set_defaults(func=cmd_surat)
 
     s = sub.add_parser("formulir", help="membuat formulir belanja (.xlsx) untuk setiap OPD")
@@ -165,11 +168,25 @@ def cmd_rekap(args) -> int:
     return 0
 
 
+def _mail_settings(config: Optional[Path]):
+    """The SMTP settings of the weekly job (`[email]` of its TOML file) for `surat --kirim`."""
+    if config is None:
+        raise InputError("--kirim memerlukan --konfigurasi BERKAS: berkas TOML jadwal dengan bagian [email]")
+    from jikubata.entrypoints import scheduler
+
+    settings = scheduler.load_config(config).email
+    if settings is None:
+        raise InputError(f"berkas konfigurasi '{config}' tidak memuat bagian [email] (server SMTP)")
+    return settings
+
+
 def cmd_surat(args) -> int:
     from jikubata import services
 
+    mail_settings = _mail_settings(args.konfigurasi) if args.kirim and not args.coba else None
     outcome = services.write_letters(args.path, args.keluaran, args.periode, args.per_tanggal, pdf=args.pdf,
-                                     writer=_writer("jikubata surat"), progress=_progress())
+                                     writer=_writer("jikubata surat"), progress=_progress(), send=args.kirim,
+                                     dry_run=args.coba, mail_settings=mail_settings)
     print(outcome.summary_text())
     return 0
 

@@ -19,11 +19,11 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
 OUT = Path(__file__).resolve().parents[1] / "resources" / "templates"
 FONT = "Times New Roman"
@@ -59,7 +59,17 @@ def new_document(title: str) -> Document:
     props.created = props.modified = dt.datetime(2026, 1, 1)
     props.revision = 1
     _page_number_footer(section)
+    _draft_mark(section)
     return doc
+
+
+def _draft_mark(section) -> None:
+    """`KONSEP` at the top right of every page of a draft: it takes no room from the letter's body."""
+    for header in (section.first_page_header, section.header):
+        p = header.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        r = run(p, "{% if konsep %}KONSEP — belum untuk ditandatangani{% endif %}", bold=True, size=12)
+        r.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
 def _set_language(style, lang: str) -> None:
@@ -208,12 +218,22 @@ def cell_text(cell, text, *, bold=False, italic=False, size=10, align=None):
 
 
 def letterhead(doc) -> None:
-    para(doc, "{{ kop_pemerintah }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "{{ kop_instansi }}", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "{{ kop_alamat }}", size=11, align=WD_ALIGN_PARAGRAPH.CENTER)
-    p = para(doc, "{{ kop_kontak }}", size=11, align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
+    """Crest at left (when set), the kop lines centred on the page, the double rule below."""
+    side = 2.0
+    table = layout_table(doc, [side, TEXT_WIDTH - 2 * side, side])
+    crest, middle, _ = table.rows[0].cells
+    crest.vertical_alignment = middle.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+    run(crest.paragraphs[0], "{{ lambang }}")
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    lines = (("{{ kop_pemerintah }}", True, 14), ("{{ kop_instansi }}", True, 14),
+             ("{{ kop_alamat }}", False, 9), ("{{ kop_kontak }}", False, 9))
+    for i, (text, bold, size) in enumerate(lines):
+        p = middle.paragraphs[0] if i == 0 else middle.add_paragraph()
+        run(p, text, bold=bold, size=size)
+        p.alignment = center
+    p = para(doc, "", after=2)
     bottom_rule(p)
-    para(doc, "", after=6)
+    para(doc, "", after=2)
 
 
 def heading_block(doc) -> None:
@@ -251,35 +271,35 @@ def heading_block(doc) -> None:
 
 
 def body(doc, text: str, *, after=6, keep_next=False):
-    return para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first=1.25, after=after, line=1.15,
+    return para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first=1.25, after=after, line=1.08,
                 keep_next=keep_next)
 
 
-def signature(doc) -> None:
-    """Position, room to sign, name (bold, underlined), rank, NIP — centred in the right block."""
+def signature(doc, *, with_copies: bool = True) -> None:
+    """Position, room to sign, name (bold, underlined), pangkat, NIP — centred in the right block —
+    and the Tembusan below, all in one table row that cannot split: the block moves whole to a
+    new page, so no page ever holds only the Tembusan (Word and LibreOffice both honour it)."""
+    table = layout_table(doc, [TEXT_WIDTH])
+    row = table.rows[0]
+    _cant_split(row)
+    cell = row.cells[0]
     center = WD_ALIGN_PARAGRAPH.CENTER
-    para(doc, "", keep_next=True)
-    para(doc, "{{ penandatangan_jabatan }},", left=SIGNATURE_BLOCK, align=center, keep_next=True)
+    para(cell, "{{ penandatangan_jabatan }},", left=SIGNATURE_BLOCK, align=center, before=8)
     for _ in range(3):
-        para(doc, "", left=SIGNATURE_BLOCK, keep_next=True)
-    para(doc, "{{ penandatangan_nama }}", bold=True, underline=True, left=SIGNATURE_BLOCK,
-         align=center, keep_next=True)
-    para(doc, "{%p if penandatangan_pangkat %}")
-    para(doc, "{{ penandatangan_pangkat }}", left=SIGNATURE_BLOCK, align=center, keep_next=True)
-    para(doc, "{%p endif %}")
-    para(doc, "NIP. {{ penandatangan_nip }}", left=SIGNATURE_BLOCK, align=center)
-
-
-def copies(doc) -> None:
-    para(doc, "{%p if tembusan %}")
-    para(doc, "", after=6)
-    para(doc, "Tembusan:", size=11, keep_next=True)
-    para(doc, "{%p for t in tembusan %}")
-    p = para(doc, "{{ loop.index }}.\t{{ t }}{% if loop.last %}.{% else %};{% endif %}", size=11,
-             left=0.6, first=-0.6, keep_next=True)
-    tabs(p, 0.6)
-    para(doc, "{%p endfor %}")
-    para(doc, "{%p endif %}")
+        para(cell, "", left=SIGNATURE_BLOCK)
+    para(cell, "{{ penandatangan_nama }}", bold=True, underline=True, left=SIGNATURE_BLOCK, align=center)
+    para(cell, "{{ penandatangan_pangkat }}", left=SIGNATURE_BLOCK, align=center)
+    para(cell, "NIP. {{ penandatangan_nip }}", left=SIGNATURE_BLOCK, align=center)
+    if with_copies:
+        para(cell, "{%p if tembusan %}")
+        para(cell, "Tembusan:", size=11, before=8)
+        para(cell, "{%p for t in tembusan %}")
+        p = para(cell, "{{ loop.index }}.\t{{ t }}{% if loop.last %}.{% else %};{% endif %}", size=11,
+                 left=0.6, first=-0.6)
+        tabs(p, 0.6)
+        para(cell, "{%p endfor %}")
+        para(cell, "{%p endif %}")
+    cell._tc.remove(cell.paragraphs[0]._p)  # the cell's own empty first paragraph
 
 
 def closing(doc) -> None:
@@ -287,23 +307,30 @@ def closing(doc) -> None:
          keep_next=True)
 
 
-# ---------------------------------------------------------------- the letters
+def attachment_heading(doc, title: str) -> None:
+    """Tata Naskah Dinas: the Lampiran page names the letter it belongs to (its number and date)."""
+    left = RIGHT_BLOCK - 3.5
+    p = para(doc, "LAMPIRAN", left=left)
+    p.paragraph_format.page_break_before = True
+    para(doc, "{{ lampiran_dari }}", left=left)
+    for label, value in (("NOMOR", "{{ nomor }}"), ("TANGGAL", "{{ tanggal }}")):
+        p = para(doc, f"{label}\t:\t{value}", left=left + 2.6, first=-2.6)
+        tabs(p, left + 2.2, left + 2.6)
+    para(doc, "", after=6)
+    para(doc, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
 
 
-def office_letter() -> Document:
-    doc = new_document("Surat Pengingat Belanja Jiku Bata kepada Kepala OPD")
-    letterhead(doc)
-    heading_block(doc)
-    body(doc, "Menindaklanjuti {{ dasar_hukum }}, setiap Aparatur Sipil Negara (ASN) di lingkungan "
-              "{{ pemerintah }} wajib berbelanja produk UMKM pada Jiku Bata (Sudut Balai Kota) setiap bulan "
-              "paling sedikit sebesar belanja minimum sesuai jabatan dan eselonnya.")
-    body(doc, "Berdasarkan data belanja sampai dengan tanggal {{ per_tanggal }}, terdapat "
-              "{{ jumlah_pegawai }} ({{ jumlah_pegawai_terbilang }}) orang pegawai pada {{ opd }} "
-              "yang belum memenuhi belanja minimum bulan {{ periode }}, dengan rincian sebagai berikut:",
-         keep_next=True)
+def attachment_signature(doc) -> None:
+    """The Lampiran is signed as the letter is (name, pangkat, NIP), without the Tembusan."""
+    signature(doc, with_copies=False)
 
-    cols = [("No", 0.8), ("Nama", 3.4), ("NIP", 3.7), ("Jabatan", 2.9), ("Minimum", 1.8),
-            ("Belanja", 1.8), ("Kekurangan", 2.1)]
+
+def data_table(doc, cols, loop: str, fields, *, total=None):
+    """A bordered table whose header row repeats on every page; one body row per item of a list.
+
+    `cols`: (label, width cm); `loop`: `p in pegawai`; `fields`: per column
+    (field of the item, alignment); `total`: (label, value) of a bold last row.
+    """
     table = doc.add_table(rows=4, cols=len(cols))
     table.style = doc.styles["Table Grid"]
     table.autofit = False
@@ -314,36 +341,75 @@ def office_letter() -> Document:
     for row in table.rows:
         for cell, (_, w) in zip(row.cells, cols):
             cell.width = Cm(w)
-    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     header = table.rows[0]
     _repeat_header(header)
+    _cant_split(header)
     for cell, (label, _) in zip(header.cells, cols):
-        cell_text(cell, label, bold=True, align=center)
+        cell_text(cell, label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         _shade(cell, "D9D9D9")
     # docxtpl: the row holding `{%tr for %}` and the one holding `{%tr endfor %}` vanish.
-    cell_text(table.rows[1].cells[0], "{%tr for p in pegawai %}")
+    item = loop.split()[0]
+    cell_text(table.rows[1].cells[0], "{%tr for " + loop + " %}")
     data = table.rows[2]
     _cant_split(data)
-    for cell, (key, align) in zip(data.cells, [("no", center), ("nama", None), ("nip", None),
-                                              ("jabatan", None), ("minimum", right),
-                                              ("belanja", right), ("kekurangan", right)]):
-        cell_text(cell, "{{ p.%s }}" % key, align=align)
+    for cell, (key, align) in zip(data.cells, fields):
+        cell_text(cell, "{{ %s.%s }}" % (item, key), align=align)
     cell_text(table.rows[3].cells[0], "{%tr endfor %}")
-    total = table.add_row()
-    _cant_split(total)
-    merged = total.cells[0].merge(total.cells[5])
-    cell_text(merged, "Jumlah kekurangan", bold=True, align=center)
-    cell_text(total.cells[6], "{{ total_kekurangan }}", bold=True, align=right)
-    para(doc, "", after=6)
+    if total:
+        label, value = total
+        row = table.add_row()
+        _cant_split(row)
+        merged = row.cells[0].merge(row.cells[len(cols) - 2])
+        cell_text(merged, label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        cell_text(row.cells[len(cols) - 1], value, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return table
 
+
+INTRO = ("Menindaklanjuti {{ dasar_hukum }}, setiap Aparatur Sipil Negara (ASN) di lingkungan "
+         "{{ pemerintah }} wajib berbelanja produk UMKM pada Jiku Bata (Sudut Balai Kota) setiap bulan "
+         "paling sedikit sebesar belanja minimum sesuai jabatan dan eselonnya.")
+CENTER, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+EMPLOYEE_COLS = [("No", 0.8), ("Nama", 3.4), ("NIP", 3.7), ("Jabatan", 3.0), ("Minimum", 1.8),
+                 ("Belanja", 1.8), ("Kekurangan", 2.2)]
+EMPLOYEE_FIELDS = [("no", CENTER), ("nama", None), ("nip", None), ("jabatan", None), ("minimum", RIGHT),
+                   ("belanja", RIGHT), ("kekurangan", RIGHT)]
+
+
+# ---------------------------------------------------------------- the letters
+
+
+def office_letter() -> Document:
+    doc = new_document("Surat Pengingat Belanja Jiku Bata kepada Kepala OPD")
+    letterhead(doc)
+    heading_block(doc)
+    body(doc, INTRO)
+    body(doc, "Berdasarkan data belanja sampai dengan tanggal {{ per_tanggal }}, terdapat "
+              "{{ jumlah_pegawai }} ({{ jumlah_pegawai_terbilang }}) orang pegawai pada {{ opd }}"
+              "{% if kepala_no %}, termasuk Saudara sendiri,{% endif %} "
+              "yang belum memenuhi belanja minimum bulan {{ periode }}"
+              "{% if ada_lampiran %}, sebagaimana tercantum dalam Lampiran surat ini.{% else %}, "
+              "dengan rincian sebagai berikut:{% endif %}", keep_next=True)
+    para(doc, "{%p if not ada_lampiran %}")
+    data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"))
+    para(doc, "", after=6)
+    para(doc, "{%p endif %}")
     body(doc, "Jumlah kekurangan belanja tersebut sebesar {{ total_kekurangan }} "
               "({{ total_kekurangan_terbilang }}).")
-    body(doc, "Sehubungan dengan hal tersebut, kami mohon Saudara berkenan mengingatkan pegawai yang "
-              "bersangkutan agar segera memenuhi kekurangan belanjanya pada Jiku Bata"
-              "{% if batas_waktu %} paling lambat tanggal {{ batas_waktu }}{% endif %}.")
+    body(doc, "Sehubungan dengan hal tersebut, kami mohon Saudara berkenan "
+              "{% if kepala_no and jumlah_lain %}memenuhi kekurangan belanja Saudara sendiri (nomor urut "
+              "{{ kepala_no }}) dan mengingatkan {{ jumlah_lain }} ({{ jumlah_lain_terbilang }}) pegawai lainnya "
+              "agar segera memenuhi kekurangan belanjanya"
+              "{% elif kepala_no %}memenuhi kekurangan belanja Saudara tersebut"
+              "{% else %}mengingatkan pegawai yang bersangkutan agar segera memenuhi kekurangan belanjanya"
+              "{% endif %} pada Jiku Bata paling lambat tanggal {{ batas_waktu }}.")
     closing(doc)
     signature(doc)
-    copies(doc)
+    para(doc, "{%p if ada_lampiran %}")
+    attachment_heading(doc, "DAFTAR PEGAWAI {{ opd_kapital }} YANG BELUM MEMENUHI BELANJA MINIMUM "
+                            "JIKU BATA BULAN {{ periode_kapital }}")
+    data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"))
+    attachment_signature(doc)
+    para(doc, "{%p endif %}")
     return doc
 
 
@@ -351,9 +417,7 @@ def official_letter() -> Document:
     doc = new_document("Surat Pengingat Belanja Jiku Bata kepada Pejabat")
     letterhead(doc)
     heading_block(doc)
-    body(doc, "Menindaklanjuti {{ dasar_hukum }}, setiap Aparatur Sipil Negara (ASN) di lingkungan "
-              "{{ pemerintah }} wajib berbelanja produk UMKM pada Jiku Bata (Sudut Balai Kota) setiap bulan "
-              "paling sedikit sebesar belanja minimum sesuai jabatan dan eselonnya.")
+    body(doc, INTRO)
     body(doc, "Berdasarkan data belanja sampai dengan tanggal {{ per_tanggal }}, belanja Saudara untuk "
               "bulan {{ periode }} belum memenuhi belanja minimum, dengan rincian sebagai berikut:",
          keep_next=True)
@@ -362,19 +426,52 @@ def official_letter() -> Document:
             ("Belanja minimum per bulan", "{{ minimum }}"),
             ("Belanja tercatat", "{{ belanja }}"))
     for label, value in rows:
-        p = para(doc, f"{label}\t:\t{value}", left=8.0, first=-6.75, line=1.15, keep_next=True)
+        p = para(doc, f"{label}\t:\t{value}", left=8.0, first=-6.75, keep_next=True)
         tabs(p, 7.6, 8.0)
-    p = para(doc, "Kekurangan\t:\t", left=8.0, first=-6.75, line=1.15, after=6)
+    p = para(doc, "Kekurangan\t:\t", left=8.0, first=-6.75, after=6)
     run(p, "{{ kekurangan }}", bold=True)
     run(p, " ({{ kekurangan_terbilang }})", italic=True)
     tabs(p, 7.6, 8.0)
     body(doc, "Sehubungan dengan hal tersebut, kami mohon Saudara berkenan memenuhi kekurangan belanja "
-              "tersebut dengan berbelanja produk UMKM pada Jiku Bata (Sudut Balai Kota)"
-              "{% if batas_waktu %} paling lambat tanggal {{ batas_waktu }}{% endif %}, sebagai wujud "
-              "dukungan bagi usaha mikro, kecil, dan menengah di Kota Ambon.")
+              "tersebut dengan berbelanja produk UMKM di Jiku Bata paling lambat tanggal {{ batas_waktu }}, "
+              "sebagai wujud dukungan bagi usaha mikro, kecil, dan menengah di {{ wilayah }}.")
     closing(doc)
     signature(doc)
-    copies(doc)
+    return doc
+
+
+def report_letter() -> Document:
+    """The laporan to the Wali Kota: the month's compliance per OPD, the Eselon II officials short."""
+    doc = new_document("Laporan Pelaksanaan Belanja Jiku Bata kepada Wali Kota")
+    letterhead(doc)
+    heading_block(doc)
+    body(doc, INTRO)
+    body(doc, "Bersama ini kami laporkan bahwa berdasarkan data belanja sampai dengan tanggal {{ per_tanggal }}, "
+              "dari {{ jumlah_wajib }} ({{ jumlah_wajib_terbilang }}) ASN yang wajib berbelanja pada bulan "
+              "{{ periode }}, sebanyak {{ jumlah_memenuhi }} orang ({{ persen_memenuhi }}) telah memenuhi belanja "
+              "minimum dan {{ jumlah_kurang }} orang belum memenuhi, dengan jumlah kekurangan sebesar "
+              "{{ total_kekurangan }} ({{ total_kekurangan_terbilang }}).")
+    body(doc, "Rekapitulasi per Organisasi Perangkat Daerah (OPD){% if pejabat %} dan daftar "
+              "{{ jumlah_pejabat }} ({{ jumlah_pejabat_terbilang }}) pejabat Eselon II yang belum memenuhi "
+              "belanja minimum{% endif %} tercantum dalam Lampiran surat ini. Kepada setiap Kepala OPD yang "
+              "pegawainya belum memenuhi belanja minimum telah kami sampaikan surat pengingat.")
+    body(doc, "Demikian kami laporkan untuk menjadi maklum, dan mohon arahan lebih lanjut.", keep_next=True)
+    signature(doc)
+    attachment_heading(doc, "REKAPITULASI BELANJA JIKU BATA PER OPD BULAN {{ periode_kapital }}")
+    cols = [("No", 0.8), ("OPD", 6.2), ("Wajib", 1.3), ("Memenuhi", 2.0), ("Belum", 1.4), ("Kepatuhan", 2.1),
+            ("Kekurangan", 2.6)]
+    fields = [("no", CENTER), ("opd", None), ("wajib", RIGHT), ("memenuhi", RIGHT), ("kurang", RIGHT),
+              ("kepatuhan", RIGHT), ("kekurangan", RIGHT)]
+    data_table(doc, cols, "o in opd_baris", fields, total=("Jumlah", "{{ total_kekurangan }}"))
+    para(doc, "{%p if pejabat %}")
+    para(doc, "", after=6)
+    para(doc, "PEJABAT ESELON II YANG BELUM MEMENUHI BELANJA MINIMUM", bold=True, align=CENTER, after=8,
+         keep_next=True)
+    cols = [("No", 0.8), ("Nama", 4.2), ("Jabatan", 5.0), ("Belanja", 2.3), ("Kekurangan", 2.3)]
+    fields = [("no", CENTER), ("nama", None), ("jabatan", None), ("belanja", RIGHT), ("kekurangan", RIGHT)]
+    data_table(doc, cols, "p in pejabat", fields)
+    para(doc, "{%p endif %}")
+    attachment_signature(doc)
     return doc
 
 
@@ -424,7 +521,8 @@ def slim(doc: Document) -> Document:
 
 
 def main() -> int:
-    for name, build in (("surat-opd.docx", office_letter), ("surat-pejabat.docx", official_letter)):
+    for name, build in (("surat-opd.docx", office_letter), ("surat-pejabat.docx", official_letter),
+                        ("laporan-walikota.docx", report_letter)):
         target = OUT / name
         slim(build()).save(target)
         print(f"ditulis: {target}")

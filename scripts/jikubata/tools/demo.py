@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from jikubata.domain import indonesian, schema
-from jikubata.adapters.atomic import atomic_path
+from jikubata.adapters.atomic import atomic_path, write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.model import DEFAULT_MINIMUMS, Period, Settings, Tier
 
@@ -304,9 +304,7 @@ def write_central(city: City, path: Path, settings: Optional[Settings] = None, *
         ws = wb.add_worksheet(schema.SHEET_SETTINGS)
         ws.write_row(0, 0, ["Pengaturan", "Nilai", "Keterangan"], bold)
         values = {"jiku_bata_day": settings.jiku_bata_day, "registered_only": "Ya",
-                  "reasonable_limit": settings.reasonable_limit,
-                  "signatory_name": "Dr. Jhon Slarmanat, S.E., M.Si.", "signatory_rank": "Pembina Utama Muda (IV/c)",
-                  "signatory_nip": "196805121995031002"}
+                  "reasonable_limit": settings.reasonable_limit, **demo_letter_settings(city, path.parent)}
         for i, spec in enumerate(schema.SETTINGS, 1):
             value = values.get(spec.key, getattr(settings, spec.key))
             if isinstance(value, tuple):
@@ -349,6 +347,23 @@ def write_central(city: City, path: Path, settings: Optional[Settings] = None, *
         ws.set_column(0, 0, 50); ws.set_column(1, 5, 24)
         wb.close()
     return path
+
+
+CREST_FILE = "lambang-contoh.png"
+
+
+def demo_letter_settings(city: City, folder: Path) -> dict:
+    """Letter settings of the demo: every person fictional, the signer too (the demo's own head of
+    Disperindag), a fictional kop, and the project's neutral crest placeholder (never a real crest)."""
+    from jikubata.tools.crest import placeholder_png
+
+    head = next((o for o in city.offices if "Perindustrian" in o[0]), city.offices[0])
+    crest = folder / CREST_FILE
+    write_bytes_atomic(crest, placeholder_png())
+    return {"signatory_name": f"{head[2]}, S.E., M.Si.", "signatory_rank": "Pembina Utama Muda (IV/c)",
+            "signatory_nip": head[3], "office_phone": "(0911) 300000",
+            "office_website": "disperindag.contoh.go.id", "office_email": "disperindag@contoh.go.id",
+            "legal_basis_number": "99", "legal_basis_year": "2023", "crest_image": str(crest.resolve())}
 
 
 # The office whose staff come from BKPSDM's SIASN export rather than the central roster.

@@ -1,0 +1,143 @@
+"""Every demo letter through LibreOffice → PDF: one page, or the letter plus its Lampiran; never a page
+with only the Tembusan; the chain of command on the demo with the Wali Kota short; one print file."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from jikubata.adapters import letters
+from jikubata.domain.model import Period, Status, Tier
+from jikubata.tools import demo
+from jikubata import services
+from jikubata.adapters.clock import Clock
+
+TODAY = dt.date(2026, 11, 20)
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                                reason="LibreOffice dan poppler-utils diperlukan")
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("demo")
+    inputs = base / "masukan"
+    inputs.mkdir()
+    city = demo.build_city()
+    demo.add_purchases(city, [Period.of(TODAY)], per_month=2, until=TODAY, seed=8)
+    # The Wali Kota's purchases removed: he is short (and must not be chased).
+    mayor = next(p for p in city.people if p.tier is Tier.WALIKOTA)
+    for rows in city.purchases.values():
+        rows[:] = [r for r in rows if r.nip != mayor.nip]
+    demo.write_central(city, inputs / "JikuBata-Pusat.xlsx")
+    for office in city.offices:
+        demo.write_office_purchases(office, city.purchases.get(office[0], []),
+                                    inputs / f"Belanja-{demo.file_slug(office[1])}.xlsx")
+    result = services.calculate([inputs], Period.of(TODAY), clock=Clock.fixed(TODAY))
+    outcome = letters.write_letters(result, base / "surat", pdf=True, today=TODAY)
+    return result, outcome, mayor
+
+
+def pdf_text(path, page=None) -> str:
+    args = ["pdftotext", "-layout"] + (["-f", str(page), "-l", str(page)] if page else []) + [str(path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def pages(path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(path)).pages)
+
+
+def test_every_demo_letter_has_exactly_the_pages_it_announces(demo_run):
+    _, outcome, _ = demo_run
+    assert outcome.letters and all(x.pdf_path for x in outcome.letters), outcome.pdf_message
+    counts = {}
+    for x in outcome.letters:
+        first = pdf_text(x.pdf_path, 1)
+        m = re.search(r"Lampiran\s*:\s*(\d+) \((\w+)\) lembar", first)
+        sheets = int(m.group(1)) if m else 0
+        assert m or re.search(r"Lampiran\s*:\s*-", first), x.path.name
+        n = pages(x.pdf_path)
+        assert n == 1 + sheets, f"{x.path.name}: {n} halaman, Lampiran {sheets} lembar"
+        counts[n] = counts.get(n, 0) + 1
+    assert counts.get(1, 0) > 40  # most letters stay on one page
+
+
+def test_no_page_holds_only_the_tembusan_and_every_last_page_is_signed(demo_run):
+    _, outcome, _ = demo_run
+    for x in outcome.letters:
+        n = pages(x.pdf_path)
+        last = pdf_text(x.pdf_path, n)
+        assert "NIP." in last, f"{x.path.name}: halaman terakhir tanpa tanda tangan"
+        if n > 1:
+            assert "LAMPIRAN" in pdf_text(x.pdf_path, 2), x.path.name
+        if "Tembusan:" in last:
+            assert last.index("NIP.") < last.index("Tembusan:")
+
+
+def test_the_attachment_names_its_letter_and_repeats_the_table_header(demo_run):
+    _, outcome, _ = demo_run
+    report = next(x for x in outcome.letters if x.kind == letters.KIND_REPORT)
+    page2 = pdf_text(report.pdf_path, 2)
+    assert "LAMPIRAN" in page2 and report.number in page2.replace("\n", "")
+    assert f"TANGGAL : {letters.long_date(report.date)}" in " ".join(page2.split())
+    for p in range(2, pages(report.pdf_path) + 1):
+        text = pdf_text(report.pdf_path, p)
+        assert "Wajib" in text or "Kekurangan" in text  # each attachment page starts with a table header
+
+
+def test_chain_of_command_on_the_demo_with_the_wali_kota_short(demo_run):
+    result, outcome, mayor = demo_run
+    assert next(e for e in result.employees if e.nip == mayor.nip).status is Status.KURANG
+    reports = [x for x in outcome.letters if x.kind == letters.KIND_REPORT]
+    assert len(reports) == 1 and reports[0].recipient.startswith("Wali Kota")
+    for x in outcome.letters:
+        assert mayor.nip not in x.path.name
+        if x.kind != letters.KIND_REPORT:
+            text = pdf_text(x.pdf_path)
+            assert mayor.name not in text, x.path.name
+            assert "Yth. Wali Kota" not in " ".join(text.split())
+    assert "Wali Kota Ambon (sebagai laporan)" not in pdf_text(reports[0].pdf_path)
+
+
+def test_the_demo_signer_is_fictional_and_letters_are_final(demo_run):
+    result, outcome, _ = demo_run
+    s = result.settings
+    assert s.signatory_name and s.signatory_rank and s.signatory_nip
+    assert "Slarmanat" not in s.signatory_name
+    assert not any("KONSEP" in pdf_text(x.pdf_path, 1) for x in outcome.letters[:5])
+    assert not any("...." in pdf_text(x.pdf_path) for x in outcome.letters[:5])
+
+
+def test_one_print_file_holds_every_letter_in_register_order(demo_run):
+    _, outcome, _ = demo_run
+    assert outcome.print_path and outcome.print_path.name == "Semua-Surat-2026-11.pdf"
+    from pypdf import PdfReader
+
+    merged = PdfReader(str(outcome.print_path))
+    ordered = sorted(outcome.letters, key=lambda x: x.order)
+    assert len(merged.pages) == sum(pages(x.pdf_path) for x in ordered)
+    page = 0
+    for x in ordered:  # each letter starts on its own page with its own number
+        assert x.number in merged.pages[page].extract_text().replace("\n", "")
+        page += pages(x.pdf_path)
+
+
+@pytest.mark.parametrize("count", [8, 16, 30, 45])
+def test_an_office_letter_with_a_long_list_has_its_lampiran_pages_as_announced(tmp_path, count):
+    from tests.support import letters_fixtures as F
+
+    extra = [F.employee(300 + i, f"Pegawai Dinas Kesehatan Nomor {i}", Tier.ESELON_IV, "Dinas Kesehatan",
+                        "Kepala Seksi Pelayanan Kesehatan Rujukan") for i in range(count)]
+    outcome = letters.write_letters(F.small_result(extra_employees=extra), tmp_path, pdf=True, today=F.TODAY)
+    office = next(x for x in outcome.letters if x.kind == letters.KIND_OFFICE)
+    first = pdf_text(office.pdf_path, 1)
+    sheets = int(re.search(r"Lampiran\s*:\s*(\d+) \(\w+\) lembar", first).group(1))
+    n = pages(office.pdf_path)
+    assert n == 1 + sheets and sheets >= (2 if count > 40 else 1)
+    assert "NIP." in pdf_text(office.pdf_path, n)
+    for p in range(2, n + 1):  # the table header on every attachment page
+        assert "Kekurangan" in pdf_text(office.pdf_path, p)

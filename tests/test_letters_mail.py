@@ -1,0 +1,201 @@
+"""Letters delivered by e-mail (issue 12): each PDF once to its recipient, through the weekly outbox,
+against a real SMTP server (aiosmtpd) on 127.0.0.1 — one that works and one that fails halfway."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import email
+import email.policy
+import shutil
+
+import openpyxl
+import pytest
+
+from tests.support import letters_fixtures as F
+from jikubata import services
+from jikubata.adapters import letters, mail
+from jikubata.adapters.clock import Clock
+from jikubata.adapters.history import SENT, History
+from jikubata.domain.model import Office, Tier
+from tests.test_mail import Inbox, Server, free_port
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice diperlukan untuk PDF")
+CLOCK = Clock.fixed(dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=9))))
+
+
+def result_with_addresses():
+    extra = [F.employee(50, "Petrus Nikijuluw", Tier.ESELON_III, "Bappeda", "Kepala Bidang Ekonomi",
+                        email="petrus@bappeda.contoh.go.id"),
+             F.employee(51, "Wali Kota Contoh", Tier.WALIKOTA, "Sekretariat Daerah", "Wali Kota Ambon",
+                        email="walikota@contoh.go.id")]
+    result = F.small_result(extra_employees=extra)
+    result.office_info["Dinas Kesehatan"] = Office("Dinas Kesehatan", "Dinkes", "dr. Wendy Pattinama",
+                                                   "197001011995032001", "Kepala Dinas Kesehatan",
+                                                   "dinkes@contoh.go.id")
+    return result
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """The letters and their PDFs, made once; each test delivers from a copy."""
+    base = tmp_path_factory.mktemp("surat")
+    outcome = letters.write_letters(result_with_addresses(), base, pdf=True, today=F.TODAY)
+    assert all(x.pdf_path for x in outcome.letters), outcome.pdf_message
+    return base
+
+
+@pytest.fixture
+def out(written, tmp_path):
+    target = tmp_path / "keluaran"
+    shutil.copytree(written, target)
+    return target
+
+
+def again(out):
+    """The same run again (same numbers and files; PDFs already there)."""
+    outcome = letters.write_letters(result_with_addresses(), out, today=F.TODAY)
+    pdfs = {x.path: x.path.with_suffix(".pdf") for x in outcome.letters}
+    outcome.letters = [dataclasses.replace(x, pdf_path=pdfs[x.path]) for x in outcome.letters]
+    return outcome
+
+
+def settings(port):
+    return mail.MailSettings("127.0.0.1", port, "none", sender="jikubata@disperindag.contoh.go.id", timeout=10)
+
+
+class FailingAfter(Inbox):
+    """Accepts `n` messages, then answers every DATA with a temporary failure."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if len(self.envelopes) >= self.n:
+            return "451 4.3.0 server sibuk, coba lagi"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def deliver(out, port, dry_run=False):
+    outcome = again(out)
+    services.deliver_letters(result_with_addresses(), outcome, out, None if dry_run else settings(port),
+                             clock=CLOCK, dry_run=dry_run)
+    return outcome
+
+
+def test_each_pdf_goes_once_to_its_recipient(out):
+    server = Server(free_port()).start()
+    try:
+        outcome = deliver(out, server.port)
+        deliver(out, server.port)  # a rerun sends nothing twice
+    finally:
+        server.stop()
+    by_address = {}
+    for m in server.inbox.messages:
+        by_address.setdefault(m["To"], []).append(m)
+    expected = {x.email: x for x in outcome.letters if x.email}
+    assert set(by_address) == set(expected) == {"dinkes@contoh.go.id", "petrus@bappeda.contoh.go.id",
+                                                 "walikota@contoh.go.id"}
+    for address, msgs in by_address.items():
+        assert len(msgs) == 1
+        (part,) = [p for p in msgs[0].iter_attachments()]
+        assert part.get_content_type() == "application/pdf"
+        assert part.get_content() == expected[address].pdf_path.read_bytes()
+        assert expected[address].number in msgs[0]["Subject"]
+        assert "Bersama surel ini kami sampaikan" in msgs[0].get_body(("plain",)).get_content()
+    statuses = {x.recipient: x.delivery_status for x in outcome.letters}
+    assert sum(s.startswith("terkirim 21 November 2026") for s in statuses.values()) == 3
+    assert sum(s == "tanpa alamat" for s in statuses.values()) == len(outcome.letters) - 3
+
+
+def test_a_server_failing_halfway_leaves_the_rest_pending_and_a_rerun_delivers_them_once(out):
+    port = free_port()
+    failing = Server(port)
+    failing.inbox = FailingAfter(1)
+    failing.start()
+    try:
+        first = deliver(out, port)
+    finally:
+        failing.stop()
+    assert len(failing.inbox.envelopes) == 1
+    pending = [x for x in first.letters if x.delivery_status.startswith("tertunda")]
+    assert len(pending) == 2 and all("451" in x.delivery_status for x in pending)
+    ws = openpyxl.load_workbook(first.index_path)["Daftar Surat"]
+    column = [c.value for c in ws["G"][4:]]
+    assert sum(str(v).startswith("tertunda") for v in column) == 2 and "tanpa alamat" in column
+
+    good = Server(port).start()
+    try:
+        second = deliver(out, port)
+    finally:
+        good.stop()
+    delivered = [e.rcpt_tos[0] for e in failing.inbox.envelopes + good.inbox.envelopes]
+    assert sorted(delivered) == sorted(x.email for x in second.letters if x.email)  # each exactly once
+    assert all(not x.delivery_status.startswith("tertunda") for x in second.letters)
+    assert all(m.status == SENT for m in History(out).mails() if m.week.startswith("surat:"))
+
+
+def test_coba_lists_what_would_be_sent_and_sends_nothing(out):
+    outcome = deliver(out, 0, dry_run=True)
+    text = outcome.summary_text()
+    assert "tidak ada surel yang dikirim" in text and "akan dikirim ke dinkes@contoh.go.id" in text
+    assert History(out).mails() == []
+
+
+def test_kirim_without_smtp_settings_is_a_clear_error(tmp_path, capsys):
+    from jikubata.entrypoints import cli
+
+    assert cli.main(["surat", str(tmp_path / "x.xlsx"), "--periode", "2026-11", "--keluaran", str(tmp_path),
+                     "--kirim"]) == 2
+    assert "--konfigurasi" in capsys.readouterr().err
+
+
+def test_surat_kirim_through_the_command_line_and_the_weekly_configuration(tmp_path, capsys):
+    from tests.support import workbooks as W
+    from jikubata.entrypoints import cli
+
+    day = dt.date(2025, 11, 7)
+    source = W.basic(tmp_path / "pusat.xlsx", purchases=[
+        (day, W.NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 5_000, "N1")],
+        extra={"OPD": [["Nama OPD", "Email"], ["Dinas Kesehatan", "dinkes@contoh.go.id"]]})
+    server = Server(free_port()).start()
+    config = tmp_path / "jadwal.toml"
+    config.write_text(f'''inputs = ["{tmp_path}"]
+output = "{tmp_path / 'keluaran'}"
+[email]
+host = "127.0.0.1"
+port = {server.port}
+security = "none"
+from = "jikubata@contoh.go.id"
+''', encoding="utf-8")
+    args = ["surat", str(source), "--periode", "2025-11", "--keluaran", str(tmp_path / "keluaran"), "--kirim",
+            "--konfigurasi", str(config)]
+    try:
+        assert cli.main(args) == 0
+        first = capsys.readouterr().out
+        assert cli.main(args) == 0
+        second = capsys.readouterr().out
+    finally:
+        server.stop()
+    assert [e.rcpt_tos for e in server.inbox.envelopes] == [["dinkes@contoh.go.id"]]
+    assert "1 terkirim, 0 tertunda" in first and "1 terkirim, 0 tertunda" in second
+    # A later run without --kirim still shows the delivery in Daftar Surat.
+    assert cli.main(args[:-3]) == 0
+    ws = openpyxl.load_workbook(tmp_path / "keluaran" / "Daftar-Surat-2025-11.xlsx")["Daftar Surat"]
+    shown = [str(c.value) for c in ws["G"][4:] if c.value]
+    assert [v.split(" ")[0] for v in shown if v != "belum dikirim"] == ["terkirim"]
+
+
+def test_surat_coba_on_the_command_line_lists_without_pdf_and_sends_nothing(tmp_path, capsys):
+    from tests.support import workbooks as W
+    from jikubata.entrypoints import cli
+
+    source = W.basic(tmp_path / "pusat.xlsx", purchases=[
+        (dt.date(2025, 11, 7), W.NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 5_000, "N1")],
+        extra={"OPD": [["Nama OPD", "Email"], ["Dinas Kesehatan", "dinkes@contoh.go.id"]]})
+    out = tmp_path / "keluaran"
+    assert cli.main(["surat", str(source), "--periode", "2025-11", "--keluaran", str(out), "--coba"]) == 0
+    text = capsys.readouterr().out
+    assert "tidak ada surel yang dikirim" in text and "akan dikirim ke dinkes@contoh.go.id" in text
+    assert "tanpa alamat" in text
+    assert History(out).mails() == []
