@@ -34,5 +34,6 @@ def test_demo_command_writes_every_output(tmp_path):
     assert (tmp_path / "rekap").glob("Rekap-Jiku-Bata-*.xlsx")
     assert list((tmp_path / "surat").glob("Daftar-Surat-*.xlsx"))
     assert list((tmp_path / "mingguan").glob("*-W*/email.html"))
+    assert len(list((tmp_path / "formulir").glob("Formulir-Belanja-*.xlsx"))) == len(demo.OFFICES)
     out = jikubata("hitung", tmp_path / "masukan", "--periode", Period.of(SYSTEM.today()), "--json")
     assert json.loads(out.stdout)["opd"]

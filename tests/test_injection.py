@@ -5,7 +5,7 @@ Every hostile string below is put into every text field an office fills in:
 office name, abbreviation, head's name and position, employee name and
 position, UMKM name, product, receipt number, note, and (as unusable values)
 NIP, date and amount. Then the real commands run on it (`rekap`, `surat`,
-`mingguan`) and the four buttons on a copy of `JikuBata.xlsm`, and we look
+`mingguan`, `formulir`) and the buttons on a copy of `JikuBata.xlsm`, and we look
 into what they wrote: the worksheet XML, the letters, the file names.
 """
 from __future__ import annotations
@@ -110,7 +110,8 @@ def commands(tmp_path_factory):
     out = root / "keluaran"
     runs = [jikubata("rekap", inputs, "--periode", PERIOD, "--per-tanggal", AS_OF, "--keluaran", out),
             jikubata("surat", inputs, "--periode", PERIOD, "--per-tanggal", AS_OF, "--keluaran", out),
-            jikubata("mingguan", inputs, "--per-tanggal", AS_OF, "--keluaran", out)]
+            jikubata("mingguan", inputs, "--per-tanggal", AS_OF, "--keluaran", out),
+            jikubata("formulir", inputs, "--periode", PERIOD, "--keluaran", out / "formulir")]
     for run in runs:
         assert run.returncode == 0, run.stderr
         assert "Traceback" not in run.stderr
@@ -140,7 +141,7 @@ def pressed(tmp_path_factory):
     """The workbook's folder after all four buttons were pressed on the hostile workbook."""
     folder = tmp_path_factory.mktemp("tombol")
     book = fill_book(folder / "JikuBata.xlsm", HOSTILE)
-    for action in ("periksa_data", "hitung_kekurangan", "buat_rekap", "buat_surat"):
+    for action in ("periksa_data", "hitung_kekurangan", "buat_rekap", "buat_surat", "buat_formulir"):
         port = OpenpyxlPort(book)
         text = buttons.run(port, action, today=TODAY)
         assert not port.messages[-1][1], text
@@ -197,13 +198,15 @@ def workbooks(kind: str, commands, pressed) -> list[Path]:
         "rekap": list(out.glob("Rekap-Jiku-Bata-*.xlsx")),
         "daftar-surat": list(out.glob("Daftar-Surat-*.xlsx")),
         "mingguan": list(out.glob("mingguan/*/*.xlsx")),
-        "tombol": [book, *folder.glob("Rekap-Jiku-Bata-*.xlsx"), *folder.glob("Daftar-Surat-*.xlsx")],
+        "tombol": [book, *folder.glob("Rekap-Jiku-Bata-*.xlsx"), *folder.glob("Daftar-Surat-*.xlsx"),
+                   *folder.glob("Formulir-*/*.xlsx")],
+        "formulir": list(out.glob("formulir/Formulir-Belanja-*.xlsx")),
     }[kind]
     assert found
     return found
 
 
-KINDS = ["rekap", "daftar-surat", "mingguan", "tombol"]
+KINDS = ["rekap", "daftar-surat", "mingguan", "tombol", "formulir"]
 
 
 def test_the_formula_check_finds_a_formula_written_from_text(tmp_path):
@@ -224,7 +227,7 @@ def test_no_input_text_becomes_a_formula(kind, commands, pressed):
 
 
 @pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
-@pytest.mark.parametrize("kind", ["rekap", "mingguan", "tombol"])
+@pytest.mark.parametrize("kind", ["rekap", "mingguan", "tombol", "formulir"])
 def test_formula_like_names_are_written_as_text_cells(kind, commands, pressed):
     texts = set()
     for path in workbooks(kind, commands, pressed):
@@ -382,3 +385,14 @@ def test_no_code_hands_text_to_a_shell():
 
     cmd = pdf._command("soffice", Path("/tmp/profil"), Path("/tmp/keluar"), ["Surat-OPD-CON.docx"])
     assert isinstance(cmd, list) and cmd[-1] == "Surat-OPD-CON.docx"
+
+
+@pytest.mark.slow  # every command and button run on the hostile inputs first (module fixtures)
+def test_form_file_names_are_plain_and_safe_on_windows(commands, pressed):
+    _, out = commands
+    folder, _ = pressed
+    names = [p.name for p in [*out.glob("formulir/*.xlsx"), *folder.glob("Formulir-*/*.xlsx")]]
+    assert len(names) == 2 * len(HOSTILE)  # one form per hostile office, from the command and from the button
+    for name in names:
+        assert re.fullmatch(r"Formulir-Belanja-[A-Za-z0-9-]{1,40}-\d{4}-\d{2}\.xlsx", name), name
+        assert Path(name).stem.split(".")[0].upper() not in WINDOWS_DEVICES, name

@@ -38,6 +38,7 @@ COMMANDS = {
     "rekap": ["rekap", "{in}", "--periode", "2026-11", "--keluaran", "{out}"],
     "surat": ["surat", "{in}", "--periode", "2026-11", "--keluaran", "{out}"],
     "mingguan": ["mingguan", "{in}", "--keluaran", "{out}", "--per-tanggal", "2026-11-20"],
+    "formulir": ["formulir", "{in}", "--periode", "2026-11", "--keluaran", "{out}"],
 }
 
 
@@ -61,7 +62,7 @@ def test_command_leaves_every_input_byte_identical(tmp_path, inputs, command, as
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", ["rekap", "surat", "mingguan"])
+@pytest.mark.parametrize("command", ["rekap", "surat", "mingguan", "formulir"])
 def test_writing_into_the_input_folder_leaves_the_inputs_untouched(inputs, command):
     args = COMMANDS[command]
     before = fingerprint(inputs)

@@ -33,6 +33,11 @@ def buat_surat() -> None:
     _press("buat_surat")
 
 
+def buat_formulir() -> None:
+    """Button `Buat Formulir OPD`."""
+    _press("buat_formulir")
+
+
 def _press(action: str) -> None:
     try:
         import xlwings as xw

@@ -17,6 +17,7 @@ Errors the user can act on are `InputError` (unusable input: exit 2) and `BusyEr
     calculate_year(inputs, year, as_of=None, *, clock, progress)       -> YearResult
     write_year_summary(inputs, out_dir, year, as_of=None, *, clock, writer, progress) -> YearSummaryOutcome
     write_letters(inputs, out_dir, period=None, as_of=None, *, pdf, clock, writer, progress) -> LettersWritten
+    write_forms(inputs, out_dir, period=None, *, clock, writer, progress)  -> forms.FormsOutcome
     run_weekly(inputs, out_dir, *, as_of=None, clock, writer, progress) -> weekly.WeeklyOutcome
     run_scheduled_week(inputs, out_dir, slot, *, clock, writer, mail_settings) -> ScheduledRun
     send_pending_mail(out_dir, mail_settings, *, clock, writer)         -> ScheduledRun (its `mails`)
@@ -44,7 +45,7 @@ from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.model import Dataset, Period, Result
 
 if TYPE_CHECKING:
-    from jikubata.adapters import history, letters, mail, weekly
+    from jikubata.adapters import forms, history, letters, mail, weekly
 
 # The writing adapters (xlsxwriter, docxtpl, filelock, smtplib…) are imported by the use cases that
 # need them, so `periksa` and `hitung` start without them.
@@ -300,6 +301,22 @@ def _when(iso: Optional[str]) -> str:
         return ""
     moment = dt.datetime.fromisoformat(iso)
     return f"{indonesian.long_date(moment.date())} {moment:%H.%M}"
+
+
+# ---------------------------------------------------------------- entry forms
+
+
+def write_forms(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None, *,
+                clock: Clock = SYSTEM, writer: Optional[Writer] = None,
+                progress: Progress = None) -> forms.FormsOutcome:
+    """Check the roster, OPD and UMKM sheets, then write one entry form per OPD into `out_dir` (issue 14)."""
+    from jikubata.adapters import forms
+
+    dataset = check(inputs, clock=clock, progress=progress)
+    period = period or Period.of(clock.today())
+    out_dir = Path(out_dir)
+    with _lock(out_dir, writer):
+        return forms.write_forms(dataset, period, out_dir, clock.now().replace(microsecond=0))
 
 
 # ---------------------------------------------------------------- the weekly summary

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
+from jikubata.adapters import forms
 from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
 from jikubata.domain import parse, schema
@@ -49,11 +50,12 @@ class _Accumulator:
     saved_at: dict = field(default_factory=dict)
     ignored_files: list = field(default_factory=list)
     unreadable: list = field(default_factory=list)
+    forms: dict = field(default_factory=dict)
 
     def dataset(self) -> Dataset:
         return Dataset(self.settings, self.employees, self.purchases, self.offices, self.sellers,
                        self.problems, self.has_seller_sheet, self.files, self.rejected_nips, self.sheets,
-                       saved_at=self.saved_at, ignored_files=self.ignored_files)
+                       saved_at=self.saved_at, ignored_files=self.ignored_files, forms=self.forms)
 
 
 # ---------------------------------------------------------------- entry points
@@ -96,6 +98,9 @@ def read_inputs(paths: Sequence[str | os.PathLike],
             acc.saved_at[book.name] = book.saved_at
             _read_workbook(book.name, book.sheets, acc)
             del book
+            identity = forms.read_identity(item.path)  # an entry form says whose and which month it is
+            if identity is not None:
+                acc.forms[item.path.name] = identity
     return _finish(acc, todo[0].path.name if len(todo) == 1 else "berkas masukan")
 
 

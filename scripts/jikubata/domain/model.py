@@ -9,9 +9,12 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Iterable, Optional
 
 PROGRAM_START = dt.date(2022, 9, 7)
+# Ambon's time (WIT, UTC+9, no daylight saving) for showing a moment to users; the clock lives in adapters.
+WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
 
 
 class Tier(str, Enum):
@@ -316,6 +319,43 @@ class _WithProblems:
         return len(self.problems) - self.error_count
 
 
+@dataclass(frozen=True)
+class FormIdentity:
+    """Who a returned entry form belongs to (issue 14): kept in the form's document properties.
+
+    `saved_at` is when the file was last saved (its core properties, else the
+    file's modification time); a form nobody saved since it was generated is
+    `pristine`.
+    """
+
+    file: str                   # file name, no folders
+    office: str                 # the OPD's name as in the `OPD` sheet
+    abbreviation: str
+    period: Period
+    version: str
+    generated_at: dt.datetime   # aware
+    saved_at: Optional[dt.datetime] = None  # aware
+
+    @property
+    def pristine(self) -> bool:
+        return self.saved_at is None or abs((self.saved_at - self.generated_at).total_seconds()) < 1
+
+    def belongs_to(self, office: str) -> bool:
+        """Whether a roster's `OPD` text (made printable) names this form's office (by name or abbreviation)."""
+        key = office_key(office)
+        return key == office_key(self.office) or (bool(self.abbreviation) and key == office_key(self.abbreviation))
+
+
+@lru_cache(maxsize=4096)
+def office_key(name: str) -> str:
+    """OPD names match case-insensitively, whatever the spacing.
+
+    Only the first 200 characters count: an entry form keeps at most 255 of
+    the name (made printable) in its document properties.
+    """
+    return " ".join(str(name).split()).casefold()[:200]
+
+
 @dataclass
 class Dataset(_WithProblems):
     """Everything read from the input workbooks, with the problems found."""
@@ -335,6 +375,8 @@ class Dataset(_WithProblems):
     saved_at: dict[str, dt.datetime] = field(default_factory=dict)
     # files in the input folders that are not spreadsheets, left alone
     ignored_files: list[str] = field(default_factory=list)
+    # Entry forms among the files (file name -> identity): their rows are checked against it.
+    forms: dict[str, FormIdentity] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- results

@@ -44,6 +44,13 @@ CODES: dict[str, tuple[Severity, str]] = {
                            "Baris tidak dihitung."),
     "RUMUS_TANPA_NILAI": (G, "Kolom {column} berisi rumus yang belum dihitung (disimpan tanpa nilai oleh program lain): "
                              "buka dan simpan ulang di Excel agar rumus dihitung. Baris tidak dihitung."),
+    "NIP_OPD_LAIN": (P, "NIP {value} ({name}) terdaftar di {office}, bukan di {form_office} pemilik formulir ini. "
+                        "Belanja tetap dihitung untuk pegawai tersebut."),
+    "TANGGAL_DI_LUAR_PERIODE": (P, "Tanggal {value} di luar periode formulir ({period}). "
+                                   "Belanja tetap dihitung pada bulan {month}."),
+    "FORMULIR_VERSI_LAMA": (P, "Formulir {office} periode {period} ini ({saved}) digantikan seluruhnya oleh "
+                               "berkas {other} ({other_saved}), kiriman yang terakhir disimpan. "
+                               "Baris-baris di berkas ini tidak dihitung."),
     "PENGATURAN_TIDAK_VALID": (P, "Pengaturan '{label}' bernilai '{value}' tidak dapat dibaca; dipakai nilai bawaan {default}."),
 }
 

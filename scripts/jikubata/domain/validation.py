@@ -9,18 +9,26 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from typing import Iterable
 
 from jikubata.domain import parse
-from jikubata.domain.model import (PROGRAM_START, Dataset, Employee, Place, Purchase, Severity, registered_only,
-                                   seller_key)
-from jikubata.domain.indonesian import rupiah, short_date
+from jikubata.domain.model import (PROGRAM_START, WIT, Dataset, Employee, FormIdentity, Place, Purchase, Severity,
+                                   office_key, registered_only, seller_key)
+from jikubata.domain.indonesian import month_year, rupiah, short_date, timestamp
+from jikubata.domain.parse import printable
 from jikubata.domain.problems import problem
 
 _name_key = parse.name_key  # names compare ignoring case, academic titles and punctuation
 
 
 def validate(data: Dataset, today: dt.date) -> Dataset:
-    problems = list(data.problems)
+    replaced = superseded_forms(data.forms.values())
+    # A replaced form counts wholesale for nothing: its rows and their problems leave before any check,
+    # so the newer form's receipts are not duplicates of the old one's.
+    problems = [p for p in data.problems if p.place.file not in replaced]
+    problems += [_replaced_problem(data.forms[old], new) for old, new in replaced.items()]
+    purchases = [p for p in data.purchases if p.source is None or p.source.file not in replaced] \
+        if replaced else data.purchases
 
     employees, excluded_nips = _unique_employees(data.employees, problems)
     excluded_nips |= data.rejected_nips
@@ -39,10 +47,14 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     seller_keys: dict[str, str] = {}
     roster_name_keys = {nip: _name_key(e.name) for nip, e in roster.items()}
 
-    receipt_keys, counting = _counting_receipts(data.purchases, seller_keys, data.saved_at)
+    receipt_keys, counting = _counting_receipts(purchases, seller_keys, data.saved_at)
     repeats: dict[str, dict[str, int]] = {}  # older file -> newer file -> its receipts repeated there
 
-    for p, receipt_key in zip(data.purchases, receipt_keys):
+    source, form = None, None
+    for p, receipt_key in zip(purchases, receipt_keys):
+        if p.source is not source:  # rows come sheet by sheet: look the form up once per sheet
+            source = p.source
+            form = data.forms.get(source.file) if source is not None else None
         ok = True
         employee = roster.get(p.nip)
         if employee is None:
@@ -54,6 +66,9 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
             else:
                 problems.append(problem(p.place("nip"), "NIP_TIDAK_TERDAFTAR", value=p.nip))
             ok = False
+        elif form is not None and not form.belongs_to(printable(employee.office)):
+            problems.append(problem(p.place("nip"), "NIP_OPD_LAIN", value=p.nip, name=employee.name,
+                                    office=employee.office, form_office=form.office))
         elif p.buyer_name and p.buyer_name != employee.name and (
                 name_keys.get(p.buyer_name) or name_keys.setdefault(p.buyer_name, _name_key(p.buyer_name))
         ) != roster_name_keys[p.nip]:
@@ -66,6 +81,10 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
         elif p.date < PROGRAM_START:
             problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(p.date)))
             ok = False
+        elif form is not None and not form.period.first_day <= p.date <= form.period.last_day:
+            problems.append(problem(p.place("date"), "TANGGAL_DI_LUAR_PERIODE", value=short_date(p.date),
+                                    period=month_year(form.period.year, form.period.month),
+                                    month=month_year(p.date.year, p.date.month)))
         key = receipt_key[0]
         if check_sellers and key not in registered:
             problems.append(problem(p.place("seller"), "UMKM_TIDAK_TERDAFTAR",
@@ -150,12 +169,49 @@ def _older_versions(repeats: dict, receipts: dict, saved_at: dict) -> list:
     return found
 
 
-WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
-
 
 def _local(when: dt.datetime) -> str:
     """A saved time as Ambon reads it."""
     return f"{when.astimezone(WIT):%d/%m/%Y %H:%M} WIT"
+
+
+def superseded_forms(forms: Iterable[FormIdentity]) -> dict[str, FormIdentity]:
+    """Entry forms replaced by a later one for the same OPD and period: file name -> the form that counts.
+
+    The form saved last counts wholesale, whatever its receipts say. A form
+    nobody saved since it was generated (a blank copy left in the folder)
+    never replaces one that was filled in and saved.
+    """
+    groups: dict[tuple, list[FormIdentity]] = {}
+    for f in forms:
+        groups.setdefault((office_key(f.office), f.period), []).append(f)
+    replaced: dict[str, FormIdentity] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        latest = max(group, key=_recency)
+        for f in group:
+            if f is not latest:
+                replaced[f.file] = latest
+    return replaced
+
+
+def _recency(form: FormIdentity) -> tuple:
+    return (not form.pristine, form.saved_at or form.generated_at, form.generated_at, form.file)
+
+
+def _replaced_problem(old: FormIdentity, newer: FormIdentity):
+    """A file-level problem: the place names the file only."""
+    return problem(Place(old.file, "", ""), "FORMULIR_VERSI_LAMA", office=newer.office,
+                   period=month_year(newer.period.year, newer.period.month), saved=_when(old),
+                   other=newer.file, other_saved=_when(newer))
+
+
+def _when(form: FormIdentity) -> str:
+    """`disimpan 28-11-2026 09:15 WIT`, or that nobody saved it since it was made."""
+    if form.pristine:
+        return "belum diisi sejak dibuat"
+    return "disimpan " + timestamp(form.saved_at.astimezone(WIT))
 
 
 def problem_order(files: list[str]):

@@ -1,4 +1,4 @@
-"""What the four buttons of `JikuBata.xlsm` do, against any `WorkbookPort`.
+"""What the buttons of `JikuBata.xlsm` do, against any `WorkbookPort`.
 
 Each action reads the open workbook, runs the same services as the command
 line, writes its result sheets back and tells the user in one short
@@ -30,7 +30,7 @@ SHEET_LETTERS = "Daftar Surat"
 SUMMARY_PREFIX = OFFICE_SHEET_PREFIX
 
 
-# ---------------------------------------------------------------- the four actions
+# ---------------------------------------------------------------- the actions
 
 
 def periksa_data(port: WorkbookPort, clock: Clock) -> str:
@@ -144,6 +144,20 @@ def letters_sheet(result: Result, outcome) -> OutputSheet:
     )
 
 
+def buat_formulir(port: WorkbookPort, clock: Clock) -> str:
+    """Write one entry form per OPD into the `Formulir-TTTT-BB` folder beside this workbook."""
+    from jikubata.adapters import forms
+
+    if year_of(port.read_cell(SHEET_HOME, PERIOD_CELL)) is not None:
+        raise InputError("formulir dibuat per bulan: isi sel periode di Beranda dengan TTTT-BB, misalnya 2026-12")
+    period = _period(port, clock)
+    folder = output_folder(port) / forms.folder_name(period)
+    waited: list[str] = []
+    outcome = services.write_forms(_sources(port), folder, period, clock=clock,
+                                   writer=_writer(folder, "tombol Buat Formulir OPD", waited))
+    return outcome.summary_text(detail=False) + _waited_note(waited)
+
+
 def _writer(folder: Path, command: str, waited: list[str]) -> services.Writer:
     """This button as a writer of `folder`; when another run holds it, who that was is noted in `waited`."""
     return services.Writer(command, on_wait=lambda _msg: waited.append(
@@ -162,6 +176,7 @@ ACTIONS: dict[str, Callable[..., str]] = {
     "hitung_kekurangan": hitung_kekurangan,
     "buat_rekap": buat_rekap,
     "buat_surat": buat_surat,
+    "buat_formulir": buat_formulir,
 }
 
 

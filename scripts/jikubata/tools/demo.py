@@ -91,6 +91,7 @@ SELLERS = [
 ]
 
 FAKER_SEED = 2022_09_07
+CENTRAL_FILE = "JikuBata-Pusat.xlsx"   # the program admin's workbook: Pengaturan, Pegawai, UMKM, OPD
 
 
 @dataclass
@@ -480,7 +481,7 @@ def generate(out_dir: Path, *, today: dt.date, offices: int = len(OFFICES), staf
     if mistakes:
         sprinkle_mistakes(city, random.Random(seed + 2))
     siasn = (SIASN_OFFICE,) if mistakes and any(o[0] == SIASN_OFFICE for o in city.offices) else ()
-    paths = [write_central(city, out_dir / "JikuBata-Pusat.xlsx", roster_elsewhere=siasn)]
+    paths = [write_central(city, out_dir / CENTRAL_FILE, roster_elsewhere=siasn)]
     if siasn:
         abbreviation = next(o[1] for o in city.offices if o[0] == SIASN_OFFICE)
         paths.append(write_siasn_roster([p for p in city.people if p.office == SIASN_OFFICE],
@@ -541,10 +542,12 @@ def main(out_dir: Path) -> int:
 
 
 def _product_steps(out_dir: Path, inputs: Path, period: Period, clock: Clock):
-    """The rest of the product on the demo data: summary, letters, and the weekly job.
+    """The rest of the product on the demo data: summary, letters, the weekly job and the month's entry forms.
 
     The weekly job runs for the last four Sundays in order, so its `Tren`
-    sheet and email show a real trend.
+    sheet and email show a real trend. The entry forms are made from the
+    input folder (one office's roster is a SIASN export beside the central
+    workbook), as the program's admin does at the start of a month.
     """
     from jikubata import services
 
@@ -562,4 +565,6 @@ def _product_steps(out_dir: Path, inputs: Path, period: Period, clock: Clock):
         ("Surat pengingat", lambda: services.write_letters([inputs], out_dir / "surat", period,
                                                            clock=clock).letters.index_path),
         ("Rekap mingguan", weekly_runs),
+        ("Formulir OPD", lambda: services.write_forms([inputs], out_dir / "formulir", period,
+                                                      clock=clock).folder),
     ]

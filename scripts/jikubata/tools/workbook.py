@@ -29,8 +29,8 @@ SHEET_HOME = "Beranda"
 SHEET_LISTS = schema.LISTS_SHEET  # hidden: the lists behind the drop-downs
 SHEET_CONF = "xlwings.conf"   # hidden: read by xlwings' VBA module (key in column A, value in B)
 PERIOD_CELL = "D13"           # the period typed or picked on Beranda
-RESULT_CELL = "C25"           # the last run's message on Beranda (merged C25:H29)
-RESULT_RANGE = "C25:H29"
+RESULT_CELL = "C27"           # the last run's message on Beranda (merged C27:H31)
+RESULT_RANGE = "C27:H31"
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,14 @@ BUTTONS = (
     Button("Buat Surat Pengingat", "JB_BuatSurat", "buat_surat",
            "Menulis surat kepada Kepala OPD dan pejabat yang kurang belanja ke folder Surat-TTTT-BB, "
            "dengan daftarnya di lembar Daftar Surat."),
+    Button("Buat Formulir OPD", "JB_BuatFormulir", "buat_formulir",
+           "Menulis satu formulir isian belanja (.xlsx) per OPD ke folder Formulir-TTTT-BB untuk dikirim ke "
+           "admin OPD; formulir yang kembali dibaca bersama workbook lain."),
 )
 
 INSTRUCTIONS = (
     "Isi lembar OPD dan UMKM, lalu daftar ASN di lembar Pegawai (NIP 18 angka, diketik sebagai teks).",
-    "Catat setiap belanja di lembar Belanja; lembar lain yang namanya diawali \u201cBelanja\u201d juga dibaca.",
+    "Catat belanja di lembar Belanja, atau kirim formulir isian ke setiap OPD dengan tombol Buat Formulir OPD.",
     "Pilih periode (bulan) pada sel kuning di bawah; bila kosong, dipakai bulan berjalan.",
     "Tekan Periksa Data dan perbaiki masalahnya, lalu tekan Hitung Kekurangan.",
     "Tekan Buat Rekap OPD dan Buat Surat Pengingat; berkasnya disimpan di folder workbook ini.",
@@ -272,15 +275,16 @@ class _Builder:
                                       "width": 280, "height": 36, "x_offset": 2, "y_offset": 2})
             ws.merge_range(row, 4, row, 7, button.explanation, fmt["button_note"])
 
-        self._section(ws, 23, "Hasil terakhir")
+        result_section = 15 + len(BUTTONS) * 2
+        self._section(ws, result_section, "Hasil terakhir")
         ws.merge_range(RESULT_RANGE, "Belum ada proses yang dijalankan.", fmt["result"])
-        for row in range(24, 29):
+        for row in range(result_section + 1, result_section + 6):
             ws.set_row(row, 18)
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 1)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-        ws.print_area("A1:I30")
+        ws.print_area(f"A1:I{result_section + 7}")
 
     def _section(self, ws, row: int, text: str) -> None:
         ws.set_row(row, 22)

@@ -1,5 +1,5 @@
 Attribute VB_Name = "JikuBata"
-' Jiku Bata: the four buttons of the Beranda sheet.
+' Jiku Bata: the buttons of the Beranda sheet.
 ' Each macro runs the Python package `jikubata` through xlwings' RunPython
 ' (the xlwings module is embedded in this workbook; no add-in needed).
 ' The Python side shows its own message and never a traceback.
@@ -19,4 +19,8 @@ End Sub
 
 Sub JB_BuatSurat()
     RunPython "import jikubata.excel as jb; jb.buat_surat()"
+End Sub
+
+Sub JB_BuatFormulir()
+    RunPython "import jikubata.excel as jb; jb.buat_formulir()"
 End Sub
