@@ -86,15 +86,15 @@ def test_a_command_added_later_is_indonesian_too(capsys):
 def test_a_command_added_later_gets_the_shared_help_of_its_options():
     parser = cli.build_parser()
     (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    extra = action.add_parser("formulir", help="membuat formulir belanja")
+    extra = action.add_parser("arsip", help="mengarsipkan keluaran bulan lalu")
     extra.add_argument("--periode", required=True)
-    extra.add_argument("--keluaran", required=True, help="folder formulir")
+    extra.add_argument("--keluaran", required=True, help="folder arsip")
     cli_help.document(parser)
 
     page = extra.format_help()
     assert "--periode TTTT-BB" in page and cli_help.OPTIONS["periode"][1][:30] in page
-    assert "folder formulir" in page  # help given in add_argument is kept
-    assert "Membuat formulir belanja." in page  # the description, from the command list
+    assert "folder arsip" in page  # help given in add_argument is kept
+    assert "Mengarsipkan keluaran bulan lalu." in page  # the description, from the command list
 
 
 @pytest.mark.parametrize("args, says", [
