@@ -150,7 +150,8 @@ def cmd_hitung(args) -> int:
 
     result = services.calculate(args.path, args.periode, args.per_tanggal, progress=_progress())
     if args.json:
-        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        # One write: json.dump streams ~10 small writes per employee into the pipe.
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         sys.stdout.write("\n")
     else:
         print(report.result_text(result))
