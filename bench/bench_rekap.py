@@ -90,8 +90,8 @@ def yearly(args, plain_median: float) -> None:
     """`rekap --tahun`: read once, compute each month with data, write one workbook."""
     year = generate.PERIOD.year
     with tempfile.TemporaryDirectory() as out:
-        cmd = [sys.executable, "-m", "jikubata", "rekap", str(args.data), "--tahun", str(year),
-               "--per-tanggal", generate.TODAY.isoformat(), "--keluaran", out]
+        # As of today (the default): an as-of day after today is refused, and the data's TODAY may be ahead.
+        cmd = [sys.executable, "-m", "jikubata", "rekap", str(args.data), "--tahun", str(year), "--keluaran", out]
         runs = [timed(cmd) for _ in range(max(1, args.runs // 2))]
         size = (Path(out) / f"Rekap-Jiku-Bata-{year}.xlsx").stat().st_size
     wall = statistics.median(r[0] for r in runs)
