@@ -101,6 +101,7 @@ def resaved(city, tmp_path_factory) -> dict[str, Path]:
     return made
 
 
+@pytest.mark.slow
 @needs_soffice
 @pytest.mark.parametrize("kind", ["xls", "ods", "csv"])
 def test_the_office_workbook_resaved_by_libreoffice_gives_the_same_numbers(tmp_path, city, resaved, kind):
@@ -395,6 +396,7 @@ def test_libreoffice_and_legacy_files_carry_their_own_saved_time(tmp_path, city,
         assert book.saved_at == again.saved_at and again.saved_at.year >= 2026, kind
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_error_values_computed_by_libreoffice_are_named_in_xls_and_ods(tmp_path, city):
     # openpyxl saves the formulas without values (RUMUS_TANPA_NILAI); LibreOffice computes them on

@@ -16,8 +16,10 @@ from jikubata import services
 from jikubata.adapters.clock import Clock
 
 TODAY = dt.date(2026, 11, 20)
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                                reason="LibreOffice dan poppler-utils diperlukan")
+# Every test here renders letters through LibreOffice.
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                                 reason="LibreOffice dan poppler-utils diperlukan")]
 
 
 @pytest.fixture(scope="module")

@@ -83,6 +83,7 @@ def deliver(out, port, dry_run=False):
     return outcome
 
 
+@pytest.mark.slow
 def test_each_pdf_goes_once_to_its_recipient(out):
     server = Server(free_port()).start()
     try:
@@ -150,6 +151,7 @@ def test_kirim_without_smtp_settings_is_a_clear_error(tmp_path, capsys):
     assert "--konfigurasi" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_surat_kirim_through_the_command_line_and_the_weekly_configuration(tmp_path, capsys):
     from tests.support import workbooks as W
     from jikubata.entrypoints import cli

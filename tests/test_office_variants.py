@@ -423,6 +423,7 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None and not os.en
                                    reason="LibreOffice (soffice) tidak terpasang")
 
 
+@pytest.mark.slow
 @needs_soffice
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
 def test_siasn_roster_and_merged_purchases_saved_by_libreoffice_give_the_same_numbers(tmp_path, fmt):

@@ -57,6 +57,7 @@ def has_data(month_json) -> bool:
     return any(o["belanja"] for o in month_json["opd"])
 
 
+@pytest.mark.slow
 def test_yearly_grids_equal_the_monthly_hitung_runs(demo_year):
     wb, monthly = demo_year
     assert wb.sheetnames == ["Ringkasan", "Kekurangan", "Pegawai", "Masalah Data"]
