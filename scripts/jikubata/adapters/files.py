@@ -233,7 +233,7 @@ def _unknown_content(path: Path, head: bytes) -> str:
     return _corrupt("isinya tidak dikenali")
 
 
-def _saved_or_mtime(path: Path, saved: Optional[dt.datetime]) -> dt.datetime:
+def saved_or_mtime(path: Path, saved: Optional[dt.datetime]) -> dt.datetime:
     if saved is not None:
         return saved
     return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
@@ -256,7 +256,7 @@ def _read_zip(path: Path) -> Workbook:
                 binary = "xl/workbook.bin" in names
                 _check_archive(path, zf, sheets=not binary)
                 kind = "xlsb" if binary else ("xlsm" if path.suffix.lower() == ".xlsm" else "xlsx")
-                saved = _ooxml_saved(_small(zf, "docProps/core.xml"))
+                saved = ooxml_saved(_small(zf, "docProps/core.xml"))
             elif "word/document.xml" in names or "ppt/presentation.xml" in names:
                 raise UnreadableFile(name, _not_spreadsheet("dokumen Word/PowerPoint"))
             elif "mimetype" in names:
@@ -270,7 +270,7 @@ def _read_zip(path: Path) -> Workbook:
     except (EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError) as exc:
         raise UnreadableFile(name, _corrupt("isi arsip zip-nya rusak"), repr(exc)) from None
     sheets = _calamine_sheets(path, kind)
-    return Workbook(name, kind, _saved_or_mtime(path, saved), sheets)
+    return Workbook(name, kind, saved_or_mtime(path, saved), sheets)
 
 
 def _small(zf: zipfile.ZipFile, part: str) -> bytes:
@@ -303,7 +303,8 @@ def _timestamp(text: bytes, naive_zone: dt.tzinfo) -> Optional[dt.datetime]:
     return value.astimezone(dt.timezone.utc) if value.year >= 1990 else None
 
 
-def _ooxml_saved(core: bytes) -> Optional[dt.datetime]:
+def ooxml_saved(core: bytes) -> Optional[dt.datetime]:
+    """The last-saved time in an OOXML workbook's `docProps/core.xml` (its bytes), or None."""
     m = _CORE_MODIFIED.search(core)
     return _timestamp(m.group(1), dt.timezone.utc) if m else None
 
@@ -347,7 +348,7 @@ def _read_compound(path: Path) -> Workbook:
     except Exception as exc:  # olefile's errors on a damaged compound file
         raise UnreadableFile(name, _corrupt("struktur berkas Office-nya rusak"), repr(exc)) from None
     sheets = _calamine_sheets(path, "xls")
-    return Workbook(name, "xls", _saved_or_mtime(path, saved), sheets)
+    return Workbook(name, "xls", saved_or_mtime(path, saved), sheets)
 
 
 def _biff_encrypted(stream: bytes) -> bool:
@@ -661,7 +662,7 @@ def _read_csv(path: Path) -> Workbook:
         csv.field_size_limit(old_limit)
     notes = _csv_errors(rows) if "#" in text else None
     sheet = SheetRows(path.stem, rows, 0, 0, (lambda: notes) if notes else None)
-    return Workbook(name, "csv", _saved_or_mtime(path, None), [sheet])
+    return Workbook(name, "csv", saved_or_mtime(path, None), [sheet])
 
 
 def _decode(name: str, raw: bytes) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from jikubata.adapters import files
 from jikubata.adapters.atomic import atomic_path
 from jikubata.domain import schema
 from jikubata.domain.errors import InputError
@@ -552,18 +553,18 @@ def _worksheet_class():
 
 _PROPERTY = re.compile(rb"<(?:\w+:)?property\b([^>]*)>\s*<(?:\w+:)?\w+\s*>([^<]*)<", re.S)
 _NAME = re.compile(rb"""\bname\s*=\s*(["'])(.*?)\1""", re.S)
-_MODIFIED = re.compile(rb"<dcterms:modified\b[^>]*>\s*([^<\s]+)\s*<")
 _DATA_SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*name\s*=\s*[\"']" + re.escape(SHEET_DATA.encode()) + rb"[\"']",
                          re.I)
 _SMALL_PART = 1 << 20
 
 
-def read_identity(path: os.PathLike | str) -> Optional[FormIdentity]:
+def read_identity(path: os.PathLike | str, saved: Optional[dt.datetime] = None) -> Optional[FormIdentity]:
     """The identity of an entry form, or None for any other workbook (or one whose identity is unreadable).
 
     The custom document properties are read from `docProps/custom.xml`
     (python-calamine does not read them); when a program dropped them, the
-    same values on the hidden sheet are used.
+    same values on the hidden sheet are used. `saved` is the workbook's
+    last-saved time when the reader already has it (`files.Workbook.saved_at`).
     """
     path = Path(path)
     try:
@@ -572,7 +573,8 @@ def read_identity(path: os.PathLike | str) -> Optional[FormIdentity]:
             if values.get(PROP_KIND) != KIND and _small(zf, "xl/workbook.xml") \
                     and _DATA_SHEET.search(zf.read("xl/workbook.xml")):
                 values = _identity_sheet(path)
-            saved = _saved_at(zf)
+            if saved is None:
+                saved = files.ooxml_saved(zf.read("docProps/core.xml") if _small(zf, "docProps/core.xml") else b"")
         if values.get(PROP_KIND) != KIND:
             return None
         period = Period.parse(values.get(PROP_PERIOD, ""))
@@ -580,10 +582,9 @@ def read_identity(path: os.PathLike | str) -> Optional[FormIdentity]:
         office = " ".join(values.get(PROP_OFFICE, "").split())
         if generated is None or not office:
             return None
-        if saved is None:
-            saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
         return FormIdentity(path.name, office, values.get(PROP_ABBREVIATION, "").strip(), period,
-                            values.get(PROP_VERSION, "").strip(), generated, saved)
+                            values.get(PROP_VERSION, "").strip(), generated,
+                            files.saved_or_mtime(path, saved))
     except (OSError, zipfile.BadZipFile, zlib.error, ValueError, KeyError, EOFError, RuntimeError,
             NotImplementedError):
         return None
@@ -604,13 +605,6 @@ def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
             out[html.unescape(name.group(2).decode("utf-8", "replace"))] = \
                 html.unescape(value.decode("utf-8", "replace")).strip()
     return out
-
-
-def _saved_at(zf: zipfile.ZipFile) -> Optional[dt.datetime]:
-    if not _small(zf, "docProps/core.xml"):
-        return None
-    m = _MODIFIED.search(zf.read("docProps/core.xml"))
-    return _moment(m.group(1).decode("ascii", "replace")) if m else None
 
 
 def _moment(text: str) -> Optional[dt.datetime]:

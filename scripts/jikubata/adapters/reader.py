@@ -97,8 +97,9 @@ def read_inputs(paths: Sequence[str | os.PathLike],
                 continue
             acc.saved_at[book.name] = book.saved_at
             _read_workbook(book.name, book.sheets, acc)
+            # An entry form (always .xlsx) says whose and which month it is.
+            identity = forms.read_identity(item.path, book.saved_at) if book.kind in ("xlsx", "xlsm") else None
             del book
-            identity = forms.read_identity(item.path)  # an entry form says whose and which month it is
             if identity is not None:
                 acc.forms[item.path.name] = identity
     return _finish(acc, todo[0].path.name if len(todo) == 1 else "berkas masukan")
