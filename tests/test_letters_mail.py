@@ -159,7 +159,8 @@ def test_surat_kirim_through_the_command_line_and_the_weekly_configuration(tmp_p
     day = dt.date(2025, 11, 7)
     source = W.basic(tmp_path / "pusat.xlsx", purchases=[
         (day, W.NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 5_000, "N1")],
-        extra={"OPD": [["Nama OPD", "Email"], ["Dinas Kesehatan", "dinkes@contoh.go.id"]]})
+        extra={"OPD": [["Nama OPD", "Email"], ["Dinas Kesehatan", "dinkes@contoh.go.id"]],
+               "Pengaturan": W.signer_settings()})
     server = Server(free_port()).start()
     config = tmp_path / "jadwal.toml"
     config.write_text(f'''inputs = ["{tmp_path}"]
@@ -194,10 +195,26 @@ def test_surat_coba_on_the_command_line_lists_without_pdf_and_sends_nothing(tmp_
 
     source = W.basic(tmp_path / "pusat.xlsx", purchases=[
         (dt.date(2025, 11, 7), W.NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 5_000, "N1")],
-        extra={"OPD": [["Nama OPD", "Email"], ["Dinas Kesehatan", "dinkes@contoh.go.id"]]})
+        extra={"OPD": [["Nama OPD", "Email"], ["Dinas Kesehatan", "dinkes@contoh.go.id"]],
+               "Pengaturan": W.signer_settings()})
     out = tmp_path / "keluaran"
     assert cli.main(["surat", str(source), "--periode", "2025-11", "--keluaran", str(out), "--coba"]) == 0
     text = capsys.readouterr().out
     assert "tidak ada surel yang dikirim" in text and "akan dikirim ke dinkes@contoh.go.id" in text
     assert "tanpa alamat" in text
     assert History(out).mails() == []
+
+
+def test_a_konsep_is_never_sent_nor_listed_as_going_out(tmp_path, capsys):
+    """Letters without the signer's name, rank or NIP are a KONSEP: --kirim and --coba refuse them."""
+    from tests.support import workbooks as W
+    from jikubata.entrypoints import cli
+
+    source = W.basic(tmp_path / "pusat.xlsx", purchases=[
+        (dt.date(2025, 11, 7), W.NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 5_000, "N1")],
+        extra={"OPD": [["Nama OPD", "Email"], ["Dinas Kesehatan", "dinkes@contoh.go.id"]]})
+    out = tmp_path / "keluaran"
+    assert cli.main(["surat", str(source), "--periode", "2025-11", "--keluaran", str(out), "--coba"]) == 2
+    err = capsys.readouterr().err
+    assert "KONSEP" in err and "Nama Penandatangan" in err and "Traceback" not in err
+    assert not out.exists() or not list(out.rglob("*.docx"))

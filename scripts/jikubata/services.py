@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
 
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.adapters.reader import read_inputs, read_sheets
-from jikubata.domain import indonesian, validation
+from jikubata.domain import correspondence as cor, indonesian, validation
 from jikubata.domain import model as domain
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.model import Dataset, Period, Result
@@ -216,6 +216,10 @@ def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
         raise InputError("surat tidak dapat dikirim: pengaturan SMTP belum ada (isi bagian [email] di berkas "
                          "konfigurasi jadwal dan sebutkan dengan --konfigurasi)")
     result = calculate(inputs, period, as_of, clock=clock, progress=progress)
+    if (send or dry_run) and letters.is_draft(result.settings):
+        raise InputError(f"surat tidak dikirim: surat masih {cor.DRAFT_MARK} karena "
+                         f"{', '.join(cor.missing_signature_fields(result.settings))} di lembar Pengaturan belum "
+                         f"diisi. Lengkapi, lalu jalankan lagi dengan --kirim; surat KONSEP tidak pernah dikirim.")
     out_dir = Path(out_dir)
     with _lock(out_dir, writer):
         outcome = letters.write_letters(result, out_dir, pdf=pdf or send, today=clock.today())

@@ -47,6 +47,12 @@ def write(path: Path, sheets: dict[str, list[list]], *, start: str = "A1") -> Pa
     return path
 
 
+def signer_settings() -> list[list]:
+    """A `Pengaturan` sheet naming the signer: without it letters are a KONSEP (issue 12)."""
+    return [["Pengaturan", "Nilai"], ["Nama Penandatangan", "Drs. Yohanes Contoh, M.Si."],
+            ["Pangkat Penandatangan", "Pembina Utama Muda (IV/c)"], ["NIP Penandatangan", "196901011990031001"]]
+
+
 def basic(path: Path, *, purchases=(), people=None, sellers=("Mie Sagu Mama Ona", "Bagea Kenari Hative"),
           extra: dict | None = None) -> Path:
     people = people or [

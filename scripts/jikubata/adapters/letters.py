@@ -26,7 +26,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from jikubata.adapters import register as reg
 from jikubata import resources
@@ -45,6 +45,8 @@ KIND_LABELS = {KIND_OFFICE: "Kepala OPD", KIND_OFFICIAL: "Pejabat", KIND_REPORT:
 TEMPLATES = {KIND_OFFICE: "surat-opd.docx", KIND_OFFICIAL: "surat-pejabat.docx",
              KIND_REPORT: "laporan-walikota.docx"}
 NO_ATTACHMENT = "-"
+DRAFT_STATE = "konsep"          # the state of a KONSEP letter, which has no register row
+DRAFT_NUMBER = "…………………"      # printed where the number goes: filled in once it is signed
 # Fewer letters than this render faster in one process than a pool starts (bench/bench_letters.py).
 _POOL_THRESHOLD = 40
 _POOL_THRESHOLD_SPAWN = 600
@@ -85,6 +87,7 @@ class LettersOutcome:
     notes: list[str] = field(default_factory=list)
     print_path: Optional[Path] = None
     delivery_dry_run: bool = False
+    draft: bool = False                 # KONSEP: not numbered, not registered, never sent
 
     def summary_text(self) -> str:
         """Indonesian lines for the CLI and the Excel message box."""
@@ -108,6 +111,9 @@ class LettersOutcome:
             lines.append(f"  Daftar surat: {self.index_path}")
         if self.register_path:
             lines.append(f"  Register nomor surat: {self.register_path}")
+        if self.draft and self.letters:
+            lines.append(f"  Surat ini {cor.DRAFT_MARK}: belum diberi nomor dan tidak dapat dikirim. Setelah "
+                         f"penandatangan dilengkapi, jalankan lagi untuk membuat surat bernomor di Surat-{self.period}/.")
         if self.pdf_message:
             lines.append(f"  {self.pdf_message}")
         lines += [f"  Perhatian: {n}" for n in self.notes]
@@ -157,26 +163,33 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
         today = SYSTEM.today()
     out_dir = Path(out_dir)
     period = str(result.period)
-    folder_name = f"Surat-{period}"
+    draft = is_draft(result.settings)
+    # A KONSEP is not yet signed: it takes no number from the register (numbers are given to letters
+    # that will be signed, as in the agenda book) and lives in its own folder, so it never replaces
+    # a numbered letter and a later complete run numbers the letters afresh.
+    suffix = f"-{cor.DRAFT_MARK}" if draft else ""
+    folder_name = f"Surat-{period}{suffix}"
     outcome = LettersOutcome(period, month_year(result.period.year, result.period.month), result.as_of,
-                             out_dir / folder_name)
+                             out_dir / folder_name, draft=draft)
     plans = plan_letters(result)
     templates = _load_templates()
     reg.check_number_format(result.settings.letter_number_format)
     crest, crest_note = read_crest(result.settings)
     outcome.notes = run_notes(result.settings) + ([crest_note] if crest_note else [])
 
-    with reg.Register(out_dir) as register:
-        outcome.register_path = register.path
-        requests = [reg.Request(p.kind, p.key, p.recipient, f"{folder_name}/{p.file_stem}.docx") for p in plans]
-        entries = register.claim(period, requests, today, result.settings.letter_number_format)
-        jobs = [(p.kind, dict(_context(result, p, e), lambang=crest), str(out_dir / e.file))
-                for p, e in zip(plans, entries)]
-        _render_all(jobs, templates, workers)
-        register.confirm(entries)
+    requests = [reg.Request(p.kind, p.key, p.recipient, f"{folder_name}/{p.file_stem}.docx") for p in plans]
+    if draft:
+        entries = _draft_entries(period, requests, today)
+        _render_all(_jobs(result, plans, entries, crest, out_dir), templates, workers)
+    else:
+        with reg.Register(out_dir) as register:
+            outcome.register_path = register.path
+            entries = register.claim(period, requests, today, result.settings.letter_number_format)
+            _render_all(_jobs(result, plans, entries, crest, out_dir), templates, workers)
+            register.confirm(entries)
 
-    outcome.letters = [Letter(e.number, e.letter_date, p.kind, p.recipient, p.office, p.shortfall,
-                              out_dir / e.file, order=(e.year, e.seq), email=p.email)
+    outcome.letters = [Letter(e.number or cor.DRAFT_MARK, e.letter_date, p.kind, p.recipient, p.office,
+                              p.shortfall, out_dir / e.file, order=(e.year, e.seq), email=p.email)
                        for p, e in zip(plans, entries)]
     if pdf and outcome.letters:
         from jikubata.adapters.pdf import convert_to_pdf
@@ -193,8 +206,8 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
                 messages.append(conv.message)
         outcome.pdf_message = " ".join(dict.fromkeys(messages))
         outcome.letters = [replace(x, pdf_path=pdfs.get(x.path.resolve())) for x in outcome.letters]
-        outcome.print_path = write_print_file(outcome, out_dir / f"Semua-Surat-{period}.pdf")
-    index = out_dir / f"Daftar-Surat-{period}.xlsx"
+        outcome.print_path = write_print_file(outcome, out_dir / f"Semua-Surat-{period}{suffix}.pdf")
+    index = out_dir / f"Daftar-Surat-{period}{suffix}.xlsx"
     try:
         outcome.index_path = write_index(outcome, index)
     except OSError as exc:
@@ -203,6 +216,29 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
 
 
 # ---------------------------------------------------------------- who gets a letter
+
+
+
+def is_draft(settings) -> bool:
+    """Letters are a KONSEP while the signer's name, rank or NIP is missing (Permendagri 1/2023 Pasal 44)."""
+    return bool(cor.missing_signature_fields(settings))
+
+
+def _draft_entries(period: str, requests: Sequence[reg.Request], today: dt.date) -> list[reg.Entry]:
+    """Register-shaped rows for a KONSEP run: no number, nothing written to the register."""
+    used: set[str] = set()
+    entries = []
+    for seq, req in enumerate(requests, 1):
+        file = reg.unique_file(req.file, used)
+        used.add(file.casefold())
+        entries.append(reg.Entry(0, today.year, seq, "", today, period, req.kind, req.recipient_key,
+                                 req.recipient, file, DRAFT_STATE))
+    return entries
+
+
+def _jobs(result: Result, plans: list, entries: list[reg.Entry], crest: bytes, out_dir: Path) -> list:
+    return [(p.kind, dict(_context(result, p, e), lambang=crest), str(out_dir / e.file))
+            for p, e in zip(plans, entries)]
 
 
 @dataclass(frozen=True)
@@ -403,7 +439,7 @@ def _context(result: Result, plan: Plan, entry: reg.Entry) -> dict:
         "kop_alamat": address, "kop_kontak": contact,
         "pemerintah": _sentence_case(clean(s.government)), "wilayah": cor.region_name(s),
         "tempat_tanggal": f"{clean(s.city)}, {long_date(entry.letter_date)}", "tanggal": long_date(entry.letter_date),
-        "nomor": entry.number, "sifat": cor.nature_or_default(s.nature), "lampiran": NO_ATTACHMENT,
+        "nomor": entry.number or DRAFT_NUMBER, "sifat": cor.nature_or_default(s.nature), "lampiran": NO_ATTACHMENT,
         "ada_lampiran": False, "lampiran_dari": f"SURAT {signer.upper()}",
         "hal": f"Pengingat Belanja Jiku Bata Bulan {period}",
         "tujuan": list(plan.addressee),

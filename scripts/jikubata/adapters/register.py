@@ -168,7 +168,7 @@ class Register:
                         (period, req.kind, req.recipient_key)).fetchone()
                     if row is None:
                         last += 1
-                        file = _unique_file(req.file, used)
+                        file = unique_file(req.file, used)
                         used.add(file.casefold())
                         cur = self._db.execute(
                             "INSERT INTO letters (year, seq, number, letter_date, period, kind, recipient_key,"
@@ -230,7 +230,7 @@ def _entry(row: tuple) -> Entry:
                  file, state)
 
 
-def _unique_file(wanted: str, used: set[str]) -> str:
+def unique_file(wanted: str, used: set[str]) -> str:
     if wanted.casefold() not in used:
         return wanted
     stem, dot, ext = wanted.rpartition(".")
