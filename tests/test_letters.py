@@ -360,6 +360,29 @@ def test_deadline_is_the_setting_but_never_before_three_working_days():
     assert deadline(friday, 1) == dt.date(2026, 12, 2)  # Mon, Tue, Wed
 
 
+def test_deadline_skips_holidays_and_never_falls_on_a_day_off():
+    from jikubata.domain.correspondence import deadline
+
+    wednesday = dt.date(2026, 12, 23)
+    christmas, after = dt.date(2026, 12, 25), dt.date(2026, 12, 26)
+    # 3 working days from Wed 23 Dec: Thu 24, (Fri 25 Natal), Mon 28, Tue 29.
+    assert deadline(wednesday, 1) == dt.date(2026, 12, 28)
+    assert deadline(wednesday, 1, {christmas}) == dt.date(2026, 12, 29)
+    # Seven days from Fri 18 Dec is Fri 25 Dec: a holiday moves it to Monday.
+    assert deadline(dt.date(2026, 12, 18), 7) == christmas
+    assert deadline(dt.date(2026, 12, 18), 7, {christmas}) == dt.date(2026, 12, 28)
+    # A letter dated on a Saturday never gets a Saturday deadline.
+    assert deadline(dt.date(2026, 11, 21), 7) == dt.date(2026, 11, 30)
+    assert deadline(dt.date(2026, 12, 19), 7, {christmas, after}) == dt.date(2026, 12, 28)
+
+
+def test_the_letter_deadline_uses_the_hari_libur_setting(tmp_path):
+    s = F.settings()
+    s.holidays = (dt.date(2026, 12, 25),)
+    text = text_of(write_letters(F.small_result(s), tmp_path, today=dt.date(2026, 12, 18)).letters[0].path)
+    assert "28 Desember 2026" in text and "25 Desember 2026" not in text
+
+
 def test_missing_signer_details_make_a_konsep_and_the_run_says_so(tmp_path):
     s = F.settings()
     s.signatory_rank = ""

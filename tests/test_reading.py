@@ -262,3 +262,13 @@ def test_folder_scan_skips_our_own_outputs(tmp_path):
     write(tmp_path / "Daftar-Surat-2026-11.xlsx", {"Daftar": [["x"]]})
     d = load(tmp_path)
     assert d.files == ["pusat.xlsx"] and "Toko Palsu" not in {s.name for s in d.sellers}
+
+
+def test_hari_libur_takes_dates_as_cells_or_text_and_names_an_unreadable_one(tmp_path):
+    settings = [["Pengaturan", "Nilai"], ["Hari Libur", "25/12/2026; 1 Januari 2027\n31/02/2026; 25-12-2026"]]
+    d = load(basic(tmp_path / "a.xlsx", extra={"Pengaturan": settings}))
+    assert d.settings.holidays == (dt.date(2026, 12, 25), dt.date(2027, 1, 1))
+    (bad,) = [p for p in d.problems if p.code == "PENGATURAN_TIDAK_VALID"]
+    assert "Hari Libur" in bad.message and "31/02/2026" in bad.message and bad.place.cell == "B2"
+    one = load(basic(tmp_path / "b.xlsx", extra={"Pengaturan": [["Hari Libur", dt.date(2026, 12, 25)]]}))
+    assert one.settings.holidays == (dt.date(2026, 12, 25),)

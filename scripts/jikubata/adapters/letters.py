@@ -445,7 +445,7 @@ def _context(result: Result, plan: Plan, entry: reg.Entry) -> dict:
         "tujuan": list(plan.addressee),
         "dasar_hukum": cor.legal_basis_text(s), "periode": period, "periode_kapital": period.upper(),
         "per_tanggal": long_date(result.as_of),
-        "batas_waktu": long_date(cor.deadline(entry.letter_date, s.deadline_days)),
+        "batas_waktu": long_date(cor.deadline(entry.letter_date, s.deadline_days, s.holidays)),
         "penandatangan_jabatan": signer,
         "penandatangan_nama": clean(s.signatory_name) or NOT_SET,
         "penandatangan_pangkat": clean(s.signatory_rank) or NOT_SET,

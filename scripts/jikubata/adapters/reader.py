@@ -652,8 +652,11 @@ def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
 def _apply_setting(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
                    acc: _Accumulator) -> None:
     if parse.is_blank(value):
-        if spec.kind in ("text", "list"):
+        if spec.kind in ("text", "list", "dates"):
             setattr(settings, spec.key, "" if spec.kind == "text" else ())
+        return
+    if spec.kind == "dates":
+        _apply_dates(settings, spec, value, place, acc)
         return
     if spec.kind == "int":
         parsed, _ = parse.parse_amount(value)
@@ -670,6 +673,22 @@ def _apply_setting(settings: Settings, spec: schema.SettingSpec, value: object, 
                                     value=parse.cell_text(value), default=str(getattr(settings, spec.key))))
         return
     setattr(settings, spec.key, parsed)
+
+
+def _apply_dates(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
+                 acc: _Accumulator) -> None:
+    """A date cell, or dates as text separated by `;` or new lines; each unreadable one is named."""
+    parts = [value] if not isinstance(value, str) else [
+        p.strip() for p in value.replace("\n", ";").split(";") if p.strip()]
+    days = []
+    for part in parts:
+        day = parse.parse_date(part)
+        if day is None:
+            acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label,
+                                        value=parse.cell_text(part), default="tanpa tanggal ini (tulis seperti 25/12/2026)"))
+        else:
+            days.append(day)
+    setattr(settings, spec.key, tuple(sorted(set(days))))
 
 
 _READERS = {

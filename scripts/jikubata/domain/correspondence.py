@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Optional
+from typing import Collection, Optional
 
 from jikubata.domain.model import Settings, Tier
 
@@ -23,18 +23,27 @@ def may_be_reminded(tier: Tier) -> bool:
     return tier not in HEADS_OF_REGION
 
 
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    """`day` plus `n` working days (Monday to Friday)."""
+def is_working_day(day: dt.date, holidays: Collection[dt.date] = ()) -> bool:
+    """Monday to Friday, and not a holiday of the `Hari Libur` setting."""
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(day: dt.date, n: int, holidays: Collection[dt.date] = ()) -> dt.date:
+    """`day` plus `n` working days (Monday to Friday, holidays skipped)."""
     while n > 0:
         day += dt.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day, holidays):
             n -= 1
     return day
 
 
-def deadline(letter_date: dt.date, days: int) -> dt.date:
-    """`days` after the letter's date, never earlier than its date + 3 working days."""
-    return max(letter_date + dt.timedelta(days=max(days, 0)), add_working_days(letter_date, MIN_WORKING_DAYS))
+def deadline(letter_date: dt.date, days: int, holidays: Collection[dt.date] = ()) -> dt.date:
+    """`days` after the letter's date, never earlier than its date + 3 working days, and on a working day
+    (a deadline on a Saturday, Sunday or holiday moves to the next working day)."""
+    day = max(letter_date + dt.timedelta(days=max(days, 0)), add_working_days(letter_date, MIN_WORKING_DAYS, holidays))
+    while not is_working_day(day, holidays):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def missing_signature_fields(settings: Settings) -> list[str]:

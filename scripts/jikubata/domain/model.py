@@ -118,6 +118,7 @@ class Settings:
     legal_basis_number: str = ""
     legal_basis_year: str = ""
     deadline_days: int = 7
+    holidays: tuple[dt.date, ...] = ()   # public holidays and cuti bersama: not working days
     copies_to: tuple[str, ...] = ("Wali Kota Ambon (sebagai laporan)", "Sekretaris Kota Ambon", "Inspektur Kota Ambon")
     report_recipients: tuple[str, ...] = ()
 

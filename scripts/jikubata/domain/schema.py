@@ -195,6 +195,9 @@ SETTINGS = (
     SettingSpec("legal_basis_year", "Tahun Dasar Hukum", "text", "Tahun peraturan itu, misalnya 2023."),
     SettingSpec("deadline_days", "Batas Waktu (hari)", "int",
                 "Batas waktu pemenuhan: sekian hari sesudah tanggal surat (paling cepat 3 hari kerja)."),
+    SettingSpec("holidays", "Hari Libur", "dates",
+                "Libur nasional dan cuti bersama (SKB), dipisah titik koma, misalnya 25/12/2026; 01/01/2027. "
+                "Tidak dihitung sebagai hari kerja; batas waktu surat tidak jatuh pada hari libur."),
     SettingSpec("copies_to", "Tembusan", "list", "Penerima tembusan, dipisah titik koma (;)."),
     SettingSpec("report_recipients", "Email Penerima Rekap", "list", "Alamat surel penerima rekap mingguan, dipisah titik koma (;)."),
 )

@@ -308,7 +308,7 @@ def write_central(city: City, path: Path, settings: Optional[Settings] = None, *
         for i, spec in enumerate(schema.SETTINGS, 1):
             value = values.get(spec.key, getattr(settings, spec.key))
             if isinstance(value, tuple):
-                value = "; ".join(value)
+                value = "; ".join(f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v for v in value)
             ws.write_string(i, 0, spec.label)
             (ws.write_number if isinstance(value, int) else ws.write_string)(i, 1, value)
             ws.write_string(i, 2, spec.explanation)
@@ -363,7 +363,9 @@ def demo_letter_settings(city: City, folder: Path) -> dict:
     return {"signatory_name": f"{head[2]}, S.E., M.Si.", "signatory_rank": "Pembina Utama Muda (IV/c)",
             "signatory_nip": head[3], "office_phone": "(0911) 300000",
             "office_website": "disperindag.contoh.go.id", "office_email": "disperindag@contoh.go.id",
-            "legal_basis_number": "99", "legal_basis_year": "2023", "crest_image": str(crest.resolve())}
+            "legal_basis_number": "99", "legal_basis_year": "2023", "crest_image": str(crest.resolve()),
+            # Fixed-date national holidays only (Natal, Tahun Baru): the SKB's other dates change every year.
+            "holidays": "25/12/2026; 01/01/2027"}
 
 
 # The office whose staff come from BKPSDM's SIASN export rather than the central roster.

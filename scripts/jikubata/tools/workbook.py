@@ -312,7 +312,8 @@ class _Builder:
                 ws.write_string(i, 1, "Ya" if value in (None, True) else "Tidak", fmt["value"])
                 ws.data_validation(i, 1, i, 1, {"validate": "list", "source": "=DaftarYaTidak"})
             else:
-                text = "; ".join(value) if spec.kind == "list" else value
+                text = ("; ".join(value) if spec.kind == "list"
+                        else "; ".join(f"{d:%d/%m/%Y}" for d in value) if spec.kind == "dates" else value)
                 ws.write_string(i, 1, text, fmt["value"])
                 lines = -(-len(text) // 48)  # column B holds about 48 characters a line
                 if lines > 1:
