@@ -35,6 +35,7 @@ class FakeCell:
     fill: Optional[str] = None
     font: dict = field(default_factory=dict)
     wrap: bool = False
+    alignment: dict = field(default_factory=dict)  # horizontal / vertical
     link: Optional[tuple[str, str]] = None  # (address or "#subaddress", text shown)
 
 
@@ -222,6 +223,29 @@ class FakeRange:
         self._log("wrap_text", on)
         for cell in self._cells():
             cell.wrap = on
+
+    @property
+    def horizontal_alignment(self):
+        return self._cells()[0].alignment.get("horizontal")
+
+    @horizontal_alignment.setter
+    def horizontal_alignment(self, value):
+        assert value in ("general", "left", "center", "right", "fill", "justify", "center_across_selection",
+                         "distributed")
+        self._log("horizontal_alignment", value)
+        for cell in self._cells():
+            cell.alignment["horizontal"] = value
+
+    @property
+    def vertical_alignment(self):
+        return self._cells()[0].alignment.get("vertical")
+
+    @vertical_alignment.setter
+    def vertical_alignment(self, value):
+        assert value in ("top", "center", "bottom", "justify", "distributed")
+        self._log("vertical_alignment", value)
+        for cell in self._cells():
+            cell.alignment["vertical"] = value
 
     @property
     def column_width(self):

@@ -87,7 +87,8 @@ def write_sheet(cells: CellPort, sheet: OutputSheet) -> None:
     if sheet.rows and sheet.chart and sheet.chart.labels:
         _place_chart(cells, sheet, last, widths)
     cells.freeze_rows(name, top)
-    cells.set_print(name, top)
+    # Landscape, unless a summary on one page is narrow enough to read upright.
+    cells.set_print(name, top, one_page=sheet.one_page, landscape=not sheet.one_page or width > 10)
 
 
 def _write_facts(cells: CellPort, sheet: OutputSheet) -> None:

@@ -72,6 +72,8 @@ class Style:
     fill: Optional[str] = None
     number_format: Optional[str] = None
     wrap: Optional[bool] = None
+    align: Optional[str] = None  # horizontal: left | center | right
+    valign: Optional[str] = None  # vertical: top | center | bottom
 
 
 TITLE = Style("judul", bold=True, size=14, font_colour=NAVY)
@@ -82,7 +84,7 @@ LINK = Style("tautan", font_colour=LINK_COLOUR, underline=True)
 WRAP = Style("bungkus", wrap=True)
 # Key figures under a title: a small grey label above a bold figure (numbers stay numbers).
 FACT_LABEL = Style("label angka", size=9, font_colour=MUTED)
-FACT_VALUE = Style("angka", bold=True, size=11, font_colour=NAVY)
+FACT_VALUE = Style("angka", bold=True, size=11, font_colour=NAVY, align="left")
 # Excel tables (ListObjects) over result lists: filter buttons, no banding over the status colours.
 TABLE_STYLE = "TableStyleLight1"
 CHART_COLOUR = "#2E75B6"
@@ -131,7 +133,8 @@ def fill_style(colour: str) -> Style:
 def kind_style(kind: str) -> Optional[Style]:
     """The number format of a column kind: text kinds are text (`@`), figures as `NUMBER_FORMATS`."""
     fmt = TEXT_FORMAT if kind in TEXT_KINDS else NUMBER_FORMATS.get(kind)
-    return Style("format " + kind, number_format=fmt) if fmt else None
+    # Top-aligned, as in the recap file: a row made tall by wrapped text still reads along its first line.
+    return Style("format " + kind, number_format=fmt, valign="top") if fmt else None
 
 
 def status_style(value) -> Optional[Style]:

@@ -81,6 +81,7 @@ class OutputSheet:
     scales: list[tuple[int, int, ColourScale]] = field(default_factory=list)
     table_name: Optional[str] = None  # an Excel table (filterable) over the header and the rows
     chart: Optional[ChartData] = None  # placed below the table
+    one_page: bool = False  # printed on one page (a summary with its chart), no header repeated
 
     @property
     def facts_row(self) -> int:
@@ -175,7 +176,8 @@ class CellPort(Protocol):
 
     def freeze_rows(self, sheet: str, rows: int) -> None: ...  # rows 1..rows stay in view
 
-    def set_print(self, sheet: str, title_row: int) -> None: ...  # landscape A4, one page wide, row repeated
+    def set_print(self, sheet: str, title_row: int, one_page: bool = False, landscape: bool = True) -> None: ...
+    # A4, one page wide, the header row repeated; or with `one_page` all on one page (a table with its chart)
 
     # Comforts of a spreadsheet program: a port that cannot offer one skips it, never fails the run.
 

@@ -20,7 +20,7 @@ from jikubata.adapters.workbook_port import Area, Chart
 
 TITLE = "Jiku Bata"
 _XL_UNDERLINE_SINGLE, _XL_UNDERLINE_NONE = 2, -4142
-_XL_LANDSCAPE, _XL_PAPER_A4 = 2, 9
+_XL_PORTRAIT, _XL_LANDSCAPE, _XL_PAPER_A4 = 1, 2, 9
 # XlConditionValueTypes of a colour scale's points (COM).
 _XL_CONDITION_VALUE = {"number": 0, "lowest": 1, "highest": 2, "percent": 3, "percentile": 5}
 _CHART_TYPES = {"bar": "bar_clustered", "column": "column_clustered", "line": "line_markers"}
@@ -89,6 +89,10 @@ class XlwingsPort:
             rng.color = style.fill
         if style.wrap is not None:
             rng.wrap_text = style.wrap
+        if style.align is not None:
+            _try(lambda: setattr(rng, "horizontal_alignment", style.align))  # xlwings 0.37.3+
+        if style.valign is not None:
+            _try(lambda: setattr(rng, "vertical_alignment", style.valign))
         font = rng.font
         if style.bold is not None:
             font.bold = style.bold
@@ -125,12 +129,15 @@ class XlwingsPort:
         except Exception:
             pass
 
-    def set_print(self, sheet: str, title_row: int) -> None:
+    def set_print(self, sheet: str, title_row: int, one_page: bool = False, landscape: bool = True) -> None:
         try:  # the COM PageSetup (Windows Excel); elsewhere the sheet prints with Excel's defaults
             setup = self.book.sheets[sheet].api.PageSetup
-            setup.Orientation, setup.PaperSize = _XL_LANDSCAPE, _XL_PAPER_A4
-            setup.Zoom, setup.FitToPagesWide, setup.FitToPagesTall = False, 1, False
-            setup.PrintTitleRows = f"${title_row}:${title_row}"
+            setup.Orientation, setup.PaperSize = _XL_LANDSCAPE if landscape else _XL_PORTRAIT, _XL_PAPER_A4
+            if one_page:  # the table and its chart together on one page
+                setup.Zoom, setup.FitToPagesWide, setup.FitToPagesTall = False, 1, 1
+            else:
+                setup.Zoom, setup.FitToPagesWide, setup.FitToPagesTall = False, 1, False
+                setup.PrintTitleRows = f"${title_row}:${title_row}"
         except Exception:
             pass
 
@@ -207,12 +214,19 @@ class XlwingsPort:
             _try(lambda: made.category_axis.set(reverse_order=True))
         colour = "line_color" if chart.kind == "line" else "fill_color"
         _try(lambda: [setattr(s, colour, c) for s, c in zip(made.series, chart.colours)])
+        if chart.kind != "line" and chart.percent:  # each bar's figure, as in the recap file (COM only)
+            _try(lambda: [self._com_data_labels(s.api) for s in made.series])
         # Plot the source even when its columns are hidden: Excel's PlotVisibleOnly (Windows COM, Mac AppleScript).
         if self.platform.startswith("win"):
             return _try(lambda: setattr(made.api[1], "PlotVisibleOnly", False))
         if self.platform == "darwin":
             return _try(lambda: made.api[1].plot_visible_only.set(False))
         return False
+
+    @staticmethod
+    def _com_data_labels(series) -> None:
+        series.HasDataLabels = True
+        series.DataLabels().NumberFormat = "0%"
 
     def hide_columns(self, sheet: str, first: int, last: int) -> None:
         ws = self.book.sheets[sheet]

@@ -118,7 +118,7 @@ def _write_rekap_sheets(port: WorkbookPort, tables, checked) -> None:
             empty_text=table.empty_text, facts=list(table.facts),
             scales=[(c1, c2, ColourScale.from_xlsxwriter(rule)) for c1, c2, rule in table.scales],
             table_name=TABLE_NAMES.get(table.key) if table.excel_table else None,
-            chart=chart_data(table)))
+            chart=chart_data(table), one_page=table.one_page or table.key == "tahun"))
     port.write_sheet(problems_sheet(checked, port))
 
 
