@@ -180,7 +180,8 @@ class WeeklyOutcome:
         label = lambda office: summary.office_label(result, office)  # noqa: E731
         lines = ["Rekap Mingguan Jiku Bata", self.report.week_text, "",
                  f"Keadaan per {indonesian.long_date(result.as_of)}:",
-                 f"- Kepatuhan: {percent(total.compliance)}",
+                 f"- Kepatuhan {indonesian.month_year(result.period.year, result.period.month)}: "
+                 f"{percent(total.compliance)}",
                  f"  ({total.met} dari {total.obliged} ASN wajib)",
                  f"- Belum memenuhi: {total.short} ASN",
                  f"- Kekurangan: {indonesian.rupiah(total.shortfall)}",
