@@ -235,6 +235,25 @@ def test_email_lists_the_offices_most_behind_first(inputs, out):
     assert html.index(DISPAR) < html.index(DINKES)
 
 
+def test_plain_text_part_uses_the_singkatan_and_short_lines(tmp_path, out):
+    long_name = "Dinas Pemberdayaan Perempuan dan Perlindungan Anak Kota Ambon"
+    employees = EMPLOYEES + [("198903032014031007", "Lina Sopacua", "Kepala Seksi Anak", "IV.a", long_name)]
+    inputs = write_inputs(tmp_path / "masukan", offices=((DINKES, "DINKES"), (DISPAR, "DISPAR"), (long_name, "")),
+                          employees=employees)
+    services.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), clock=AFTER_W47)
+    outcome = services.run_weekly(inputs, out, clock=AFTER_W47)
+    text = outcome.plain_text()
+    behind = [o.office for o in outcome.report.most_behind()]
+    assert DISPAR in behind and long_name in behind
+    assert "- DISPAR: " in text and DISPAR not in text and DINKES not in text  # the Singkatan, as the HTML part
+    assert long_name in " ".join(line.strip() for line in text.splitlines())  # no Singkatan: the full name
+    assert max(map(len, text.splitlines())) <= weekly.TEXT_WIDTH
+    total = outcome.result.total
+    assert weekly.percent(total.compliance) in text and f"{total.met} dari {total.obliged} ASN wajib" in text
+    assert "Rp260.000" in text and "minggu ke-4 November 2026" in text and "2026-W47" not in text
+    assert "Dibandingkan minggu ke-3 November 2026" in text
+
+
 def test_email_says_what_changed_since_last_week(inputs, out):
     services.run_weekly(inputs, out, as_of=dt.date(2026, 11, 15), clock=AFTER_W47)
     outcome = services.run_weekly(inputs, out, clock=AFTER_W47)

@@ -3,15 +3,26 @@
 `xw.Book.caller()` needs a running Excel, so the tests give `XlwingsPort` this
 `FakeBook` instead: sheets of cells that keep what Excel would keep (values go
 through `excel_typing.typed`, so `=…` becomes a formula as in Excel), number
-formats, fills, fonts, links, widths, the frozen row and the COM page set-up.
+formats, fills, fonts, links, widths, the frozen row and the COM page set-up;
+tables (`sheet.tables`), charts (`sheet.charts`) and colour scales
+(`range.conditional_formats`, and the COM `FormatConditions`) as xlwings 0.37
+offers them, with xlwings' own argument checks and Excel's refusals (a table
+name taken anywhere in the book, a chart name taken on the sheet).
 Every call is also appended to `book.calls`, for assertions about order.
 Reading gives what xlwings gives: numbers as floats, a 2-D list with `ndim=2`.
+
+`FakeBook(..., refuses={"tables", "charts", "conditional_formats"})` makes
+those features raise, as an Excel (or platform) without them would.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Optional
+
+from xlwings import ShapeAlreadyExists
+from xlwings.main import (_chart_axis_scale, _chart_plot_by, _chart_type, _conditional_format_colors,
+                          _conditional_format_threshold_type, _conditional_format_thresholds)
 
 from tests.support.excel_typing import typed
 
@@ -24,6 +35,7 @@ class FakeCell:
     fill: Optional[str] = None
     font: dict = field(default_factory=dict)
     wrap: bool = False
+    alignment: dict = field(default_factory=dict)  # horizontal / vertical
     link: Optional[tuple[str, str]] = None  # (address or "#subaddress", text shown)
 
 
@@ -37,11 +49,14 @@ class FakeApp:
 
 
 class FakeBook:
-    def __init__(self, fullname: str, sheets: dict[str, list[list]] = None, *, windows: bool = True):
+    def __init__(self, fullname: str, sheets: dict[str, list[list]] = None, *, windows: bool = True,
+                 refuses: frozenset[str] = frozenset()):
         self.fullname = fullname
         self.app = FakeApp()
         self.calls: list[tuple] = []
         self.windows = windows  # whether the COM objects (`.api`) answer, as on Windows
+        self.refuses = set(refuses)
+        self.names: list[_Record] = []  # defined names (`book.names`): objects with `.name`
         self.sheets = FakeSheets(self)
         for name, rows in (sheets or {}).items():
             sheet = self.sheets.add(name)
@@ -89,6 +104,23 @@ class FakeSheet:
         self.frozen: Optional[str] = None
         self.page_setup = _Record()
         self.freeze_panes = _Freeze(self)
+        self.rules: list[dict] = []  # conditional formats: {"area", "kind", …}
+        self._tables = FakeTables(self)
+        self._charts = FakeCharts(self)
+
+    def _refused(self, feature: str) -> None:
+        if feature in self.book.refuses:
+            raise AttributeError(f"{feature} not available")
+
+    @property
+    def tables(self) -> "FakeTables":
+        self._refused("tables")
+        return self._tables
+
+    @property
+    def charts(self) -> "FakeCharts":
+        self._refused("charts")
+        return self._charts
 
     @property
     def api(self):
@@ -193,6 +225,29 @@ class FakeRange:
             cell.wrap = on
 
     @property
+    def horizontal_alignment(self):
+        return self._cells()[0].alignment.get("horizontal")
+
+    @horizontal_alignment.setter
+    def horizontal_alignment(self, value):
+        assert value in ("general", "left", "center", "right", "fill", "justify", "center_across_selection",
+                         "distributed")
+        self._log("horizontal_alignment", value)
+        for cell in self._cells():
+            cell.alignment["horizontal"] = value
+
+    @property
+    def vertical_alignment(self):
+        return self._cells()[0].alignment.get("vertical")
+
+    @vertical_alignment.setter
+    def vertical_alignment(self, value):
+        assert value in ("top", "center", "bottom", "justify", "distributed")
+        self._log("vertical_alignment", value)
+        for cell in self._cells():
+            cell.alignment["vertical"] = value
+
+    @property
     def column_width(self):
         return self.sheet.widths.get(self.area[1])
 
@@ -207,6 +262,11 @@ class FakeRange:
         if not self.sheet.book.windows:
             raise AttributeError("no COM object")
         return _RangeApi(self)
+
+    @property
+    def conditional_formats(self) -> "_ConditionalFormats":
+        self.sheet._refused("conditional_formats")
+        return _ConditionalFormats(self)
 
     def add_hyperlink(self, address, text_to_display=None, screen_tip=None):
         self._log("add_hyperlink", address)
@@ -262,6 +322,236 @@ class _RangeApi:
         self.rng = rng
         self.Font = _ComFont(rng)
         self.Hyperlinks = _Hyperlinks(rng)
+        self.FormatConditions = _FormatConditions(rng)
+
+
+def _inside(inner, outer) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+class _ConditionalFormats:
+    """`range.conditional_formats` (xlwings 0.37.5+): colour scales, and clearing."""
+
+    def __init__(self, rng: FakeRange):
+        self.rng = rng
+
+    def add_color_scale(self, colors, *, thresholds=None, threshold_type="number"):
+        colors = _conditional_format_colors(colors)  # xlwings' own checks: 2 or 3 colours, increasing thresholds
+        threshold_type = _conditional_format_threshold_type(threshold_type)
+        if thresholds is None:
+            kinds = ("lowest", "highest") if len(colors) == 2 else ("lowest", "percentile", "highest")
+            values = (None, None) if len(colors) == 2 else (None, 50, None)
+        else:
+            values = _conditional_format_thresholds(thresholds, count=len(colors), threshold_type=threshold_type)
+            kinds = (threshold_type,) * len(colors)
+        rule = {"area": self.rng.area, "kind": "color_scale",
+                "points": [(k, v, "#%02X%02X%02X" % c) for k, v, c in zip(kinds, values, colors)]}
+        self.rng.sheet.rules.append(rule)
+        self.rng._log("conditional_formats.add_color_scale", rule["points"])
+        return rule
+
+    def clear(self):
+        self.rng._log("conditional_formats.clear", None)
+        self.rng.sheet.rules[:] = [r for r in self.rng.sheet.rules if not _inside(r["area"], self.rng.area)]
+
+
+_XL_CONDITION_KINDS = {0: "number", 1: "lowest", 2: "highest", 3: "percent", 5: "percentile"}
+
+
+class _FormatConditions:
+    """The COM `Range.FormatConditions` (Windows)."""
+
+    def __init__(self, rng: FakeRange):
+        self.rng = rng
+
+    def AddColorScale(self, ColorScaleType):
+        assert ColorScaleType in (2, 3)
+        criteria = [_Criterion() for _ in range(ColorScaleType)]
+        rule = {"area": self.rng.area, "kind": "color_scale", "criteria": criteria}
+        self.rng.sheet.rules.append(rule)
+        self.rng._log("api.FormatConditions.AddColorScale", ColorScaleType)
+        return _ColorScale(criteria)
+
+    def Delete(self):
+        self.rng._log("api.FormatConditions.Delete", None)
+        self.rng.sheet.rules[:] = [r for r in self.rng.sheet.rules if not _inside(r["area"], self.rng.area)]
+
+
+class _Criterion:
+    def __init__(self):
+        self.Type, self.Value, self.FormatColor = None, None, _Record(Color=None)
+
+
+class _ColorScale:
+    def __init__(self, criteria):
+        self._criteria = criteria
+
+    def ColorScaleCriteria(self, index):  # 1-based, as in COM
+        return self._criteria[index - 1]
+
+
+def color_scale_points(rule: dict) -> list[tuple]:
+    """A colour-scale rule's points as (kind, value, "#RRGGBB"), however it was made (xlwings API or COM)."""
+    if "points" in rule:
+        return list(rule["points"])
+    out = []
+    for c in rule["criteria"]:
+        colour = c.FormatColor.Color
+        out.append((_XL_CONDITION_KINDS[c.Type], c.Value,
+                    "#%02X%02X%02X" % (colour & 0xFF, (colour >> 8) & 0xFF, (colour >> 16) & 0xFF)))
+    return out
+
+
+class FakeTable:
+    def __init__(self, sheet: FakeSheet, rng: FakeRange, name: str, style: str, has_headers: bool):
+        self.sheet, self.range, self.name, self.table_style = sheet, rng, name, style
+        self.has_headers = has_headers
+        self.show_autofilter = True
+        self.show_table_style_row_stripes = True  # Excel's default
+
+    def delete(self):
+        self.sheet.book.calls.append(("table.delete", self.sheet.name, self.name))
+        self.sheet._tables._items.remove(self)
+
+
+class FakeTables:
+    """`sheet.tables` (xlwings 0.21+)."""
+
+    def __init__(self, sheet: FakeSheet):
+        self.sheet, self._items = sheet, []
+
+    def __iter__(self):
+        return iter(list(self._items))
+
+    def __len__(self):
+        return len(self._items)
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self._items[key]
+        return next(t for t in self._items if t.name.casefold() == key.casefold())
+
+    def add(self, source=None, name=None, source_type=None, link_source=None, has_headers=True, destination=None,
+            table_style_name="TableStyleMedium2"):
+        if not isinstance(source, FakeRange):
+            raise TypeError("'source' must be a Range")
+        book = self.sheet.book
+        taken = {t.name.casefold() for s in book.sheets for t in s._tables} | {n.name.casefold() for n in book.names}
+        if name is not None and name.casefold() in taken:
+            raise ValueError(f"table name {name!r} is taken")  # Excel's COM error on a taken name
+        for s in book.sheets:
+            for t in s._tables:
+                if t.sheet is self.sheet and not (t.range.area[2] < source.area[0] or source.area[2] < t.range.area[0]
+                                                  or t.range.area[3] < source.area[1]
+                                                  or source.area[3] < t.range.area[1]):
+                    raise ValueError("a table cannot overlap another table")
+        table = FakeTable(self.sheet, source, name or f"Table{len(taken) + 1}", table_style_name, has_headers)
+        self._items.append(table)
+        book.calls.append(("tables.add", self.sheet.name, source.area, table.name, table_style_name))
+        return table
+
+
+class _Legend:
+    def __init__(self):
+        self.visible, self.position = True, "right"
+
+
+class _Axis:
+    def __init__(self):
+        self.settings: dict = {}
+
+    def set(self, **kwargs):
+        for key in ("minimum_scale", "maximum_scale"):
+            if key in kwargs:
+                _chart_axis_scale(kwargs[key], key)
+        if "major_unit" in kwargs:
+            _chart_axis_scale(kwargs["major_unit"], "major_unit", positive=True)
+        self.settings.update(kwargs)
+
+
+class _Series:
+    def __init__(self, name: str, values: FakeRange):
+        self.name, self.values = name, values
+        self.fill_color = self.line_color = None
+
+
+class FakeChart:
+    def __init__(self, sheet: FakeSheet, name: str, anchor, width, height, left, top):
+        self.sheet, self.name = sheet, name
+        self.anchor, self.width, self.height, self.left, self.top = anchor, width, height, left, top
+        self._chart_type = None
+        self.title = None
+        self.source: Optional[FakeRange] = None
+        self.plot_by = None
+        self.legend = _Legend()
+        self.value_axis, self.category_axis = _Axis(), _Axis()
+        self.series: list[_Series] = []
+        self._com = _Record(PlotVisibleOnly=True)  # Excel's default: hidden cells are not plotted
+
+    @property
+    def chart_type(self):
+        return self._chart_type
+
+    @chart_type.setter
+    def chart_type(self, value):
+        self._chart_type = _chart_type(value)  # xlwings refuses an unknown type
+
+    def set_source_data(self, source, plot_by=None):
+        if not isinstance(source, FakeRange):
+            raise TypeError("source must be a Range")
+        self.source, self.plot_by = source, None if plot_by is None else _chart_plot_by(plot_by)
+        r1, c1, r2, c2 = source.area
+        # By columns: the first column holds the labels, the header row the series names.
+        self.series = [_Series(source.sheet.cell(r1, c).value, source.sheet.range((r1 + 1, c), (r2, c)))
+                       for c in range(c1 + 1, c2 + 1)]
+        self.sheet.book.calls.append(("chart.set_source_data", self.sheet.name, self.name, source.area))
+
+    @property
+    def api(self):
+        if not self.sheet.book.windows:
+            raise AttributeError("no COM object")
+        return _Record(Name=self.name), self._com
+
+    def delete(self):
+        self.sheet.book.calls.append(("chart.delete", self.sheet.name, self.name))
+        self.sheet._charts._items.remove(self)
+
+
+class FakeCharts:
+    """`sheet.charts` (xlwings 0.37.3+ for `chart_type`, `source`, `name` and `anchor` in `add`)."""
+
+    def __init__(self, sheet: FakeSheet):
+        self.sheet, self._items = sheet, []
+
+    def __iter__(self):
+        return iter(list(self._items))
+
+    def __len__(self):
+        return len(self._items)
+
+    def __contains__(self, name):
+        return any(c.name == name for c in self._items)
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self._items[key]
+        return next(c for c in self._items if c.name == key)
+
+    def add(self, left=0, top=0, width=355, height=211, chart_type=None, source=None, plot_by=None, name=None,
+            anchor=None, style=227):
+        if anchor is not None and (top or left):
+            raise ValueError("You must either provide 'anchor' or 'top'/'left', but not both.")
+        if name and name in self:
+            raise ShapeAlreadyExists(f"'{name}' is already present on {self.sheet.name}.")
+        chart = FakeChart(self.sheet, name or f"Chart {len(self._items) + 1}",
+                          _address(anchor) if anchor is not None else None, width, height, left, top)
+        self._items.append(chart)
+        self.sheet.book.calls.append(("charts.add", self.sheet.name, chart.name))
+        if chart_type is not None:
+            chart.chart_type = chart_type
+        if source is not None:
+            chart.set_source_data(source, plot_by)
+        return chart
 
 
 class _ComFont:

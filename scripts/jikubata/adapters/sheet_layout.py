@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from jikubata.adapters import styles
-from jikubata.adapters.workbook_port import CellPort, OutputSheet, find_sheet
+from jikubata.adapters.workbook_port import Chart, CellPort, OutputSheet, find_sheet
 
 _FORMULA_START = ("=", "+", "-", "@", "'")
 # What Excel would turn into a number, a date, a percentage or a truth value when typed.
@@ -44,6 +44,8 @@ def write_sheet(cells: CellPort, sheet: OutputSheet) -> None:
     if sheet.title:
         cells.write_values(name, 1, 1, [[as_text(line)] for line in sheet.title])
         cells.apply_style(name, (1, 1, 1, 1), styles.TITLE)
+    if sheet.facts:
+        _write_facts(cells, sheet)
     top, width = sheet.header_row, len(sheet.header)
     cells.write_values(name, top, 1, [[as_text(h) for h in sheet.header]])
     cells.apply_style(name, (top, 1, top, width), styles.HEADER)
@@ -73,9 +75,72 @@ def write_sheet(cells: CellPort, sheet: OutputSheet) -> None:
     for j, kind in enumerate(sheet.kinds, 1):
         if kind in styles.WRAPPED_KINDS:
             cells.apply_style(name, (first, j, last, j), styles.WRAP)
-    cells.set_column_widths(name, sheet.column_widths())
+    if sheet.rows:
+        end = first + len(sheet.rows) - 1  # the rows, not the total
+        for c1, c2, scale in sheet.scales:
+            cells.color_scale(name, (first, c1 + 1, end, c2 + 1), scale)
+        if sheet.table_name:
+            cells.add_table(name, (top, 1, end, width), unique_table_name(sheet.table_name, cells.names_in_use()),
+                            styles.TABLE_STYLE)
+    widths = sheet.column_widths()
+    cells.set_column_widths(name, widths)
+    if sheet.rows and sheet.chart and sheet.chart.labels:
+        _place_chart(cells, sheet, last, widths)
     cells.freeze_rows(name, top)
-    cells.set_print(name, top)
+    # Landscape, unless a summary on one page is narrow enough to read upright.
+    cells.set_print(name, top, one_page=sheet.one_page, landscape=not sheet.one_page or width > 10)
+
+
+def _write_facts(cells: CellPort, sheet: OutputSheet) -> None:
+    """The key figures: labels on one row, the figures below them as numbers in number formats."""
+    name, row, n = sheet.name, sheet.facts_row, len(sheet.facts)
+    cells.write_values(name, row, 2, [[as_text(label) for label, _, _ in sheet.facts]])
+    cells.apply_style(name, (row, 2, row, n + 1), styles.FACT_LABEL)
+    for j, (_, value, kind) in enumerate(sheet.facts, 2):
+        style = styles.kind_style(kind)
+        if style and not isinstance(value, str):
+            cells.apply_style(name, (row + 1, j, row + 1, j), style)
+    cells.write_values(name, row + 1, 2, [[as_text(value) for _, value, _ in sheet.facts]])
+    cells.apply_style(name, (row + 1, 2, row + 1, n + 1), styles.FACT_VALUE)
+
+
+def _place_chart(cells: CellPort, sheet: OutputSheet, last: int, widths: list[float]) -> None:
+    """The chart below the table (its total included); its source is a block right of the table, hidden
+    where the port's chart can plot hidden cells."""
+    data, name, top = sheet.chart, sheet.name, sheet.header_row
+    base = len(sheet.header) + 2  # one empty column between the table and the block
+    header = ["Label grafik"] + [label for label, _ in data.series]
+    block = [[as_text(label)] + [values[i] for _, values in data.series] for i, label in enumerate(data.labels)]
+    cells.write_values(name, top, base, [[as_text(h) for h in header]])
+    cells.apply_style(name, (top + 1, base, top + len(block), base), styles.kind_style("text"))
+    if data.percent:
+        cells.apply_style(name, (top + 1, base + 1, top + len(block), base + len(data.series)),
+                          styles.kind_style("percent"))
+    cells.write_values(name, top + 1, base, block)
+    width = max(sum(column_pixels(w) for w in widths), 480)
+    height = max(240, 70 + 15 * len(block)) if data.kind == "bar" else 300
+    chart = Chart(name="Grafik " + name, kind=data.kind, title=data.title,
+                  source=(top, base, top + len(block), base + len(data.series)), anchor=(last + 2, 1),
+                  width=width, height=height, colours=data.colours, percent=data.percent)
+    if cells.add_chart(name, chart):
+        cells.hide_columns(name, base, base + len(data.series))
+
+
+def column_pixels(chars: float) -> int:
+    """Pixel width of a column `chars` characters wide, as Excel lays it out (7 px digits, 5 px padding)."""
+    return int(chars * 7 + 5) if chars >= 1 else int(chars * 12 + 0.5)
+
+
+_TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+def unique_table_name(wanted: str, in_use: set[str]) -> str:
+    """`wanted`, or `wanted2`, `wanted3`… : the first that no table or defined name holds (ignoring case)."""
+    base = wanted if _TABLE_NAME.fullmatch(wanted) else "Tabel"
+    candidate, n = base, 2
+    while candidate.casefold() in in_use:
+        candidate, n = f"{base}{n}", n + 1
+    return candidate
 
 
 def _runs(indexes, value_of: Callable):

@@ -72,6 +72,8 @@ class Style:
     fill: Optional[str] = None
     number_format: Optional[str] = None
     wrap: Optional[bool] = None
+    align: Optional[str] = None  # horizontal: left | center | right
+    valign: Optional[str] = None  # vertical: top | center | bottom
 
 
 TITLE = Style("judul", bold=True, size=14, font_colour=NAVY)
@@ -80,6 +82,48 @@ TOTAL = Style("jumlah", bold=True)
 EMPTY = Style("kosong", italic=True, font_colour=MUTED)
 LINK = Style("tautan", font_colour=LINK_COLOUR, underline=True)
 WRAP = Style("bungkus", wrap=True)
+# Key figures under a title: a small grey label above a bold figure (numbers stay numbers).
+FACT_LABEL = Style("label angka", size=9, font_colour=MUTED)
+FACT_VALUE = Style("angka", bold=True, size=11, font_colour=NAVY, align="left")
+# Excel tables (ListObjects) over result lists: filter buttons, no banding over the status colours.
+TABLE_STYLE = "TableStyleLight1"
+CHART_COLOUR = "#2E75B6"
+
+
+# ---------------------------------------------------------------- colour scales
+
+
+@dataclass(frozen=True)
+class ScalePoint:
+    """One point of a colour scale: `kind` is `number` (at `value`), `lowest`, `highest`, `percent` or
+    `percentile` (at `value`, 0–100)."""
+
+    kind: str
+    value: Optional[float]
+    colour: str  # "#RRGGBB"
+
+
+@dataclass(frozen=True)
+class ColourScale:
+    """A two- or three-colour scale (conditional format), from the lowest point to the highest."""
+
+    points: tuple[ScalePoint, ...]
+
+    _KINDS = {"num": "number", "min": "lowest", "max": "highest", "percent": "percent",
+              "percentile": "percentile"}
+
+    @classmethod
+    def from_xlsxwriter(cls, rule: dict) -> "ColourScale":
+        """The same scale as an XlsxWriter `2_color_scale`/`3_color_scale` rule (the CLI recap's)."""
+        names = ("min", "mid", "max") if rule["type"] == "3_color_scale" else ("min", "max")
+        defaults = {"min": "min", "mid": "percentile", "max": "max"}
+        points = []
+        for name in names:
+            kind = cls._KINDS[rule.get(f"{name}_type", defaults[name])]
+            value = rule.get(f"{name}_value", 50 if name == "mid" else None)
+            points.append(ScalePoint(kind, None if kind in ("lowest", "highest") else value,
+                                     rule[f"{name}_color"].upper()))
+        return cls(tuple(points))
 
 
 def fill_style(colour: str) -> Style:
@@ -89,7 +133,8 @@ def fill_style(colour: str) -> Style:
 def kind_style(kind: str) -> Optional[Style]:
     """The number format of a column kind: text kinds are text (`@`), figures as `NUMBER_FORMATS`."""
     fmt = TEXT_FORMAT if kind in TEXT_KINDS else NUMBER_FORMATS.get(kind)
-    return Style("format " + kind, number_format=fmt) if fmt else None
+    # Top-aligned, as in the recap file: a row made tall by wrapped text still reads along its first line.
+    return Style("format " + kind, number_format=fmt, valign="top") if fmt else None
 
 
 def status_style(value) -> Optional[Style]:

@@ -61,6 +61,8 @@ LINE_COLOURS = ("#D55E00", "#0072B2", "#E69F00", "#009E73", "#CC79A7")
 COMPLIANCE_SCALE = {"type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
                     "mid_type": "num", "mid_value": 0.5, "mid_color": "#FFEB84",
                     "max_type": "num", "max_value": 1, "max_color": "#63BE7B"}
+# The names of the Excel tables (ListObjects), by table key: the same in the file and in the open workbook.
+TABLE_NAMES = {"kurang": "BelumMemenuhi", "tahun_pegawai": "PegawaiSetahun"}
 NO_DATA = "tanpa data"  # a month with no purchase at all: not 0 %
 SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
@@ -701,7 +703,7 @@ class _Writer:
             ws.add_table(header_row, 0, last, ncols - 1, {
                 "columns": [{"header": h, "header_format": self.f["header"]} for h in table.header],
                 "style": "Table Style Light 1", "autofilter": True, "banded_rows": False,
-                "name": {"kurang": "BelumMemenuhi", "tahun_pegawai": "PegawaiSetahun"}.get(table.key)})
+                "name": TABLE_NAMES.get(table.key)})
         elif table.rows:
             ws.autofilter(header_row, 0, last, ncols - 1)
         self._print_setup(ws, header_row, one_page=table.one_page)

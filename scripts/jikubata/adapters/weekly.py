@@ -7,6 +7,7 @@ week's snapshot into what the email says, never recomputing a total.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
@@ -168,16 +169,55 @@ class WeeklyOutcome:
         ])
 
     def plain_text(self) -> str:
-        """The text part of the email, for mail programs that do not show HTML."""
-        lines = [self.subject, "", *self.figure_lines()]
+        """The text part of the email, for mail programs that do not show HTML: short lines for a phone.
+
+        Offices by their Singkatan (the full name only where there is none), as
+        in the HTML part; one figure per line; no line longer than `TEXT_WIDTH`.
+        """
+        total = self.report.total
+        result = self.result
+        errors, warnings = self.report.problem_counts
+        label = lambda office: summary.office_label(result, office)  # noqa: E731
+        lines = ["Rekap Mingguan Jiku Bata", self.report.week_text, "",
+                 f"Keadaan per {indonesian.long_date(result.as_of)}:",
+                 f"- Kepatuhan {indonesian.month_year(result.period.year, result.period.month)}: "
+                 f"{percent(total.compliance)}",
+                 f"  ({total.met} dari {total.obliged} ASN wajib)",
+                 f"- Belum memenuhi: {total.short} ASN",
+                 f"- Kekurangan: {indonesian.rupiah(total.shortfall)}",
+                 f"- Belanja pada UMKM: {indonesian.rupiah(total.spent)}"]
+        if self.report.previous_week:
+            lines += ["", f"Dibandingkan {self.report.previous_week_text}:",
+                      f"- kepatuhan {points(_delta(total, self.report.previous_total))}"]
         behind = self.report.most_behind()
+        lines += ["", "OPD paling tertinggal:"]
         if behind:
-            lines += ["", "OPD paling tertinggal:"]
-            lines += [f"  - {o.office}: {percent(o.compliance)}, {o.short} ASN kurang, "
-                      f"kekurangan {indonesian.rupiah(o.shortfall)}" for o in behind]
-        lines += ["", f"Rincian lengkap ada pada lampiran {self.workbook.name}.",
-                  "Surel ini dibuat otomatis oleh Jiku Bata."]
-        return "\n".join(lines)
+            for o in behind:
+                lines += [f"- {label(o.office)}: {percent(o.compliance)}",
+                          f"  {o.short} dari {o.obliged} ASN kurang,",
+                          f"  kekurangan {indonesian.rupiah(o.shortfall)}"]
+        else:
+            lines.append("- tidak ada; semua ASN wajib sudah memenuhi.")
+        problems = [f"- Berkas {p.place.file}: {p.message}" for p in self.file_problems()]
+        if errors or warnings:
+            problems.append(f"- Masalah data: {errors} galat, {warnings} peringatan (lihat lembar Masalah Data).")
+        if problems:
+            lines += ["", "Perlu diperiksa:", *problems]
+        lines += ["", f"Rincian lengkap: lampiran {self.workbook.name}.",
+                  "Dibuat otomatis oleh Jiku Bata."]
+        return "\n".join(_fold(line) for line in lines)
+
+
+TEXT_WIDTH = 40  # characters a phone shows on one line of a plain-text email
+
+
+def _fold(line: str) -> str:
+    """Wrap a long line at spaces; the continuation indented under the text of a `- ` item."""
+    if len(line) <= TEXT_WIDTH:
+        return line
+    indent = "  " if line.startswith(("- ", "  ")) else ""
+    return "\n".join(textwrap.wrap(line, TEXT_WIDTH, subsequent_indent=indent, break_on_hyphens=False,
+                                    break_long_words=True))
 
 
 def _delta(now: OfficeTotals, before: Optional[OfficeTotals]) -> Optional[float]:

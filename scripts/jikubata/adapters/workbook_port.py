@@ -17,10 +17,43 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Protocol
 
-from jikubata.adapters.styles import Style
+from jikubata.adapters.styles import CHART_COLOUR, ColourScale, Style
 
 # A rectangle of cells, 1-based and inclusive: (first row, first column, last row, last column).
 Area = tuple[int, int, int, int]
+
+
+@dataclass
+class ChartData:
+    """What a result sheet's chart shows, as values: a label per point and one or more series.
+
+    `kind` is `bar` (horizontal bars, the first label on top), `column` or
+    `line`; with `percent` the value axis runs from 0 % to 100 %. A `None`
+    value is a gap (nobody obliged, no data), not 0 %.
+    """
+
+    kind: str
+    title: str
+    labels: list[str]
+    series: list[tuple[str, list[Optional[float]]]]
+    colours: tuple[str, ...] = (CHART_COLOUR,)
+    percent: bool = True
+
+
+@dataclass
+class Chart:
+    """A chart as a port places it. `source` holds a header row and, below it, the labels in its first
+    column and one column per series; `anchor` is the top-left cell; the size is in pixels."""
+
+    name: str
+    kind: str
+    title: str
+    source: Area
+    anchor: tuple[int, int]
+    width: int
+    height: int
+    colours: tuple[str, ...]
+    percent: bool
 
 
 @dataclass
@@ -42,26 +75,49 @@ class OutputSheet:
     row_fills: dict = field(default_factory=dict)
     widths: Optional[list[float]] = None
     empty_text: str = ""
+    # Key figures under the title as cells (label, value, kind): a figure is never part of a title line.
+    facts: list[tuple[str, object, str]] = field(default_factory=list)
+    # Colour scales over the rows (not the total): (first column, last column, scale), 0-based columns.
+    scales: list[tuple[int, int, ColourScale]] = field(default_factory=list)
+    table_name: Optional[str] = None  # an Excel table (filterable) over the header and the rows
+    chart: Optional[ChartData] = None  # placed below the table
+    one_page: bool = False  # printed on one page (a summary with its chart), no header repeated
+
+    @property
+    def facts_row(self) -> int:
+        """1-based row of the key figures' labels (their values are on the row below)."""
+        return len(self.title) + 2
 
     @property
     def header_row(self) -> int:
-        """1-based row of the header (title lines, then one blank row)."""
+        """1-based row of the header: title lines, a blank row, the key figures (label and value rows)."""
+        if self.facts:
+            return self.facts_row + 2
         return len(self.title) + 2 if self.title else 1
 
     def column_widths(self) -> list[float]:
         if self.widths:
-            return self.widths
-        caps = {"longtext": 60, "message": 80, "text": 40, "link": 14, "status": 14, "rupiah": 16, "count": 10, "percent": 11}
-        out = []
-        for j, header in enumerate(self.header):
-            longest = max([len(str(header))] + [len(_display(r[j])) for r in self.rows[:500] if j < len(r)])
-            out.append(float(min(max(longest + 2, 8), caps.get(self.kinds[j], 40))))
+            out = [float(w) for w in self.widths]
+        else:
+            caps = {"longtext": 60, "message": 80, "text": 40, "link": 14, "status": 14, "rupiah": 16, "count": 10,
+                    "percent": 11}
+            out = []
+            for j, (header, kind) in enumerate(zip(self.header, self.kinds)):
+                longest = max([len(str(header))] + [len(_display(r[j], kind)) for r in self.rows[:500] if j < len(r)])
+                out.append(float(min(max(longest + 2, 8), caps.get(self.kinds[j], 40))))
+        # A key figure (bold, larger) must show in full, never as `####`.
+        for j, (label, value, kind) in enumerate(self.facts, 1):
+            if j < len(out):
+                out[j] = max(out[j], round(len(_display(value, kind)) * 1.25 + 2, 1), len(label) + 1.0)
         return out
 
 
-def _display(value) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"Rp{value:,}"
+def _display(value, kind: str = "rupiah") -> str:
+    """About as wide as Excel shows `value` (for column widths)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if kind == "percent":
+            return f"{value * 100:.1f}%"
+        return f"Rp{value:,.0f}" if kind == "rupiah" else f"{value:,.0f}"
     return "" if value is None else str(value)
 
 
@@ -120,7 +176,21 @@ class CellPort(Protocol):
 
     def freeze_rows(self, sheet: str, rows: int) -> None: ...  # rows 1..rows stay in view
 
-    def set_print(self, sheet: str, title_row: int) -> None: ...  # landscape A4, one page wide, row repeated
+    def set_print(self, sheet: str, title_row: int, one_page: bool = False, landscape: bool = True) -> None: ...
+    # A4, one page wide, the header row repeated; or with `one_page` all on one page (a table with its chart)
+
+    # Comforts of a spreadsheet program: a port that cannot offer one skips it, never fails the run.
+
+    def color_scale(self, sheet: str, area: Area, scale: ColourScale) -> None: ...  # replaces the area's scales
+
+    def names_in_use(self) -> set[str]: ...  # casefolded table and defined names: a new table may not take one
+
+    def add_table(self, sheet: str, area: Area, name: str, style: str) -> None: ...  # header row first
+
+    def add_chart(self, sheet: str, chart: Chart) -> bool: ...  # replaces a chart of that name; True when
+    # it plots cells in hidden columns (so its source may be hidden)
+
+    def hide_columns(self, sheet: str, first: int, last: int) -> None: ...
 
     def message(self, text: str, error: bool = False) -> None: ...
 

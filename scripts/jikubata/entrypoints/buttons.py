@@ -18,11 +18,11 @@ from jikubata.domain.model import Dataset, Period, Result, Status
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah, short_date_time
-from jikubata.adapters.summary import (MINIMUM_NOT_SET, OFFICE_SHEET_PREFIX, SEVERITY_LABELS, STATUS_LABELS,
-                                      unique_sheet_name)
+from jikubata.adapters.summary import (LINE_COLOURS, MINIMUM_NOT_SET, NO_FIGURE, OFFICE_SHEET_PREFIX,
+                                      SEVERITY_LABELS, STATUS_LABELS, TABLE_NAMES, SheetTable, unique_sheet_name)
 from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
-from jikubata.adapters.workbook_port import OutputSheet, WorkbookPort, find_sheet, location
-from jikubata.adapters.styles import SHORT_FILL
+from jikubata.adapters.workbook_port import ChartData, OutputSheet, WorkbookPort, find_sheet, location
+from jikubata.adapters.styles import SHORT_FILL, ColourScale
 
 SHEET_RESULT = "Hasil"
 SHEET_PROBLEMS = "Masalah Data"
@@ -96,17 +96,50 @@ def year_of(value) -> Optional[int]:
 
 
 def _write_rekap_sheets(port: WorkbookPort, tables, checked) -> None:
-    """Replace every `Rekap …` sheet of the open workbook by these tables; `Masalah Data` from `checked`."""
+    """Replace every `Rekap …` sheet of the open workbook by these tables; `Masalah Data` from `checked`.
+
+    What the recap file has, where it applies, comes along: key figures in
+    cells, colour scales on compliance, Excel tables over lists, the charts,
+    and on `Ringkasan` a link from each office to its sheet.
+    """
     for name in [n for n in port.sheet_names() if n.casefold().startswith(SUMMARY_PREFIX.casefold())]:
         port.delete_sheet(name)
     used: set[str] = set()
+    names = {t.name: _rekap_name(t.name, used) for t in tables if t.key != "masalah"}
     for table in tables:
         if table.key == "masalah":
             continue  # `Masalah Data` (with links to the cells) is written below
-        name = _rekap_name(table.name, used)
-        port.write_sheet(OutputSheet(name, table.title, table.header, table.kinds, table.rows, table.total,
-                                     empty_text=table.empty_text))
+        links = {}
+        if table.key == "ringkasan":
+            links = {(i, 2): "#" + location(names[row[2]], "A1") for i, row in enumerate(table.rows)
+                     if row[2] in names}
+        port.write_sheet(OutputSheet(
+            names[table.name], table.title, table.header, table.kinds, table.rows, table.total, links=links,
+            empty_text=table.empty_text, facts=list(table.facts),
+            scales=[(c1, c2, ColourScale.from_xlsxwriter(rule)) for c1, c2, rule in table.scales],
+            table_name=TABLE_NAMES.get(table.key) if table.excel_table else None,
+            chart=chart_data(table), one_page=table.one_page or table.key == "tahun"))
     port.write_sheet(problems_sheet(checked, port))
+
+
+def chart_data(table: SheetTable):
+    """The chart of a recap sheet, as the recap file draws it: compliance by office (worst on top), the city's
+    compliance by month, or the weekly lines of the city and the lowest offices."""
+    data = table.chart
+    if not data or not table.rows:
+        return None
+    if table.key == "ringkasan":
+        return ChartData("bar", "Kepatuhan per OPD", list(data["labels"]), [("Kepatuhan", list(data["values"]))])
+    if table.key == "tahun":
+        return ChartData("column", data["title"], list(data["months"]),
+                         [("Kepatuhan seluruh OPD", list(data["values"]))])
+    if table.key == "tren" and data.get("series"):
+        colours = [LINE_COLOURS[i % len(LINE_COLOURS)] for i in range(len(data["series"]))]
+        if data.get("city"):
+            colours[-1] = "#000000"
+        return ChartData("line", data["title"], list(data["weeks"]),
+                         list(zip(data["labels"], data["series"])), colours=tuple(colours))
+    return None
 
 
 def buat_surat(port: WorkbookPort, clock: Clock) -> str:
@@ -141,6 +174,7 @@ def letters_sheet(result: Result, outcome) -> OutputSheet:
         ["count", "text", "text", "longtext", "longtext", "rupiah", "text", "link"],
         rows, links=links, widths=[5, 30, 17, 36, 32, 14, 14, 8],
         empty_text="Tidak ada ASN yang kurang belanja; tidak ada surat yang dibuat.",
+        table_name="DaftarSurat",
     )
 
 
@@ -269,8 +303,7 @@ def result_sheet(result: Result) -> OutputSheet:
     return OutputSheet(
         SHEET_RESULT,
         [f"Hasil perhitungan Jiku Bata \u2014 {period}",
-         f"Data per {long_date(result.as_of)} \u00b7 {total.obliged} ASN wajib belanja \u00b7 "
-         f"{total.met} memenuhi \u00b7 {total.short} kurang \u00b7 kekurangan {rupiah(total.shortfall)}"],
+         f"Data per {long_date(result.as_of)}; baris ASN yang kurang berwarna merah muda."],
         ["No", "NIP", "Nama", "Jabatan", "OPD", "Tingkat", "Minimum", "Belanja", "Kekurangan", "Status"],
         ["count", "text", "longtext", "longtext", "longtext", "text", "rupiah", "rupiah", "rupiah", "status"],
         rows,
@@ -278,6 +311,11 @@ def result_sheet(result: Result) -> OutputSheet:
         row_fills=fills,
         widths=[6, 21, 30, 32, 34, 13, 16, 16, 16, 13],
         empty_text="Lembar Pegawai belum berisi ASN.",
+        facts=[("Wajib belanja", total.obliged, "count"), ("Memenuhi", total.met, "count"),
+               ("Kurang", total.short, "count"), ("Kepatuhan", NO_FIGURE if total.compliance is None
+                                                 else total.compliance, "percent"),
+               ("Kekurangan", total.shortfall, "rupiah")],
+        table_name="HasilPerhitungan",
     )
 
 
@@ -296,13 +334,13 @@ def problems_sheet(checked: Dataset | Result, port: WorkbookPort) -> OutputSheet
     return OutputSheet(
         SHEET_PROBLEMS,
         ["Masalah data Jiku Bata",
-         f"{checked.error_count} galat (baris tidak dihitung) \u00b7 {checked.warning_count} peringatan "
-         "(tetap dihitung) \u00b7 "
-         "klik sel untuk menuju isian"],
+         "GALAT: baris tidak dihitung \u00b7 PERINGATAN: tetap dihitung \u00b7 klik sel untuk menuju isian"],
         ["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
         ["count", "text", "text", "link", "status", "text", "longtext"],
         rows, links=links, widths=[6, 18, 14, 8, 13, 24, 80],
         empty_text="Tidak ada masalah data.",
+        facts=[("Galat", checked.error_count, "count"), ("Peringatan", checked.warning_count, "count")],
+        table_name="MasalahData",
     )
 
 
