@@ -361,3 +361,29 @@ def test_where_excel_refuses_tables_charts_and_scales_the_sheet_is_still_written
     sheet = book.sheets["Rekap Uji"]
     assert sheet.cell(7, 2).value == "DINKES" and sheet.cell(5, 4).value == 350000
     assert not sheet._tables._items and not sheet._charts._items and not sheet.rules
+
+
+def test_rows_with_wrapped_text_are_fitted_in_excel_and_in_the_test_port(tmp_path):
+    """A long name wraps: Excel is asked to AutoFit the body rows; the test port sets the height itself
+    (LibreOffice, which renders it, keeps stored heights)."""
+    sheet = sample()
+    sheet.rows[1][2] = "Kepala Sub Bagian Perencanaan, Evaluasi dan Pelaporan Badan Pengelolaan Keuangan " * 2
+    book = excel_book()
+    Workbook(XlwingsPort(book)).write_sheet(sheet)
+    top = 4
+    body = (top + 1, 1, top + len(sheet.rows) + 1, len(sheet.header))  # the total row included
+    assert ("rows.autofit", "Hasil Uji", body, None) in book.calls
+
+    port = openpyxl_port(tmp_path)
+    port.write_sheet(sheet)
+    ws = port.book["Hasil Uji"]
+    assert (ws.row_dimensions[top + 2].height or 0) > 30  # the long name, on several lines
+    assert ws.row_dimensions[top + 3].height is None  # short text: Excel's default height
+
+
+def test_without_a_wrapped_column_no_row_is_fitted():
+    sheet = sample()
+    sheet.kinds[2] = "text"
+    book = excel_book()
+    Workbook(XlwingsPort(book)).write_sheet(sheet)
+    assert not [c for c in book.calls if c[0] == "rows.autofit"]

@@ -258,6 +258,10 @@ class FakeRange:
             self.sheet.widths[c] = width
 
     @property
+    def rows(self) -> "_Rows":
+        return _Rows(self)
+
+    @property
     def api(self):
         if not self.sheet.book.windows:
             raise AttributeError("no COM object")
@@ -273,6 +277,16 @@ class FakeRange:
         for cell in self._cells():
             cell.link = (address, text_to_display)
             cell.value, cell.kind = text_to_display, "text"
+
+
+class _Rows:
+    """`Range.rows`: only AutoFit is used."""
+
+    def __init__(self, rng: FakeRange):
+        self.rng = rng
+
+    def autofit(self):
+        self.rng._log("rows.autofit", None)
 
 
 class _Values:

@@ -164,6 +164,20 @@ class OpenpyxlCells:
         ws.add_chart(made, f"{get_column_letter(chart.anchor[1])}{chart.anchor[0]}")
         return True
 
+    def fit_rows(self, sheet: str, area: Area) -> None:
+        # As Excel's AutoFit would; LibreOffice keeps the stored height, so the render shows this one.
+        from jikubata.adapters.summary import wrapped_row_height
+
+        ws = self.book[sheet]
+        r1, c1, r2, c2 = area
+        widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(c1, c2 + 1)]
+        for r in range(r1, r2 + 1):
+            cells = [(ws.cell(r, c).value, w) for c, w in zip(range(c1, c2 + 1), widths)
+                     if ws.cell(r, c).alignment.wrap_text]
+            height = wrapped_row_height(cells)
+            if height:
+                ws.row_dimensions[r].height = height
+
     def hide_columns(self, sheet: str, first: int, last: int) -> None:
         ws = self.book[sheet]
         for column in range(first, last + 1):

@@ -84,6 +84,8 @@ def write_sheet(cells: CellPort, sheet: OutputSheet) -> None:
                             styles.TABLE_STYLE)
     widths = sheet.column_widths()
     cells.set_column_widths(name, widths)
+    if body and any(kind in styles.WRAPPED_KINDS for kind in sheet.kinds):
+        cells.fit_rows(name, (first, 1, last, width))
     if sheet.rows and sheet.chart and sheet.chart.labels:
         _place_chart(cells, sheet, last, widths)
     cells.freeze_rows(name, top)

@@ -190,6 +190,8 @@ class CellPort(Protocol):
     def add_chart(self, sheet: str, chart: Chart) -> bool: ...  # replaces a chart of that name; True when
     # it plots cells in hidden columns (so its source may be hidden)
 
+    def fit_rows(self, sheet: str, area: Area) -> None: ...  # rows tall enough to show their wrapped text
+
     def hide_columns(self, sheet: str, first: int, last: int) -> None: ...
 
     def message(self, text: str, error: bool = False) -> None: ...

@@ -228,6 +228,10 @@ class XlwingsPort:
         series.HasDataLabels = True
         series.DataLabels().NumberFormat = "0%"
 
+    def fit_rows(self, sheet: str, area: Area) -> None:
+        # Excel grows a wrapped row when a value is typed, not always when a macro writes a block.
+        _try(lambda: self._range(sheet, area).rows.autofit())
+
     def hide_columns(self, sheet: str, first: int, last: int) -> None:
         ws = self.book.sheets[sheet]
         for column in range(first, last + 1):
