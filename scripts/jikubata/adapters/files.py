@@ -72,6 +72,8 @@ class SheetRows:
     _notes: Optional[dict] = field(default=None, repr=False)
     # merged ranges ((first row, first col), (last row, last col)), absolute, 0-based
     merged: list = field(default_factory=list, repr=False)
+    # indices i of `rows` that are an Excel Table's totals row (an .xlsx/.xlsm table with its Total Row shown)
+    totals: frozenset = frozenset()
 
     def note(self, i: int, j: int) -> Optional[str]:
         """For the empty cell rows[i][j]: its error value (`#N/A`…), FORMULA_WITHOUT_VALUE, or None."""
@@ -378,7 +380,7 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
         raise UnreadableFile(name, PASSWORD, repr(exc)) from None
     except Exception as exc:  # calamine's errors: damaged zip or XML, missing parts…
         raise UnreadableFile(name, _corrupt("isinya tidak dapat diurai"), repr(exc)) from None
-    parts = _sheet_part_names(path) if kind in ("xlsx", "xlsm") else {}
+    parts, table_totals = _xlsx_layout(path) if kind in ("xlsx", "xlsm") else ({}, {})
     sheets = []
     ods_merged = None
     try:
@@ -422,7 +424,8 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
                 if ods_merged is None:
                     ods_merged = _ods_merged(path)
                 merged = ods_merged.get(meta.name, [])
-            sheets.append(SheetRows(meta.name, rows, start[0], start[1], notes, merged=merged))
+            totals = frozenset(r - start[0] for r in table_totals.get(meta.name, ()) if r >= start[0])
+            sheets.append(SheetRows(meta.name, rows, start[0], start[1], notes, merged=merged, totals=totals))
     finally:
         wb.close()
     return sheets
@@ -627,11 +630,47 @@ def _xls_notes(path: Path, index: int) -> dict:
     return notes
 
 
-def _sheet_part_names(path: Path) -> dict:
-    """Sheet name -> its part in the archive."""
+def _xlsx_layout(path: Path) -> tuple[dict, dict]:
+    """Sheet name -> its part in the archive, and sheet name -> the rows (absolute, 0-based) of the totals
+    rows of its Excel Tables (issue 11 rule 12). Only a sheet with relationships of its own is asked for
+    tables, and only its small parts are read."""
     with zipfile.ZipFile(path) as zf:
-        parts, _, _ = _sheet_parts(zf, set(zf.NameToInfo))
-    return {sheet: part for part, sheet in parts.items()}
+        names = set(zf.NameToInfo)
+        parts, _, _ = _sheet_parts(zf, names)
+        totals = {}
+        for part, sheet in parts.items():
+            rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+            if rels in names:
+                rows = _table_totals_rows(zf, part, _small(zf, rels))
+                if rows:
+                    totals[sheet] = rows
+    return {sheet: part for part, sheet in parts.items()}, totals
+
+
+_TABLE_START = re.compile(rb"<(?:\w+:)?table\s[^>]*>")
+_RANGE_END_ROW = re.compile(r"^\$?[A-Za-z]{1,3}\$?[0-9]{1,7}:\$?[A-Za-z]{1,3}\$?([0-9]{1,7})$")
+
+
+def _table_totals_rows(zf: zipfile.ZipFile, part: str, rels: bytes) -> set:
+    """The rows (absolute, 0-based) of the totals rows of the tables a sheet's relationships name: the
+    last `totalsRowCount` rows of each table's `ref`."""
+    rows: set = set()
+    for tag in _REL_TAG.findall(rels):
+        if not _attribute(tag, "Type").endswith("/table") or _attribute(tag, "TargetMode").lower() == "external":
+            continue
+        target = _attribute(tag, "Target")
+        table = target.lstrip("/") if target.startswith("/") \
+            else posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+        m = _TABLE_START.search(_small(zf, table)[:4096])
+        if m is None:
+            continue
+        count = _attribute(m.group(0), "totalsRowCount").strip()
+        end = _RANGE_END_ROW.match(_attribute(m.group(0), "ref").strip())
+        if end is None or not count.isdigit() or not 0 < int(count) <= 16:
+            continue
+        last = int(end.group(1)) - 1
+        rows.update(range(max(0, last - int(count) + 1), last + 1))
+    return rows
 
 
 # ---------------------------------------------------------------- CSV
