@@ -16,8 +16,8 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from jikubata import services
 from jikubata.adapters import files
-from tests.test_office_variants import (BUYS, CLOCK, PEOPLE, SELLERS, TEMPLATE_HEADER, central, figures, original,
-                                        problems, run, template_purchases)
+from tests.test_office_variants import (BUYS, CLOCK, PEOPLE, SELLERS, central, figures, original, problems,
+                                        run, template_purchases)
 from tests.support.workbooks import write
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice tidak terpasang")
@@ -150,3 +150,78 @@ def test_a_table_resaved_by_libreoffice_keeps_its_totals_row_and_the_same_number
     shutil.copy(resaved, folder / "dinkes.xlsx")
     j = run(folder)
     assert figures(j) == expected and j["masalah"] == []
+
+
+# ---------------------------------------------------------------- rules 2–3: a table with a column missing
+
+
+def without(rows: list, *headers: str) -> list:
+    keep = [k for k, h in enumerate(rows[0]) if h not in headers]
+    return [[r[k] for k in keep] for r in rows]
+
+
+def renamed(rows: list, old: str, new: str) -> list:
+    return [[new if h == old else h for h in rows[0]]] + rows[1:]
+
+
+NEAR_ROSTERS = {  # sheet rows, the columns the problem must name
+    "tanpa Eselon, OPD ditulis Nama OPD": (renamed(without(ROSTER, "Eselon"), "OPD", "Nama OPD"), ["Eselon"]),
+    "tanpa Eselon dan Jabatan": (without(ROSTER, "Eselon", "Jabatan"), ["Jabatan", "Eselon"]),
+    "tanpa NIP": (without(ROSTER, "NIP"), ["NIP"]),
+    "tanpa NIP, OPD ditulis Nama OPD": (renamed(without(ROSTER, "NIP"), "OPD", "Nama OPD"), ["NIP"]),
+    "tanpa Nama": (without(ROSTER, "Nama"), ["Nama"]),
+    "tanpa OPD": (without(ROSTER, "OPD"), ["OPD"]),
+}
+NEAR_PURCHASES = {
+    "tanpa No. Nota": (without(template_purchases(), "No. Nota"), ["No. Nota"]),
+    "tanpa Tanggal": (without(template_purchases(), "Tanggal"), ["Tanggal"]),
+    "tanpa NIP": (without(template_purchases(), "NIP"), ["NIP"]),
+    "tanpa NIP, UMKM ditulis Nama UMKM": (renamed(without(template_purchases(), "NIP"), "UMKM", "Nama UMKM"), ["NIP"]),
+    "tanpa UMKM": (without(template_purchases(), "UMKM"), ["UMKM"]),
+    "tanpa Jumlah (Rp)": (without(template_purchases(), "Jumlah (Rp)"), ["Jumlah (Rp)"]),
+    "tanpa Tanggal dan No. Nota": (without(template_purchases(), "Tanggal", "No. Nota"), ["Tanggal", "No. Nota"]),
+}
+
+
+@pytest.mark.parametrize("case", [*NEAR_ROSTERS, *(f"belanja {k}" for k in NEAR_PURCHASES)])
+@pytest.mark.parametrize("beside", [False, True], ids=["sendiri", "di-samping-tabel-lain"])
+def test_a_table_missing_a_column_is_named_in_a_problem_never_read_as_another_or_passed_over(tmp_path, case,
+                                                                                           beside):
+    """Under any sheet name, alone in its file or beside a table that is read."""
+    rows, missing = NEAR_PURCHASES[case[8:]] if case.startswith("belanja ") else NEAR_ROSTERS[case]
+    role = "belanja" if case.startswith("belanja ") else "pegawai"
+    folder = tmp_path / "v"
+    central(folder / "pusat.xlsx")
+    sheets = {"Sheet1": rows}
+    if beside:
+        sheets["Belanja"] = template_purchases()
+    write(folder / "x.xlsx", sheets)
+    if not beside:
+        write(folder / "dinkes.xlsx", {"Belanja": template_purchases()})
+    data = services.check([folder], clock=CLOCK)
+    ours = [(p.code, p.place.sheet, p.place.cell) for p in data.problems if p.place.file == "x.xlsx"]
+    assert ours == [("KOLOM_HILANG", "Sheet1", "A1")], ours
+    (message,) = [p.message for p in data.problems if p.place.file == "x.xlsx"]
+    assert message.startswith("Kolom wajib tidak ditemukan: " + ", ".join(missing) + "."), message
+    (fate,) = [s for s in data.sheets if s.file == "x.xlsx" and s.sheet == "Sheet1"]
+    assert fate.role == role and fate.skipped
+    # nothing of it was taken for a list of offices or UMKM
+    assert sorted(o.name for o in data.offices) == ["Dinas Kesehatan", "Sekretariat Daerah"]
+    assert sorted(s.name for s in data.sellers) == sorted(SELLERS)
+    assert len(data.employees) == len(PEOPLE)
+
+
+@pytest.mark.parametrize("rows", [
+    [["Tanggal", "Catatan"], [dt.date(2026, 11, 7), "rapat"]],
+    [["NIP", "Nama"], [PEOPLE[2][0], PEOPLE[2][1]]],  # half a roster: a list of people, no more
+    [["Nama UMKM", "Pemilik", "Jenis Produk", "Kontak"], [SELLERS[0], "Ona", "Mie", "0812"]],
+    [["Nama OPD", "Singkatan", "Nama Kepala", "NIP Kepala"], ["Dinas Kesehatan", "DINKES", "Budi", PEOPLE[3][0]]],
+], ids=["catatan", "nip-nama", "daftar-umkm", "daftar-opd"])
+def test_sheets_far_from_a_roster_or_purchases_are_not_reported_as_one(tmp_path, rows):
+    folder = tmp_path / "v"
+    central(folder / "pusat.xlsx")
+    write(folder / "dinkes.xlsx", {"Belanja": template_purchases(), "Sheet2": rows})
+    data = services.check([folder], clock=CLOCK)
+    assert [p.code for p in data.problems] == []
+    (fate,) = [s for s in data.sheets if s.sheet == "Sheet2"]
+    assert fate.role in (None, "umkm", "opd")

@@ -169,11 +169,13 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
     for role, spec in _DETECTABLE[:2]:
         if found[spec.name] == len(spec.detect):
             return role, ""
-    # One column short of purchases or the roster, NIP among them: that table with a column missing
-    # (reported as KOLOM_HILANG), never a list of UMKM or offices that happens to have their name column.
-    for role, spec in _DETECTABLE[:2]:
-        if found[spec.name] == len(spec.detect) - 1 and _names_nip(sheet, spec):
-            return role, ""
+    # More than half of the columns of purchases or the roster (3 of 5, 3 of 4): that table with a column
+    # missing, read so that KOLOM_HILANG names what is missing; never a list of UMKM or offices that
+    # happens to have their name column, nor a sheet passed over without a word.
+    near = [(found[spec.name] / len(spec.detect), -k, role) for k, (role, spec) in enumerate(_DETECTABLE[:2])
+            if 2 * found[spec.name] > len(spec.detect)]
+    if near:
+        return max(near)[2], ""
     for role, spec in _DETECTABLE[2:]:
         if _detected(sheet, spec) == len(spec.detect) and not any(_names_nip(sheet, s) for _, s in _DETECTABLE[:2]):
             return role, ""
