@@ -331,14 +331,18 @@ def _read_compound(path: Path) -> Workbook:
             streams = {"/".join(s).casefold() for s in ole.listdir(streams=True, storages=False)}
             if "encryptedpackage" in streams or "encryptioninfo" in streams:
                 raise UnreadableFile(name, PASSWORD)
-            if "workbook" not in streams:
-                if "book" in streams:
-                    raise UnreadableFile(name, _old_format("Excel 5.0/95"))
+            # Excel 97–2003 (BIFF8) keeps its sheets in `Workbook`, Excel 5.0/95 (BIFF5/7) in `Book`
+            stream = "Workbook" if "workbook" in streams else "Book" if "book" in streams else None
+            if stream is None:
                 if "worddocument" in streams:
                     raise UnreadableFile(name, _not_spreadsheet("dokumen Word"))
                 raise UnreadableFile(name, _not_spreadsheet("berkas Office yang bukan workbook Excel"))
-            if _biff_encrypted(ole.openstream("Workbook").read(4096)):
+            records = ole.openstream(stream).read()
+            if _biff_encrypted(records[:4096]):
                 raise UnreadableFile(name, PASSWORD)
+            if not _biff_sheets_inside(records):
+                raise UnreadableFile(name, _corrupt("daftar lembarnya menunjuk ke luar isi berkas"))
+            del records
             saved = None
             if ole.exists("\x05SummaryInformation"):
                 meta = ole.get_metadata()
@@ -349,7 +353,12 @@ def _read_compound(path: Path) -> Workbook:
         raise
     except Exception as exc:  # olefile's errors on a damaged compound file
         raise UnreadableFile(name, _corrupt("struktur berkas Office-nya rusak"), repr(exc)) from None
-    sheets = _calamine_sheets(path, "xls")
+    try:
+        sheets = _calamine_sheets(path, "xls")
+    except UnreadableFile as exc:
+        if stream == "Book" and exc.reason != PASSWORD:  # calamine reads most Excel 95 files, not all
+            raise UnreadableFile(name, _old_format("Excel 5.0/95"), exc.detail) from None
+        raise
     return Workbook(name, "xls", saved_or_mtime(path, saved), sheets)
 
 
@@ -366,6 +375,31 @@ def _biff_encrypted(stream: bytes) -> bool:
     return False
 
 
+def _biff_sheets_inside(stream: bytes) -> bool:
+    """Whether every sheet the workbook globals list (BOUNDSHEET) starts with a BOF record inside the
+    stream: calamine 0.9.1 panics on one that points outside it."""
+    at = 0
+    while at + 4 <= len(stream):
+        kind, size = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
+        if kind == 0x0085:
+            if size < 4:
+                return False
+            offset = int.from_bytes(stream[at + 4:at + 8], "little")
+            if offset + 8 > len(stream) or stream[offset:offset + 2] not in (b"\x09\x08", b"\x09\x04",
+                                                                              b"\x09\x02", b"\x09\x00"):
+                return False
+        if kind == 0x000A:
+            return True
+        at += 4 + size
+    return True
+
+
+def _library_failure(exc: BaseException) -> bool:
+    """An error of a parsing library: an Exception, or a Rust panic (pyo3's PanicException is a
+    BaseException), never an interrupt or an exit."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
 # ---------------------------------------------------------------- calamine
 
 
@@ -378,7 +412,9 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
         wb = _open_calamine(path, kind)
     except PasswordError as exc:
         raise UnreadableFile(name, PASSWORD, repr(exc)) from None
-    except Exception as exc:  # calamine's errors: damaged zip or XML, missing parts…
+    except BaseException as exc:  # calamine's errors: damaged zip or XML, missing parts… (a panic too)
+        if not _library_failure(exc):
+            raise
         raise UnreadableFile(name, _corrupt("isinya tidak dapat diurai"), repr(exc)) from None
     parts, table_totals = _xlsx_layout(path) if kind in ("xlsx", "xlsm") else ({}, {})
     sheets = []
@@ -390,7 +426,9 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
             try:
                 sheet = wb.get_sheet_by_name(meta.name)
                 rows = sheet.to_python()
-            except Exception as exc:
+            except BaseException as exc:
+                if not _library_failure(exc):
+                    raise
                 if content is None and kind in ("xlsx", "xlsm") and "error value" in str(exc):
                     # calamine 0.9.1 refuses #SPILL!, #CALC!… (newer Excel): read a copy in which
                     # every error value reads as #N/A; the notes still name the real one.
@@ -401,7 +439,9 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
                     try:
                         sheet = wb.get_sheet_by_name(meta.name)
                         rows = sheet.to_python()
-                    except Exception as again:
+                    except BaseException as again:
+                        if not _library_failure(again):
+                            raise
                         raise UnreadableFile(name, f"lembar '{meta.name}' " + _corrupt("isinya tidak dapat diurai"),
                                              repr(again)) from None
                 else:
@@ -597,12 +637,12 @@ _BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
 
 
 def _xls_notes(path: Path, index: int) -> dict:
-    """{(row, col): error value} of the `index`-th worksheet of a BIFF8 .xls: its BOOLERR records and
-    FORMULA records whose cached result is an error."""
+    """{(row, col): error value} of the `index`-th worksheet of an .xls (BIFF8, or BIFF5/7 of Excel 95: the
+    same records): its BOOLERR records and FORMULA records whose cached result is an error."""
     import olefile
 
     with olefile.OleFileIO(str(path)) as ole:
-        stream = ole.openstream("Workbook").read()
+        stream = ole.openstream("Workbook" if ole.exists("Workbook") else "Book").read()
     offsets, at = [], 0
     while at + 4 <= len(stream):  # the globals: BOUNDSHEET records give each sheet's offset
         kind, size = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
