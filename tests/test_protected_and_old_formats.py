@@ -149,3 +149,100 @@ def test_an_excel_97_sheet_list_pointing_outside_the_file_is_rusak_not_a_crash(t
     r = run_cli("periksa", bad)
     assert r.returncode == 2 and "Traceback" not in r.stderr and "panicked" not in r.stderr
     assert "luar97.xls" in r.stderr and "rusak" in r.stderr
+
+
+# ---------------------------------------------------------------- .xlsb
+
+
+def test_an_xlsb_saved_by_excel_opens_with_its_cells_and_saved_time(tmp_path, city):
+    real = DATA / "xlsb" / "date_field.xlsb"
+    book = files.open_file(real)
+    assert book.kind == "xlsb"
+    assert book.saved_at == dt.datetime(2018, 8, 3, 15, 40, 48, tzinfo=dt.timezone.utc)  # docProps/core.xml
+    sheets = {s.name: s.rows for s in book.sheets}
+    assert list(sheets) == ["Sheet1", "Sheet2", "Sheet3"]
+    assert sheets["Sheet1"][:2] == [["Date", "Time"], [dt.date(2014, 12, 25), dt.time(11, 11, 11)]]
+    # in a folder: read, no table in it, said so; the rest as before
+    folder = folder_with(tmp_path, city, {real.name: real})
+    result = calculate(folder)
+    assert [p.code for p in result.problems if p.place.file == real.name] == ["BERKAS_TANPA_DATA"]
+    assert numbers(result) == numbers(calculate(city))
+
+
+def test_purchases_saved_as_xlsb_give_the_same_numbers(tmp_path):
+    from pyxlsbwriter import XlsbWriter
+
+    expected = figures(original(tmp_path))
+    office = tmp_path / "xlsb" / "dinkes.xlsb"
+    office.parent.mkdir()
+    width = max(len(r) for r in TITLED)
+    with XlsbWriter(str(office)) as writer:
+        writer.add_sheet("Data Belanja")
+        writer.write_sheet([r + [None] * (width - len(r)) for r in TITLED])
+    with zipfile.ZipFile(office) as zf:
+        assert "xl/workbook.bin" in zf.namelist() and "xl/worksheets/sheet1.bin" in zf.namelist()
+    j = run(office_folder(tmp_path, office))
+    assert figures(j) == expected and j["masalah"] == []
+    assert {"berkas": "dinkes.xlsb", "lembar": "Data Belanja", "peran": "belanja", "baris": len(BUYS)} in j["dibaca"]
+
+
+# ---------------------------------------------------------------- .xls and .ods saved with a password
+
+
+def _uno_missing() -> str:
+    if shutil.which("soffice") is None:
+        return "LibreOffice tidak terpasang"
+    python = shutil.which("python3", path="/usr/bin")
+    if python is None or subprocess.run([python, "-c", "import uno"], capture_output=True).returncode != 0:
+        return "python3-uno (UNO LibreOffice untuk Python sistem) tidak terpasang"
+    return ""
+
+
+needs_uno = pytest.mark.skipif(bool(_uno_missing()), reason=_uno_missing() or "-")
+LO_FILTERS = {"xls": "MS Excel 97", "ods": "calc8"}
+
+
+@pytest.fixture(scope="module")
+def locked(city, tmp_path_factory) -> dict[str, Path]:
+    """The office workbook saved by LibreOffice as .xls and .ods with the password `rahasia`."""
+    out = tmp_path_factory.mktemp("sandi")
+    made = {}
+    for suffix, filter_name in LO_FILTERS.items():
+        target = out / (Path(OFFICE).stem + "." + suffix)
+        subprocess.run(["/usr/bin/python3", str(Path(__file__).parent / "support" / "lo_password.py"),
+                        str(city / OFFICE), str(target), filter_name, "rahasia"],
+                       check=True, capture_output=True, timeout=240)
+        made[suffix] = target
+    return made
+
+
+@pytest.mark.slow
+@needs_uno
+@pytest.mark.parametrize("suffix", list(LO_FILTERS))
+def test_xls_and_ods_saved_with_a_password_say_kata_sandi_and_the_rest_is_counted(tmp_path, city, locked, suffix):
+    name = locked[suffix].name
+    result = calculate(folder_with(tmp_path, city, {OFFICE: locked[suffix]}))
+    message = unreadable(result, name)
+    assert "dilindungi kata sandi" in message and "kosongkan kata sandi" in message
+    assert numbers(result) == numbers(calculate(*[p for p in city.glob("*.xlsx") if p.name != OFFICE]))
+    r = run_cli("periksa", locked[suffix])
+    assert r.returncode == 2 and r.stdout == "" and name in r.stderr and "kata sandi" in r.stderr
+
+
+@pytest.mark.slow
+@needs_uno
+def test_the_password_files_are_really_encrypted_and_hold_the_office_data(tmp_path, city, locked):
+    """Not a mark only: the .ods content is ciphertext; the .xls, decrypted with its password, gives the
+    office's numbers again."""
+    import msoffcrypto
+
+    with zipfile.ZipFile(locked["ods"]) as zf:
+        assert b"encryption-data" in zf.read("META-INF/manifest.xml")
+        assert not zf.read("content.xml").lstrip().startswith(b"<")
+    opened = tmp_path / "terbuka" / (Path(OFFICE).stem + ".xls")
+    opened.parent.mkdir()
+    with open(locked["xls"], "rb") as f, open(opened, "wb") as out:
+        office = msoffcrypto.OfficeFile(f)
+        office.load_key(password="rahasia")
+        office.decrypt(out)
+    assert numbers(calculate(folder_with(tmp_path, city, {OFFICE: opened}))) == numbers(calculate(city))
