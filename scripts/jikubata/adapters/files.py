@@ -72,6 +72,8 @@ class SheetRows:
     _notes: Optional[dict] = field(default=None, repr=False)
     # merged ranges ((first row, first col), (last row, last col)), absolute, 0-based
     merged: list = field(default_factory=list, repr=False)
+    # indices i of `rows` that are an Excel Table's totals row (an .xlsx/.xlsm table with its Total Row shown)
+    totals: frozenset = frozenset()
 
     def note(self, i: int, j: int) -> Optional[str]:
         """For the empty cell rows[i][j]: its error value (`#N/A`…), FORMULA_WITHOUT_VALUE, or None."""
@@ -329,14 +331,18 @@ def _read_compound(path: Path) -> Workbook:
             streams = {"/".join(s).casefold() for s in ole.listdir(streams=True, storages=False)}
             if "encryptedpackage" in streams or "encryptioninfo" in streams:
                 raise UnreadableFile(name, PASSWORD)
-            if "workbook" not in streams:
-                if "book" in streams:
-                    raise UnreadableFile(name, _old_format("Excel 5.0/95"))
+            # Excel 97–2003 (BIFF8) keeps its sheets in `Workbook`, Excel 5.0/95 (BIFF5/7) in `Book`
+            stream = "Workbook" if "workbook" in streams else "Book" if "book" in streams else None
+            if stream is None:
                 if "worddocument" in streams:
                     raise UnreadableFile(name, _not_spreadsheet("dokumen Word"))
                 raise UnreadableFile(name, _not_spreadsheet("berkas Office yang bukan workbook Excel"))
-            if _biff_encrypted(ole.openstream("Workbook").read(4096)):
+            records = ole.openstream(stream).read()
+            if _biff_encrypted(records[:4096]):
                 raise UnreadableFile(name, PASSWORD)
+            if not _biff_sheets_inside(records):
+                raise UnreadableFile(name, _corrupt("daftar lembarnya menunjuk ke luar isi berkas"))
+            del records
             saved = None
             if ole.exists("\x05SummaryInformation"):
                 meta = ole.get_metadata()
@@ -347,7 +353,12 @@ def _read_compound(path: Path) -> Workbook:
         raise
     except Exception as exc:  # olefile's errors on a damaged compound file
         raise UnreadableFile(name, _corrupt("struktur berkas Office-nya rusak"), repr(exc)) from None
-    sheets = _calamine_sheets(path, "xls")
+    try:
+        sheets = _calamine_sheets(path, "xls")
+    except UnreadableFile as exc:
+        if stream == "Book" and exc.reason != PASSWORD:  # calamine reads most Excel 95 files, not all
+            raise UnreadableFile(name, _old_format("Excel 5.0/95"), exc.detail) from None
+        raise
     return Workbook(name, "xls", saved_or_mtime(path, saved), sheets)
 
 
@@ -364,6 +375,31 @@ def _biff_encrypted(stream: bytes) -> bool:
     return False
 
 
+def _biff_sheets_inside(stream: bytes) -> bool:
+    """Whether every sheet the workbook globals list (BOUNDSHEET) starts with a BOF record inside the
+    stream: calamine 0.9.1 panics on one that points outside it."""
+    at = 0
+    while at + 4 <= len(stream):
+        kind, size = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
+        if kind == 0x0085:
+            if size < 4:
+                return False
+            offset = int.from_bytes(stream[at + 4:at + 8], "little")
+            if offset + 8 > len(stream) or stream[offset:offset + 2] not in (b"\x09\x08", b"\x09\x04",
+                                                                              b"\x09\x02", b"\x09\x00"):
+                return False
+        if kind == 0x000A:
+            return True
+        at += 4 + size
+    return True
+
+
+def _library_failure(exc: BaseException) -> bool:
+    """An error of a parsing library: an Exception, or a Rust panic (pyo3's PanicException is a
+    BaseException), never an interrupt or an exit."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
 # ---------------------------------------------------------------- calamine
 
 
@@ -376,9 +412,11 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
         wb = _open_calamine(path, kind)
     except PasswordError as exc:
         raise UnreadableFile(name, PASSWORD, repr(exc)) from None
-    except Exception as exc:  # calamine's errors: damaged zip or XML, missing parts…
+    except BaseException as exc:  # calamine's errors: damaged zip or XML, missing parts… (a panic too)
+        if not _library_failure(exc):
+            raise
         raise UnreadableFile(name, _corrupt("isinya tidak dapat diurai"), repr(exc)) from None
-    parts = _sheet_part_names(path) if kind in ("xlsx", "xlsm") else {}
+    parts, table_totals = _xlsx_layout(path) if kind in ("xlsx", "xlsm") else ({}, {})
     sheets = []
     ods_merged = None
     try:
@@ -388,7 +426,9 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
             try:
                 sheet = wb.get_sheet_by_name(meta.name)
                 rows = sheet.to_python()
-            except Exception as exc:
+            except BaseException as exc:
+                if not _library_failure(exc):
+                    raise
                 if content is None and kind in ("xlsx", "xlsm") and "error value" in str(exc):
                     # calamine 0.9.1 refuses #SPILL!, #CALC!… (newer Excel): read a copy in which
                     # every error value reads as #N/A; the notes still name the real one.
@@ -399,7 +439,9 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
                     try:
                         sheet = wb.get_sheet_by_name(meta.name)
                         rows = sheet.to_python()
-                    except Exception as again:
+                    except BaseException as again:
+                        if not _library_failure(again):
+                            raise
                         raise UnreadableFile(name, f"lembar '{meta.name}' " + _corrupt("isinya tidak dapat diurai"),
                                              repr(again)) from None
                 else:
@@ -422,7 +464,8 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
                 if ods_merged is None:
                     ods_merged = _ods_merged(path)
                 merged = ods_merged.get(meta.name, [])
-            sheets.append(SheetRows(meta.name, rows, start[0], start[1], notes, merged=merged))
+            totals = frozenset(r - start[0] for r in table_totals.get(meta.name, ()) if r >= start[0])
+            sheets.append(SheetRows(meta.name, rows, start[0], start[1], notes, merged=merged, totals=totals))
     finally:
         wb.close()
     return sheets
@@ -594,12 +637,12 @@ _BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
 
 
 def _xls_notes(path: Path, index: int) -> dict:
-    """{(row, col): error value} of the `index`-th worksheet of a BIFF8 .xls: its BOOLERR records and
-    FORMULA records whose cached result is an error."""
+    """{(row, col): error value} of the `index`-th worksheet of an .xls (BIFF8, or BIFF5/7 of Excel 95: the
+    same records): its BOOLERR records and FORMULA records whose cached result is an error."""
     import olefile
 
     with olefile.OleFileIO(str(path)) as ole:
-        stream = ole.openstream("Workbook").read()
+        stream = ole.openstream("Workbook" if ole.exists("Workbook") else "Book").read()
     offsets, at = [], 0
     while at + 4 <= len(stream):  # the globals: BOUNDSHEET records give each sheet's offset
         kind, size = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
@@ -627,11 +670,47 @@ def _xls_notes(path: Path, index: int) -> dict:
     return notes
 
 
-def _sheet_part_names(path: Path) -> dict:
-    """Sheet name -> its part in the archive."""
+def _xlsx_layout(path: Path) -> tuple[dict, dict]:
+    """Sheet name -> its part in the archive, and sheet name -> the rows (absolute, 0-based) of the totals
+    rows of its Excel Tables (issue 11 rule 12). Only a sheet with relationships of its own is asked for
+    tables, and only its small parts are read."""
     with zipfile.ZipFile(path) as zf:
-        parts, _, _ = _sheet_parts(zf, set(zf.NameToInfo))
-    return {sheet: part for part, sheet in parts.items()}
+        names = set(zf.NameToInfo)
+        parts, _, _ = _sheet_parts(zf, names)
+        totals = {}
+        for part, sheet in parts.items():
+            rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+            if rels in names:
+                rows = _table_totals_rows(zf, part, _small(zf, rels))
+                if rows:
+                    totals[sheet] = rows
+    return {sheet: part for part, sheet in parts.items()}, totals
+
+
+_TABLE_START = re.compile(rb"<(?:\w+:)?table\s[^>]*>")
+_RANGE_END_ROW = re.compile(r"^\$?[A-Za-z]{1,3}\$?[0-9]{1,7}:\$?[A-Za-z]{1,3}\$?([0-9]{1,7})$")
+
+
+def _table_totals_rows(zf: zipfile.ZipFile, part: str, rels: bytes) -> set:
+    """The rows (absolute, 0-based) of the totals rows of the tables a sheet's relationships name: the
+    last `totalsRowCount` rows of each table's `ref`."""
+    rows: set = set()
+    for tag in _REL_TAG.findall(rels):
+        if not _attribute(tag, "Type").endswith("/table") or _attribute(tag, "TargetMode").lower() == "external":
+            continue
+        target = _attribute(tag, "Target")
+        table = target.lstrip("/") if target.startswith("/") \
+            else posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+        m = _TABLE_START.search(_small(zf, table)[:4096])
+        if m is None:
+            continue
+        count = _attribute(m.group(0), "totalsRowCount").strip()
+        end = _RANGE_END_ROW.match(_attribute(m.group(0), "ref").strip())
+        if end is None or not count.isdigit() or not 0 < int(count) <= 16:
+            continue
+        last = int(end.group(1)) - 1
+        rows.update(range(max(0, last - int(count) + 1), last + 1))
+    return rows
 
 
 # ---------------------------------------------------------------- CSV

@@ -169,11 +169,13 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
     for role, spec in _DETECTABLE[:2]:
         if found[spec.name] == len(spec.detect):
             return role, ""
-    # One column short of purchases or the roster, NIP among them: that table with a column missing
-    # (reported as KOLOM_HILANG), never a list of UMKM or offices that happens to have their name column.
-    for role, spec in _DETECTABLE[:2]:
-        if found[spec.name] == len(spec.detect) - 1 and _names_nip(sheet, spec):
-            return role, ""
+    # More than half of the columns of purchases or the roster (3 of 5, 3 of 4): that table with a column
+    # missing, read so that KOLOM_HILANG names what is missing; never a list of UMKM or offices that
+    # happens to have their name column, nor a sheet passed over without a word.
+    near = [(found[spec.name] / len(spec.detect), -k, role) for k, (role, spec) in enumerate(_DETECTABLE[:2])
+            if 2 * found[spec.name] > len(spec.detect)]
+    if near:
+        return max(near)[2], ""
     for role, spec in _DETECTABLE[2:]:
         if _detected(sheet, spec) == len(spec.detect) and not any(_names_nip(sheet, s) for _, s in _DETECTABLE[:2]):
             return role, ""
@@ -312,7 +314,9 @@ _TOTAL_WORDS = ("total", "jumlah", "grandtotal", "subtotal")
 def _is_totals_row(row: list, blank_keys: Iterable[int]) -> bool:
     """A row that only sums the rows above: no NIP, date or nota, and a cell reading `Total`/`Jumlah`.
 
-    `blank_keys` are the columns that must be blank or hold that word (NIP, date, nota).
+    `blank_keys` are the columns that must be blank or hold that word (NIP, date, nota). An Excel
+    Table's totals row (`SheetRows.totals`, from the file) needs no label: it is skipped wherever a
+    required field is blank (its SUBTOTAL may count the notas).
     """
     label = None
     for j, cell in enumerate(row):
@@ -377,8 +381,10 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
         cells = _row_cells(row, cols)
         if parse.is_blank(cells["nip"]) and _is_totals_row(row, key_columns):
             continue
-        count += 1
         missing = _missing(cells, schema.EMPLOYEES)
+        if missing and i in sheet.totals:
+            continue
+        count += 1
         if blank_tier_is_staff:
             missing = [c for c in missing if c.key != "tier"]
         if missing:
@@ -431,8 +437,8 @@ def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _
     """Rows of a reference sheet (OPD, UMKM) keyed by a name: yield (source, row number, cells).
 
     A row without its name but with other content is reported, not dropped
-    (unless it is a totals row). `counter[0]` counts the data rows; it stays
-    None when the header was not found.
+    (unless it is a totals row; an Excel Table's totals row is never an entry).
+    `counter[0]` counts the data rows; it stays None when the header was not found.
     """
     found = _find_header(file_name, sheet, spec, acc)
     if not found:
@@ -440,6 +446,8 @@ def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _
     source, first, cols = found
     counter[0] = 0
     for i in range(first, len(sheet.rows)):
+        if i in sheet.totals:  # a list of names has nothing to total: its table's totals row is no entry
+            continue
         cells = _row_cells(sheet.rows[i], cols)
         if parse.is_blank(cells["name"]):
             if any(not parse.is_blank(v) for v in cells.values()) \
@@ -531,7 +539,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         if d == "" or n == "" or s == "" or a == "" or r == "" or d is None or n is None or s is None \
                 or a is None or r is None:
             cells = _row_cells(row, cols)
-            if all(parse.is_blank(v) for v in cells.values()) \
+            if all(parse.is_blank(v) for v in cells.values()) or i in sheet.totals \
                     or _is_totals_row(row, (c_date, c_nip, c_receipt)):
                 skipped += 1
                 continue
