@@ -225,3 +225,21 @@ def test_sheets_far_from_a_roster_or_purchases_are_not_reported_as_one(tmp_path,
     assert [p.code for p in data.problems] == []
     (fate,) = [s for s in data.sheets if s.sheet == "Sheet2"]
     assert fate.role in (None, "umkm", "opd")
+
+
+def test_a_hand_typed_total_row_under_a_list_is_no_entry_but_a_name_like_jumlah_jaya_is(tmp_path):
+    """Rule 12 for the OPD and UMKM lists outside an Excel Table: `Jumlah` / `TOTAL:` with a count beside
+    it sums the list; a seller whose name only starts with the word is a seller."""
+    expected = figures(original(tmp_path))
+    folder = tmp_path / "v"
+    central(folder / "pusat.xlsx")
+    write(folder / "dinkes.xlsx", {"Belanja": template_purchases()})
+    write(folder / "umkm.xlsx", {"Daftar UMKM": [["Nama UMKM", "Pemilik"]] + [[s, "Ibu Contoh"] for s in SELLERS]
+                                 + [["Jumlah Jaya Kios", "Bapak Contoh"], ["Jumlah:", len(SELLERS) + 1]]})
+    write(folder / "opd.xlsx", {"OPD": [["Nama OPD", "Singkatan"], ["Sekretariat Daerah", "SETDA"],
+                                        ["Dinas Kesehatan", "DINKES"], ["TOTAL", 2]]})
+    j = run(folder)
+    assert figures(j) == expected
+    read = {(d["berkas"], d["peran"]): d["baris"] for d in j["dibaca"]}
+    assert read[("umkm.xlsx", "umkm")] == len(SELLERS) + 1 and read[("opd.xlsx", "opd")] == 2
+    assert not [p for p in j["masalah"] if p["berkas"] in ("umkm.xlsx", "opd.xlsx")]

@@ -329,6 +329,16 @@ def _is_totals_row(row: list, blank_keys: Iterable[int]) -> bool:
     return all(j == label or j >= width or parse.is_blank(row[j]) for j in blank_keys)
 
 
+def _is_totals_name(row: list, name_col: int) -> bool:
+    """A list's totals row typed by hand: the name cell reads just `Total`/`Jumlah` (`Jumlah:`, `TOTAL`,
+    `Grand Total`) and every other cell is blank or a number (a count). `Jumlah Jaya` stays a name."""
+    name = row[name_col] if name_col < len(row) else None
+    if type(name) is not str or schema.header_key(name) not in _TOTAL_WORDS:
+        return False
+    return all(j == name_col or parse.is_blank(v) or (isinstance(v, (int, float)) and not isinstance(v, bool))
+               for j, v in enumerate(row))
+
+
 def _row_cells(row: list, cols: dict) -> dict:
     width = len(row)
     return {k: (row[j] if j < width else None) for k, j in cols.items()}
@@ -449,6 +459,8 @@ def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _
         if i in sheet.totals:  # a list of names has nothing to total: its table's totals row is no entry
             continue
         cells = _row_cells(sheet.rows[i], cols)
+        if _is_totals_name(sheet.rows[i], cols["name"]):
+            continue
         if parse.is_blank(cells["name"]):
             if any(not parse.is_blank(v) for v in cells.values()) \
                     and not _is_totals_row(sheet.rows[i], [cols["name"]]):
