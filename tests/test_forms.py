@@ -551,3 +551,54 @@ def test_button_asks_for_a_month_when_the_period_cell_holds_a_year(tmp_path):
     text = buttons.run(port, "buat_formulir", clock=Clock.fixed(GENERATED))
     assert port.messages[-1][1] and "TTTT-BB" in text
     assert not (tmp_path / "Formulir-2026-11").exists()
+
+
+# ---------------------------------------------------------------- the buttons read the returned forms
+
+
+def test_buttons_read_the_returned_forms_and_the_masukan_folder_beside_the_workbook(tmp_path):
+    """Issue 14: the admin who works only with the buttons makes the forms, saves the returned ones over
+    the blank ones in `Formulir-TTTT-BB/` (or office files in `Masukan/`), and presses Hitung."""
+    from jikubata.entrypoints import buttons
+    from tests.support.jikubata_book import filled_copy
+    from tests.support.openpyxl_port import OpenpyxlPort
+    from tests.test_excel import table
+
+    book = filled_copy(tmp_path / "JikuBata.xlsm", {
+        "Pegawai": [[BUDI, NAMES[BUDI], "Kepala Dinas", "II.b", DINKES, "Aktif"],
+                    [ANI, NAMES[ANI], "Kepala Seksi", "IV.a", DINKES, "Aktif"],
+                    [DEDI, NAMES[DEDI], "Camat Sirimau", "III.a", SIRIMAU, "Aktif"]],
+        "OPD": [[DINKES, "DINKES"], [SIRIMAU, "KEC. SIRIMAU"]], "UMKM": [[SAGU], [KOPI]]}, "2026-11", as_text=True)
+    clock = Clock.fixed(dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.timezone.utc))
+
+    def press(action):
+        port = OpenpyxlPort(book)
+        text = buttons.run(port, action, clock=clock)
+        port.save()
+        return text, openpyxl.load_workbook(book)
+
+    text, _ = press("hitung_kekurangan")
+    assert "Dibaca juga" not in text  # no folder yet: the workbook alone
+    buttons.run(OpenpyxlPort(book), "buat_formulir", clock=Clock.fixed(GENERATED))
+    folder = tmp_path / "Formulir-2026-11"
+    dinkes = folder / "Formulir-Belanja-DINKES-2026-11.xlsx"
+    fill(dinkes, [(day(5), ANI, SAGU, "Mie sagu", 20000, "N-1"), (day(6), BUDI, KOPI, "Kopi", 40000, "N-2"),
+                  (day(7), "199912312020121009", KOPI, "Kopi", 5000, "N-3")], dinkes)  # saved over the blank one
+    masukan = tmp_path / "Masukan"
+    write(masukan / "Belanja-Sirimau.xlsx", {"Belanja": [
+        ["Tanggal", "NIP", "Nama", "UMKM", "Produk", "Jumlah (Rp)", "No. Nota"],
+        [day(9), DEDI, NAMES[DEDI], SAGU, "Bagea", 30000, "S-1"]]})
+    shutil.copy(book, masukan / book.name)  # a saved copy of the open workbook is not read twice
+
+    text, wb = press("hitung_kekurangan")
+    assert "Dibaca juga berkas di folder Masukan, Formulir-2026-11" in text
+    spent = {r["NIP"]: r["Belanja"] for r in table(wb["Hasil"])}
+    assert spent == {BUDI: 40000, ANI: 20000, DEDI: 30000}
+    problems = table(wb["Masalah Data"])
+    (stranger,) = [p for p in problems if p["Kode"] == "NIP_TIDAK_TERDAFTAR"]
+    assert stranger["Berkas"] == dinkes.name
+    cell = next(c for row in wb["Masalah Data"].iter_rows() for c in row if c.value == dinkes.name)
+    assert cell.hyperlink is not None and cell.hyperlink.target == str(dinkes)
+
+    text, wb = press("periksa_data")
+    assert "Dibaca juga berkas di folder Masukan, Formulir-2026-11" in text

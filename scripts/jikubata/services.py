@@ -58,9 +58,11 @@ LOCK_WAIT_SECONDS = 120.0
 
 @dataclass(frozen=True)
 class Sheets:
-    """Workbooks already in memory (the Excel buttons): `(file_name, {sheet_name: rows from A1})`."""
+    """Workbooks already in memory (the Excel buttons): `(file_name, {sheet_name: rows from A1})`, and
+    `folders` whose spreadsheets are read with them (the returned forms beside the workbook)."""
 
     sources: Sequence[tuple[str, dict]]
+    folders: Sequence[Path] = ()
 
 
 Inputs = Union[Sequence[Union[str, os.PathLike]], Sheets]
@@ -95,7 +97,9 @@ def _lock(out_dir: Path, writer: Optional[Writer]):
 
 def check(inputs: Inputs, *, clock: Clock = SYSTEM, progress: Progress = None) -> Dataset:
     """Read and validate every input; raise InputError for an unusable one."""
-    if isinstance(inputs, Sheets):
+    if isinstance(inputs, Sheets) and inputs.folders:
+        raw = read_inputs(inputs.folders, progress=progress, memory=inputs.sources)
+    elif isinstance(inputs, Sheets):
         raw = read_sheets(inputs.sources)
     else:
         raw = read_inputs(inputs, progress=progress)

@@ -62,18 +62,28 @@ class _Accumulator:
 
 
 def read_inputs(paths: Sequence[str | os.PathLike],
-                progress: Optional[Callable[[str], None]] = None) -> Dataset:
+                progress: Optional[Callable[[str], None]] = None,
+                memory: Sequence[tuple[str, dict]] = ()) -> Dataset:
     """Read every spreadsheet of `paths`; raise InputError for an unusable one named on its own.
 
     A file found in a folder that cannot be read is a file-level problem
     (`BERKAS_TIDAK_TERBACA`), and the rest is read. calamine parses outside
     the GIL, so the next files are parsed in background threads while this
     one's rows are checked (a bounded look-ahead keeps memory flat).
+
+    `memory` are workbooks already in memory (the open workbook of the Excel
+    buttons, as for `read_sheets`), read first; a file of the same name on
+    disk is a saved copy of it and is listed as ignored, never counted twice.
     """
     inputs = files.list_inputs(paths)
     acc = _Accumulator()
-    acc.ignored_files = inputs.ignored
-    todo = inputs.files
+    acc.ignored_files = list(inputs.ignored)
+    for file_name, sheets in memory:
+        _read_workbook(file_name, (SheetRows(name, rows) for name, rows in sheets.items()), acc)
+    open_names = {name.casefold() for name, _ in memory}
+    todo = [f for f in inputs.files if f.path.name.casefold() not in open_names]
+    acc.ignored_files += [f"{f.path.name} (salinan workbook yang sedang terbuka)"
+                          for f in inputs.files if f.path.name.casefold() in open_names]
     lookahead = 2
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = [pool.submit(files.open_file, f.path) for f in todo[:lookahead]]
@@ -102,7 +112,7 @@ def read_inputs(paths: Sequence[str | os.PathLike],
             del book
             if identity is not None:
                 acc.forms[item.path.name] = identity
-    return _finish(acc, todo[0].path.name if len(todo) == 1 else "berkas masukan")
+    return _finish(acc, todo[0].path.name if len(todo) == 1 and not memory else "berkas masukan")
 
 
 def read_sheets(sources: Sequence[tuple[str, dict]]) -> Dataset:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from jikubata.adapters import locking
 from jikubata.domain import schema
@@ -35,22 +35,24 @@ SUMMARY_PREFIX = OFFICE_SHEET_PREFIX
 
 def periksa_data(port: WorkbookPort, clock: Clock) -> str:
     """Check every sheet; list the problems in `Masalah Data`."""
-    dataset = services.check(_sources(port), clock=clock)
-    port.write_sheet(problems_sheet(dataset, port))
+    sources = _sources(port, clock)
+    dataset = services.check(sources, clock=clock)
+    port.write_sheet(problems_sheet(dataset, port, sources.folders))
     if not dataset.problems:
         return (f"Pemeriksaan selesai: {len(dataset.employees)} ASN dan {len(dataset.purchases)} belanja dibaca, "
-                "tidak ada masalah data.")
+                "tidak ada masalah data." + _folders_note(sources))
     return (f"Pemeriksaan selesai: {len(dataset.employees)} ASN dan {len(dataset.purchases)} belanja dibaca; "
             f"{dataset.error_count} galat (baris tidak dihitung) dan {dataset.warning_count} peringatan. "
-            f"Klik sel pada lembar {SHEET_PROBLEMS} untuk menuju isian yang bermasalah.")
+            f"Klik sel pada lembar {SHEET_PROBLEMS} untuk menuju isian yang bermasalah." + _folders_note(sources))
 
 
 def hitung_kekurangan(port: WorkbookPort, clock: Clock) -> str:
     """Compute the period's shortfalls; write `Hasil` and `Masalah Data`."""
-    result = services.calculate(_sources(port), _period(port, clock), clock=clock)
+    sources = _sources(port, clock)
+    result = services.calculate(sources, _period(port, clock), clock=clock)
     port.write_sheet(result_sheet(result))
-    port.write_sheet(problems_sheet(result, port))
-    return _result_message(result) + f" Rinciannya di lembar {SHEET_RESULT}."
+    port.write_sheet(problems_sheet(result, port, sources.folders))
+    return _result_message(result) + f" Rinciannya di lembar {SHEET_RESULT}." + _folders_note(sources)
 
 
 def buat_rekap(port: WorkbookPort, clock: Clock) -> str:
@@ -62,12 +64,13 @@ def buat_rekap(port: WorkbookPort, clock: Clock) -> str:
         return _buat_rekap_tahunan(port, year, clock)
     folder = output_folder(port)
     waited: list[str] = []
-    outcome = services.write_summary(_sources(port), folder, _period(port, clock), clock=clock,
+    sources = _sources(port, clock)
+    outcome = services.write_summary(sources, folder, _period(port, clock), clock=clock,
                                      writer=_writer(folder, "tombol Buat Rekap OPD", waited))
     result, path = outcome.result, outcome.path
-    _write_rekap_sheets(port, summary.sheet_tables(result), result)
+    _write_rekap_sheets(port, summary.sheet_tables(result), result, sources.folders)
     return (f"Rekap OPD periode {month_year(result.period.year, result.period.month)} ditulis ke {path}."
-            + _waited_note(waited))
+            + _folders_note(sources) + _waited_note(waited))
 
 
 def _buat_rekap_tahunan(port: WorkbookPort, year: int, clock: Clock) -> str:
@@ -76,12 +79,13 @@ def _buat_rekap_tahunan(port: WorkbookPort, year: int, clock: Clock) -> str:
 
     folder = output_folder(port)
     waited: list[str] = []
-    outcome = services.write_year_summary(_sources(port), folder, year, clock=clock,
+    sources = _sources(port, clock)
+    outcome = services.write_year_summary(sources, folder, year, clock=clock,
                                           writer=_writer(folder, "tombol Buat Rekap OPD (tahunan)", waited))
     result = outcome.year
-    _write_rekap_sheets(port, summary.year_tables(result), result)
+    _write_rekap_sheets(port, summary.year_tables(result), result, sources.folders)
     return (f"Rekap tahunan {year} ({len(result.months_with_data)} bulan dengan data, per "
-            f"{long_date(result.as_of)}) ditulis ke {outcome.path}." + _waited_note(waited))
+            f"{long_date(result.as_of)}) ditulis ke {outcome.path}." + _folders_note(sources) + _waited_note(waited))
 
 
 def year_of(value) -> Optional[int]:
@@ -95,7 +99,7 @@ def year_of(value) -> Optional[int]:
     return None
 
 
-def _write_rekap_sheets(port: WorkbookPort, tables, checked) -> None:
+def _write_rekap_sheets(port: WorkbookPort, tables, checked, folders: Sequence[Path] = ()) -> None:
     """Replace every `Rekap …` sheet of the open workbook by these tables; `Masalah Data` from `checked`.
 
     What the recap file has, where it applies, comes along: key figures in
@@ -119,7 +123,7 @@ def _write_rekap_sheets(port: WorkbookPort, tables, checked) -> None:
             scales=[(c1, c2, ColourScale.from_xlsxwriter(rule)) for c1, c2, rule in table.scales],
             table_name=TABLE_NAMES.get(table.key) if table.excel_table else None,
             chart=chart_data(table), one_page=table.one_page or table.key == "tahun"))
-    port.write_sheet(problems_sheet(checked, port))
+    port.write_sheet(problems_sheet(checked, port, folders))
 
 
 def chart_data(table: SheetTable):
@@ -147,11 +151,12 @@ def buat_surat(port: WorkbookPort, clock: Clock) -> str:
     # The folder beside the workbook is the one locked: the weekly job may write there too.
     folder = output_folder(port)
     waited: list[str] = []
-    written = services.write_letters(_sources(port), folder, _period(port, clock), clock=clock,
+    sources = _sources(port, clock)
+    written = services.write_letters(sources, folder, _period(port, clock), clock=clock,
                                      writer=_writer(folder, "tombol Buat Surat Pengingat", waited))
     result, outcome = written.result, written.letters
     port.write_sheet(letters_sheet(result, outcome))
-    return outcome.summary_text() + _waited_note(waited)
+    return outcome.summary_text() + _folders_note(sources) + _waited_note(waited)
 
 
 def letters_sheet(result: Result, outcome) -> OutputSheet:
@@ -190,6 +195,13 @@ def buat_formulir(port: WorkbookPort, clock: Clock) -> str:
     outcome = services.write_forms(_sources(port), folder, period, clock=clock,
                                    writer=_writer(folder, "tombol Buat Formulir OPD", waited))
     return outcome.summary_text(detail=False) + _waited_note(waited)
+
+
+def _folders_note(sources: services.Sheets) -> str:
+    """Which folders beside the workbook were read too (a button shows no file list otherwise)."""
+    if not sources.folders:
+        return ""
+    return f" Dibaca juga berkas di folder {', '.join(f.name for f in sources.folders)} di samping workbook."
 
 
 def _writer(folder: Path, command: str, waited: list[str]) -> services.Writer:
@@ -245,8 +257,40 @@ def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None, *, clo
 # ---------------------------------------------------------------- reading
 
 
-def _sources(port: WorkbookPort) -> services.Sheets:
-    return services.Sheets([(port.path.name, port.read_sheets(schema.is_input_sheet))])
+INPUT_FOLDER = "Masukan"
+
+
+def _sources(port: WorkbookPort, clock: Optional[Clock] = None) -> services.Sheets:
+    """The open workbook; with `clock`, also the files in its input folders (see `input_folders`)."""
+    folders = input_folders(port, clock) if clock is not None else []
+    return services.Sheets([(port.path.name, port.read_sheets(schema.is_input_sheet))], folders)
+
+
+def input_folders(port: WorkbookPort, clock: Clock) -> list[Path]:
+    """Folders beside the workbook whose spreadsheets the buttons read with it (issue 14): `Masukan/`
+    (office workbooks in any accepted format) and the period's `Formulir-TTTT-BB/` (the entry forms, where
+    the returned ones are saved over the blank ones; for a year, every month's). Missing or empty: none."""
+    from jikubata.adapters import files, forms
+
+    try:
+        base = output_folder(port)
+    except InputError:
+        return []
+    value = port.read_cell(SHEET_HOME, PERIOD_CELL)
+    year = year_of(value)
+    try:
+        periods = [Period(year, m) for m in range(1, 13)] if year is not None else [period_of(value, clock.today())]
+    except InputError:
+        periods = []  # the action itself says what is wrong with the period cell
+    found = []
+    for folder in [base / INPUT_FOLDER] + [base / forms.folder_name(p) for p in periods]:
+        try:
+            if folder.is_dir() and any(f.suffix.lower() in files.SPREADSHEET_SUFFIXES
+                                       and not f.name.startswith(("~$", ".")) for f in folder.iterdir()):
+                found.append(folder)
+        except OSError:
+            continue
+    return found
 
 
 def period_of(value, today: dt.date) -> Period:
@@ -319,11 +363,18 @@ def result_sheet(result: Result) -> OutputSheet:
     )
 
 
-def problems_sheet(checked: Dataset | Result, port: WorkbookPort) -> OutputSheet:
-    """`Masalah Data`: every problem; its cell links to the place when the place is in this workbook."""
+def problems_sheet(checked: Dataset | Result, port: WorkbookPort, folders: Sequence[Path] = ()) -> OutputSheet:
+    """`Masalah Data`: every problem; its cell links to the place when the place is in this workbook,
+    and its file name opens the file when the file is in one of the input `folders` read with it."""
     problems = checked.problems
     names = port.sheet_names()
     here = port.path.name.casefold()
+    elsewhere = {}
+    for folder in folders:
+        try:
+            elsewhere.update({f.name.casefold(): f for f in folder.iterdir() if f.is_file()})
+        except OSError:
+            continue
     rows, links = [], {}
     for i, p in enumerate(problems):
         rows.append([i + 1, p.place.file, p.place.sheet, p.place.cell, SEVERITY_LABELS[p.severity], p.code,
@@ -331,6 +382,9 @@ def problems_sheet(checked: Dataset | Result, port: WorkbookPort) -> OutputSheet
         sheet = find_sheet(names, p.place.sheet) if p.place.file.casefold() == here else None
         if sheet and p.place.cell:
             links[(i, 3)] = "#" + location(sheet, p.place.cell)
+        other = elsewhere.get(p.place.file.casefold()) if p.place.file.casefold() != here else None
+        if other is not None:
+            links[(i, 1)] = str(other)
     return OutputSheet(
         SHEET_PROBLEMS,
         ["Masalah data Jiku Bata",
