@@ -602,3 +602,11 @@ def test_buttons_read_the_returned_forms_and_the_masukan_folder_beside_the_workb
 
     text, wb = press("periksa_data")
     assert "Dibaca juga berkas di folder Masukan, Formulir-2026-11" in text
+
+
+def test_periksa_says_what_a_forms_helper_sheets_are(made, capsys):
+    pusat, paths, _ = made
+    assert cli.main(["periksa", str(pusat), str(paths[DINKES])]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"Petunjuk\s+dilewati \(lembar petunjuk\)", out)
+    assert re.search(r"Data Formulir\s+dilewati \(lembar data formulir OPD: identitas dan daftar pilihan\)", out)

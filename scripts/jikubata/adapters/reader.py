@@ -173,6 +173,8 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
         return schema.ROLE_PURCHASES, ""
     if schema.is_output_sheet(sheet.name, title):
         return None, "lembar keluaran Jiku Bata"
+    if key in _FORM_HELPER_SHEETS:  # an entry form's guide and its hidden lists: its purchases are on `Belanja`
+        return None, _FORM_HELPER_SHEETS[key]
     if not any(any(not parse.is_blank(c) for c in row) for row in sheet.rows[:HEADER_SEARCH_ROWS]):
         return None, "kosong"
     found = {spec.name: _detected(sheet, spec) for _, spec in _DETECTABLE[:2]}
@@ -190,6 +192,10 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
         if _detected(sheet, spec) == len(spec.detect) and not any(_names_nip(sheet, s) for _, s in _DETECTABLE[:2]):
             return role, ""
     return None, "nama dan judul kolomnya tidak cocok dengan tabel mana pun"
+
+
+_FORM_HELPER_SHEETS = {forms.SHEET_GUIDE.casefold(): "lembar petunjuk",
+                       forms.SHEET_DATA.casefold(): "lembar data formulir OPD: identitas dan daftar pilihan"}
 
 
 def _names_nip(sheet: SheetRows, spec: schema.SheetSpec) -> bool:
