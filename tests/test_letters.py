@@ -77,9 +77,30 @@ def test_office_letter_is_addressed_to_the_head_from_the_opd_sheet(written):
     assert "di –" in text and "Tempat" in text
 
 
-def test_office_without_a_recorded_head_is_addressed_to_kepala_of_the_office(written):
+def test_office_without_a_recorded_head_is_addressed_to_the_title_of_its_head(written):
     text = text_of(by_kind(written, KIND_OFFICE)[1].path)
-    assert "Yth.\tKepala Sekretariat Daerah Kota Ambon" in text
+    assert "Yth.\tSekretaris Daerah Kota Ambon" in text  # the head of the Sekretariat Daerah
+
+
+@pytest.mark.parametrize("position, office, addressed", [
+    ("Kepala Dinas Kesehatan", "Dinas Kesehatan", "Kepala Dinas Kesehatan Kota Ambon"),
+    ("Kepala Dinas", "Dinas Kesehatan", "Kepala Dinas Kesehatan Kota Ambon"),
+    ("", "Dinas Kesehatan", "Kepala Dinas Kesehatan Kota Ambon"),
+    ("Kepala Seksi Gizi", "Dinas Kesehatan", "Kepala Seksi Gizi Dinas Kesehatan Kota Ambon"),
+    ("Camat Sirimau", "Kecamatan Sirimau", "Camat Sirimau"),
+    ("", "Kecamatan Sirimau", "Camat Sirimau"),
+    ("", "Kelurahan Batu Merah", "Lurah Batu Merah"),
+    ("Inspektur", "Inspektorat", "Inspektur Kota Ambon"),
+    ("", "Inspektorat", "Inspektur Kota Ambon"),
+    ("Kepala Satuan", "Satuan Polisi Pamong Praja", "Kepala Satuan Polisi Pamong Praja Kota Ambon"),
+    ("Sekretaris Daerah", "Sekretariat Daerah", "Sekretaris Daerah Kota Ambon"),
+    ("Sekretaris", "Dinas Sosial", "Sekretaris Dinas Sosial Kota Ambon"),
+    ("Wali Kota", "", "Wali Kota Ambon"),
+])
+def test_letters_address_by_position_naming_office_and_city_once(position, office, addressed):
+    from jikubata.domain.correspondence import addressed_by_position
+
+    assert addressed_by_position(position, office, "Kota Ambon") == addressed
 
 
 def test_nobody_short_writes_no_letters_but_says_so(tmp_path):

@@ -276,7 +276,7 @@ def plan_letters(result: Result) -> list[Plan]:
         if not short:
             continue
         info = result.office_info.get(totals.office)
-        head_position = clean(info.head_position if info else "") or "Kepala"
+        head_position = clean(info.head_position if info else "")  # none: the office's head title
         position = cor.addressed_by_position(head_position, clean(totals.office), region)
         name = clean(info.head_name if info else "")
         head_nip = "".join(ch for ch in str(info.head_nip if info else "") if ch.isdigit())
@@ -305,7 +305,7 @@ def plan_letters(result: Result) -> list[Plan]:
                                       e.name.casefold(), e.nip))
     for e in officials:
         name, position, office = clean(e.name), clean(e.position), clean(e.office)
-        addressed = cor.addressed_by_position(position or e.tier.label, office, region)
+        addressed = cor.addressed_by_position(position or f"Pejabat {e.tier.label}", office, region)
         plans.append(Plan(KIND_OFFICIAL, f"nip:{e.nip}", f"{name} ({position})" if position else name, e.office,
                           f"Surat-Pejabat-{safe_stem(e.name, 50)}-{safe_stem(e.nip, 20)}", e.shortfall,
                           (addressed,), (e,), clean(e.email)))

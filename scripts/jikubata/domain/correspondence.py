@@ -71,16 +71,71 @@ def region_name(settings: Settings) -> str:
     return text.title() if text.isupper() else text
 
 
+# Words that say what kind of office it is, not which one (`Dinas`, `Kecamatan` …): the rest names it.
+_OFFICE_KIND_WORDS = frozenset("""dinas badan kantor kecamatan kelurahan inspektorat sekretariat satuan bagian
+unit daerah kota kabupaten dan""".split())
+# Offices whose head has his own title: `Kecamatan Sirimau` is led by the `Camat Sirimau`.
+_HEAD_TITLES = (("kecamatan ", "Camat "), ("kelurahan ", "Lurah "), ("inspektorat", "Inspektur"),
+                ("sekretariat daerah", "Sekretaris Daerah"), ("sekretariat dprd", "Sekretaris DPRD"),
+                ("sekretariat dewan perwakilan rakyat daerah", "Sekretaris DPRD"))
+# Heads of a district or village are addressed without the city: `Camat Sirimau`.
+_LOCAL_HEADS = ("camat ", "lurah ")
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^\w\s]+", " ", text).casefold().split()
+
+
+def head_title(office: str) -> str:
+    """The title of an office's head when none is recorded: `Kepala Dinas Kesehatan`, `Camat Sirimau`."""
+    office = " ".join(office.split())
+    folded = office.casefold()
+    for prefix, title in _HEAD_TITLES:
+        if folded == prefix.strip() or (prefix.endswith(" ") and folded.startswith(prefix)):
+            return title + office[len(prefix):] if prefix.endswith(" ") else title
+    return f"Kepala {office}" if office else "Kepala"
+
+
+def names_office(position: str, office: str) -> bool:
+    """Does the position already name the office? `Camat Sirimau` names `Kecamatan Sirimau`; `Inspektur`
+    names `Inspektorat` (nothing but the kind of office to name); `Kepala Seksi` names no office."""
+    if office.casefold() in position.casefold():
+        return True
+    own = [w for w in _words(office) if w not in _OFFICE_KIND_WORDS]
+    have = set(_words(position))
+    if not own:
+        return any(position.casefold().startswith(title.casefold().strip()) for prefix, title in _HEAD_TITLES
+                   if office.casefold().startswith(prefix.strip()))
+    return all(w in have for w in own)
+
+
+def _joined(position: str, office: str) -> str:
+    """`Kepala Satuan` + `Satuan Polisi Pamong Praja` → `Kepala Satuan Polisi Pamong Praja` (no word twice)."""
+    p, o = position.split(), office.split()
+    for k in range(min(len(p), len(o)), 0, -1):
+        if [w.casefold() for w in p[-k:]] == [w.casefold() for w in o[:k]]:
+            return " ".join(p + o[k:])
+    return f"{position} {office}"
+
+
 def addressed_by_position(position: str, office: str, region: str) -> str:
-    """`Kepala Dinas Kesehatan` + region → `Kepala Dinas Kesehatan Kota Ambon`; office added when missing."""
+    """How a letter addresses an official (Tata Naskah Dinas): by position, with the office when the
+    position does not name it, and the region unless it is already there or the head is a Camat/Lurah.
+
+    `Kepala Dinas Kesehatan` → `Kepala Dinas Kesehatan Kota Ambon`; `Kepala Seksi Gizi` of Dinas Kesehatan →
+    `Kepala Seksi Gizi Dinas Kesehatan Kota Ambon`; `Inspektur` of Inspektorat → `Inspektur Kota Ambon`;
+    `Camat Sirimau` (or none recorded) of Kecamatan Sirimau → `Camat Sirimau`.
+    """
     position = " ".join(position.split())
     office = " ".join(office.split())
     text = position
-    if office and office.casefold() not in position.casefold():
-        text = f"{position} {office}" if position else office
+    if office and not position:
+        text = head_title(office)
+    elif office and not names_office(position, office):
+        text = _joined(position, office)
     place = region.split()[-1] if region else ""  # `Kota Ambon` → `Ambon`: `Wali Kota Ambon` has it
-    if region and place.casefold() not in text.casefold():
-        text = f"{text} {region}"
+    if region and place.casefold() not in text.casefold() and not text.casefold().startswith(_LOCAL_HEADS):
+        text = _joined(text, region)  # `Wali Kota` + `Kota Ambon` → `Wali Kota Ambon`
     return text
 
 

@@ -29,7 +29,7 @@ OFFICES = [
     ("Dinas Kesehatan", "DINKES", "Kepala Dinas", False),
     ("Dinas Pekerjaan Umum dan Penataan Ruang", "PUPR", "Kepala Dinas", False),
     ("Dinas Perumahan dan Kawasan Permukiman", "PERKIM", "Kepala Dinas", False),
-    ("Satuan Polisi Pamong Praja", "SATPOL PP", "Kepala Satuan", False),
+    ("Satuan Polisi Pamong Praja", "SATPOL PP", "Kepala", False),
     ("Dinas Sosial", "DINSOS", "Kepala Dinas", False),
     ("Dinas Pemberdayaan Perempuan dan Perlindungan Anak", "DP3A", "Kepala Dinas", False),
     ("Dinas Lingkungan Hidup dan Persampahan", "DLHP", "Kepala Dinas", False),
