@@ -272,3 +272,28 @@ def test_hari_libur_takes_dates_as_cells_or_text_and_names_an_unreadable_one(tmp
     assert "Hari Libur" in bad.message and "31/02/2026" in bad.message and bad.place.cell == "B2"
     one = load(basic(tmp_path / "b.xlsx", extra={"Pengaturan": [["Hari Libur", dt.date(2026, 12, 25)]]}))
     assert one.settings.holidays == (dt.date(2026, 12, 25),)
+
+
+@pytest.mark.parametrize("text, days", [
+    ("07/12/2026, 08/12/2026", [7, 8]),
+    ("07/12/2026 s.d. 09/12/2026", [7, 8, 9]),
+    ("24 - 26 Desember 2026; 31/12/2026", [24, 25, 26, 31]),
+    ("Jumat, 25 Desember 2026", [25]),
+    ("24 s/d 26/12/2026", [24, 25, 26]),
+])
+def test_hari_libur_takes_commas_and_spans_of_cuti_bersama(tmp_path, text, days):
+    d = load(basic(tmp_path / "a.xlsx", extra={"Pengaturan": [["Hari Libur", text]]}))
+    assert d.settings.holidays == tuple(dt.date(2026, 12, n) for n in days)
+    assert not [p for p in d.problems if p.code == "PENGATURAN_TIDAK_VALID"]
+
+
+def test_a_setting_that_cannot_be_read_is_said_by_surat_too(tmp_path, capsys):
+    from jikubata.entrypoints import cli
+    from tests.support.workbooks import NIP_ANI, signer_settings
+
+    book = basic(tmp_path / "a.xlsx", purchases=[(dt.date(2025, 11, 7), NIP_ANI, "Ani Latuconsina",
+                                                  "Mie Sagu Mama Ona", "Mie", 5_000, "N1")],
+                 extra={"Pengaturan": signer_settings() + [["Hari Libur", "Natal"]]})
+    assert cli.main(["surat", str(book), "--periode", "2025-11", "--keluaran", str(tmp_path / "k")]) == 0
+    out = capsys.readouterr().out
+    assert "Perhatian: a.xlsx Pengaturan!B5: Pengaturan 'Hari Libur' bernilai 'Natal'" in out

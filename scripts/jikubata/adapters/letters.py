@@ -175,7 +175,10 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
     templates = _load_templates()
     reg.check_number_format(result.settings.letter_number_format)
     crest, crest_note = read_crest(result.settings)
-    outcome.notes = run_notes(result.settings) + ([crest_note] if crest_note else [])
+    outcome.notes = run_notes(result.settings) + ([crest_note] if crest_note else []) + [
+        # A setting that could not be read changes the letters (a holiday, the deadline): say so here too.
+        f"{p.place.file} {p.place.sheet}!{p.place.cell}: {p.message}" for p in result.problems
+        if p.code == "PENGATURAN_TIDAK_VALID"]
 
     requests = [reg.Request(p.kind, p.key, p.recipient, f"{folder_name}/{p.file_stem}.docx") for p in plans]
     if draft:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -711,20 +712,59 @@ def _apply_setting(settings: Settings, spec: schema.SettingSpec, value: object, 
     setattr(settings, spec.key, parsed)
 
 
+# `07/12/2026 s.d. 09/12/2026`, `24 – 26 Desember 2026`: a span of days (cuti bersama in an SKB).
+_DATE_SPAN = re.compile(r"\s+(?:s\.?\s?d\.?|s/d|sampai(?:\s+dengan)?|hingga|-|–|—)\s+", re.IGNORECASE)
+_MAX_SPAN_DAYS = 31
+
+
 def _apply_dates(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
                  acc: _Accumulator) -> None:
-    """A date cell, or dates as text separated by `;` or new lines; each unreadable one is named."""
-    parts = [value] if not isinstance(value, str) else [
-        p.strip() for p in value.replace("\n", ";").split(";") if p.strip()]
-    days = []
-    for part in parts:
-        day = parse.parse_date(part)
-        if day is None:
+    """A date cell, or dates as text separated by `;`, `,` or new lines, and spans `A s.d. B`; each
+    unreadable part is named (PENGATURAN_TIDAK_VALID) and the readable ones are kept."""
+    days: list[dt.date] = []
+    for part in _date_parts(value):
+        found = _dates_of(part)
+        if found is None:
             acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label,
                                         value=parse.cell_text(part), default="tanpa tanggal ini (tulis seperti 25/12/2026)"))
         else:
-            days.append(day)
+            days += found
     setattr(settings, spec.key, tuple(sorted(set(days))))
+
+
+def _date_parts(value: object) -> list:
+    if not isinstance(value, str):
+        return [value]
+    parts = []
+    for chunk in (c.strip() for c in value.replace("\n", ";").split(";")):
+        if not chunk:
+            continue
+        # A comma separates dates unless it follows a weekday (`Jumat, 25 Desember 2026`).
+        if parse.parse_date(chunk) is None and "," in chunk:
+            parts += [c.strip() for c in chunk.split(",") if c.strip()]
+        else:
+            parts.append(chunk)
+    return parts
+
+
+def _dates_of(part: object) -> Optional[list[dt.date]]:
+    """One date, or every day of a span `A s.d. B` (`24 s.d. 26 Desember 2026` takes B's month and year)."""
+    day = parse.parse_date(part)
+    if day is not None:
+        return [day]
+    pieces = _DATE_SPAN.split(str(part).strip()) if isinstance(part, str) else []
+    if len(pieces) != 2:
+        return None
+    end = parse.parse_date(pieces[1])
+    start = parse.parse_date(pieces[0])
+    if start is None and end is not None and pieces[0].strip().isdigit():
+        try:
+            start = end.replace(day=int(pieces[0]))
+        except ValueError:
+            start = None
+    if start is None or end is None or not 0 <= (end - start).days < _MAX_SPAN_DAYS:
+        return None
+    return [start + dt.timedelta(days=k) for k in range((end - start).days + 1)]
 
 
 _READERS = {
