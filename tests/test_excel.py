@@ -328,3 +328,8 @@ def test_a_purchase_sheet_the_office_renamed_is_read_by_the_button_too(tmp_path)
     _, error, wb = press(path, "hitung_kekurangan")
     rows = {r["NIP"]: r for r in table(wb["Hasil"])}
     assert not error and rows[ANA]["Belanja"] == 25000 and rows[BUDI]["Belanja"] == 10000
+
+
+def test_a_year_in_the_period_cell_says_it_is_only_for_the_yearly_recap(tmp_path):
+    text, error, _ = press(fill(tmp_path / "JikuBata.xlsm", period="2026"), "hitung_kekurangan")
+    assert error and "berisi tahun 2026" in text and "Buat Rekap OPD" in text and "2026-11" in text

@@ -494,6 +494,7 @@ def test_button_writes_the_forms_beside_the_workbook(tmp_path):
     written = tmp_path / "Formulir-2026-11" / "Formulir-Belanja-DINKES-2026-11.xlsx"
     assert written.exists() and str(written.parent) in text
     assert "1 formulir OPD periode November 2026" in text and written.name not in text  # brief for a message box
+    assert "Simpan formulir yang kembali di folder Formulir-2026-11" in text
     identity = forms.read_identity(written)
     assert (identity.office, identity.period, identity.generated_at) == (DINKES, PERIOD, GENERATED)
 

@@ -53,6 +53,7 @@ def test_a_konsep_takes_no_register_number_and_a_complete_run_numbers_from_one(t
     assert "…………………" in body and "/2025" not in body.split("Sifat")[0]
     index = openpyxl.load_workbook(out / "Daftar-Surat-2025-11-KONSEP.xlsx")["Daftar Surat"]
     assert {r[1] for r in index.iter_rows(min_row=5, values_only=True) if r[0]} == {"KONSEP"}
+    assert {r[6] for r in index.iter_rows(min_row=5, values_only=True) if r[0]} == {"KONSEP — tidak dikirim"}
     assert not (out / "Register-Surat.sqlite").exists()
 
     signed = W.basic(tmp_path / "final" / "pusat.xlsx", purchases=purchases,
@@ -63,3 +64,4 @@ def test_a_konsep_takes_no_register_number_and_a_complete_run_numbers_from_one(t
         assert [e.seq for e in register.entries("2025-11")] == list(range(1, len(drafts) + 1))
     assert len(list((out / "Surat-2025-11").glob("*.docx"))) == len(drafts)
     assert len(list((out / "Surat-2025-11-KONSEP").glob("*.docx"))) == len(drafts)  # the drafts are left as they were
+    assert "Surat-2025-11-KONSEP berisi KONSEP dari sebelum penandatangan dilengkapi" in capsys.readouterr().out

@@ -138,9 +138,13 @@ class FormsOutcome:
             lines.append(f"Perhatian: {self.roster_problems} masalah data di lembar {schema.EMPLOYEES.name}; "
                          "pegawai pada baris itu tidak masuk formulir (lihat tombol Periksa Data atau "
                          "`jikubata periksa`).")
-        if self.written:
+        if self.written and detail:
             lines.append("Kirim setiap berkas ke admin OPD-nya. Formulir yang kembali cukup disimpan di folder "
                          "data bersama workbook OPD lain, lalu jalankan perhitungan seperti biasa.")
+        elif self.written:  # the button: its other buttons read this very folder
+            lines.append(f"Kirim setiap berkas ke admin OPD-nya. Simpan formulir yang kembali di folder "
+                         f"{self.folder.name} ini (menimpa formulir kosongnya), lalu tekan Hitung Kekurangan: "
+                         "tombol membaca folder itu bersama workbook ini.")
         return "\n".join(lines)
 
 

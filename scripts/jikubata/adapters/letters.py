@@ -45,6 +45,7 @@ KIND_LABELS = {KIND_OFFICE: "Kepala OPD", KIND_OFFICIAL: "Pejabat", KIND_REPORT:
 TEMPLATES = {KIND_OFFICE: "surat-opd.docx", KIND_OFFICIAL: "surat-pejabat.docx",
              KIND_REPORT: "laporan-walikota.docx"}
 NO_ATTACHMENT = "-"
+DRAFT_NOT_SENT = "KONSEP — tidak dikirim"
 DRAFT_STATE = "konsep"          # the state of a KONSEP letter, which has no register row
 DRAFT_NUMBER = "…………………"      # printed where the number goes: filled in once it is signed
 # Fewer letters than this render faster in one process than a pool starts (bench/bench_letters.py).
@@ -180,6 +181,10 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
         f"{p.place.file} {p.place.sheet}!{p.place.cell}: {p.message}" for p in result.problems
         if p.code == "PENGATURAN_TIDAK_VALID"]
 
+    earlier_drafts = out_dir / f"Surat-{period}-{cor.DRAFT_MARK}"
+    if not draft and earlier_drafts.is_dir():
+        outcome.notes.append(f"folder {earlier_drafts.name} berisi KONSEP dari sebelum penandatangan dilengkapi; "
+                             f"surat yang berlaku kini di {folder_name}/ dan KONSEP itu boleh dihapus.")
     requests = [reg.Request(p.kind, p.key, p.recipient, f"{folder_name}/{p.file_stem}.docx") for p in plans]
     if draft:
         entries = _draft_entries(period, requests, today)
@@ -769,7 +774,9 @@ NOT_SENT = "belum dikirim"
 def delivery_status(letter) -> str:
     """How the letter went out (`terkirim`, `tertunda`, `tanpa alamat`) when the run sent it, else not yet."""
     status = getattr(letter, "delivery_status", None)
-    return status if isinstance(status, str) and status.strip() else NOT_SENT
+    if isinstance(status, str) and status.strip():
+        return status
+    return DRAFT_NOT_SENT if getattr(letter, "number", "") == cor.DRAFT_MARK else NOT_SENT
 
 
 def write_index(outcome: LettersOutcome, target: Path) -> Path:

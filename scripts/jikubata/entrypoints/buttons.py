@@ -302,6 +302,11 @@ def period_of(value, today: dt.date) -> Period:
     try:
         return Period.parse(str(value).strip())
     except ValueError as exc:
+        year = year_of(value)
+        if year is not None:
+            raise InputError(f"sel periode {SHEET_HOME}!{PERIOD_CELL} berisi tahun {year}: tahun saja hanya untuk "
+                             f"tombol Buat Rekap OPD (rekap tahunan); untuk tombol ini isi bulan TTTT-BB, misalnya "
+                             f"{year}-11") from None
         raise InputError(f"sel periode {SHEET_HOME}!{PERIOD_CELL}: {exc}") from None
 
 
