@@ -263,8 +263,21 @@ def test_buat_rekap_with_a_year_in_the_period_cell_writes_the_yearly_recap(tmp_p
 
 
 @needs_letters
+def sign(path: Path) -> Path:
+    """Fill the signer's name, rank and NIP in Pengaturan (blank in the template: letters are a KONSEP)."""
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb["Pengaturan"]
+    values = {"Nama Penandatangan": "Drs. Yohanes Contoh, M.Si.", "Pangkat Penandatangan": "Pembina (IV/a)",
+              "NIP Penandatangan": "196901011990031001"}
+    for row in ws.iter_rows(min_col=1, max_col=2):
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+    wb.save(path)
+    return path
+
+
 def test_buat_surat_writes_letters_and_lists_them_with_links(tmp_path):
-    path = fill(tmp_path / "JikuBata.xlsm")
+    path = sign(fill(tmp_path / "JikuBata.xlsm"))
     text, error, wb = press(path, "buat_surat")
     assert not error and "surat" in text.lower()
     ws = wb["Daftar Surat"]
@@ -333,3 +346,11 @@ def test_a_purchase_sheet_the_office_renamed_is_read_by_the_button_too(tmp_path)
 def test_a_year_in_the_period_cell_says_it_is_only_for_the_yearly_recap(tmp_path):
     text, error, _ = press(fill(tmp_path / "JikuBata.xlsm", period="2026"), "hitung_kekurangan")
     assert error and "berisi tahun 2026" in text and "Buat Rekap OPD" in text and "2026-11" in text
+
+
+@needs_letters
+def test_buat_surat_without_a_signer_lists_konsep_letters_that_are_not_sent(tmp_path):
+    text, error, wb = press(fill(tmp_path / "JikuBata.xlsm"), "buat_surat")
+    assert not error and "KONSEP: belum diberi nomor" in text
+    rows = table(wb["Daftar Surat"])
+    assert rows and {(r["Nomor Surat"], r["Status Kirim"]) for r in rows} == {("KONSEP", "KONSEP — tidak dikirim")}
