@@ -7,7 +7,7 @@ from jikubata import services
 from jikubata.adapters.clock import Clock
 from jikubata.domain.model import Period, Severity, Tier
 from jikubata.domain.errors import InputError
-from tests.support.workbooks import NIP_ANI, NIP_BUDI, basic, purchase_rows, write
+from tests.support.workbooks import NIP_ANI, NIP_BUDI, basic, purchase_rows, roster_rows, write
 
 TODAY = dt.date(2026, 11, 28)
 NOV7 = dt.date(2026, 11, 7)
@@ -297,3 +297,43 @@ def test_a_setting_that_cannot_be_read_is_said_by_surat_too(tmp_path, capsys):
     assert cli.main(["surat", str(book), "--periode", "2025-11", "--keluaran", str(tmp_path / "k")]) == 0
     out = capsys.readouterr().out
     assert "Perhatian: a.xlsx Pengaturan!B5: Pengaturan 'Hari Libur' bernilai 'Natal'" in out
+
+
+def test_files_of_the_same_name_in_two_folders_are_told_apart_by_their_folder(tmp_path):
+    from pathlib import Path
+
+    from jikubata.adapters.reader import file_labels
+
+    a, b, c = Path("/x/Formulir-2026-10/f.xlsx"), Path("/x/Formulir-2026-11/f.xlsx"), Path("/x/Masukan/g.xlsx")
+    assert file_labels([a, b, c]) == {a: "Formulir-2026-10/f.xlsx", b: "Formulir-2026-11/f.xlsx", c: "g.xlsx"}
+    assert file_labels([c], taken=["G.xlsx"]) == {c: "Masukan/g.xlsx"}
+    d, e = Path("/p/A/Masukan/g.xlsx"), Path("/p/B/Masukan/g.xlsx")
+    assert file_labels([d, e]) == {d: "Masukan/g.xlsx", e: "B/Masukan/g.xlsx"}
+
+    # The same purchases in two folders: NOTA_GANDA names the other file by its folder.
+    rows = [(dt.date(2025, 11, 7), NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 5_000, "N1")]
+    central = basic(tmp_path / "pusat.xlsx")
+    write(tmp_path / "satu" / "belanja.xlsx", {"Belanja": purchase_rows(*rows)})
+    write(tmp_path / "dua" / "belanja.xlsx", {"Belanja": purchase_rows(*rows)})
+    d = load(central, tmp_path / "satu", tmp_path / "dua")
+    (dup,) = [p for p in d.problems if p.code == "NOTA_GANDA"]
+    assert dup.place.file in ("satu/belanja.xlsx", "dua/belanja.xlsx") and "/belanja.xlsx" in dup.message
+    assert len([p for p in d.purchases]) == 1
+
+
+def test_a_copy_of_the_roster_among_the_inputs_is_named_once_as_the_cause(tmp_path):
+    """A copy of the central workbook among the office files: every NIP twice (NIP_GANDA, as SPEC says),
+    and once, at the copy, DAFTAR_PEGAWAI_GANDA naming the file it repeats."""
+    central = basic(tmp_path / "a" / "pusat.xlsx")
+    copy = basic(tmp_path / "b" / "pusat (1).xlsx")
+    d = load(central, copy)
+    (cause,) = [p for p in d.problems if p.code == "DAFTAR_PEGAWAI_GANDA"]
+    assert cause.place.file == "pusat (1).xlsx" and cause.place.sheet == "" and "pusat.xlsx" in cause.message
+    assert d.problems[0] is cause  # file-level problems come first
+    assert len([p for p in d.problems if p.code == "NIP_GANDA"]) == 8
+    # One person listed in two rosters is no copy of a roster.
+    other = write(tmp_path / "c" / "bkpsdm.xlsx", {"Pegawai": roster_rows(
+        (NIP_ANI, "Ani Latuconsina", "Kepala Seksi Pendataan", "IV.a", "Dinas Kesehatan"),
+        ("199512122020121001", "Eka Tuhumury", "Analis", "Staf", "BKPSDM"),
+        ("199611122020121002", "Fani Lewerissa", "Analis", "Staf", "BKPSDM"))})
+    assert not [p for p in load(central, other).problems if p.code == "DAFTAR_PEGAWAI_GANDA"]

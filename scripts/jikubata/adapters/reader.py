@@ -15,7 +15,7 @@ import logging
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -73,24 +73,23 @@ def read_inputs(paths: Sequence[str | os.PathLike],
     one's rows are checked (a bounded look-ahead keeps memory flat).
 
     `memory` are workbooks already in memory (the open workbook of the Excel
-    buttons, as for `read_sheets`), read first; a file of the same name on
-    disk is a saved copy of it and is listed as ignored, never counted twice.
+    buttons, as for `read_sheets`), read first. Files are named by their file
+    name; two of the same name (in two folders, or the open workbook and a
+    file) are told apart by their folder: `Formulir-2026-11/Formulir….xlsx`.
     """
     inputs = files.list_inputs(paths)
     acc = _Accumulator()
     acc.ignored_files = list(inputs.ignored)
     for file_name, sheets in memory:
         _read_workbook(file_name, (SheetRows(name, rows) for name, rows in sheets.items()), acc)
-    open_names = {name.casefold() for name, _ in memory}
-    todo = [f for f in inputs.files if f.path.name.casefold() not in open_names]
-    acc.ignored_files += [f"{f.path.name} (salinan workbook yang sedang terbuka)"
-                          for f in inputs.files if f.path.name.casefold() in open_names]
+    todo = inputs.files
+    labels = file_labels([f.path for f in todo], taken=[name for name, _ in memory])
     lookahead = 2
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = [pool.submit(files.open_file, f.path) for f in todo[:lookahead]]
         for i, item in enumerate(todo):
             if progress:
-                progress(f"membaca {item.path.name} ({i + 1}/{len(todo)})")
+                progress(f"membaca {labels[item.path]} ({i + 1}/{len(todo)})")
             future = pending.pop(0)
             if i + lookahead < len(todo):
                 pending.append(pool.submit(files.open_file, todo[i + lookahead].path))
@@ -101,19 +100,39 @@ def read_inputs(paths: Sequence[str | os.PathLike],
                     log.debug("%s: %s", exc.file_name, exc.detail)
                 if item.named:
                     raise
-                acc.files.append(item.path.name)
-                acc.unreadable.append(f"{item.path.name} ({exc.reason.split('.')[0]})")
-                acc.problems.append(problem(Place(item.path.name, "", ""), "BERKAS_TIDAK_TERBACA", reason=exc.reason))
-                acc.sheets.append(SheetRead(item.path.name, "", None, skipped="berkas tidak dapat dibaca"))
+                label = labels[item.path]
+                acc.files.append(label)
+                acc.unreadable.append(f"{label} ({exc.reason.split('.')[0]})")
+                acc.problems.append(problem(Place(label, "", ""), "BERKAS_TIDAK_TERBACA", reason=exc.reason))
+                acc.sheets.append(SheetRead(label, "", None, skipped="berkas tidak dapat dibaca"))
                 continue
-            acc.saved_at[book.name] = book.saved_at
-            _read_workbook(book.name, book.sheets, acc)
+            label = labels[item.path]
+            acc.saved_at[label] = book.saved_at
+            _read_workbook(label, book.sheets, acc)
             # An entry form (always .xlsx) says whose and which month it is.
             identity = forms.read_identity(item.path, book.saved_at) if book.kind in ("xlsx", "xlsm") else None
             del book
             if identity is not None:
-                acc.forms[item.path.name] = identity
-    return _finish(acc, todo[0].path.name if len(todo) == 1 and not memory else "berkas masukan")
+                acc.forms[label] = replace(identity, file=label)
+    return _finish(acc, labels[todo[0].path] if len(todo) == 1 and not memory else "berkas masukan")
+
+
+def file_labels(paths: Sequence[Path], taken: Sequence[str] = ()) -> dict[Path, str]:
+    """How each file is named in problems and sheets: its name, or `folder/name` when another file (or a
+    workbook in memory, `taken`) has the same name, so that no two files share a label."""
+    count: dict[str, int] = {}
+    for name in [*taken, *(p.name for p in paths)]:
+        count[name.casefold()] = count.get(name.casefold(), 0) + 1
+    labels, used = {}, {name.casefold() for name in taken}
+    for path in paths:
+        label = path.name if count[path.name.casefold()] == 1 else f"{path.parent.name}/{path.name}"
+        parents = path.parent
+        while label.casefold() in used and parents.parent != parents:  # the same folder name too: go up
+            parents = parents.parent
+            label = f"{parents.name}/{label}"
+        used.add(label.casefold())
+        labels[path] = label
+    return labels
 
 
 def read_sheets(sources: Sequence[tuple[str, dict]]) -> Dataset:

@@ -40,6 +40,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "BERKAS_TIDAK_TERBACA": (G, "Berkas tidak dapat dibaca: {reason}. Berkas ini dilewati; berkas lain tetap dihitung."),
     "BERKAS_GANDA": (P, "Berkas ini tampaknya versi lama dari {newer} ({repeated} dari {total} nota juga ada di sana, "
                         "dan {newer} disimpan lebih baru: {when}); simpan hanya versi terbaru."),
+    "DAFTAR_PEGAWAI_GANDA": (P, "Daftar pegawai berkas ini mengulang daftar pegawai {other} ({repeated} dari {total} "
+                                "NIP ada di sana); NIP yang tercatat dua kali tidak dihitung (NIP_GANDA). Simpan daftar "
+                                "pegawai di satu berkas saja, atau pindahkan berkas ini bila hanya salinan."),
     "SEL_GALAT_EXCEL": (G, "Kolom {column} berisi nilai galat Excel {value}, bukan data. Perbaiki rumus atau isinya. "
                            "Baris tidak dihitung."),
     "RUMUS_TANPA_NILAI": (G, "Kolom {column} berisi rumus yang belum dihitung (disimpan tanpa nilai oleh program lain): "

@@ -244,7 +244,30 @@ def _unique_employees(employees: list[Employee], problems: list) -> tuple[list[E
         duplicated.add(e.nip)
         others = ", ".join(_where(o, e) for o in rows if o is not e)
         problems.append(problem(e.place, "NIP_GANDA", value=e.nip, other=others))
+    problems += _repeated_rosters(employees, by_nip)
     return unique, duplicated
+
+
+def _repeated_rosters(employees: list[Employee], by_nip: dict) -> list:
+    """DAFTAR_PEGAWAI_GANDA on a file whose roster is at least half repeated in one file read before it (a
+    copy of the central workbook among the office files): the cause of its many NIP_GANDA, said once."""
+    files = [e.place.file for e in employees if e.place is not None]
+    total = {f: files.count(f) for f in dict.fromkeys(files)}
+    order = {f: i for i, f in enumerate(total)}
+    shared: dict[tuple[str, str], int] = {}
+    for rows in by_nip.values():
+        owners = {e.place.file for e in rows if e.place is not None}
+        for later in owners:
+            for earlier in owners:
+                if order[earlier] < order[later]:
+                    shared[later, earlier] = shared.get((later, earlier), 0) + 1
+    found = []
+    for later in total:
+        best = max(((n, earlier) for (f, earlier), n in shared.items() if f == later), default=None)
+        if best and best[0] * 2 >= total[later]:
+            found.append(problem(Place(later, "", ""), "DAFTAR_PEGAWAI_GANDA", other=best[1], repeated=best[0],
+                                 total=total[later]))
+    return found
 
 
 def _where(other: Employee, this: Employee) -> str:

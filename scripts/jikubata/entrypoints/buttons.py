@@ -377,7 +377,10 @@ def problems_sheet(checked: Dataset | Result, port: WorkbookPort, folders: Seque
     elsewhere = {}
     for folder in folders:
         try:
-            elsewhere.update({f.name.casefold(): f for f in folder.iterdir() if f.is_file()})
+            for f in folder.iterdir():
+                if f.is_file():  # named by its name, or `folder/name` when two share a name (reader.file_labels)
+                    elsewhere.setdefault(f.name.casefold(), f)
+                    elsewhere[f"{folder.name}/{f.name}".casefold()] = f
         except OSError:
             continue
     rows, links = [], {}
