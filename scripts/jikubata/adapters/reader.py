@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import operator
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -515,19 +516,23 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     c_date, c_nip, c_seller, c_amount, c_receipt = (cols[k] for k in ("date", "nip", "seller", "amount", "receipt"))
     c_name, c_product, c_note = cols.get("buyer_name"), cols.get("product"), cols.get("note")
     need = max(cols.values()) + 1
+    # One C call picks a row's cells (an optional column that is absent picks the receipt, then reads as "").
+    pick = operator.itemgetter(c_date, c_nip, c_seller, c_amount, c_receipt, *(
+        c_receipt if c is None else c for c in (c_name, c_product, c_note)))
+    no_name, no_product, no_note = c_name is None, c_product is None, c_note is None
+    # Few distinct NIPs, dates written as text (a CSV) and amounts among many rows: each is parsed once.
     nip_cache: dict[str, tuple] = {}
     date_cache: dict[str, Optional[dt.date]] = {}
-    amount_cache: dict[str, tuple] = {}
+    amount_cache: dict[object, tuple] = {}
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
-    problems, purchases, parse_nip, parse_date = acc.problems, acc.purchases, parse.parse_nip, parse.parse_date
+    problems, add_purchase, parse_nip, parse_date = acc.problems, acc.purchases.append, parse.parse_nip, parse.parse_date
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
     row0 = sheet.row0 + 1
     skipped = 0
-    for i in range(first, len(rows)):
-        row = rows[i]
+    for i, row in enumerate(rows[first:], first):
         if len(row) < need:
             row = list(row) + [""] * (need - len(row))
-        d, n, s, a, r = row[c_date], row[c_nip], row[c_seller], row[c_amount], row[c_receipt]
+        d, n, s, a, r, name, product, note = pick(row)
         if d == "" or n == "" or s == "" or a == "" or r == "" or d is None or n is None or s is None \
                 or a is None or r is None:
             cells = _row_cells(row, cols)
@@ -547,7 +552,6 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         elif t is datetime_type:
             day = d.date()
         else:
-            # dates and amounts written as text (a CSV): few distinct values, parse each once
             day = date_cache.get(d, _UNSEEN) if t is str_type else _UNSEEN
             if day is _UNSEEN:
                 day = parse_date(d)
@@ -557,7 +561,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
                 problems.append(problem(source.place(row0 + i, "date"), "TANGGAL_TIDAK_VALID",
                                         value=parse.cell_text(d)))
                 ok = False
-        # NIP (few distinct values: cache the verdict); the Wali Kota's NIK is checked against the roster
+        # NIP (the Wali Kota's NIK is checked against the roster)
         if type(n) is str_type:
             verdict = nip_cache.get(n)
             if verdict is None:
@@ -569,30 +573,29 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
             problems.append(problem(source.place(row0 + i, "nip"), verdict[1], value=parse.cell_text(n),
                                     reason=verdict[2]))
             ok = False
-        # amount
+        # amount: numbers and text alike (an int and the float equal to it have the same verdict)
         t = type(a)
-        if (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
-            amount = whole_rupiah(a)
-        else:
+        cached = t is float_type or t is int_type or t is str_type
+        verdict = amount_cache.get(a) if cached else None
+        if verdict is None:
             if t is _BadAmount:  # unit price × quantity that could not be computed
                 verdict = None, str(a)
+            elif (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
+                verdict = whole_rupiah(a), ""
             else:
-                verdict = amount_cache.get(a) if t is str_type else None
-                if verdict is None:
-                    verdict = parse.parse_amount(a)
-                    if t is str_type:
-                        amount_cache[a] = verdict
-            amount, reason = verdict
-            if amount is None:
-                problems.append(problem(source.place(row0 + i, "amount"), "JUMLAH_TIDAK_VALID",
-                                        reason=reason))
-                ok = False
+                verdict = parse.parse_amount(a)
+            if cached:
+                amount_cache[a] = verdict
+        amount = verdict[0]
+        if amount is None:
+            problems.append(problem(source.place(row0 + i, "amount"), "JUMLAH_TIDAK_VALID",
+                                    reason=verdict[1]))
+            ok = False
         if not ok:
             continue
-        name = "" if c_name is None else row[c_name]
-        product = "" if c_product is None else row[c_product]
-        note = "" if c_note is None else row[c_note]
-        purchases.append(Purchase(
+        if no_name or no_product or no_note:
+            name, product, note = "" if no_name else name, "" if no_product else product, "" if no_note else note
+        add_purchase(Purchase(
             day, nip, s.strip() if type(s) is str_type else text(s), amount,
             name.strip() if type(name) is str_type else text(name),
             product.strip() if type(product) is str_type else text(product),

@@ -119,16 +119,16 @@ def _counting_receipts(purchases: list[Purchase], seller_keys: dict, saved_at: d
     the first; across files the one in the file saved most recently (equal times: the file read first)."""
     keys: list[tuple] = []
     counting: dict[tuple, Purchase] = {}
+    add_key, first_of, known_seller = keys.append, counting.setdefault, seller_keys.get
     for p in purchases:
-        seller = seller_keys.get(p.seller)
+        seller = known_seller(p.seller)
         if seller is None:
             seller = seller_keys[p.seller] = seller_key(p.seller)
         key = (seller, p.receipt.casefold())
-        keys.append(key)
-        first = counting.get(key)
-        if first is None:
-            counting[key] = p
-        elif first.source is not None and p.source is not None and first.source.file != p.source.file:
+        add_key(key)
+        first = first_of(key, p)
+        if first is not p and first.source is not None and p.source is not None \
+                and first.source.file != p.source.file:
             mine, theirs = saved_at.get(p.source.file), saved_at.get(first.source.file)
             if mine is not None and theirs is not None and mine > theirs:
                 counting[key] = p
