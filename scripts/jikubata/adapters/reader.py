@@ -52,6 +52,11 @@ class _Accumulator:
     ignored_files: list = field(default_factory=list)
     unreadable: list = field(default_factory=list)
     forms: dict = field(default_factory=dict)
+    # The verdicts of NIPs, dates and amounts already parsed (value -> verdict), shared by all purchase
+    # sheets: a city repeats the same few hundred dates and amounts in every office's file.
+    nip_verdicts: dict = field(default_factory=dict)
+    date_verdicts: dict = field(default_factory=dict)
+    amount_verdicts: dict = field(default_factory=dict)
 
     def dataset(self) -> Dataset:
         return Dataset(self.settings, self.employees, self.purchases, self.offices, self.sellers,
@@ -369,6 +374,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
     # A roster exported from SIASN/SIMPEG has a `Jenis Jabatan`: there a blank Eselon means Non Eselon.
     blank_tier_is_staff = "position_kind" in cols
     key_columns = [cols[k] for k in ("nip", "tier")]
+    parse_tier, parse_status = _once_per_text(parse.parse_tier), _once_per_text(parse.parse_status)
     count = 0
     for i in range(first, len(sheet.rows)):
         row = sheet.rows[i]
@@ -386,7 +392,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
             acc.problems.extend(_empty_fields(sheet, source, i, cols, missing))
             continue
         tier = Tier.NON_ESELON if blank_tier_is_staff and parse.is_blank(cells["tier"]) \
-            else parse.parse_tier(cells["tier"])
+            else parse_tier(cells["tier"])
         nip, code, reason = parse.parse_nip(cells["nip"], nik=True)
         if nip and parse.is_nik_shaped(nip) and tier not in NIK_TIERS:
             acc.rejected_nips.add(nip)  # its purchases need no second report
@@ -400,7 +406,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
             acc.problems.append(problem(source.place(row_no, "tier"), "ESELON_TIDAK_DIKENAL",
                                         value=parse.cell_text(cells["tier"])))
             ok = False
-        status = parse.parse_status(cells.get("status"))
+        status = parse_status(cells.get("status"))
         if status is None:
             acc.problems.append(problem(source.place(row_no, "status"), "STATUS_TIDAK_DIKENAL",
                                         value=parse.cell_text(cells["status"])))
@@ -426,6 +432,20 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
                 start=dates["start"], end=dates["end"], email=parse.cell_text(cells.get("email")),
                 place=source.place(row_no, "nip")))
     return count
+
+
+def _once_per_text(parse_value: Callable) -> Callable:
+    """`parse_value` for one sheet, each distinct text parsed once (a roster repeats a few tiers and statuses)."""
+    seen: dict = {}
+
+    def parsed(value):
+        if type(value) is not str:
+            return parse_value(value)
+        if value not in seen:
+            seen[value] = parse_value(value)
+        return seen[value]
+
+    return parsed
 
 
 def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator, counter: list):
@@ -521,9 +541,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         c_receipt if c is None else c for c in (c_name, c_product, c_note)))
     no_name, no_product, no_note = c_name is None, c_product is None, c_note is None
     # Few distinct NIPs, dates written as text (a CSV) and amounts among many rows: each is parsed once.
-    nip_cache: dict[str, tuple] = {}
-    date_cache: dict[str, Optional[dt.date]] = {}
-    amount_cache: dict[object, tuple] = {}
+    nip_cache, date_cache, amount_cache = acc.nip_verdicts, acc.date_verdicts, acc.amount_verdicts
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
     problems, add_purchase, parse_nip, parse_date = acc.problems, acc.purchases.append, parse.parse_nip, parse.parse_date
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
