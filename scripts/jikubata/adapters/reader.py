@@ -375,6 +375,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
     blank_tier_is_staff = "position_kind" in cols
     key_columns = [cols[k] for k in ("nip", "tier")]
     parse_tier, parse_status = _once_per_text(parse.parse_tier), _once_per_text(parse.parse_status)
+    parse_nip = _once_per_text(lambda value: parse.parse_nip(value, True), acc.nip_verdicts)
     count = 0
     for i in range(first, len(sheet.rows)):
         row = sheet.rows[i]
@@ -393,7 +394,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
             continue
         tier = Tier.NON_ESELON if blank_tier_is_staff and parse.is_blank(cells["tier"]) \
             else parse_tier(cells["tier"])
-        nip, code, reason = parse.parse_nip(cells["nip"], nik=True)
+        nip, code, reason = parse_nip(cells["nip"])
         if nip and parse.is_nik_shaped(nip) and tier not in NIK_TIERS:
             acc.rejected_nips.add(nip)  # its purchases need no second report
             nip, code, reason = None, parse.NIP_INVALID, parse.NIK_NOT_ALLOWED_REASON
@@ -434,9 +435,10 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
     return count
 
 
-def _once_per_text(parse_value: Callable) -> Callable:
-    """`parse_value` for one sheet, each distinct text parsed once (a roster repeats a few tiers and statuses)."""
-    seen: dict = {}
+def _once_per_text(parse_value: Callable, seen: Optional[dict] = None) -> Callable:
+    """`parse_value` with each distinct text parsed once (a roster repeats a few tiers and statuses), its
+    verdicts kept in `seen` (default: for this sheet only)."""
+    seen = {} if seen is None else seen
 
     def parsed(value):
         if type(value) is not str:
