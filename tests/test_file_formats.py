@@ -19,6 +19,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jikubata import services
 from jikubata.adapters import files
@@ -134,6 +136,34 @@ def test_csv_cells_are_text_through_the_same_parsers(tmp_path, city):
     result = calculate(city / "JikuBata-Pusat.xlsx", csv_file)
     found = {(p.place.sheet, p.place.cell, p.code) for p in result.problems if p.place.file == csv_file.name}
     assert found == {("Belanja-Kecil", "B2", "NIP_ANGKA"), ("Belanja-Kecil", "D3", "SEL_GALAT_EXCEL")}
+
+
+# Texts as offices save them (plain cells, line breaks of every kind), and the characters that make a CSV
+# need the csv module: quotes, carriage returns alone, NUL.
+CSV_TEXT = st.lists(st.sampled_from(["a", "Rp20.000", "07/11/2026", " ", ";", ",", "\t", "\n", "\r\n", "\r", '"',
+                                     "\x00", "\x0b", "\u2028", "é"]), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(CSV_TEXT, st.sampled_from([";", ",", "\t"]))
+def test_csv_rows_are_the_rows_the_csv_module_reads(text, delimiter):
+    import csv
+    import io
+
+    try:
+        expected = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:  # NUL before Python 3.11
+        with pytest.raises(files.UnreadableFile):
+            files._csv_rows("x.csv", text, delimiter)
+        return
+    assert files._csv_rows("x.csv", text, delimiter) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["xy", "sep=;", "", "\r\n", "\n", "\r", "\u2028"]), max_size=60).map("".join),
+       st.integers(1, 12), st.integers(0, 40))
+def test_first_lines_are_the_first_of_all_lines(text, count, look):
+    assert files._first_lines(text, count, look) == text.splitlines()[:count]
 
 
 # ---------------------------------------------------------------- unreadable files

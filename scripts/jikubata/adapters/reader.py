@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import operator
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -52,6 +53,11 @@ class _Accumulator:
     ignored_files: list = field(default_factory=list)
     unreadable: list = field(default_factory=list)
     forms: dict = field(default_factory=dict)
+    # The verdicts of NIPs, dates and amounts already parsed (value -> verdict), shared by all purchase
+    # sheets: a city repeats the same few hundred dates and amounts in every office's file.
+    nip_verdicts: dict = field(default_factory=dict)
+    date_verdicts: dict = field(default_factory=dict)
+    amount_verdicts: dict = field(default_factory=dict)
 
     def dataset(self) -> Dataset:
         return Dataset(self.settings, self.employees, self.purchases, self.offices, self.sellers,
@@ -418,6 +424,8 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
     # A roster exported from SIASN/SIMPEG has a `Jenis Jabatan`: there a blank Eselon means Non Eselon.
     blank_tier_is_staff = "position_kind" in cols
     key_columns = [cols[k] for k in ("nip", "tier")]
+    parse_tier, parse_status = _once_per_text(parse.parse_tier), _once_per_text(parse.parse_status)
+    parse_nip = _once_per_text(lambda value: parse.parse_nip(value, True), acc.nip_verdicts)
     count = 0
     for i in range(first, len(sheet.rows)):
         row = sheet.rows[i]
@@ -437,8 +445,8 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
             acc.problems.extend(_empty_fields(sheet, source, i, cols, missing))
             continue
         tier = Tier.NON_ESELON if blank_tier_is_staff and parse.is_blank(cells["tier"]) \
-            else parse.parse_tier(cells["tier"])
-        nip, code, reason = parse.parse_nip(cells["nip"], nik=True)
+            else parse_tier(cells["tier"])
+        nip, code, reason = parse_nip(cells["nip"])
         if nip and parse.is_nik_shaped(nip) and tier not in NIK_TIERS:
             acc.rejected_nips.add(nip)  # its purchases need no second report
             nip, code, reason = None, parse.NIP_INVALID, parse.NIK_NOT_ALLOWED_REASON
@@ -451,7 +459,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
             acc.problems.append(problem(source.place(row_no, "tier"), "ESELON_TIDAK_DIKENAL",
                                         value=parse.cell_text(cells["tier"])))
             ok = False
-        status = parse.parse_status(cells.get("status"))
+        status = parse_status(cells.get("status"))
         if status is None:
             acc.problems.append(problem(source.place(row_no, "status"), "STATUS_TIDAK_DIKENAL",
                                         value=parse.cell_text(cells["status"])))
@@ -477,6 +485,21 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
                 start=dates["start"], end=dates["end"], email=parse.cell_text(cells.get("email")),
                 place=source.place(row_no, "nip")))
     return count
+
+
+def _once_per_text(parse_value: Callable, seen: Optional[dict] = None) -> Callable:
+    """`parse_value` with each distinct text parsed once (a roster repeats a few tiers and statuses), its
+    verdicts kept in `seen` (default: for this sheet only)."""
+    seen = {} if seen is None else seen
+
+    def parsed(value):
+        if type(value) is not str:
+            return parse_value(value)
+        if value not in seen:
+            seen[value] = parse_value(value)
+        return seen[value]
+
+    return parsed
 
 
 def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator, counter: list):
@@ -571,19 +594,21 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     c_date, c_nip, c_seller, c_amount, c_receipt = (cols[k] for k in ("date", "nip", "seller", "amount", "receipt"))
     c_name, c_product, c_note = cols.get("buyer_name"), cols.get("product"), cols.get("note")
     need = max(cols.values()) + 1
-    nip_cache: dict[str, tuple] = {}
-    date_cache: dict[str, Optional[dt.date]] = {}
-    amount_cache: dict[str, tuple] = {}
+    # One C call picks a row's cells (an optional column that is absent picks the receipt, then reads as "").
+    pick = operator.itemgetter(c_date, c_nip, c_seller, c_amount, c_receipt, *(
+        c_receipt if c is None else c for c in (c_name, c_product, c_note)))
+    no_name, no_product, no_note = c_name is None, c_product is None, c_note is None
+    # Few distinct NIPs, dates written as text (a CSV) and amounts among many rows: each is parsed once.
+    nip_cache, date_cache, amount_cache = acc.nip_verdicts, acc.date_verdicts, acc.amount_verdicts
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
-    problems, purchases, parse_nip, parse_date = acc.problems, acc.purchases, parse.parse_nip, parse.parse_date
+    problems, add_purchase, parse_nip, parse_date = acc.problems, acc.purchases.append, parse.parse_nip, parse.parse_date
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
     row0 = sheet.row0 + 1
     skipped = 0
-    for i in range(first, len(rows)):
-        row = rows[i]
+    for i, row in enumerate(rows[first:], first):
         if len(row) < need:
             row = list(row) + [""] * (need - len(row))
-        d, n, s, a, r = row[c_date], row[c_nip], row[c_seller], row[c_amount], row[c_receipt]
+        d, n, s, a, r, name, product, note = pick(row)
         if d == "" or n == "" or s == "" or a == "" or r == "" or d is None or n is None or s is None \
                 or a is None or r is None:
             cells = _row_cells(row, cols)
@@ -603,7 +628,6 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         elif t is datetime_type:
             day = d.date()
         else:
-            # dates and amounts written as text (a CSV): few distinct values, parse each once
             day = date_cache.get(d, _UNSEEN) if t is str_type else _UNSEEN
             if day is _UNSEEN:
                 day = parse_date(d)
@@ -613,7 +637,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
                 problems.append(problem(source.place(row0 + i, "date"), "TANGGAL_TIDAK_VALID",
                                         value=parse.cell_text(d)))
                 ok = False
-        # NIP (few distinct values: cache the verdict); the Wali Kota's NIK is checked against the roster
+        # NIP (the Wali Kota's NIK is checked against the roster)
         if type(n) is str_type:
             verdict = nip_cache.get(n)
             if verdict is None:
@@ -625,30 +649,29 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
             problems.append(problem(source.place(row0 + i, "nip"), verdict[1], value=parse.cell_text(n),
                                     reason=verdict[2]))
             ok = False
-        # amount
+        # amount: numbers and text alike (an int and the float equal to it have the same verdict)
         t = type(a)
-        if (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
-            amount = whole_rupiah(a)
-        else:
+        cached = t is float_type or t is int_type or t is str_type
+        verdict = amount_cache.get(a) if cached else None
+        if verdict is None:
             if t is _BadAmount:  # unit price × quantity that could not be computed
                 verdict = None, str(a)
+            elif (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
+                verdict = whole_rupiah(a), ""
             else:
-                verdict = amount_cache.get(a) if t is str_type else None
-                if verdict is None:
-                    verdict = parse.parse_amount(a)
-                    if t is str_type:
-                        amount_cache[a] = verdict
-            amount, reason = verdict
-            if amount is None:
-                problems.append(problem(source.place(row0 + i, "amount"), "JUMLAH_TIDAK_VALID",
-                                        reason=reason))
-                ok = False
+                verdict = parse.parse_amount(a)
+            if cached:
+                amount_cache[a] = verdict
+        amount = verdict[0]
+        if amount is None:
+            problems.append(problem(source.place(row0 + i, "amount"), "JUMLAH_TIDAK_VALID",
+                                    reason=verdict[1]))
+            ok = False
         if not ok:
             continue
-        name = "" if c_name is None else row[c_name]
-        product = "" if c_product is None else row[c_product]
-        note = "" if c_note is None else row[c_note]
-        purchases.append(Purchase(
+        if no_name or no_product or no_note:
+            name, product, note = "" if no_name else name, "" if no_product else product, "" if no_note else note
+        add_purchase(Purchase(
             day, nip, s.strip() if type(s) is str_type else text(s), amount,
             name.strip() if type(name) is str_type else text(name),
             product.strip() if type(product) is str_type else text(product),

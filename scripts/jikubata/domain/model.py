@@ -246,7 +246,9 @@ class SheetSource:
 
     def place(self, row: int, key: Optional[str] = None) -> Place:
         """The Place of column `key` (or the row's first column) in 1-based `row`."""
-        col = self.columns.get(key, min(self.columns.values(), default=0)) if key else min(self.columns.values(), default=0)
+        col = self.columns.get(key) if key else None
+        if col is None:
+            col = min(self.columns.values(), default=0)
         return Place(self.file, self.sheet, f"{column_letter(col)}{row}")
 
 

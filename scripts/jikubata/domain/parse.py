@@ -31,17 +31,20 @@ def parse_nip(value: object, nik: bool = False) -> tuple[Optional[str], Optional
     NIK is accepted as well (the Wali Kota and Wakil Wali Kota are not ASN
     and have none): whether its owner may use it is for the caller to decide.
     """
-    if isinstance(value, bool):
-        return None, NIP_INVALID, "isinya bukan NIP"
-    if isinstance(value, (int, float)):
-        return None, NIP_NUMBER, "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik ulang sebagai teks"
-    text = _NIP_STRIP.sub("", str(value).strip().lstrip("'"))
-    if nik and len(text) == NIK_LENGTH:
-        return (text, None, "") if is_nik(text) else (None, NIP_INVALID, NIK_INVALID_REASON)
-    if _SCIENTIFIC.match(text):  # a number written out as text (CSV): `1,99512E+17`
-        return None, NIP_NUMBER, "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik ulang sebagai teks"
-    if len(text) != 18 or not text.isascii() or not text.isdigit():
-        return None, NIP_INVALID, f"harus 18 digit angka (terbaca {len(text)} karakter)"
+    if type(value) is str and len(value) == 18 and value.isascii() and value.isdigit():
+        text = value  # as most are typed: nothing to strip, no NIK, no number
+    else:
+        if isinstance(value, bool):
+            return None, NIP_INVALID, "isinya bukan NIP"
+        if isinstance(value, (int, float)):
+            return None, NIP_NUMBER, "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik ulang sebagai teks"
+        text = _NIP_STRIP.sub("", str(value).strip().lstrip("'"))
+        if nik and len(text) == NIK_LENGTH:
+            return (text, None, "") if is_nik(text) else (None, NIP_INVALID, NIK_INVALID_REASON)
+        if _SCIENTIFIC.match(text):  # a number written out as text (CSV): `1,99512E+17`
+            return None, NIP_NUMBER, "NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; ketik ulang sebagai teks"
+        if len(text) != 18 or not text.isascii() or not text.isdigit():
+            return None, NIP_INVALID, f"harus 18 digit angka (terbaca {len(text)} karakter)"
     try:
         born = dt.date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:

@@ -51,42 +51,42 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     repeats: dict[str, dict[str, int]] = {}  # older file -> newer file -> its receipts repeated there
 
     source, form = None, None
+    find_employee, keep = roster.get, kept.append
     for p, receipt_key in zip(purchases, receipt_keys):
         if p.source is not source:  # rows come sheet by sheet: look the form up once per sheet
             source = p.source
             form = data.forms.get(source.file) if source is not None else None
         ok = True
-        employee = roster.get(p.nip)
+        nip, buyer, day = p.nip, p.buyer_name, p.date
+        employee = find_employee(nip)
         if employee is None:
-            if p.nip in excluded_nips:  # a roster row with its own problem explains the rest
+            if nip in excluded_nips:  # a roster row with its own problem explains the rest
                 pass
-            elif parse.is_nik_shaped(p.nip):  # a NIK identifies only the Wali Kota and Wakil in the roster
-                problems.append(problem(p.place("nip"), "NIP_TIDAK_VALID", value=p.nip,
+            elif parse.is_nik_shaped(nip):  # a NIK identifies only the Wali Kota and Wakil in the roster
+                problems.append(problem(p.place("nip"), "NIP_TIDAK_VALID", value=nip,
                                         reason=parse.NIK_NOT_ALLOWED_REASON))
             else:
-                problems.append(problem(p.place("nip"), "NIP_TIDAK_TERDAFTAR", value=p.nip))
+                problems.append(problem(p.place("nip"), "NIP_TIDAK_TERDAFTAR", value=nip))
             ok = False
         elif form is not None and not form.belongs_to(printable(employee.office)):
-            problems.append(problem(p.place("nip"), "NIP_OPD_LAIN", value=p.nip, name=employee.name,
+            problems.append(problem(p.place("nip"), "NIP_OPD_LAIN", value=nip, name=employee.name,
                                     office=employee.office, form_office=form.office))
-        elif p.buyer_name and p.buyer_name != employee.name and (
-                name_keys.get(p.buyer_name) or name_keys.setdefault(p.buyer_name, _name_key(p.buyer_name))
-        ) != roster_name_keys[p.nip]:
-            problems.append(problem(p.place("buyer_name"), "NAMA_TIDAK_COCOK", value=p.buyer_name,
-                                    expected=employee.name, nip=p.nip))
-        if p.date > today:
-            problems.append(problem(p.place("date"), "TANGGAL_MASA_DEPAN", value=short_date(p.date),
+        elif buyer and buyer != employee.name and (
+                name_keys.get(buyer) or name_keys.setdefault(buyer, _name_key(buyer))) != roster_name_keys[nip]:
+            problems.append(problem(p.place("buyer_name"), "NAMA_TIDAK_COCOK", value=buyer,
+                                    expected=employee.name, nip=nip))
+        if day > today:
+            problems.append(problem(p.place("date"), "TANGGAL_MASA_DEPAN", value=short_date(day),
                                     today=short_date(day=today)))
             ok = False
-        elif p.date < PROGRAM_START:
-            problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(p.date)))
+        elif day < PROGRAM_START:
+            problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(day)))
             ok = False
-        elif form is not None and not form.period.first_day <= p.date <= form.period.last_day:
-            problems.append(problem(p.place("date"), "TANGGAL_DI_LUAR_PERIODE", value=short_date(p.date),
+        elif form is not None and not form.period.first_day <= day <= form.period.last_day:
+            problems.append(problem(p.place("date"), "TANGGAL_DI_LUAR_PERIODE", value=short_date(day),
                                     period=month_year(form.period.year, form.period.month),
-                                    month=month_year(p.date.year, p.date.month)))
-        key = receipt_key[0]
-        if check_sellers and key not in registered:
+                                    month=month_year(day.year, day.month)))
+        if check_sellers and receipt_key[0] not in registered:
             problems.append(problem(p.place("seller"), "UMKM_TIDAK_TERDAFTAR",
                                     Severity.GALAT if only_registered else Severity.PERINGATAN,
                                     value=p.seller, consequence=consequence))
@@ -102,7 +102,7 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
         if p.amount > limit:
             problems.append(problem(p.place("amount"), "JUMLAH_BESAR", value=rupiah(p.amount), limit=rupiah(limit)))
         if ok:
-            kept.append(p)
+            keep(p)
 
     if repeats:
         receipts: dict[str, int] = {}  # rows with a receipt, per file that has repeats
@@ -119,16 +119,16 @@ def _counting_receipts(purchases: list[Purchase], seller_keys: dict, saved_at: d
     the first; across files the one in the file saved most recently (equal times: the file read first)."""
     keys: list[tuple] = []
     counting: dict[tuple, Purchase] = {}
+    add_key, first_of, known_seller = keys.append, counting.setdefault, seller_keys.get
     for p in purchases:
-        seller = seller_keys.get(p.seller)
+        seller = known_seller(p.seller)
         if seller is None:
             seller = seller_keys[p.seller] = seller_key(p.seller)
         key = (seller, p.receipt.casefold())
-        keys.append(key)
-        first = counting.get(key)
-        if first is None:
-            counting[key] = p
-        elif first.source is not None and p.source is not None and first.source.file != p.source.file:
+        add_key(key)
+        first = first_of(key, p)
+        if first is not p and first.source is not None and p.source is not None \
+                and first.source.file != p.source.file:
             mine, theirs = saved_at.get(p.source.file), saved_at.get(first.source.file)
             if mine is not None and theirs is not None and mine > theirs:
                 counting[key] = p
