@@ -473,3 +473,45 @@ def test_file_level_problems_come_first_in_periksa_the_summary_and_the_weekly_em
     assert weekly.returncode == 0, weekly.stderr
     email = next(out.glob("mingguan/*/email.html")).read_text(encoding="utf-8")
     assert email.index(OFFICE) < email.index("Masalah data:") and "dilindungi kata sandi" in email
+
+
+# ---------------------------------------------------------------- dates written month first
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_csv_saved_by_an_english_libreoffice_has_month_first_dates_and_the_same_numbers(tmp_path, city):
+    """LibreOffice (or Excel) set to English saves 11/05/2026 for 5 November: read month first, said once."""
+    profile = tmp_path / "profil"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(INDONESIAN_PROFILE.replace("id-ID", "en-US"))
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "csv",
+                    "--outdir", str(tmp_path), str(city / OFFICE)], capture_output=True, timeout=180, check=True)
+    made = tmp_path / (Path(OFFICE).stem + ".csv")
+    assert re.search(r"^\d\d/(1[3-9]|2\d|3[01])/\d{4},", made.read_text(encoding="cp1252"), re.MULTILINE)  # month first
+    original = calculate(city)
+    variant = calculate(folder_with(tmp_path, city, {OFFICE: made}))
+    assert numbers(variant) == numbers(original)
+    (said,) = [p for p in variant.problems if p.code == "TANGGAL_BULAN_DULU"]
+    assert said.place.file == made.name and said.place.cell.startswith("A") and "bulan/hari/tahun" in said.message
+
+
+@pytest.mark.parametrize("dates, month_first", [
+    (["11/05/2026", "11/06/2026", "11/24/2026"], True),     # 24 can only be a day
+    (["05/11/2026", "24/11/2026"], False),                  # Indonesian
+    (["11/05/2026", "11/06/2026", "11/09/2026"], True),     # only one month when read month first
+    (["05/11/2026", "06/11/2026", "09/11/2026"], False),    # only one month when read day first
+    (["07/11/2026"], False),                                # one date: the Indonesian rule
+    (["31/02/2026", "11/24/2026", "11/25/2026"], True),     # a wrong date is evidence of nothing
+    (["13/11/2026", "11/24/2026"], False),                  # evidence both ways: the Indonesian rule
+    (["7 November 2026", "2026-11-07"], False),             # not numeric day/month
+])
+def test_dates_are_read_month_first_only_on_evidence(dates, month_first):
+    from jikubata.adapters.reader import _month_first_dates
+
+    rows = [["Tanggal"]] + [[d] for d in dates]
+    found = _month_first_dates(rows, 1, 0)
+    assert (found is not None) == month_first
+    if found:
+        verdicts, _ = found
+        assert all(verdicts[d] is None or verdicts[d].month == int(d[:2]) for d in dates if d[2] == "/")

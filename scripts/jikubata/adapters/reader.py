@@ -27,7 +27,7 @@ from jikubata.domain import parse, schema
 from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
                      Settings, SheetRead, SheetSource, Tier, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
-from jikubata.domain.indonesian import rupiah
+from jikubata.domain.indonesian import long_date, rupiah
 from jikubata.domain.problems import problem
 
 HEADER_SEARCH_ROWS = 10
@@ -600,6 +600,12 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     no_name, no_product, no_note = c_name is None, c_product is None, c_note is None
     # Few distinct NIPs, dates written as text (a CSV) and amounts among many rows: each is parsed once.
     nip_cache, date_cache, amount_cache = acc.nip_verdicts, acc.date_verdicts, acc.amount_verdicts
+    month_first = _month_first_dates(rows, first, c_date)
+    if month_first is not None:  # this sheet's text dates are month/day/year: its own verdicts
+        date_cache, (example, meaning) = month_first
+        acc.problems.append(problem(source.place(sheet.row0 + first, "date"), "TANGGAL_BULAN_DULU",
+                                    column=parse.cell_text(rows[first - 1][c_date]) if first else "Tanggal",
+                                    example=example, meaning=meaning))
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
     problems, add_purchase, parse_nip, parse_date = acc.problems, acc.purchases.append, parse.parse_nip, parse.parse_date
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
@@ -678,6 +684,38 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
             r.strip() if type(r) is str_type else text(r),
             note.strip() if type(note) is str_type else text(note), source, row0 + i))
     return len(rows) - first - skipped
+
+
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\s*$")
+
+
+def _month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict, tuple[str, str]]]:
+    """When a sheet's dates are text written month first (`08/24/2026`, as Excel or LibreOffice in English
+    save a CSV): every such text with its date, and an example with its meaning. Otherwise None.
+
+    Day first is the rule (Indonesian). Month first is taken when some date can only be read that way and
+    none only day first; or, when every date reads both ways, when month first puts them in fewer months
+    (a month's purchases: 11/05, 11/06, 11/09 are 5, 6 and 9 November, not 11 May, June and September).
+    """
+    texts = {row[col] for row in rows[first:] if len(row) > col and type(row[col]) is str}
+    found = [(m, t) for t in texts if (m := _NUMERIC_DATE.match(t))]
+    if not found:
+        return None
+    def valid(day: str, month: str, year: str) -> bool:
+        return parse.parse_date(f"{day}/{month}/{year}") is not None
+
+    # Evidence: dates that are real only one way (a wrong date such as 31/02 is evidence of nothing).
+    day_only = sum(1 for m, _ in found if valid(m[1], m[2], m[3]) and not valid(m[2], m[1], m[3]))
+    month_only = sum(1 for m, _ in found if valid(m[2], m[1], m[3]) and not valid(m[1], m[2], m[3]))
+    if month_only <= day_only:
+        if month_only or day_only:
+            return None
+        both = [m for m, _ in found if valid(m[1], m[2], m[3])]
+        if len({(m[3], int(m[1])) for m in both}) >= len({(m[3], int(m[2])) for m in both}):
+            return None
+    verdicts = {t: parse.parse_date(f"{m[2]}/{m[1]}/{m[3]}") for m, t in found}
+    example = next((t for (m, t) in sorted(found, key=lambda x: -int(x[0][2])) if verdicts[t]), found[0][1])
+    return verdicts, (example.strip(), long_date(verdicts[example]) if verdicts[example] else "?")
 
 
 def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:

@@ -43,6 +43,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "DAFTAR_PEGAWAI_GANDA": (P, "Daftar pegawai berkas ini mengulang daftar pegawai {other} ({repeated} dari {total} "
                                 "NIP ada di sana); NIP yang tercatat dua kali tidak dihitung (NIP_GANDA). Simpan daftar "
                                 "pegawai di satu berkas saja, atau pindahkan berkas ini bila hanya salinan."),
+    "TANGGAL_BULAN_DULU": (P, "Tanggal di kolom '{column}' ditulis bulan/hari/tahun, seperti Excel atau LibreOffice "
+                              "berbahasa Inggris menyimpan CSV (misalnya '{example}' = {meaning}); semua tanggal "
+                              "lembar ini dibaca demikian. Periksa tanggalnya, dan pengaturan wilayah komputer pengirim."),
     "SEL_GALAT_EXCEL": (G, "Kolom {column} berisi nilai galat Excel {value}, bukan data. Perbaiki rumus atau isinya. "
                            "Baris tidak dihitung."),
     "RUMUS_TANPA_NILAI": (G, "Kolom {column} berisi rumus yang belum dihitung (disimpan tanpa nilai oleh program lain): "
