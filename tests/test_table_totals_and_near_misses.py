@@ -81,9 +81,12 @@ def test_an_excel_tables_totals_row_without_a_label_is_skipped_without_a_problem
     assert {"berkas": "dinkes.xlsx", "lembar": "Sheet1", "peran": "belanja", "baris": len(BUYS)} in j["dibaca"]
 
 
-def test_the_same_row_outside_a_table_or_under_a_hidden_total_row_is_still_incomplete(tmp_path):
-    """Without a table (or with its Total Row turned off) that last row is an incomplete purchase."""
-    rows = template_purchases() + [purchases_totals(False)]
+def test_a_row_like_it_outside_a_table_or_under_a_hidden_total_row_is_still_incomplete(tmp_path):
+    """Without a table (or with its Total Row turned off) such a row is an incomplete purchase, unless its
+    amount is the sum of the amounts above it (a totals row of a table saved as .xls/.ods/.csv, below)."""
+    not_the_sum = purchases_totals(False)
+    not_the_sum[5] -= 1000
+    rows = template_purchases() + [not_the_sum]
     last = f"A{len(rows)}"
     folder = folder_with_purchases(tmp_path, lambda p: write(p, {"Sheet1": rows}))
     assert problems(run(folder)) == [("BARIS_TIDAK_LENGKAP", "dinkes.xlsx", "Sheet1", last)]
@@ -243,3 +246,27 @@ def test_a_hand_typed_total_row_under_a_list_is_no_entry_but_a_name_like_jumlah_
     read = {(d["berkas"], d["peran"]): d["baris"] for d in j["dibaca"]}
     assert read[("umkm.xlsx", "umkm")] == len(SELLERS) + 1 and read[("opd.xlsx", "opd")] == 2
     assert not [p for p in j["masalah"] if p["berkas"] in ("umkm.xlsx", "opd.xlsx")]
+
+
+@needs_soffice
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["xls", "ods", "csv"])
+def test_a_table_totals_row_saved_as_xls_ods_or_csv_is_still_no_purchase(tmp_path, kind):
+    """The Table is gone once saved as .xls/.ods/.csv; its Total Row stays as a row with no date, NIP or
+    UMKM whose amount is the sum of the amounts above it: skipped, without a problem (review of issue 11)."""
+    expected = figures(original(tmp_path))
+    source = with_table(tmp_path / "x" / "dinkes.xlsx", "Belanja", template_purchases(), purchases_totals(False))
+    subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(tmp_path / "v"), str(source)],
+                   capture_output=True, timeout=180, check=True)
+    central(tmp_path / "v" / "pusat.xlsx")
+    j = run(tmp_path / "v")
+    # LibreOffice set to English writes the CSV's dates month first: that is said, and only that.
+    assert figures(j) == expected and [p["kode"] for p in j["masalah"]] in ([], ["TANGGAL_BULAN_DULU"])
+
+
+def test_a_row_with_only_an_amount_that_is_no_sum_is_still_incomplete(tmp_path):
+    rows = template_purchases()
+    folder = tmp_path / "v"
+    central(folder / "pusat.xlsx")
+    write(folder / "dinkes.xlsx", {"Belanja": rows + [[None, None, None, None, None, 12345, None]]})
+    assert [p["kode"] for p in run(folder)["masalah"]] == ["BARIS_TIDAK_LENGKAP"]

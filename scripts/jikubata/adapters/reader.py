@@ -381,6 +381,42 @@ def _is_totals_name(row: list, name_col: int) -> bool:
                for j, v in enumerate(row))
 
 
+class _SumsAbove:
+    """A totals row without a label, as an Excel Table's Total Row becomes once saved as .xls/.ods/.csv
+    (the table itself is gone): no date, NIP or UMKM, and an amount equal to the sum of the amounts above
+    it (a count, or nothing, under No. Nota). The sum is built once, only when such a row is met."""
+
+    def __init__(self, rows: list, first: int, amount_col: int):
+        self.rows, self.first, self.col = rows, first, amount_col
+        self.upto, self.total = first, 0
+
+    def is_total(self, row: list, i: int, cells: dict) -> bool:
+        amount = _amount_value(cells.get("amount"))
+        if amount is None or any(not parse.is_blank(cells.get(k)) for k in ("date", "nip", "seller")):
+            return False
+        receipt = cells.get("receipt")
+        if not (parse.is_blank(receipt) or _is_number(receipt) or str(receipt).strip().isdigit()):
+            return False
+        for r in self.rows[self.upto:i]:
+            value = _amount_value(r[self.col]) if len(r) > self.col else None
+            self.total += value or 0
+        self.upto = i
+        return abs(amount - self.total) < 0.5
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _amount_value(value) -> Optional[float]:
+    """An amount cell as a number (text as a CSV has it: `325000`, `Rp325.000`), else None."""
+    if _is_number(value):
+        return value if value > 0 else None
+    if isinstance(value, str) and value.strip():
+        return parse.parse_amount(value)[0]
+    return None
+
+
 def _row_cells(row: list, cols: dict) -> dict:
     width = len(row)
     return {k: (row[j] if j < width else None) for k, j in cols.items()}
@@ -611,6 +647,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
     row0 = sheet.row0 + 1
     skipped = 0
+    sums_above = _SumsAbove(rows, first, c_amount)
     for i, row in enumerate(rows[first:], first):
         if len(row) < need:
             row = list(row) + [""] * (need - len(row))
@@ -619,7 +656,8 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
                 or a is None or r is None:
             cells = _row_cells(row, cols)
             if all(parse.is_blank(v) for v in cells.values()) or i in sheet.totals \
-                    or _is_totals_row(row, (c_date, c_nip, c_receipt)):
+                    or _is_totals_row(row, (c_date, c_nip, c_receipt)) \
+                    or sums_above.is_total(row, i, cells):
                 skipped += 1
                 continue
             missing = _missing(cells, schema.PURCHASES)
