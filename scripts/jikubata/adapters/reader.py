@@ -10,6 +10,7 @@ unknown NIP, duplicate receipt, dates against today…) live in `validation`.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import logging
 import operator
@@ -727,6 +728,10 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\s*$")
 
 
+def _real_date(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and 1 <= year <= 9999
+
+
 def _month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict, tuple[str, str]]]:
     """When a sheet's dates are text written month first (`08/24/2026`, as Excel or LibreOffice in English
     save a CSV): every such text with its date, and an example with its meaning. Otherwise None.
@@ -739,17 +744,22 @@ def _month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict,
     found = [(m, t) for t in texts if (m := _NUMERIC_DATE.match(t))]
     if not found:
         return None
-    def valid(day: str, month: str, year: str) -> bool:
-        return parse.parse_date(f"{day}/{month}/{year}") is not None
-
     # Evidence: dates that are real only one way (a wrong date such as 31/02 is evidence of nothing).
-    day_only = sum(1 for m, _ in found if valid(m[1], m[2], m[3]) and not valid(m[2], m[1], m[3]))
-    month_only = sum(1 for m, _ in found if valid(m[2], m[1], m[3]) and not valid(m[1], m[2], m[3]))
+    day_only = month_only = 0
+    both = []
+    for m, _ in found:
+        a, b, year = int(m[1]), int(m[2]), int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+        as_dmy, as_mdy = _real_date(year, b, a), _real_date(year, a, b)
+        if as_dmy and not as_mdy:
+            day_only += 1
+        elif as_mdy and not as_dmy:
+            month_only += 1
+        elif as_dmy:
+            both.append((year, a, b))
     if month_only <= day_only:
         if month_only or day_only:
             return None
-        both = [m for m, _ in found if valid(m[1], m[2], m[3])]
-        if len({(m[3], int(m[1])) for m in both}) >= len({(m[3], int(m[2])) for m in both}):
+        if len({(y, a) for y, a, b in both}) >= len({(y, b) for y, a, b in both}):
             return None
     verdicts = {t: parse.parse_date(f"{m[2]}/{m[1]}/{m[3]}") for m, t in found}
     example = next((t for (m, t) in sorted(found, key=lambda x: -int(x[0][2])) if verdicts[t]), found[0][1])
