@@ -497,13 +497,15 @@ def test_csv_saved_by_an_english_libreoffice_has_month_first_dates_and_the_same_
 
 
 @pytest.mark.parametrize("dates, month_first", [
-    (["11/05/2026", "11/06/2026", "11/24/2026"], True),     # 24 can only be a day
+    (["11/05/2026", "11/06/2026", "11/24/2026", "11/25/2026"], True),  # 24 and 25 can only be days
     (["05/11/2026", "24/11/2026"], False),                  # Indonesian
-    (["11/05/2026", "11/06/2026", "11/09/2026"], True),     # only one month when read month first
-    (["05/11/2026", "06/11/2026", "09/11/2026"], False),    # only one month when read day first
+    (["11/05/2026", "11/06/2026", "11/09/2026"], False),    # reads both ways: nothing says month first
+    (["07/08/2026", "7-9-2026"], False),                    # the demo's text dates (7 Aug, 7 Sep)
+    (["07/08/2026", "07/09/2026", "07/10/2026", "07/11/2026"], False),  # Hari Jiku Bata of four months
     (["07/11/2026"], False),                                # one date: the Indonesian rule
+    (["02/11/2026", "03/11/2026", "05/13/2026"], False),    # one mistyped date turns nothing round
     (["31/02/2026", "11/24/2026", "11/25/2026"], True),     # a wrong date is evidence of nothing
-    (["13/11/2026", "11/24/2026"], False),                  # evidence both ways: the Indonesian rule
+    (["13/11/2026", "11/24/2026", "11/25/2026"], False),    # evidence both ways: the Indonesian rule
     (["7 November 2026", "2026-11-07"], False),             # not numeric day/month
 ])
 def test_dates_are_read_month_first_only_on_evidence(dates, month_first):

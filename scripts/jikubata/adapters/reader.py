@@ -725,6 +725,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     return len(rows) - first - skipped
 
 
+_MONTH_FIRST_EVIDENCE = 2
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\s*$")
 
 
@@ -736,9 +737,9 @@ def _month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict,
     """When a sheet's dates are text written month first (`08/24/2026`, as Excel or LibreOffice in English
     save a CSV): every such text with its date, and an example with its meaning. Otherwise None.
 
-    Day first is the rule (Indonesian). Month first is taken when some date can only be read that way and
-    none only day first; or, when every date reads both ways, when month first puts them in fewer months
-    (a month's purchases: 11/05, 11/06, 11/09 are 5, 6 and 9 November, not 11 May, June and September).
+    Day first is the rule (Indonesian). Month first only on plain evidence: dates that are real only when
+    read month first (24 cannot be a month). A sheet whose dates all read both ways (only days 1–12)
+    stays day first: nothing in it says otherwise.
     """
     texts = {row[col] for row in rows[first:] if len(row) > col and type(row[col]) is str}
     found = [(m, t) for t in texts if (m := _NUMERIC_DATE.match(t))]
@@ -746,7 +747,6 @@ def _month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict,
         return None
     # Evidence: dates that are real only one way (a wrong date such as 31/02 is evidence of nothing).
     day_only = month_only = 0
-    both = []
     for m, _ in found:
         a, b, year = int(m[1]), int(m[2]), int(m[3]) + (2000 if len(m[3]) == 2 else 0)
         as_dmy, as_mdy = _real_date(year, b, a), _real_date(year, a, b)
@@ -754,13 +754,10 @@ def _month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict,
             day_only += 1
         elif as_mdy and not as_dmy:
             month_only += 1
-        elif as_dmy:
-            both.append((year, a, b))
-    if month_only <= day_only:
-        if month_only or day_only:
-            return None
-        if len({(y, a) for y, a, b in both}) >= len({(y, b) for y, a, b in both}):
-            return None
+    # Day first unless month first is plain: at least two dates real only that way, and ten times as many
+    # as those real only day first (one mistyped 05/13 or one pasted row never turns a whole sheet round).
+    if month_only < _MONTH_FIRST_EVIDENCE or month_only < 10 * day_only:
+        return None
     verdicts = {t: parse.parse_date(f"{m[2]}/{m[1]}/{m[3]}") for m, t in found}
     example = next((t for (m, t) in sorted(found, key=lambda x: -int(x[0][2])) if verdicts[t]), found[0][1])
     return verdicts, (example.strip(), long_date(verdicts[example]) if verdicts[example] else "?")
