@@ -238,9 +238,10 @@ def test_a_hand_typed_total_row_under_a_list_is_no_entry_but_a_name_like_jumlah_
     central(folder / "pusat.xlsx")
     write(folder / "dinkes.xlsx", {"Belanja": template_purchases()})
     write(folder / "umkm.xlsx", {"Daftar UMKM": [["Nama UMKM", "Pemilik"]] + [[s, "Ibu Contoh"] for s in SELLERS]
-                                 + [["Jumlah Jaya Kios", "Bapak Contoh"], ["Jumlah:", len(SELLERS) + 1]]})
+                                 + [["Jumlah Jaya Kios", "Bapak Contoh"], ["Jumlah:", len(SELLERS) + 1],
+                                    ["Jumlah UMKM", len(SELLERS) + 1], ["Jumlah", f"{len(SELLERS) + 1} UMKM"]]})
     write(folder / "opd.xlsx", {"OPD": [["Nama OPD", "Singkatan"], ["Sekretariat Daerah", "SETDA"],
-                                        ["Dinas Kesehatan", "DINKES"], ["TOTAL", 2]]})
+                                        ["Dinas Kesehatan", "DINKES"], ["TOTAL", 2], ["Jumlah OPD", "2 OPD"]]})
     j = run(folder)
     assert figures(j) == expected
     read = {(d["berkas"], d["peran"]): d["baris"] for d in j["dibaca"]}
@@ -256,12 +257,17 @@ def test_a_table_totals_row_saved_as_xls_ods_or_csv_is_still_no_purchase(tmp_pat
     UMKM whose amount is the sum of the amounts above it: skipped, without a problem (review of issue 11)."""
     expected = figures(original(tmp_path))
     source = with_table(tmp_path / "x" / "dinkes.xlsx", "Belanja", template_purchases(), purchases_totals(False))
-    subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(tmp_path / "v"), str(source)],
+    from tests.test_file_formats import CSV_FILTER, INDONESIAN_PROFILE
+
+    profile = tmp_path / "profil"  # an Indonesian office's LibreOffice (day-first dates in the CSV)
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(INDONESIAN_PROFILE)
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+                    CSV_FILTER if kind == "csv" else kind, "--outdir", str(tmp_path / "v"), str(source)],
                    capture_output=True, timeout=180, check=True)
     central(tmp_path / "v" / "pusat.xlsx")
     j = run(tmp_path / "v")
-    # LibreOffice set to English writes the CSV's dates month first: that is said, and only that.
-    assert figures(j) == expected and [p["kode"] for p in j["masalah"]] in ([], ["TANGGAL_BULAN_DULU"])
+    assert figures(j) == expected and j["masalah"] == []
 
 
 def test_a_row_with_only_an_amount_that_is_no_sum_is_still_incomplete(tmp_path):
@@ -269,4 +275,33 @@ def test_a_row_with_only_an_amount_that_is_no_sum_is_still_incomplete(tmp_path):
     folder = tmp_path / "v"
     central(folder / "pusat.xlsx")
     write(folder / "dinkes.xlsx", {"Belanja": rows + [[None, None, None, None, None, 12345, None]]})
+    assert [p["kode"] for p in run(folder)["masalah"]] == ["BARIS_TIDAK_LENGKAP"]
+
+
+def test_subtotals_per_person_and_the_grand_total_are_skipped_but_a_row_with_a_name_is_reported(tmp_path):
+    """Review of issue 11: subtotals (since the last total) and the grand total are no purchases; a row that
+    holds anything besides an amount and a count (a name, a product) is an incomplete purchase."""
+    rows = template_purchases()
+    header, body = rows[0], rows[1:]
+    amount = header.index("Jumlah (Rp)")
+    blank = [None] * len(header)
+
+    def total(value):
+        row = list(blank)
+        row[amount] = value
+        return row
+
+    first, rest = body[:2], body[2:]
+    sub1, sub2 = sum(r[amount] for r in first), sum(r[amount] for r in rest)
+    with_subtotals = [header, *first, total(sub1), *rest, total(sub2), total(sub1 + sub2)]
+    expected = figures(original(tmp_path))
+    folder = tmp_path / "v"
+    central(folder / "pusat.xlsx")
+    write(folder / "dinkes.xlsx", {"Belanja": with_subtotals})
+    j = run(folder)
+    assert figures(j) == expected and j["masalah"] == []
+
+    named = list(blank)
+    named[amount], named[header.index("Nama Pegawai")] = body[0][amount], "Drs. Eli Waluyo"
+    write(folder / "dinkes.xlsx", {"Belanja": [header, body[0], named, *body[1:]]})
     assert [p["kode"] for p in run(folder)["masalah"]] == ["BARIS_TIDAK_LENGKAP"]

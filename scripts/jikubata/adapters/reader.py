@@ -374,35 +374,61 @@ def _is_totals_row(row: list, blank_keys: Iterable[int]) -> bool:
 
 def _is_totals_name(row: list, name_col: int) -> bool:
     """A list's totals row typed by hand: the name cell reads just `Total`/`Jumlah` (`Jumlah:`, `TOTAL`,
-    `Grand Total`) and every other cell is blank or a number (a count). `Jumlah Jaya` stays a name."""
+    `Grand Total`, `Jumlah UMKM`, `Total OPD`) and every other cell is blank or a count (`25`, `25 UMKM`).
+    `Jumlah Jaya` stays a name."""
     name = row[name_col] if name_col < len(row) else None
-    if type(name) is not str or schema.header_key(name) not in _TOTAL_WORDS:
+    if type(name) is not str:
+        return False
+    key = schema.header_key(name)
+    if key not in _TOTAL_WORDS and not any(key == w + what for w in _TOTAL_WORDS for what in _LISTED):
         return False
     return all(j == name_col or parse.is_blank(v) or (isinstance(v, (int, float)) and not isinstance(v, bool))
-               for j, v in enumerate(row))
+               or (isinstance(v, str) and _COUNT_TEXT.match(v.strip())) for j, v in enumerate(row))
+
+
+_LISTED = ("umkm", "opd", "perangkatdaerah", "pelaku", "usaha")
+_COUNT_TEXT = re.compile(r"^\d+\s*(umkm|opd|perangkat daerah)?$", re.IGNORECASE)
 
 
 class _SumsAbove:
     """A totals row without a label, as an Excel Table's Total Row becomes once saved as .xls/.ods/.csv
-    (the table itself is gone): no date, NIP or UMKM, and an amount equal to the sum of the amounts above
-    it (a count, or nothing, under No. Nota). The sum is built once, only when such a row is met."""
+    (the table itself is gone): nothing but an amount equal to the sum of the purchases above it (all of
+    them, or those since the last such row: a subtotal), and at most the count of their notas under
+    No. Nota. A row with anything else in it (a name, a product) is an incomplete purchase, reported."""
 
-    def __init__(self, rows: list, first: int, amount_col: int):
-        self.rows, self.first, self.col = rows, first, amount_col
-        self.upto, self.total = first, 0
+    def __init__(self, rows: list, first: int, cols: dict):
+        self.rows, self.first = rows, first
+        self.amount_col, self.receipt_col = cols["amount"], cols["receipt"]
+        self.key_cols = (cols["date"], cols["nip"], cols["seller"])
+        self.upto = first
+        self.total = self.since = 0.0          # the purchases above; those since the last totals row
+        self.receipts = self.receipts_since = 0
 
     def is_total(self, row: list, i: int, cells: dict) -> bool:
         amount = _amount_value(cells.get("amount"))
-        if amount is None or any(not parse.is_blank(cells.get(k)) for k in ("date", "nip", "seller")):
+        if amount is None or any(not parse.is_blank(v) for j, v in enumerate(row)
+                                 if j not in (self.amount_col, self.receipt_col)):
             return False
+        self._add_rows_up_to(i)
         receipt = cells.get("receipt")
-        if not (parse.is_blank(receipt) or _is_number(receipt) or str(receipt).strip().isdigit()):
-            return False
+        count = receipt if _is_number(receipt) else int(receipt) if str(receipt).strip().isdigit() else None
+        if abs(amount - self.since) < 0.5 and (parse.is_blank(receipt) or count == self.receipts_since):
+            self.since, self.receipts_since = 0.0, 0
+            return True
+        return abs(amount - self.total) < 0.5 and (parse.is_blank(receipt) or count == self.receipts)
+
+    def _add_rows_up_to(self, i: int) -> None:
+        """Purchases only: a row with a date, NIP or UMKM (a totals row above adds nothing)."""
         for r in self.rows[self.upto:i]:
-            value = _amount_value(r[self.col]) if len(r) > self.col else None
+            if not any(j < len(r) and not parse.is_blank(r[j]) for j in self.key_cols):
+                continue
+            value = _amount_value(r[self.amount_col]) if len(r) > self.amount_col else None
             self.total += value or 0
-        self.upto = i
-        return abs(amount - self.total) < 0.5
+            self.since += value or 0
+            if len(r) > self.receipt_col and not parse.is_blank(r[self.receipt_col]):
+                self.receipts += 1
+                self.receipts_since += 1
+        self.upto = max(self.upto, i)
 
 
 def _is_number(value) -> bool:
@@ -648,7 +674,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
     row0 = sheet.row0 + 1
     skipped = 0
-    sums_above = _SumsAbove(rows, first, c_amount)
+    sums_above = _SumsAbove(rows, first, cols)
     for i, row in enumerate(rows[first:], first):
         if len(row) < need:
             row = list(row) + [""] * (need - len(row))
