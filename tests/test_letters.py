@@ -96,6 +96,13 @@ def test_office_without_a_recorded_head_is_addressed_to_the_title_of_its_head(wr
     ("Sekretaris Daerah", "Sekretariat Daerah", "Sekretaris Daerah Kota Ambon"),
     ("Sekretaris", "Dinas Sosial", "Sekretaris Dinas Sosial Kota Ambon"),
     ("Wali Kota", "", "Wali Kota Ambon"),
+    ("Camat", "Kecamatan Nusaniwe", "Camat Nusaniwe"),
+    ("Plt. Camat", "Kecamatan Sirimau", "Plt. Camat Sirimau"),
+    ("Plh. Kepala Dinas", "Dinas Sosial", "Plh. Kepala Dinas Sosial Kota Ambon"),
+    ("Sekretaris Kota", "Sekretariat Daerah", "Sekretaris Kota Ambon"),
+    ("Direktur RSUD", "Rumah Sakit Umum Daerah", "Direktur RSUD Kota Ambon"),
+    ("Kepala Bagian Umum", "Bagian Umum Sekretariat Daerah", "Kepala Bagian Umum Sekretariat Daerah Kota Ambon"),
+    ("Kepala Seksi Pemerintahan", "Kecamatan Teluk Ambon", "Kepala Seksi Pemerintahan Kecamatan Teluk Ambon Kota Ambon"),
 ])
 def test_letters_address_by_position_naming_office_and_city_once(position, office, addressed):
     from jikubata.domain.correspondence import addressed_by_position

@@ -78,8 +78,16 @@ unit daerah kota kabupaten dan""".split())
 _HEAD_TITLES = (("kecamatan ", "Camat "), ("kelurahan ", "Lurah "), ("inspektorat", "Inspektur"),
                 ("sekretariat daerah", "Sekretaris Daerah"), ("sekretariat dprd", "Sekretaris DPRD"),
                 ("sekretariat dewan perwakilan rakyat daerah", "Sekretaris DPRD"))
+# Other ways the same heads are called: the Sekda of a city is its `Sekretaris Kota`.
+_HEAD_ALIASES = {"sekretariat daerah": ("sekretaris kota", "sekda"),
+                 "sekretariat dprd": ("sekretaris dewan", "sekwan"),
+                 "sekretariat dewan perwakilan rakyat daerah": ("sekretaris dewan", "sekwan", "sekretaris dprd")}
+# A title alone, without saying of what: the office completes it.
+_BARE_TITLES = ("camat", "lurah", "kepala", "inspektur")
 # Heads of a district or village are addressed without the city: `Camat Sirimau`.
 _LOCAL_HEADS = ("camat ", "lurah ")
+# An acting official keeps the prefix of his title: `Plt. Camat Sirimau`.
+_ACTING = re.compile(r"^(plt|plh|pj|pgs|pjs)\.?\s+", re.IGNORECASE)
 
 
 def _words(text: str) -> list[str]:
@@ -98,15 +106,22 @@ def head_title(office: str) -> str:
 
 def names_office(position: str, office: str) -> bool:
     """Does the position already name the office? `Camat Sirimau` names `Kecamatan Sirimau`; `Inspektur`
-    names `Inspektorat` (nothing but the kind of office to name); `Kepala Seksi` names no office."""
-    if office.casefold() in position.casefold():
+    names `Inspektorat`, `Sekretaris Kota` the `Sekretariat Daerah`; `Direktur RSUD` names `Rumah Sakit Umum
+    Daerah`; `Kepala Seksi` names no office."""
+    folded_position, folded_office = position.casefold(), office.casefold()
+    if folded_office in folded_position:
+        return True
+    for prefix, title in _HEAD_TITLES:
+        if folded_office.startswith(prefix.strip()):
+            names = (title.strip().casefold(),) + _HEAD_ALIASES.get(folded_office, ())
+            if any(folded_position.startswith(n) for n in names) and prefix.strip() == folded_office:
+                return True
+    have = set(_words(position))
+    initials = "".join(w[0] for w in _words(office) if w not in ("dan", "dr"))
+    if len(initials) >= 3 and initials in have:
         return True
     own = [w for w in _words(office) if w not in _OFFICE_KIND_WORDS]
-    have = set(_words(position))
-    if not own:
-        return any(position.casefold().startswith(title.casefold().strip()) for prefix, title in _HEAD_TITLES
-                   if office.casefold().startswith(prefix.strip()))
-    return all(w in have for w in own)
+    return bool(own) and all(w in have for w in own)
 
 
 def _joined(position: str, office: str) -> str:
@@ -118,25 +133,35 @@ def _joined(position: str, office: str) -> str:
     return f"{position} {office}"
 
 
+def _overlaps(position: str, office: str) -> bool:
+    p, o = position.casefold().split(), office.casefold().split()
+    return any(p[-k:] == o[:k] for k in range(1, min(len(p), len(o)) + 1))
+
+
 def addressed_by_position(position: str, office: str, region: str) -> str:
     """How a letter addresses an official (Tata Naskah Dinas): by position, with the office when the
     position does not name it, and the region unless it is already there or the head is a Camat/Lurah.
 
     `Kepala Dinas Kesehatan` → `Kepala Dinas Kesehatan Kota Ambon`; `Kepala Seksi Gizi` of Dinas Kesehatan →
     `Kepala Seksi Gizi Dinas Kesehatan Kota Ambon`; `Inspektur` of Inspektorat → `Inspektur Kota Ambon`;
-    `Camat Sirimau` (or none recorded) of Kecamatan Sirimau → `Camat Sirimau`.
+    `Camat Sirimau`, `Camat` or none recorded, of Kecamatan Sirimau → `Camat Sirimau`; `Plt. Camat` →
+    `Plt. Camat Sirimau`; `Sekretaris Kota` of the Sekretariat Daerah → `Sekretaris Kota Ambon`.
     """
     position = " ".join(position.split())
     office = " ".join(office.split())
+    acting = _ACTING.match(position)
+    prefix = acting.group(0) if acting else ""
+    position = position[len(prefix):]
     text = position
-    if office and not position:
+    if office and (not position or position.casefold() in _BARE_TITLES and not _overlaps(position, office)):
         text = head_title(office)
+    elif office and office.casefold() not in position.casefold() and _overlaps(position, office):
+        text = _joined(position, office)  # `Kepala Bagian Umum` + `Bagian Umum Sekretariat Daerah`
     elif office and not names_office(position, office):
         text = _joined(position, office)
-    place = region.split()[-1] if region else ""  # `Kota Ambon` → `Ambon`: `Wali Kota Ambon` has it
-    if region and place.casefold() not in text.casefold() and not text.casefold().startswith(_LOCAL_HEADS):
+    if region and region.casefold() not in text.casefold() and not text.casefold().startswith(_LOCAL_HEADS):
         text = _joined(text, region)  # `Wali Kota` + `Kota Ambon` → `Wali Kota Ambon`
-    return text
+    return prefix + text
 
 
 def same_position(addressee: str, position: str, region: str) -> bool:
