@@ -307,8 +307,8 @@ def test_files_of_the_same_name_in_two_folders_are_told_apart_by_their_folder(tm
     a, b, c = Path("/x/Formulir-2026-10/f.xlsx"), Path("/x/Formulir-2026-11/f.xlsx"), Path("/x/Masukan/g.xlsx")
     assert file_labels([a, b, c]) == {a: "Formulir-2026-10/f.xlsx", b: "Formulir-2026-11/f.xlsx", c: "g.xlsx"}
     assert file_labels([c], taken=["G.xlsx"]) == {c: "Masukan/g.xlsx"}
-    d, e = Path("/p/A/Masukan/g.xlsx"), Path("/p/B/Masukan/g.xlsx")
-    assert file_labels([d, e]) == {d: "Masukan/g.xlsx", e: "B/Masukan/g.xlsx"}
+    d, e = Path("/x/DINKES/2026-11/Belanja.xlsx"), Path("/x/DISHUB/2026-11/Belanja.xlsx")
+    assert file_labels([d, e]) == {d: "DINKES/2026-11/Belanja.xlsx", e: "DISHUB/2026-11/Belanja.xlsx"}
 
     # The same purchases in two folders: NOTA_GANDA names the other file by its folder.
     rows = [(dt.date(2025, 11, 7), NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 5_000, "N1")]
@@ -331,6 +331,18 @@ def test_a_copy_of_the_roster_among_the_inputs_is_named_once_as_the_cause(tmp_pa
     assert cause.place.file == "pusat (1).xlsx" and cause.place.sheet == "" and "pusat.xlsx" in cause.message
     assert d.problems[0] is cause  # file-level problems come first
     assert len([p for p in d.problems if p.code == "NIP_GANDA"]) == 8
+    # Saved at the same moment, a copy named like one (` (1)`) is the one named, wherever it sorts; else the
+    # file saved later is.
+    from tests.test_forms import set_saved
+
+    moment = dt.datetime(2026, 11, 20, 8, tzinfo=dt.timezone.utc)
+    renamed = set_saved(basic(tmp_path / "d" / "Pegawai (1).xlsx"), moment)
+    plain = set_saved(basic(tmp_path / "e" / "Pegawai.xlsx"), moment)
+    d = load(renamed, plain)
+    assert [p.place.file for p in d.problems if p.code == "DAFTAR_PEGAWAI_GANDA"] == ["Pegawai (1).xlsx"]
+    set_saved(plain, moment + dt.timedelta(hours=1))
+    d = load(renamed, plain)
+    assert [p.place.file for p in d.problems if p.code == "DAFTAR_PEGAWAI_GANDA"] == ["Pegawai.xlsx"]
     # One person listed in two rosters is no copy of a roster.
     other = write(tmp_path / "c" / "bkpsdm.xlsx", {"Pegawai": roster_rows(
         (NIP_ANI, "Ani Latuconsina", "Kepala Seksi Pendataan", "IV.a", "Dinas Kesehatan"),

@@ -125,20 +125,25 @@ def read_inputs(paths: Sequence[str | os.PathLike],
 
 
 def file_labels(paths: Sequence[Path], taken: Sequence[str] = ()) -> dict[Path, str]:
-    """How each file is named in problems and sheets: its name, or `folder/name` when another file (or a
-    workbook in memory, `taken`) has the same name, so that no two files share a label."""
-    count: dict[str, int] = {}
-    for name in [*taken, *(p.name for p in paths)]:
-        count[name.casefold()] = count.get(name.casefold(), 0) + 1
-    labels, used = {}, {name.casefold() for name in taken}
+    """How each file is named in problems and sheets: its name; when other files (or a workbook in memory,
+    `taken`) have the same name, the shortest run of folders that tells them all apart: `DINKES/2026-11/x.xlsx`
+    and `DISHUB/2026-11/x.xlsx`."""
+    groups: dict[str, list[Path]] = {}
     for path in paths:
-        label = path.name if count[path.name.casefold()] == 1 else f"{path.parent.name}/{path.name}"
-        parents = path.parent
-        while label.casefold() in used and parents.parent != parents:  # the same folder name too: go up
-            parents = parents.parent
-            label = f"{parents.name}/{label}"
-        used.add(label.casefold())
-        labels[path] = label
+        groups.setdefault(path.name.casefold(), []).append(path)
+    taken_names = {name.casefold() for name in taken}
+    labels: dict[Path, str] = {}
+    for name, group in groups.items():
+        if len(group) == 1 and name not in taken_names:
+            labels[group[0]] = group[0].name
+            continue
+        depth = 1
+        while True:
+            tails = ["/".join(p.parts[-1 - depth:]) for p in group]
+            if len({t.casefold() for t in tails}) == len(group) or depth >= max(len(p.parts) for p in group):
+                break
+            depth += 1
+        labels.update(zip(group, tails))
     return labels
 
 

@@ -30,7 +30,7 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     purchases = [p for p in data.purchases if p.source is None or p.source.file not in replaced] \
         if replaced else data.purchases
 
-    employees, excluded_nips = _unique_employees(data.employees, problems)
+    employees, excluded_nips = _unique_employees(data.employees, problems, data.saved_at)
     excluded_nips |= data.rejected_nips
     roster = {e.nip: e for e in employees}
 
@@ -230,7 +230,8 @@ def problem_order(files: list[str]):
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 
 
-def _unique_employees(employees: list[Employee], problems: list) -> tuple[list[Employee], set[str]]:
+def _unique_employees(employees: list[Employee], problems: list,
+                      saved_at: dict) -> tuple[list[Employee], set[str]]:
     """Drop every row of a NIP listed twice (both rows reported)."""
     by_nip: dict[str, list[Employee]] = {}
     for e in employees:
@@ -244,30 +245,43 @@ def _unique_employees(employees: list[Employee], problems: list) -> tuple[list[E
         duplicated.add(e.nip)
         others = ", ".join(_where(o, e) for o in rows if o is not e)
         problems.append(problem(e.place, "NIP_GANDA", value=e.nip, other=others))
-    problems += _repeated_rosters(employees, by_nip)
+    problems += _repeated_rosters(employees, by_nip, saved_at)
     return unique, duplicated
 
 
-def _repeated_rosters(employees: list[Employee], by_nip: dict) -> list:
-    """DAFTAR_PEGAWAI_GANDA on a file whose roster is at least half repeated in one file read before it (a
-    copy of the central workbook among the office files): the cause of its many NIP_GANDA, said once."""
+_COPY_NAME = re.compile(r"\(\d+\)|\bsalinan\b|\bcopy\b|\bkopi\b", re.IGNORECASE)
+
+
+def _repeated_rosters(employees: list[Employee], by_nip: dict, saved_at: dict) -> list:
+    """DAFTAR_PEGAWAI_GANDA on a file whose roster is at least half repeated in another file (a copy of the
+    central workbook among the office files): the cause of its many NIP_GANDA, said once, on the copy —
+    the file saved later; at equal times the one named like a copy (`… (1)`, `Salinan …`), else the later read."""
     files = [e.place.file for e in employees if e.place is not None]
     total = {f: files.count(f) for f in dict.fromkeys(files)}
     order = {f: i for i, f in enumerate(total)}
+
+    def copy_of_pair(x: str, y: str) -> tuple[str, str]:
+        tx, ty = saved_at.get(x), saved_at.get(y)
+        if tx is not None and ty is not None and tx != ty:
+            return (x, y) if tx > ty else (y, x)
+        cx, cy = bool(_COPY_NAME.search(x)), bool(_COPY_NAME.search(y))
+        if cx != cy:
+            return (x, y) if cx else (y, x)
+        return (x, y) if order[x] > order[y] else (y, x)
+
     shared: dict[tuple[str, str], int] = {}
     for rows in by_nip.values():
-        owners = {e.place.file for e in rows if e.place is not None}
-        for later in owners:
-            for earlier in owners:
-                if order[earlier] < order[later]:
-                    shared[later, earlier] = shared.get((later, earlier), 0) + 1
-    found = []
-    for later in total:
-        best = max(((n, earlier) for (f, earlier), n in shared.items() if f == later), default=None)
-        if best and best[0] * 2 >= total[later]:
-            found.append(problem(Place(later, "", ""), "DAFTAR_PEGAWAI_GANDA", other=best[1], repeated=best[0],
-                                 total=total[later]))
-    return found
+        owners = sorted({e.place.file for e in rows if e.place is not None}, key=order.get)
+        for k, x in enumerate(owners):
+            for y in owners[k + 1:]:
+                shared[x, y] = shared.get((x, y), 0) + 1
+    flagged: dict[str, tuple[int, str]] = {}
+    for (x, y), n in shared.items():
+        copy, original = copy_of_pair(x, y)
+        if n * 2 >= total[copy] and n > flagged.get(copy, (0, ""))[0]:
+            flagged[copy] = (n, original)
+    return [problem(Place(copy, "", ""), "DAFTAR_PEGAWAI_GANDA", other=original, repeated=n, total=total[copy])
+            for copy, (n, original) in sorted(flagged.items(), key=lambda item: order[item[0]])]
 
 
 def _where(other: Employee, this: Employee) -> str:
