@@ -436,7 +436,7 @@ def _kop_lines(s) -> tuple[str, str]:
 def _context(result: Result, plan: Plan, entry: reg.Entry) -> dict:
     s = result.settings
     period = month_year(result.period.year, result.period.month)
-    draft = bool(cor.missing_signature_fields(s))
+    draft = is_draft(s)
     address, contact = _kop_lines(s)
     signer = clean(s.signatory_position)
     copies = [clean(c) for c in s.copies_to

@@ -111,10 +111,10 @@ def names_office(position: str, office: str) -> bool:
     folded_position, folded_office = position.casefold(), office.casefold()
     if folded_office in folded_position:
         return True
-    for prefix, title in _HEAD_TITLES:
-        if folded_office.startswith(prefix.strip()):
+    for prefix, title in _HEAD_TITLES:  # an office that is only its kind (`Inspektorat`) is named by its head
+        if folded_office == prefix.strip():
             names = (title.strip().casefold(),) + _HEAD_ALIASES.get(folded_office, ())
-            if any(folded_position.startswith(n) for n in names) and prefix.strip() == folded_office:
+            if folded_position.startswith(names):
                 return True
     have = set(_words(position))
     initials = "".join(w[0] for w in _words(office) if w not in ("dan", "dr"))

@@ -374,15 +374,7 @@ def problems_sheet(checked: Dataset | Result, port: WorkbookPort, folders: Seque
     problems = checked.problems
     names = port.sheet_names()
     here = port.path.name.casefold()
-    elsewhere = {}
-    for folder in folders:
-        try:
-            for f in folder.iterdir():
-                if f.is_file():  # named by its name, or `folder/name` when two share a name (reader.file_labels)
-                    elsewhere.setdefault(f.name.casefold(), f)
-                    elsewhere[f"{folder.name}/{f.name}".casefold()] = f
-        except OSError:
-            continue
+    elsewhere = _files_by_label(folders, port.path.name)
     rows, links = [], {}
     for i, p in enumerate(problems):
         rows.append([i + 1, p.place.file, p.place.sheet, p.place.cell, SEVERITY_LABELS[p.severity], p.code,
@@ -404,6 +396,20 @@ def problems_sheet(checked: Dataset | Result, port: WorkbookPort, folders: Seque
         facts=[("Galat", checked.error_count, "count"), ("Peringatan", checked.warning_count, "count")],
         table_name="MasalahData",
     )
+
+
+def _files_by_label(folders: Sequence[Path], open_name: str) -> dict[str, Path]:
+    """The files of the input folders by the label problems give them (the reader's own labels)."""
+    from jikubata.adapters import files
+    from jikubata.adapters.reader import file_labels
+
+    if not folders:
+        return {}
+    try:
+        paths = [f.path for f in files.list_inputs(folders).files]
+    except (InputError, OSError):
+        return {}
+    return {label.casefold(): path for path, label in file_labels(paths, taken=[open_name]).items()}
 
 
 def _rekap_name(name: str, used: set[str]) -> str:
