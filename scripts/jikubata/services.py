@@ -242,19 +242,59 @@ def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
     if send and not dry_run and mail_settings is None:
         raise InputError("surat tidak dapat dikirim: pengaturan SMTP belum ada (isi bagian [email] di berkas "
                          "konfigurasi jadwal dan sebutkan dengan --konfigurasi)")
-    result = calculate(inputs, period, as_of, clock=clock, progress=progress)
+    today = clock.today()
+    if period is None:
+        # The letter buttons with an empty period: the month whose letters may be written today.
+        dataset = check(inputs, clock=clock, progress=progress)
+        period = cor.default_letter_period(today, dataset.settings)
+        check_period(period, as_of, today)
+        result = domain.compute(dataset, period, as_of or period.default_as_of(today))
+    else:
+        result = calculate(inputs, period, as_of, clock=clock, progress=progress)
+    mode = letter_mode(result, today)
     if (send or dry_run) and letters.is_draft(result.settings):
         raise InputError(f"surat tidak dikirim: surat masih {cor.DRAFT_MARK} karena "
                          f"{', '.join(cor.missing_signature_fields(result.settings))} di lembar Pengaturan belum "
                          f"diisi. Lengkapi, lalu jalankan lagi dengan --kirim; surat KONSEP tidak pernah dikirim.")
     out_dir = Path(out_dir)
+    if dry_run:  # --coba writes nothing: it lists what a --kirim would send
+        outcome = letters.preview_letters(result, out_dir, mode=mode, today=today)
+        deliver_letters(result, outcome, out_dir, mail_settings, clock=clock, dry_run=True)
+        return LettersWritten(result, outcome)
     with _lock(out_dir, writer):
-        outcome = letters.write_letters(result, out_dir, pdf=pdf or send, today=clock.today())
-        if send or dry_run:
-            deliver_letters(result, outcome, out_dir, mail_settings, clock=clock, dry_run=dry_run)
+        outcome = letters.write_letters(result, out_dir, mode=mode, pdf=pdf or send, today=today,
+                                        is_sent=_sent_letters(out_dir))
+        if send:
+            deliver_letters(result, outcome, out_dir, mail_settings, clock=clock)
         elif (out_dir / history.DB_NAME).is_file():  # an earlier --kirim
             show_delivery(outcome, out_dir)
     return LettersWritten(result, outcome)
+
+
+def letter_mode(result: Result, today: dt.date) -> cor.Mode:
+    """The kind of letter today allows about `result`'s month; InputError (exit 2) when none may be written,
+    or when no purchase at all was read for the month (letters are never written about missing data)."""
+    mode, why = cor.letter_mode(result.period, today, result.settings)
+    if mode is None:
+        raise InputError(why)
+    if not domain.month_has_data(result):
+        raise InputError(f"tidak ada data belanja untuk {indonesian.month_year(result.period.year, result.period.month)}"
+                         f"; periksa folder masukan")
+    return mode
+
+
+def _sent_letters(out_dir: Path) -> Optional[Callable[[str], bool]]:
+    """Whether the outbox sent (or began to send) a letter, by its number; None without an outbox."""
+    from jikubata.adapters import history, letters
+
+    if not (out_dir / history.DB_NAME).is_file():
+        return None
+    db = history.History(out_dir)
+    gone = {history.SENT, getattr(history, "SENDING", history.SENT)}
+
+    def is_sent(number: str) -> bool:
+        return db.delivery(f"surat:{number}")[0] in gone
+    return is_sent
 
 
 def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Path,
@@ -302,6 +342,16 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
                 db.mark_sent(mail_id, now)
                 done.append(replace(x, delivery_status=f"terkirim {_when(now.isoformat())}"))
     outcome.letters = done
+    if not dry_run and outcome.register_path:
+        from jikubata.adapters import register
+
+        sent = [x.number for x in done if x.delivery_status.startswith("terkirim")]
+        with register.Register(out_dir, clock) as reg_db:
+            reg_db.mark_sent(sent)
+        outcome.letters = [replace(x, status=register.SENT) if x.number in sent and x.status == register.WRITTEN
+                           else x for x in done]
+        by_number = {x.number: x for x in outcome.letters}
+        outcome.numbers = [by_number.get(x.number, x) for x in outcome.numbers]
     outcome.delivery_dry_run = dry_run
     if outcome.index_path:
         letters.write_index(outcome, outcome.index_path)

@@ -1,16 +1,15 @@
-"""Official reminder letters (SPEC §6.2): one to each head of an office with someone short,
-one to each short official (tier Wali Kota … Eselon IV).
+"""Official letters about a month (README: Surat): reminders while it runs, notices after it, a data
+request to an office that sent no data, and the laporan to the Wali Kota.
 
-Flow: plan the letters from the `Result` (who gets one, with which figures —
-nothing is recomputed) → claim all their numbers in the register in one
-transaction → render the `.docx` templates with docxtpl (autoescape on; in a
-process pool when there are many) → confirm the numbers → optional PDFs in
-one LibreOffice batch → the index workbook `Daftar-Surat-YYYY-MM.xlsx`.
-
-Files land in `DIR/Surat-YYYY-MM/`; the register (`Register-Surat.sqlite`)
-and the index in `DIR`. A rerun for the same period gives every recipient
-the same number, date and file; a letter whose content did not change is
-left byte-for-byte as it was.
+Flow: who gets which letter is decided in `domain.correspondence.plan_letters`
+(nothing is recomputed here) → the register (`Register-Surat.sqlite`) gives
+each letter its number in one transaction: an unchanged letter keeps its
+number and files byte for byte; a changed one gets a new number (the old one
+is cancelled, or replaced when it was sent) → new letters are rendered from
+the `.docx` templates with docxtpl (autoescape on; in a process pool when
+there are many) → confirmed → optional PDFs in one LibreOffice batch → the
+index workbook `Daftar-Surat-YYYY-MM.xlsx`, which lists every number of the
+period with its status.
 """
 from __future__ import annotations
 
@@ -22,28 +21,26 @@ import os
 import re
 import sys
 import threading
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from jikubata.adapters import register as reg
 from jikubata import resources
 from jikubata.adapters.atomic import atomic_path, write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM
-from jikubata.domain.model import OFFICIAL_TIERS, EmployeeResult, Result, Tier
+from jikubata.domain.model import EmployeeResult, Result
 from jikubata.domain import correspondence as cor
+from jikubata.domain.correspondence import (KIND_DATA_REQUEST, KIND_OFFICE, KIND_OFFICIAL, KIND_REPORT, Mode,
+                                            Plan, clean, safe_stem)
 from jikubata.domain.errors import InputError
-from jikubata.domain.indonesian import long_date, month_year, rupiah, rupiah_words, words
-from jikubata.domain.parse import printable
+from jikubata.domain.indonesian import long_date, month_year, rupiah, rupiah_words, title_case, words
 
-KIND_OFFICE = "OPD"
-KIND_OFFICIAL = "PEJABAT"
-KIND_REPORT = "LAPORAN"
-KIND_LABELS = {KIND_OFFICE: "Kepala OPD", KIND_OFFICIAL: "Pejabat", KIND_REPORT: "Laporan Wali Kota"}
+KIND_LABELS = {KIND_OFFICE: "Kepala OPD", KIND_OFFICIAL: "Pejabat", KIND_REPORT: "Laporan Wali Kota",
+               KIND_DATA_REQUEST: "Permintaan Data"}
 TEMPLATES = {KIND_OFFICE: "surat-opd.docx", KIND_OFFICIAL: "surat-pejabat.docx",
-             KIND_REPORT: "laporan-walikota.docx"}
+             KIND_REPORT: "laporan-walikota.docx", KIND_DATA_REQUEST: "surat-permintaan-data.docx"}
 NO_ATTACHMENT = "-"
 DRAFT_NOT_SENT = "KONSEP — tidak dikirim"
 DRAFT_STATE = "konsep"          # the state of a KONSEP letter, which has no register row
@@ -51,7 +48,6 @@ DRAFT_NUMBER = "…………………"      # printed where the number goes: fil
 # Fewer letters than this render faster in one process than a pool starts (bench/bench_letters.py).
 _POOL_THRESHOLD = 40
 _POOL_THRESHOLD_SPAWN = 600
-_STEM_LIMIT = 80
 
 
 @dataclass(frozen=True)
@@ -69,6 +65,10 @@ class Letter:
     order: tuple[int, int] = (0, 0)   # (year, seq) in the register
     email: str = ""                   # the recipient's address for `--kirim`; empty: none known
     delivery_status: str = ""              # `terkirim <waktu>` / `tertunda <alasan>` / `tanpa alamat` (outbox)
+    status: str = reg.WRITTEN         # in the register: dibuat / terkirim / dibatalkan / diganti
+    mode: str = Mode.NOTICE.value
+    replaces: str = ""                # the number this letter replaces (a sent letter whose content changed)
+    new: bool = False                 # written by this run (not an unchanged letter kept from an earlier one)
 
     @property
     def kind_label(self) -> str:
@@ -89,20 +89,39 @@ class LettersOutcome:
     print_path: Optional[Path] = None
     delivery_dry_run: bool = False
     draft: bool = False                 # KONSEP: not numbered, not registered, never sent
+    mode: Mode = Mode.NOTICE
+    numbers: list[Letter] = field(default_factory=list)   # every number of the period, any status (the index)
+    unreported: list[str] = field(default_factory=list)   # offices that sent no data (`belum melapor`)
 
     def summary_text(self) -> str:
         """Indonesian lines for the CLI and the Excel message box."""
-        offices = sum(1 for x in self.letters if x.kind == KIND_OFFICE)
-        reports = sum(1 for x in self.letters if x.kind == KIND_REPORT)
-        officials = len(self.letters) - offices - reports
-        head = f"Surat pengingat periode {self.period_label} (data per {long_date(self.as_of)}):"
+        count = {k: sum(1 for x in self.letters if x.kind == k) for k in KIND_LABELS}
+        kind = "pengingat" if self.mode is Mode.REMINDER else "pemberitahuan"
+        head = f"Surat {kind} periode {self.period_label} (data per {long_date(self.as_of)}):"
         if not self.letters:
             lines = [head, "  Tidak ada pegawai yang kurang belanja; tidak ada surat yang dibuat."]
         else:
             lines = [head,
-                     f"  {offices} surat kepada Kepala OPD, {officials} surat kepada pejabat, "
-                     f"{reports} laporan kepada Wali Kota (jumlah {len(self.letters)}).",
+                     f"  {count[KIND_OFFICE]} surat kepada Kepala OPD, {count[KIND_OFFICIAL]} surat kepada pejabat, "
+                     f"{count[KIND_DATA_REQUEST]} permintaan data, {count[KIND_REPORT]} laporan kepada Wali Kota "
+                     f"(jumlah {len(self.letters)}).",
                      f"  Folder surat: {self.folder}"]
+            kept = sum(1 for x in self.letters if not x.new)
+            if kept and not self.draft:
+                lines.append(f"  {len(self.letters) - kept} surat baru; {kept} surat tidak berubah sejak jalan "
+                             f"sebelumnya (nomor dan berkasnya tetap).")
+            replaced = [x for x in self.letters if x.replaces]
+            if replaced:
+                lines.append(f"  {len(replaced)} surat menggantikan surat yang sudah terkirim (isinya berubah): "
+                             + ", ".join(f"{x.number} menggantikan {x.replaces}" for x in replaced[:5])
+                             + (" …" if len(replaced) > 5 else "") + ".")
+            cancelled = [x for x in self.numbers if x.status == reg.CANCELLED]
+            if cancelled:
+                lines.append(f"  {len(cancelled)} nomor dibatalkan (belum terkirim, isinya berubah atau tidak "
+                             f"diperlukan lagi); berkasnya di {self.folder.name}/{reg.CANCELLED_FOLDER}/.")
+        if self.unreported:
+            lines.append(f"  Belum melapor ({len(self.unreported)} OPD): {', '.join(self.unreported)} — hanya "
+                         f"dikirimi permintaan data, tanpa surat kekurangan.")
             pdfs = sum(1 for x in self.letters if x.pdf_path)
             if pdfs:
                 lines.append(f"  PDF dibuat: {pdfs} berkas.")
@@ -157,11 +176,21 @@ def run_notes(settings) -> list[str]:
 # ---------------------------------------------------------------- writing them
 
 
-def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, today: Optional[dt.date] = None,
-                  workers: Optional[int] = None) -> LettersOutcome:
-    """Write the period's letters, their register rows, the index and (with `pdf`) PDFs."""
+def write_letters(result: Result, out_dir: Path | str, *, mode: Optional[Mode] = None, pdf: bool = False,
+                  today: Optional[dt.date] = None, workers: Optional[int] = None,
+                  is_sent: Optional[Callable[[str], bool]] = None) -> LettersOutcome:
+    """Write the period's letters, their register rows, the index and (with `pdf`) PDFs.
+
+    `mode` is the kind of letter the letter's date allows (`cor.letter_mode`;
+    default: from `today`); `is_sent(number)` tells whether the outbox sent a
+    letter (a sent letter is never cancelled, only replaced by a new number).
+    """
     if today is None:
         today = SYSTEM.today()
+    if mode is None:
+        mode, why = cor.letter_mode(result.period, today, result.settings)
+        if mode is None:
+            raise InputError(why)
     out_dir = Path(out_dir)
     period = str(result.period)
     draft = is_draft(result.settings)
@@ -171,50 +200,48 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
     suffix = f"-{cor.DRAFT_MARK}" if draft else ""
     folder_name = f"Surat-{period}{suffix}"
     outcome = LettersOutcome(period, month_year(result.period.year, result.period.month), result.as_of,
-                             out_dir / folder_name, draft=draft)
-    plans = plan_letters(result)
+                             out_dir / folder_name, draft=draft, mode=mode,
+                             unreported=result.offices_not_reported)
+    planned = cor.plan_letters(result, mode)
+    plans = planned.plans
     templates = _load_templates()
     reg.check_number_format(result.settings.letter_number_format)
     crest, crest_note = read_crest(result.settings)
     outcome.notes = run_notes(result.settings) + ([crest_note] if crest_note else []) + [
         # A setting that could not be read changes the letters (a holiday, the deadline): say so here too.
         f"{p.place.file} {p.place.sheet}!{p.place.cell}: {p.message}" for p in result.problems
-        if p.code == "PENGATURAN_TIDAK_VALID"]
+        if p.code == "PENGATURAN_TIDAK_VALID"] + [p.message for p in planned.problems]
 
     earlier_drafts = out_dir / f"Surat-{period}-{cor.DRAFT_MARK}"
     if not draft and earlier_drafts.is_dir():
         outcome.notes.append(f"folder {earlier_drafts.name} berisi KONSEP dari sebelum penandatangan dilengkapi; "
                              f"surat yang berlaku kini di {folder_name}/ dan KONSEP itu boleh dihapus.")
-    requests = [reg.Request(p.kind, p.key, p.recipient, f"{folder_name}/{p.file_stem}.docx") for p in plans]
+    requests = [reg.Request(p.kind, p.key, p.recipient, f"{folder_name}/{p.file_stem}.docx", p.fingerprint(),
+                            mode.value, result.as_of) for p in plans]
+    replaced: dict[int, reg.Entry] = {}
     if draft:
-        entries = _draft_entries(period, requests, today)
-        _render_all(_jobs(result, plans, entries, crest, out_dir), templates, workers)
+        entries = _draft_entries(period, requests, today, mode, result.as_of)
+        _render_all(_jobs(result, plans, entries, crest, out_dir, replaced), templates, workers)
+        fresh = set(range(len(entries)))
     else:
         with reg.Register(out_dir) as register:
             outcome.register_path = register.path
-            entries = register.claim(period, requests, today, result.settings.letter_number_format)
-            _render_all(_jobs(result, plans, entries, crest, out_dir), templates, workers)
+            sent = (lambda e: is_sent(e.number)) if is_sent else None
+            entries = register.claim(period, requests, today, result.settings.letter_number_format,
+                                     complete=True, is_sent=sent)
+            replaced = {e.replaces: register.find(e.replaces) for e in entries if e.replaces}
+            # An unchanged letter is never rendered again: its number keeps its bytes (README: Surat).
+            fresh = {i for i, e in enumerate(entries) if e.state == reg.PENDING or not (out_dir / e.file).is_file()}
+            _render_all(_jobs(result, [plans[i] for i in sorted(fresh)], [entries[i] for i in sorted(fresh)],
+                              crest, out_dir, replaced), templates, workers)
             register.confirm(entries)
-
-    outcome.letters = [Letter(e.number or cor.DRAFT_MARK, e.letter_date, p.kind, p.recipient, p.office,
-                              p.shortfall, out_dir / e.file, order=(e.year, e.seq), email=p.email)
-                       for p, e in zip(plans, entries)]
+            rows = register.entries(period)
+    outcome.letters = [_letter(p, e, replaced, out_dir, i in fresh) for i, (p, e) in enumerate(zip(plans, entries))]
+    if not draft:
+        current = {x.number: x for x in outcome.letters}
+        outcome.numbers = [current.get(e.number) or _listed(e, out_dir) for e in rows]
     if pdf and outcome.letters:
-        from jikubata.adapters.pdf import convert_to_pdf
-
-        by_folder: dict[Path, list[Path]] = {}
-        for x in outcome.letters:
-            by_folder.setdefault(x.path.parent, []).append(x.path)
-        pdfs: dict[Path, Path] = {}
-        messages = []
-        for docs in by_folder.values():
-            conv = convert_to_pdf(docs)
-            pdfs.update(conv.pdfs)
-            if conv.message:
-                messages.append(conv.message)
-        outcome.pdf_message = " ".join(dict.fromkeys(messages))
-        outcome.letters = [replace(x, pdf_path=pdfs.get(x.path.resolve())) for x in outcome.letters]
-        outcome.print_path = write_print_file(outcome, out_dir / f"Semua-Surat-{period}{suffix}.pdf")
+        _make_pdfs(outcome, out_dir / f"Semua-Surat-{period}{suffix}.pdf")
     index = out_dir / f"Daftar-Surat-{period}{suffix}.xlsx"
     try:
         outcome.index_path = write_index(outcome, index)
@@ -223,8 +250,83 @@ def write_letters(result: Result, out_dir: Path | str, *, pdf: bool = False, tod
     return outcome
 
 
-# ---------------------------------------------------------------- who gets a letter
+NEW_NUMBER = "(nomor baru)"
 
+
+def preview_letters(result: Result, out_dir: Path | str, *, mode: Mode, today: dt.date) -> LettersOutcome:
+    """What `write_letters` would give, without writing anything (`--coba`): each letter with the number it
+    keeps, or `(nomor baru)` where a run would write a new one."""
+    out_dir = Path(out_dir)
+    period = str(result.period)
+    outcome = LettersOutcome(period, month_year(result.period.year, result.period.month), result.as_of,
+                             out_dir / f"Surat-{period}", mode=mode, unreported=result.offices_not_reported)
+    plans = cor.plan_letters(result, mode).plans
+    requests = [reg.Request(p.kind, p.key, p.recipient, "", p.fingerprint(), mode.value) for p in plans]
+    kept = reg.peek(out_dir, period, requests)
+    for p, e in zip(plans, kept):
+        if e is None:
+            outcome.letters.append(Letter(NEW_NUMBER, today, p.kind, p.recipient, p.office, p.shortfall,
+                                          out_dir / f"Surat-{period}" / f"{p.file_stem}.docx", email=p.email,
+                                          mode=mode.value, new=True))
+        else:
+            path = out_dir / e.file
+            pdf = path.with_suffix(".pdf")
+            outcome.letters.append(_letter(p, e, {}, out_dir, False))
+            outcome.letters[-1] = replace(outcome.letters[-1], pdf_path=pdf if pdf.is_file() else None)
+    return outcome
+
+
+def _letter(p: Plan, e: reg.Entry, replaced: dict, out_dir: Path, new: bool) -> Letter:
+    old = replaced.get(e.replaces)
+    return Letter(e.number or cor.DRAFT_MARK, e.letter_date, p.kind, p.recipient, p.office, p.shortfall,
+                  out_dir / e.file, order=(e.year, e.seq), email=p.email, status=e.status, mode=e.mode,
+                  replaces=old.number if old else "", new=new)
+
+
+def _listed(e: reg.Entry, out_dir: Path) -> Letter:
+    """A register row of the period that is not one of this run's letters: cancelled, replaced, or of the
+    other mode (the month's reminders, listed beside its notices)."""
+    path = out_dir / e.file
+    pdf = path.with_suffix(".pdf")
+    return Letter(e.number, e.letter_date, e.kind, e.recipient, "", 0, path,
+                  pdf_path=pdf if pdf.is_file() else None, order=(e.year, e.seq), status=e.status, mode=e.mode)
+
+
+def _make_pdfs(outcome: LettersOutcome, print_target: Path) -> None:
+    """PDFs of the letters that have none yet (or an older one): a kept letter keeps its PDF too."""
+    from jikubata.adapters.pdf import convert_to_pdf
+
+    pdfs: dict[Path, Path] = {}
+    by_folder: dict[Path, list[Path]] = {}
+    for x in outcome.letters:
+        target = x.path.with_suffix(".pdf")
+        try:
+            current = target.is_file() and target.stat().st_mtime >= x.path.stat().st_mtime and not x.new
+        except OSError:
+            current = False
+        if current:
+            pdfs[x.path.resolve()] = target
+        else:
+            by_folder.setdefault(x.path.parent, []).append(x.path)
+    messages = []
+    for docs in by_folder.values():
+        conv = convert_to_pdf(docs)
+        pdfs.update(conv.pdfs)
+        if conv.message:
+            messages.append(conv.message)
+    outcome.pdf_message = " ".join(dict.fromkeys(messages))
+    outcome.letters = [replace(x, pdf_path=pdfs.get(x.path.resolve())) for x in outcome.letters]
+    by_number = {x.number: x for x in outcome.letters}
+    outcome.numbers = [by_number.get(x.number, x) for x in outcome.numbers]
+    outcome.print_path = write_print_file(outcome, print_target)
+
+
+# ---------------------------------------------------------------- who gets a letter: domain.correspondence
+
+
+def plan_letters(result: Result, mode: Mode = Mode.NOTICE) -> list[Plan]:
+    """The letters `write_letters` would write (`cor.plan_letters`), for callers that only list them."""
+    return cor.plan_letters(result, mode).plans
 
 
 def is_draft(settings) -> bool:
@@ -232,7 +334,8 @@ def is_draft(settings) -> bool:
     return bool(cor.missing_signature_fields(settings))
 
 
-def _draft_entries(period: str, requests: Sequence[reg.Request], today: dt.date) -> list[reg.Entry]:
+def _draft_entries(period: str, requests: Sequence[reg.Request], today: dt.date, mode: Mode,
+                   as_of: dt.date) -> list[reg.Entry]:
     """Register-shaped rows for a KONSEP run: no number, nothing written to the register."""
     used: set[str] = set()
     entries = []
@@ -240,95 +343,14 @@ def _draft_entries(period: str, requests: Sequence[reg.Request], today: dt.date)
         file = reg.unique_file(req.file, used)
         used.add(file.casefold())
         entries.append(reg.Entry(0, today.year, seq, "", today, period, req.kind, req.recipient_key,
-                                 req.recipient, file, DRAFT_STATE))
+                                 req.recipient, file, DRAFT_STATE, mode=mode.value, as_of=as_of))
     return entries
 
 
-def _jobs(result: Result, plans: list, entries: list[reg.Entry], crest: bytes, out_dir: Path) -> list:
-    return [(p.kind, dict(_context(result, p, e), lambang=crest), str(out_dir / e.file))
+def _jobs(result: Result, plans: list, entries: list[reg.Entry], crest: bytes, out_dir: Path,
+          replaced: dict) -> list:
+    return [(p.kind, dict(_context(result, p, e, replaced.get(e.replaces)), lambang=crest), str(out_dir / e.file))
             for p, e in zip(plans, entries)]
-
-
-@dataclass(frozen=True)
-class Plan:
-    kind: str
-    key: str                 # register key: the office, or the official's NIP
-    recipient: str
-    office: str
-    file_stem: str
-    shortfall: int
-    addressee: tuple[str, ...]
-    employees: tuple[EmployeeResult, ...]
-    email: str = ""          # where the letter is delivered (`--kirim`); empty: no address
-    head_nip: str = ""       # an office letter: the head's NIP when the head is among the short
-
-
-def plan_letters(result: Result) -> list[Plan]:
-    """Every office with someone short (in the order of the OPD sheet), then every short official,
-    then the laporan to the Wali Kota.
-
-    The chain of command (domain.correspondence): the Wali Kota and Wakil get
-    no reminder and appear in no office letter; they receive the laporan. A
-    head of an office who is short is addressed in his office's letter
-    ("termasuk Saudara sendiri"), not in a second letter; the signer never
-    writes to himself.
-    """
-    s = result.settings
-    region = cor.region_name(s)
-    signer_nip = "".join(ch for ch in str(s.signatory_nip) if ch.isdigit())
-    plans: list[Plan] = []
-    office_order = {o.office: i for i, o in enumerate(result.offices)}
-    heads_addressed: set[str] = set()
-    for totals in result.offices:
-        short = [e for e in result.short_employees(totals.office) if cor.may_be_reminded(e.tier)]
-        if not short:
-            continue
-        info = result.office_info.get(totals.office)
-        head_position = clean(info.head_position if info else "")  # none: the office's head title
-        position = cor.addressed_by_position(head_position, clean(totals.office), region)
-        name = clean(info.head_name if info else "")
-        head_nip = "".join(ch for ch in str(info.head_nip if info else "") if ch.isdigit())
-        if (signer_nip and head_nip == signer_nip) or cor.same_position(position, s.signatory_position, region):
-            # The signer's own office: he does not write to himself; its Sekretaris reminds the staff.
-            short = [e for e in short if e.nip != signer_nip]
-            deputy = next((e for e in result.employees if e.office == totals.office
-                           and clean(e.position).casefold().startswith("sekretaris")), None)
-            if not short or deputy is None:
-                continue
-            head_nip, name = deputy.nip, clean(deputy.name)
-            position = cor.addressed_by_position(clean(deputy.position), clean(totals.office), region)
-        head_short = next((e for e in short if head_nip and e.nip == head_nip), None)
-        if head_short is not None:
-            heads_addressed.add(head_short.nip)
-            short = [head_short] + [e for e in short if e is not head_short]
-        recipient = f"{position} ({name})" if name else position
-        plans.append(Plan(KIND_OFFICE, office_key(totals.office), recipient, totals.office,
-                          "Surat-OPD-" + safe_stem(totals.office), sum(e.shortfall for e in short), (position,),
-                          tuple(short), clean(info.email if info else ""),
-                          head_short.nip if head_short is not None else ""))
-    tier_rank = {t: i for i, t in enumerate(OFFICIAL_TIERS)}
-    officials = sorted((e for e in result.short_employees() if e.tier in tier_rank and cor.may_be_reminded(e.tier)
-                        and e.nip not in heads_addressed and e.nip != signer_nip),
-                       key=lambda e: (office_order.get(e.office, len(office_order)), tier_rank[e.tier],
-                                      e.name.casefold(), e.nip))
-    for e in officials:
-        name, position, office = clean(e.name), clean(e.position), clean(e.office)
-        addressed = cor.addressed_by_position(position or f"Pejabat {e.tier.label}", office, region)
-        plans.append(Plan(KIND_OFFICIAL, f"nip:{e.nip}", f"{name} ({position})" if position else name, e.office,
-                          f"Surat-Pejabat-{safe_stem(e.name, 50)}-{safe_stem(e.nip, 20)}", e.shortfall,
-                          (addressed,), (e,), clean(e.email)))
-    if result.total.short:
-        head = next((e for e in result.employees if e.tier is Tier.WALIKOTA), None)
-        position = cor.addressed_by_position(clean(head.position) if head else "Wali Kota", "", region)
-        officials_short = tuple(e for e in result.short_employees() if e.tier is Tier.ESELON_II)
-        plans.append(Plan(KIND_REPORT, "laporan:walikota", position, "", "Laporan-Wali-Kota",
-                          result.total.shortfall, (position,), officials_short, clean(head.email) if head else ""))
-    return plans
-
-
-def office_key(office: str) -> str:
-    """Register key of an office letter: the name, case- and space-insensitive."""
-    return "opd:" + " ".join(office.split()).casefold()
 
 
 # A letter's first page holds the table up to this many lines of rows (10 pt, measured with
@@ -372,40 +394,15 @@ def _office_attachment(plan: Plan, copies: int) -> int:
     return attachment_pages(lines)
 
 
-def _report_attachment(result: Result, plan: Plan) -> int:
-    lines = sum(_lines(clean(o.office), _OFFICE_CHARS) for o in result.offices) + 1
-    if plan.employees:
-        lines += 3 + sum(max(_lines(clean(e.name), 26), _lines(clean(e.position), 32)) for e in plan.employees)
+def _report_attachment(plan: Plan) -> int:
+    lines = sum(_lines(clean(r.totals.office), _OFFICE_CHARS) for r in plan.office_rows) + 1
+    people = list(plan.employees) + [e for _, staff in plan.reported_staff for e in staff]
+    sections = (1 if plan.employees else 0) + len(plan.reported_staff)
+    lines += 3 * sections + sum(max(_lines(clean(e.name), 26), _lines(clean(e.position), 32)) for e in people)
     return attachment_pages(lines)
 
 
 # ---------------------------------------------------------------- safe text
-
-
-def clean(text: object) -> str:
-    """Text for a letter: unprintable characters (XML cannot hold most) and runs of whitespace made single spaces.
-
-    `&`, `<`, `>` and quotes stay: docxtpl's autoescape writes them as they are.
-    """
-    return " ".join(printable(text or "").split())
-
-
-_UNSAFE_FILE_CHARS = re.compile(r"[^\w.,()+-]+")
-
-
-def safe_stem(text: str, limit: int = _STEM_LIMIT) -> str:
-    """A file-name part from any office or person name.
-
-    Letters, digits and `. , ( ) + -` are kept; anything else (`/`, `\\`, `:`,
-    `*`, `?`, quotes, `<`, `>`, `|`, spaces, control characters) becomes `-`;
-    no `..`, no leading/trailing dots or dashes; at most `limit` characters.
-    """
-    text = unicodedata.normalize("NFKC", str(text))
-    text = _UNSAFE_FILE_CHARS.sub("-", text)
-    text = re.sub(r"\.{2,}", ".", text)
-    text = re.sub(r"-{2,}", "-", text)
-    text = text[:limit].strip(".-_ ")
-    return text or "tanpa-nama"
 
 
 # ---------------------------------------------------------------- template context
@@ -433,27 +430,47 @@ def _kop_lines(s) -> tuple[str, str]:
     return address, ", ".join(contact)
 
 
-def _context(result: Result, plan: Plan, entry: reg.Entry) -> dict:
+HAL = {Mode.REMINDER: "Pengingat Belanja Jiku Bata Bulan {period}",
+       Mode.NOTICE: "Pemberitahuan Kekurangan Belanja Jiku Bata Bulan {period}"}
+HAL_DATA_REQUEST = "Permintaan Data Belanja Jiku Bata Bulan {period}"
+HAL_REPORT = "Laporan Pelaksanaan Belanja Jiku Bata Bulan {period}"
+
+
+def _context(result: Result, plan: Plan, entry: reg.Entry, replaced: Optional[reg.Entry] = None) -> dict:
+    """The template's variables. Dates come from the register row: a letter's date is the day it was
+    first written, and its data's day is the one it was written with."""
     s = result.settings
     period = month_year(result.period.year, result.period.month)
+    mode = Mode(entry.mode) if entry.mode in {m.value for m in Mode} else Mode.NOTICE
+    as_of = entry.as_of or result.as_of
     draft = is_draft(s)
     address, contact = _kop_lines(s)
     signer = clean(s.signatory_position)
+    region = cor.region_name(s)
     copies = [clean(c) for c in s.copies_to
-              if clean(c) and not any(cor.names_same_addressee(c, a) for a in plan.addressee)]
+              if clean(c) and not any(cor.names_same_addressee(c, a) for a in plan.addressee)
+              and not cor.same_position(clean(re.sub(r"\(.*?\)", "", c)), signer, region)]
+    hal = {KIND_REPORT: HAL_REPORT, KIND_DATA_REQUEST: HAL_DATA_REQUEST}.get(plan.kind, HAL[mode])
     ctx = {
         "konsep": draft, "lambang": b"",  # the crest's bytes, set by write_letters
         "kop_pemerintah": clean(s.government), "kop_instansi": clean(s.issuing_office),
         "kop_alamat": address, "kop_kontak": contact,
-        "pemerintah": _sentence_case(clean(s.government)), "wilayah": cor.region_name(s),
+        "kop_instansi_kalimat": _sentence_case(clean(s.issuing_office)),
+        "pemerintah": _sentence_case(clean(s.government)), "wilayah": region,
         "tempat_tanggal": f"{clean(s.city)}, {long_date(entry.letter_date)}", "tanggal": long_date(entry.letter_date),
         "nomor": entry.number or DRAFT_NUMBER, "sifat": cor.nature_or_default(s.nature), "lampiran": NO_ATTACHMENT,
         "ada_lampiran": False, "lampiran_dari": f"SURAT {signer.upper()}",
-        "hal": f"Pengingat Belanja Jiku Bata Bulan {period}",
+        "hal": hal.format(period=period),
         "tujuan": list(plan.addressee),
         "dasar_hukum": cor.legal_basis_text(s), "periode": period, "periode_kapital": period.upper(),
-        "per_tanggal": long_date(result.as_of),
-        "batas_waktu": long_date(cor.deadline(entry.letter_date, s.deadline_days, s.holidays)),
+        "per_tanggal": long_date(as_of),
+        "pengingat": mode is Mode.REMINDER, "pemberitahuan": mode is Mode.NOTICE,
+        "batas_waktu": long_date(cor.reminder_deadline(entry.letter_date, result.period, s))
+        if mode is Mode.REMINDER else "",
+        "bulan_berjalan": month_year(entry.letter_date.year, entry.letter_date.month),
+        "menggantikan": bool(replaced),
+        "nomor_diganti": replaced.number if replaced else "",
+        "tanggal_diganti": long_date(replaced.letter_date) if replaced else "",
         "penandatangan_jabatan": signer,
         "penandatangan_nama": clean(s.signatory_name) or NOT_SET,
         "penandatangan_pangkat": clean(s.signatory_rank) or NOT_SET,
@@ -472,22 +489,39 @@ def _context(result: Result, plan: Plan, entry: reg.Entry) -> dict:
             "total_kekurangan": rupiah(plan.shortfall),
             "total_kekurangan_terbilang": rupiah_words(plan.shortfall),
         })
+    elif plan.kind == KIND_DATA_REQUEST:
+        sheets = 0
+        ctx.update({"opd": clean(plan.office), "jumlah_wajib": plan.obliged,
+                    "jumlah_wajib_terbilang": words(plan.obliged)})
     elif plan.kind == KIND_REPORT:
-        total = result.total
-        sheets = _report_attachment(result, plan)
+        total = plan.asn_totals
+        sheets = _report_attachment(plan)
         ctx.update({
-            "hal": f"Laporan Pelaksanaan Belanja Jiku Bata Bulan {period}",
+            "hal": HAL_REPORT.format(period=period),
             "jumlah_wajib": total.obliged, "jumlah_wajib_terbilang": words(total.obliged),
             "jumlah_memenuhi": total.met, "jumlah_kurang": total.short,
             "persen_memenuhi": _percent(total.compliance),
             "total_kekurangan": rupiah(total.shortfall), "total_kekurangan_terbilang": rupiah_words(total.shortfall),
-            "opd_baris": [{"no": i, "opd": clean(o.office), "wajib": o.obliged, "memenuhi": o.met, "kurang": o.short,
-                           "kepatuhan": _percent(o.compliance), "kekurangan": rupiah(o.shortfall)}
-                          for i, o in enumerate(result.offices, 1)],
-            "pejabat": [{"no": i, "nama": clean(e.name), "jabatan": clean(e.position) or "-",
+            "opd_baris": [{"no": i, "opd": clean(r.totals.office), "wajib": r.totals.obliged,
+                           "memenuhi": r.totals.met if r.totals.reported else "-",
+                           "kurang": r.totals.short if r.totals.reported else "-",
+                           "kepatuhan": _percent(r.totals.compliance) if r.totals.reported else "belum melapor",
+                           "kekurangan": rupiah(r.totals.shortfall) if r.totals.reported else "-",
+                           "keterangan": r.note or "-"}
+                          for i, r in enumerate(plan.office_rows, 1)],
+            "jumlah_disurati": sum(1 for r in plan.office_rows if r.note == cor.NOTE_LETTER),
+            "kepala_daerah": [{"jabatan": cor.HEADS_OF_REGION_LABEL[e.tier], "nama": clean(e.name),
+                               "minimum": rupiah(e.minimum), "belanja": rupiah(e.spent),
+                               "kekurangan": rupiah(e.shortfall)} for e in plan.heads_of_region],
+            "pejabat": [{"no": i, "nama": clean(e.name), "jabatan": clean(e.position) or "-", "opd": clean(e.office),
                          "belanja": rupiah(e.spent), "kekurangan": rupiah(e.shortfall)}
                         for i, e in enumerate(plan.employees, 1)],
             "jumlah_pejabat": len(plan.employees), "jumlah_pejabat_terbilang": words(len(plan.employees)),
+            "opd_dilaporkan": [{"opd": clean(o), "opd_kapital": clean(o).upper(),
+                                "pegawai": [_employee_row(i, e) for i, e in enumerate(staff, 1)],
+                                "total_kekurangan": rupiah(sum(e.shortfall for e in staff))}
+                               for o, staff in plan.reported_staff if staff],
+            "belum_melapor": [clean(o) for o in plan.not_reported],
         })
     else:
         sheets = 0
@@ -509,7 +543,7 @@ def _percent(share: Optional[float]) -> str:
 
 def _sentence_case(text: str) -> str:
     """`PEMERINTAH KOTA AMBON` (a letterhead line) → `Pemerintah Kota Ambon` inside a sentence."""
-    return text.title() if text.isupper() else text
+    return title_case(text)
 
 
 def _employee_row(i: int, e: EmployeeResult) -> dict:
@@ -766,8 +800,25 @@ def write_print_file(outcome: LettersOutcome, target: Path) -> Optional[Path]:
 # ---------------------------------------------------------------- the index
 
 
-INDEX_HEADERS = ("No.", "Nomor Surat", "Tanggal", "Penerima", "OPD", "Kekurangan", "Status Kirim",
-                 "Surat", "PDF")
+INDEX_HEADERS = ("No.", "Nomor Surat", "Tanggal", "Jenis", "Penerima", "OPD", "Kekurangan", "Status",
+                 "Status Kirim", "Surat", "PDF")
+
+
+def letter_kind_label(letter) -> str:
+    """`Pengingat`, `Pemberitahuan`, `Permintaan Data`, `Laporan`: what a clerk calls the letter."""
+    if letter.kind == KIND_REPORT:
+        return "Laporan"
+    if letter.kind == KIND_DATA_REQUEST:
+        return "Permintaan Data"
+    return "Pengingat" if letter.mode == Mode.REMINDER.value else "Pemberitahuan"
+
+
+def register_status(letter) -> str:
+    """The register's word for the letter, with the number that replaced it or that it replaces."""
+    status = DRAFT_STATE.upper() if getattr(letter, "number", "") == cor.DRAFT_MARK else letter.status
+    if getattr(letter, "replaces", ""):
+        status += f" (menggantikan {letter.replaces})"
+    return status
 NOT_SENT = "belum dikirim"
 
 
@@ -776,7 +827,9 @@ def delivery_status(letter) -> str:
     status = getattr(letter, "delivery_status", None)
     if isinstance(status, str) and status.strip():
         return status
-    return DRAFT_NOT_SENT if getattr(letter, "number", "") == cor.DRAFT_MARK else NOT_SENT
+    if getattr(letter, "number", "") == cor.DRAFT_MARK:
+        return DRAFT_NOT_SENT
+    return "terkirim" if getattr(letter, "status", "") in (reg.SENT, reg.REPLACED) else NOT_SENT
 
 
 def write_index(outcome: LettersOutcome, target: Path) -> Path:
@@ -798,32 +851,37 @@ def write_index(outcome: LettersOutcome, target: Path) -> Path:
         date = wb.add_format({"border": 1, "valign": "top", "num_format": "d mmmm yyyy"})
         money = wb.add_format({"border": 1, "valign": "top", "num_format": '"Rp"#,##0'})
         link = wb.add_format({"border": 1, "valign": "top", "font_color": "blue", "underline": 1})
-        ws.write_string(0, 0, f"Daftar Surat Pengingat Jiku Bata — {outcome.period_label}", title)
-        ws.write_string(1, 0, f"Data per {long_date(outcome.as_of)}; {len(outcome.letters)} surat.")
+        listed = outcome.numbers or outcome.letters
+        ws.write_string(0, 0, f"Daftar Surat Jiku Bata — {outcome.period_label}", title)
+        ws.write_string(1, 0, f"Data per {long_date(outcome.as_of)}; {len(outcome.letters)} surat berlaku"
+                              + (f", {len(listed)} nomor tercatat untuk periode ini." if outcome.numbers else "."))
         ws.write_row(3, 0, INDEX_HEADERS, head)
         # On paper: what a clerk needs; the files are links with a short text ("Buka"), in narrow columns.
-        widths = (5, 30, 16, 40, 32, 13, 13, 7, 7)
-        for r, x in enumerate(outcome.letters, start=4):
-            height = wrapped_row_height([(x.recipient, widths[3]), (clean(x.office), widths[4])])
+        widths = (5, 28, 15, 14, 36, 28, 13, 14, 13, 7, 7)
+        for r, x in enumerate(listed, start=4):
+            height = wrapped_row_height([(x.recipient, widths[4]), (clean(x.office), widths[5]),
+                                         (register_status(x), widths[7])])
             if height:
                 ws.set_row(r, height)
             ws.write_number(r, 0, r - 3, text)
             ws.write_string(r, 1, x.number, text)
             ws.write_datetime(r, 2, dt.datetime.combine(x.date, dt.time()), date)
-            ws.write_string(r, 3, x.recipient, text)
-            ws.write_string(r, 4, clean(x.office), text)
-            ws.write_number(r, 5, x.shortfall, money)
-            ws.write_string(r, 6, delivery_status(x), text)
-            _write_link(ws, r, 7, x.path, target.parent, link, text, label="Buka")
+            ws.write_string(r, 3, letter_kind_label(x), text)
+            ws.write_string(r, 4, x.recipient, text)
+            ws.write_string(r, 5, clean(x.office), text)
+            ws.write_number(r, 6, x.shortfall, money)
+            ws.write_string(r, 7, register_status(x), text)
+            ws.write_string(r, 8, delivery_status(x) if x.status in reg.LIVE else "-", text)
+            _write_link(ws, r, 9, x.path, target.parent, link, text, label="Buka")
             if x.pdf_path:
-                _write_link(ws, r, 8, x.pdf_path, target.parent, link, text, label="Buka")
+                _write_link(ws, r, 10, x.pdf_path, target.parent, link, text, label="Buka")
             else:
-                ws.write_blank(r, 8, None, text)
+                ws.write_blank(r, 10, None, text)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         ws.freeze_panes(4, 0)
-        if outcome.letters:
-            ws.autofilter(3, 0, 3 + len(outcome.letters), len(INDEX_HEADERS) - 1)
+        if listed:
+            ws.autofilter(3, 0, 3 + len(listed), len(INDEX_HEADERS) - 1)
         ws.set_landscape()
         ws.set_paper(9)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)

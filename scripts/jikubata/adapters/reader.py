@@ -493,6 +493,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
     blank_tier_is_staff = "position_kind" in cols
     key_columns = [cols[k] for k in ("nip", "tier")]
     parse_tier, parse_status = _once_per_text(parse.parse_tier), _once_per_text(parse.parse_status)
+    parse_grade = _once_per_text(parse.eselon_grade)
     parse_nip = _once_per_text(lambda value: parse.parse_nip(value, True), acc.nip_verdicts)
     count = 0
     for i in range(first, len(sheet.rows)):
@@ -551,7 +552,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
                 nip=nip, name=name, position=parse.cell_text(cells["position"]),
                 tier=tier, office=parse.cell_text(cells["office"]), status=status,
                 start=dates["start"], end=dates["end"], email=parse.cell_text(cells.get("email")),
-                place=source.place(row_no, "nip")))
+                place=source.place(row_no, "nip"), grade=parse_grade(cells["tier"])))
     return count
 
 
@@ -611,7 +612,7 @@ def _read_offices(file_name: str, sheet: SheetRows, acc: _Accumulator):
             if code:
                 acc.problems.append(problem(source.place(row_no, "head_nip"), code,
                                             value=parse.cell_text(head_nip), reason=reason))
-        acc.offices.append(Office(**_texts(cells, schema.OFFICES)))
+        acc.offices.append(Office(**_texts(cells, schema.OFFICES), place=source.place(row_no, "name")))
     return _MISSING_COLUMNS if counter[0] is None else counter[0]
 
 

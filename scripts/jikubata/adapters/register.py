@@ -26,17 +26,26 @@ We prefer this to "write the file, then insert the row" because numbers
 have to be known before rendering (they are printed in the letter), and all
 of a run's numbers are claimed together, up front, in one transaction.
 
+A number never changes its content (README: Surat). Each row also has a
+`status`: `dibuat` (written), `terkirim` (sent), `dibatalkan` (cancelled
+before it was sent: its files move to `Dibatalkan/`), `diganti` (sent, then
+replaced by a newer letter that names it). A request carries the letter's
+`fingerprint`; asking again for the same period, mode, kind and recipient
+with the same fingerprint gives the same row back, and with another
+fingerprint a new number (see `claim`).
+
 Keep the register on a local disk: SQLite's locking is unreliable on some
 network shares.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
@@ -44,6 +53,11 @@ from jikubata.domain.indonesian import roman_month
 
 REGISTER_FILE = "Register-Surat.sqlite"
 PENDING, ISSUED = "pending", "issued"
+# What became of a letter (README: Surat): shown in Daftar Surat.
+WRITTEN, SENT, CANCELLED, REPLACED = "dibuat", "terkirim", "dibatalkan", "diganti"
+LIVE = (WRITTEN, SENT)
+CANCELLED_FOLDER = "Dibatalkan"
+_SCHEMA_VERSION = 2
 _BUSY_TIMEOUT_S = 60
 _PLACEHOLDERS = ("urut", "bulan_romawi", "bulan", "tahun")
 
@@ -62,21 +76,35 @@ CREATE TABLE IF NOT EXISTS letters (
     state         TEXT    NOT NULL CHECK (state IN ('pending', 'issued')),
     claimed_at    TEXT    NOT NULL,
     issued_at     TEXT,
+    status        TEXT    NOT NULL DEFAULT 'dibuat'
+                          CHECK (status IN ('dibuat', 'terkirim', 'dibatalkan', 'diganti')),
+    mode          TEXT    NOT NULL DEFAULT 'pengingat',
+    fingerprint   TEXT    NOT NULL DEFAULT '',
+    as_of         TEXT,
+    replaces      INTEGER REFERENCES letters (id),
+    status_at     TEXT,
     UNIQUE (year, seq),
-    UNIQUE (period, kind, recipient_key),
     UNIQUE (file)
 );
 """
+# Version 1 (before letter statuses) allowed one row per period, kind and recipient.
+_V1_COLUMNS = ("id, year, seq, number, letter_date, period, kind, recipient_key, recipient, file, state, "
+               "claimed_at, issued_at")
+
 
 
 @dataclass(frozen=True)
 class Request:
-    """A letter to number: `file` is the wanted path relative to the output folder."""
+    """A letter to number: `file` is the wanted path relative to the output folder; `fingerprint` what
+    it says (README: Surat), `mode` `pengingat`/`pemberitahuan`, `as_of` the day its data runs to."""
 
     kind: str
     recipient_key: str
     recipient: str
     file: str
+    fingerprint: str = ""
+    mode: str = "pengingat"
+    as_of: Optional[dt.date] = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +122,16 @@ class Entry:
     recipient: str
     file: str
     state: str
+    status: str = WRITTEN
+    mode: str = "pengingat"
+    fingerprint: str = ""
+    as_of: Optional[dt.date] = None
+    replaces: Optional[int] = None
+    status_at: Optional[str] = None
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE
 
 
 def check_number_format(fmt: str) -> None:
@@ -128,7 +166,7 @@ class Register:
             raise InputError(f"Folder keluaran {self.folder} tidak dapat dibuat ({exc.strerror or exc}).") from None
         try:
             self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
-            self._db.execute(_SCHEMA)
+            self._migrate()
         except sqlite3.OperationalError as exc:
             raise self._error(exc) from None
         except sqlite3.DatabaseError as exc:
@@ -145,12 +183,23 @@ class Register:
 
     # ------------------------------------------------------------ claiming
 
-    def claim(self, period: str, requests: Sequence[Request], today: dt.date, number_format: str) -> list[Entry]:
-        """The register row of each request, in order: the existing one, or a new pending one.
+    def claim(self, period: str, requests: Sequence[Request], today: dt.date, number_format: str, *,
+              complete: bool = False, is_sent: Optional[Callable[[Entry], bool]] = None) -> list[Entry]:
+        """The register row of each request, in order: the live one, or a new pending one.
 
-        All in one write transaction. New rows get the next numbers of
-        `today`'s year and a file name not used by any other row (a suffix
-        `-2`, `-3`… is added; compared case-insensitively, as on Windows).
+        All in one write transaction. A live row (`dibuat`/`terkirim`) of the
+        same period, mode, kind and recipient with the same fingerprint is
+        given back: the letter is the same. With another fingerprint the
+        letter changed, and a number never changes its content: an unsent
+        old letter becomes `dibatalkan` (files moved to `Dibatalkan/`), a
+        sent one `diganti`, and the request gets a new number (which names
+        the one it replaces, when that was sent). With `complete`, the
+        requests are the whole set for the period and mode: unsent live
+        letters of nobody asked for are cancelled too. `is_sent(entry)`
+        tells whether a letter went out (the outbox); such rows become
+        `terkirim`. New rows get the next numbers of `today`'s year and a
+        file name not used by any other row (a suffix `-2`, `-3`… is added;
+        compared case-insensitively, as on Windows).
         """
         check_number_format(number_format)
         now = self.clock.now().isoformat(timespec="seconds")
@@ -161,22 +210,43 @@ class Register:
                 used = {f.casefold() for (f,) in self._db.execute("SELECT file FROM letters")}
                 (last,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM letters WHERE year = ?",
                                            (today.year,)).fetchone()
+                modes = {req.mode for req in requests}
+                live: dict[tuple, Entry] = {}
+                for row in self._db.execute("SELECT * FROM letters WHERE period = ? AND status IN (?, ?) "
+                                            "ORDER BY year, seq", (period, *LIVE)).fetchall():
+                    entry = _entry(row)
+                    if entry.status == WRITTEN and is_sent is not None and is_sent(entry):
+                        entry = self._set_status(entry, SENT, now)
+                    live[(entry.mode, entry.kind, entry.recipient_key)] = entry
                 entries: list[Entry] = []
                 for req in requests:
-                    row = self._db.execute(
-                        "SELECT * FROM letters WHERE period = ? AND kind = ? AND recipient_key = ?",
-                        (period, req.kind, req.recipient_key)).fetchone()
-                    if row is None:
-                        last += 1
-                        file = unique_file(req.file, used)
-                        used.add(file.casefold())
-                        cur = self._db.execute(
-                            "INSERT INTO letters (year, seq, number, letter_date, period, kind, recipient_key,"
-                            " recipient, file, state, claimed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                            (today.year, last, format_number(number_format, last, today), today.isoformat(),
-                             period, req.kind, req.recipient_key, req.recipient, file, PENDING, now))
-                        row = self._db.execute("SELECT * FROM letters WHERE id = ?", (cur.lastrowid,)).fetchone()
+                    old = live.pop((req.mode, req.kind, req.recipient_key), None)
+                    if old is not None and old.fingerprint == req.fingerprint:
+                        entries.append(old)
+                        continue
+                    replaces = None
+                    if old is not None:
+                        if old.status == SENT:
+                            self._set_status(old, REPLACED, now)
+                            replaces = old.id
+                        else:
+                            used.add(self._cancel(old, now, used).casefold())
+                    last += 1
+                    file = unique_file(req.file, used)
+                    used.add(file.casefold())
+                    cur = self._db.execute(
+                        "INSERT INTO letters (year, seq, number, letter_date, period, kind, recipient_key,"
+                        " recipient, file, state, claimed_at, status, mode, fingerprint, as_of, replaces)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (today.year, last, format_number(number_format, last, today), today.isoformat(),
+                         period, req.kind, req.recipient_key, req.recipient, file, PENDING, now, WRITTEN,
+                         req.mode, req.fingerprint, req.as_of.isoformat() if req.as_of else None, replaces))
+                    row = self._db.execute("SELECT * FROM letters WHERE id = ?", (cur.lastrowid,)).fetchone()
                     entries.append(_entry(row))
+                if complete:
+                    for (mode, _, _), old in live.items():
+                        if mode in modes and old.status == WRITTEN:
+                            used.add(self._cancel(old, now, used).casefold())
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -184,6 +254,28 @@ class Register:
         except sqlite3.OperationalError as exc:
             raise self._error(exc) from None
         return entries
+
+    def mark_sent(self, numbers: Iterable[str]) -> None:
+        """Letters that went out (the outbox said so): `terkirim`."""
+        now = self.clock.now().isoformat(timespec="seconds")
+        rows = [(now, n) for n in numbers]
+        if not rows:
+            return
+        try:
+            self._begin()
+            self._db.executemany("UPDATE letters SET status = 'terkirim', status_at = ? WHERE number = ? "
+                                 "AND status = 'dibuat'", rows)
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise self._error(exc) from None
+
+    def find(self, entry_id: Optional[int]) -> Optional[Entry]:
+        if entry_id is None:
+            return None
+        row = self._db.execute("SELECT * FROM letters WHERE id = ?", (entry_id,)).fetchone()
+        return _entry(row) if row else None
 
     def confirm(self, entries: Iterable[Entry]) -> None:
         """Mark letters issued; call only once their files are in place."""
@@ -212,6 +304,52 @@ class Register:
     def _begin(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
+    def _migrate(self) -> None:
+        """Create the table, or bring a version-1 register (no statuses) to this version, keeping every row."""
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        if version >= _SCHEMA_VERSION:
+            return
+        self._begin()
+        try:
+            exists = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'letters'"
+                                      ).fetchone()
+            if exists:
+                self._db.execute("ALTER TABLE letters RENAME TO letters_v1")
+            self._db.execute(_SCHEMA)
+            if exists:
+                self._db.execute(f"INSERT INTO letters ({_V1_COLUMNS}) SELECT {_V1_COLUMNS} FROM letters_v1")
+                self._db.execute("DROP TABLE letters_v1")
+            self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def _set_status(self, entry: Entry, status: str, now: str, file: Optional[str] = None) -> Entry:
+        self._db.execute("UPDATE letters SET status = ?, status_at = ?, file = ? WHERE id = ?",
+                         (status, now, file or entry.file, entry.id))
+        return replace(entry, status=status, status_at=now, file=file or entry.file)
+
+    def _cancel(self, entry: Entry, now: str, used: set[str]) -> str:
+        """Mark a letter `dibatalkan` and move its files (the .docx and its .pdf) to `Dibatalkan/` beside them.
+
+        Moved inside the claim's transaction: a crash before the commit leaves
+        the row live with its file gone, and the next run cancels it again
+        (a move whose source is gone is skipped)."""
+        old = Path(entry.file)
+        target = unique_file((old.parent / CANCELLED_FOLDER / old.name).as_posix(), used)
+        src, dst = self.folder / entry.file, self.folder / target
+        for a, b in ((src, dst), (src.with_suffix(".pdf"), dst.with_suffix(".pdf"))):
+            if a.is_file():
+                try:
+                    b.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(a, b)
+                except OSError as exc:
+                    raise InputError(f"Surat {a} tidak dapat dipindah ke {b.parent} ({exc.strerror or exc}).") \
+                        from None
+        self._set_status(entry, CANCELLED, now, target)
+        return target
+
     def _settle_pending(self, now: str) -> None:
         """A pending row whose file is in place was written: mark it issued (see the module docstring)."""
         for row_id, file in self._db.execute("SELECT id, file FROM letters WHERE state = 'pending'").fetchall():
@@ -224,10 +362,40 @@ class Register:
         return InputError(f"Register surat {self.path} tidak dapat dibuka atau ditulis ({exc}).")
 
 
+def peek(folder: Path | str, period: str, requests: Sequence[Request]) -> list[Optional[Entry]]:
+    """`Register.plan` on a register opened read-only (nothing created, nothing migrated): for `--coba`."""
+    path = Path(folder) / REGISTER_FILE
+    if not path.is_file():
+        return [None] * len(requests)
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=_BUSY_TIMEOUT_S)
+    except sqlite3.Error:
+        return [None] * len(requests)
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version < _SCHEMA_VERSION:
+            return [None] * len(requests)
+        live = {}
+        for row in db.execute("SELECT * FROM letters WHERE period = ? AND status IN (?, ?)", (period, *LIVE)):
+            e = _entry(row)
+            live[(e.mode, e.kind, e.recipient_key)] = e
+    except sqlite3.Error:
+        return [None] * len(requests)
+    finally:
+        db.close()
+    out = []
+    for req in requests:
+        old = live.get((req.mode, req.kind, req.recipient_key))
+        out.append(old if old is not None and old.fingerprint == req.fingerprint else None)
+    return out
+
+
 def _entry(row: tuple) -> Entry:
     (id_, year, seq, number, letter_date, period, kind, key, recipient, file, state) = row[:11]
+    status, mode, fingerprint, as_of, replaces, status_at = row[13:19]
     return Entry(id_, year, seq, number, dt.date.fromisoformat(letter_date), period, kind, key, recipient,
-                 file, state)
+                 file, state, status, mode, fingerprint, dt.date.fromisoformat(as_of) if as_of else None,
+                 replaces, status_at)
 
 
 def unique_file(wanted: str, used: set[str]) -> str:

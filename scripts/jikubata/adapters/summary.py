@@ -50,6 +50,7 @@ REPORT_TITLE = schema.REPORT_TITLE
 
 MINIMUM_NOT_SET = "belum ditetapkan"
 NO_FIGURE = "-"  # a percentage of nobody
+NOT_REPORTED = "belum melapor"  # an office that sent no data for the period: no percentage
 
 FONT = "Arial"
 MAX_SHEET_NAME = 31
@@ -227,13 +228,13 @@ def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
     offices = worst_first(result.offices)
     rows = [
         [i, _text(o.office), names[o.office],
-         o.obliged, o.met, o.short, _pct(o.compliance), o.spent, o.shortfall]
+         o.obliged, o.met, o.short, _pct(o.compliance) if o.reported else NOT_REPORTED, o.spent, o.shortfall]
         for i, o in enumerate(offices, 1)
     ]
     return SheetTable(
         name=SUMMARY_SHEET,
         title=[REPORT_TITLE, _text(result.settings.government), _period_line(result),
-               "OPD diurutkan dari kepatuhan terendah; baris Jumlah memuat angka seluruh OPD."],
+               "OPD diurutkan dari kepatuhan terendah; baris Jumlah memuat angka seluruh OPD yang telah melapor."],
         header=["No", "OPD", "Lembar", "Wajib", "Memenuhi", "Kurang", "Kepatuhan",
                 "Total Belanja", "Total Kekurangan"],
         kinds=["count", "longtext", "text", "count", "count", "count", "percent", "rupiah", "rupiah"],

@@ -105,7 +105,7 @@ class WeeklyReport:
 
     def most_behind(self, n: int = MOST_BEHIND) -> list[OfficeTotals]:
         """Offices with someone short, lowest compliance first, then the largest shortfall."""
-        behind = [o for o in self.result.offices if o.obliged and o.short]
+        behind = [o for o in self.result.offices if o.obliged and o.short and o.reported]
         return sorted(behind, key=lambda o: (o.compliance, -o.shortfall, o.office.casefold()))[:n]
 
     def changes(self) -> list[OfficeChange]:
@@ -149,6 +149,9 @@ class WeeklyOutcome:
         if self.report.previous_week:
             lines.append(f"Dibandingkan {self.report.previous_week_text}: kepatuhan "
                          f"{points(_delta(total, self.report.previous_total))}.")
+        silent = self.result.offices_not_reported
+        if silent:
+            lines.append(f"Belum melapor ({len(silent)} OPD, tidak dihitung dalam kepatuhan): {', '.join(silent)}.")
         lines += [f"Berkas {p.place.file}: {p.message}" for p in self.file_problems()]
         if errors or warnings:
             lines.append(f"Masalah data: {errors} galat, {warnings} peringatan (lihat lembar Masalah Data).")
@@ -198,6 +201,9 @@ class WeeklyOutcome:
                           f"  kekurangan {indonesian.rupiah(o.shortfall)}"]
         else:
             lines.append("- tidak ada; semua ASN wajib sudah memenuhi.")
+        silent = result.offices_not_reported
+        if silent:
+            lines += ["", f"Belum melapor ({len(silent)} OPD):"] + [f"- {label(o)}" for o in silent]
         problems = [f"- Berkas {p.place.file}: {p.message}" for p in self.file_problems()]
         if errors or warnings:
             problems.append(f"- Masalah data: {errors} galat, {warnings} peringatan (lihat lembar Masalah Data).")
@@ -255,6 +261,7 @@ def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) ->
         opd_count=len(result.offices),
         umkm_count=len(result.sellers),
         tertinggal=report.most_behind(),
+        belum_melapor=result.offices_not_reported,
         minggu_lalu=report.previous_week_text,
         nama_minggu_lalu=indonesian.week_name(report.previous_as_of) if report.previous_as_of else None,
         tanggal_minggu_lalu=indonesian.week_range(report.previous_as_of) if report.previous_as_of else None,

@@ -166,3 +166,16 @@ def week(day: dt.date) -> str:
 def week_name(day: dt.date) -> str:
     """`minggu ke-4 November 2026`: `week` without its dates."""
     return f"minggu ke-{week_of_month(day)} {month_year(day.year, day.month)}"
+
+
+# Words an Indonesian title keeps in lower case inside a name (`Dinas Perindustrian dan Perdagangan`).
+_SMALL_WORDS = frozenset("dan atau serta di ke dari untuk pada yang dengan".split())
+
+
+def title_case(text: str) -> str:
+    """`DINAS PERINDUSTRIAN DAN PERDAGANGAN` → `Dinas Perindustrian dan Perdagangan`: an upper-case
+    letterhead line written inside a sentence. Text already in mixed case is kept as it is."""
+    if not text.isupper():
+        return text
+    words = text.title().split(" ")
+    return " ".join(w.lower() if i and w.lower() in _SMALL_WORDS else w for i, w in enumerate(words))

@@ -118,6 +118,8 @@ class Settings:
     legal_basis_number: str = ""
     legal_basis_year: str = ""
     deadline_days: int = 7
+    reminder_day: int = 20               # from this day of a running month reminders may be written
+    leadership_email: str = ""           # `Surel Sekretariat Pimpinan`: the laporan's address when the Wali Kota has none
     holidays: tuple[dt.date, ...] = ()   # public holidays and cuti bersama: not working days
     copies_to: tuple[str, ...] = ("Wali Kota Ambon (sebagai laporan)", "Sekretaris Kota Ambon", "Inspektur Kota Ambon")
     report_recipients: tuple[str, ...] = ()
@@ -174,6 +176,9 @@ class Period:
     def jiku_bata_day(self, day_of_month: int) -> dt.date:
         return dt.date(self.year, self.month, min(day_of_month, calendar.monthrange(self.year, self.month)[1]))
 
+    def previous(self) -> "Period":
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
     def default_as_of(self, today: dt.date) -> dt.date:
         """The period's last day, or today if that is earlier (SPEC §5)."""
         return min(self.last_day, today)
@@ -224,6 +229,7 @@ class Employee:
     end: Optional[dt.date] = None
     email: str = ""
     place: Optional[Place] = None  # the row's NIP cell
+    grade: str = ""                # `II.a`, `IV.b`, `II` (no sub-grade written); "" outside the eselons
 
 
 def column_letter(index: int) -> str:
@@ -277,6 +283,7 @@ class Office:
     head_nip: str = ""
     head_position: str = ""
     email: str = ""
+    place: Optional[Place] = field(default=None, compare=False)  # the row's `Nama OPD` cell
 
 
 @dataclass
@@ -397,6 +404,9 @@ class EmployeeResult:
     shortfall: int
     status: Status
     email: str = ""
+    grade: str = ""
+    reported: bool = True   # False: the office sent no data for the period (`belum melapor`)
+    place: Optional[Place] = field(default=None, compare=False)  # the roster row's NIP cell
 
 
 @dataclass(frozen=True)
@@ -407,11 +417,13 @@ class OfficeTotals:
     short: int
     spent: int
     shortfall: int
+    reported: bool = True   # False: `belum melapor` (no data for the period); its figures are not a verdict
 
     @property
     def compliance(self) -> Optional[float]:
-        """Share of the obliged who met the minimum (0..1); None if nobody is obliged."""
-        return self.met / self.obliged if self.obliged else None
+        """Share of the obliged who met the minimum (0..1); None if nobody is obliged or the office has
+        not reported (no percentage is shown for data that never arrived)."""
+        return self.met / self.obliged if self.obliged and self.reported else None
 
 
 @dataclass(frozen=True)
@@ -438,17 +450,26 @@ class Result(_WithProblems):
 
     @property
     def total(self) -> OfficeTotals:
+        """The city's totals over the offices that reported (one that sent no data is no verdict)."""
+        offices = [o for o in self.offices if o.reported]
         return OfficeTotals(
             office="Jumlah",
-            obliged=sum(o.obliged for o in self.offices),
-            met=sum(o.met for o in self.offices),
-            short=sum(o.short for o in self.offices),
+            obliged=sum(o.obliged for o in offices),
+            met=sum(o.met for o in offices),
+            short=sum(o.short for o in offices),
             spent=sum(o.spent for o in self.offices),
-            shortfall=sum(o.shortfall for o in self.offices),
+            shortfall=sum(o.shortfall for o in offices),
         )
 
+    @property
+    def offices_not_reported(self) -> list[str]:
+        """Offices with someone obliged that sent no data for the period, in the OPD sheet's order."""
+        return [o.office for o in self.offices if not o.reported]
+
     def short_employees(self, office: Optional[str] = None) -> list[EmployeeResult]:
-        return [e for e in self.employees if e.status is Status.KURANG and (office is None or e.office == office)]
+        """The people short in the period, among offices that reported."""
+        return [e for e in self.employees if e.status is Status.KURANG and e.reported
+                and (office is None or e.office == office)]
 
     def to_json(self) -> dict:
         """The object of SPEC §5, field names and values exactly as written there."""
@@ -459,13 +480,13 @@ class Result(_WithProblems):
                 {
                     "nip": e.nip, "nama": e.name, "opd": e.office, "tingkat": e.tier.value,
                     "minimum": e.minimum, "belanja": e.spent, "kekurangan": e.shortfall,
-                    "status": e.status.value,
+                    "status": e.status.value, "melapor": e.reported,
                 }
                 for e in self.employees
             ],
             "opd": [
                 {"opd": o.office, "wajib": o.obliged, "memenuhi": o.met, "kurang": o.short,
-                 "belanja": o.spent, "kekurangan": o.shortfall}
+                 "belanja": o.spent, "kekurangan": o.shortfall, "melapor": o.reported}
                 for o in self.offices
             ],
             "masalah": [problem_json(p) for p in self.problems],
@@ -529,6 +550,7 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
             seller_buyers.setdefault(key, set()).add(p.nip)
 
     employees: list[EmployeeResult] = []
+    silent = offices_not_reported(dataset, period)
     for e in dataset.employees:
         minimum = settings.minimums.get(e.tier)
         total = spent.get(e.nip, 0)
@@ -538,7 +560,8 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
         else:
             shortfall, status = 0, Status.TIDAK_WAJIB
         employees.append(EmployeeResult(e.nip, e.name, e.office, e.position, e.tier, minimum,
-                                        total, shortfall, status, e.email))
+                                        total, shortfall, status, e.email, e.grade,
+                                        office_key(e.office) not in silent, e.place))
 
     offices = office_totals(employees, [o.name for o in dataset.offices])
     sellers = sorted(
@@ -549,10 +572,34 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
                   {o.name: o for o in dataset.offices}, list(dataset.sheets))
 
 
+def offices_not_reported(dataset: Dataset, period: Period) -> set[str]:
+    """`office_key`s of the offices that have not reported for `period` (`belum melapor`).
+
+    An office has not reported when it has someone obliged in the period, no
+    purchase of any of its people dated in the period was read, and no entry
+    form of the period came back from it. An entry form returned empty has
+    reported: its people spent nothing. Letters are never written about an
+    office that has not reported, only a request for its data.
+    """
+    first, last = period.first_day, period.last_day
+    office_of = {e.nip: office_key(e.office) for e in dataset.employees}
+    reported = {office_of.get(p.nip) for p in dataset.purchases if first <= p.date <= last}
+    for form in dataset.forms.values():
+        if form.period == period:
+            reported.add(office_key(form.office))
+            if form.abbreviation:
+                reported.add(office_key(form.abbreviation))
+    obliged = {office_key(e.office) for e in dataset.employees if is_obliged(e, period, dataset.settings)}
+    return {o for o in obliged if o not in reported}
+
+
 def office_totals(employees: Iterable[EmployeeResult], known_offices: Iterable[str] = ()) -> list[OfficeTotals]:
     """Per-office totals, offices in the order of the OPD sheet, then any others by name."""
     acc: dict[str, list[int]] = {}
+    silent: set[str] = set()
     for e in employees:
+        if not e.reported:
+            silent.add(e.office)
         a = acc.setdefault(e.office, [0, 0, 0, 0, 0])
         a[3] += e.spent  # all spend of the office counts, obliged or not
         if e.status is Status.TIDAK_WAJIB:
@@ -563,7 +610,7 @@ def office_totals(employees: Iterable[EmployeeResult], known_offices: Iterable[s
         a[4] += e.shortfall
     order = [o for o in dict.fromkeys(known_offices) if o in acc]
     order += sorted((o for o in acc if o not in set(order)), key=str.casefold)
-    return [OfficeTotals(o, *acc[o]) for o in order]
+    return [OfficeTotals(o, *acc[o], reported=o not in silent) for o in order]
 
 
 # ---------------------------------------------------------------- the year

@@ -129,6 +129,21 @@ def parse_tier(value: object) -> Optional[Tier]:
     return _TIER_LEVELS[m.group(1)] if m else None
 
 
+def eselon_grade(value: object) -> str:
+    """The grade inside an eselon (`II.a`, `IV.b`), or `II` when no sub-grade is written; "" for a tier
+    word (`Wali Kota`, `Staf`). The grade orders officials of one tier (a II.a outranks a II.b)."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    key = re.sub(r"[\W_]+", "", str(value).strip().casefold()).replace("eselon", "", 1)
+    m = _TIER_LEVEL.match(key)
+    if not m:
+        return ""
+    level = {"2": "ii", "3": "iii", "4": "iv"}.get(m.group(1), m.group(1)).upper()
+    return f"{level}.{m.group(2)}" if m.group(2) else level
+
+
 # ---------------------------------------------------------------- Status
 
 _STATUSES = {re.sub(r"\W+", "", s.value.casefold()): s for s in EmploymentStatus}

@@ -57,6 +57,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "FORMULIR_VERSI_LAMA": (P, "Formulir {office} periode {period} ini ({saved}) digantikan seluruhnya oleh "
                                "berkas {other} ({other_saved}), kiriman yang terakhir disimpan. "
                                "Baris-baris di berkas ini tidak dihitung."),
+    "KEPALA_OPD_TIDAK_DIKETAHUI": (P, "Kepala {office} tidak tercatat (Nama Kepala dan NIP Kepala kosong di lembar "
+                                      "OPD, atau OPD ini tidak ada di sana); surat kepada OPD ini ditujukan kepada "
+                                      "{addressee}{found}. Isi kepala OPD di lembar OPD."),
     "PENGATURAN_TIDAK_VALID": (P, "Pengaturan '{label}' bernilai '{value}' tidak dapat dibaca; dipakai nilai bawaan {default}."),
 }
 
@@ -68,7 +71,7 @@ def problem(place: Place, code: str, severity: Optional[Severity] = None, **fiel
 
 
 # Fields that carry our own sentences (reasons, comparisons), not cell text: kept whole.
-_OUR_OWN_TEXT = {"reason", "differs", "other", "sheets", "needs"}
+_OUR_OWN_TEXT = {"reason", "differs", "other", "sheets", "needs", "found", "addressee"}
 
 
 def _short(value: object, limit: int = 80) -> str:

@@ -193,12 +193,18 @@ SETTINGS = (
     SettingSpec("legal_basis", "Dasar Hukum", "text", "Peraturan yang dikutip dalam surat (jenis dan tentang)."),
     SettingSpec("legal_basis_number", "Nomor Dasar Hukum", "text", "Nomor peraturan itu, misalnya 12."),
     SettingSpec("legal_basis_year", "Tahun Dasar Hukum", "text", "Tahun peraturan itu, misalnya 2023."),
+    SettingSpec("reminder_day", "Tanggal Pengingat", "int",
+                "Surat pengingat bulan berjalan dapat dibuat mulai tanggal ini (sesudah Hari Jiku Bata) sampai hari "
+                "kerja terakhir bulan itu; bulan yang sudah lewat mendapat surat pemberitahuan."),
     SettingSpec("deadline_days", "Batas Waktu (hari)", "int",
-                "Batas waktu pemenuhan: sekian hari sesudah tanggal surat (paling cepat 3 hari kerja)."),
+                "Batas waktu pada surat pengingat: sekian hari kerja sesudah tanggal surat, paling lambat hari kerja "
+                "terakhir bulan itu (belanja hanya dihitung pada bulannya)."),
     SettingSpec("holidays", "Hari Libur", "dates",
                 "Libur nasional dan cuti bersama (SKB), dipisah titik koma, misalnya 25/12/2026; 01/01/2027. "
                 "Tidak dihitung sebagai hari kerja; batas waktu surat tidak jatuh pada hari libur."),
     SettingSpec("copies_to", "Tembusan", "list", "Penerima tembusan, dipisah titik koma (;)."),
+    SettingSpec("leadership_email", "Surel Sekretariat Pimpinan", "text",
+                "Alamat surel tujuan laporan kepada Wali Kota bila Wali Kota tidak mempunyai alamat di lembar Pegawai."),
     SettingSpec("report_recipients", "Email Penerima Rekap", "list", "Alamat surel penerima rekap mingguan, dipisah titik koma (;)."),
 )
 

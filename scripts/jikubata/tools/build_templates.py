@@ -365,6 +365,15 @@ def data_table(doc, cols, loop: str, fields, *, total=None):
     return table
 
 
+def replaces_paragraph(doc) -> None:
+    """A letter that replaces a sent one says so first (a number never changes its content)."""
+    para(doc, "{%p if menggantikan %}")
+    body(doc, "Surat ini menggantikan surat kami Nomor {{ nomor_diganti }} tanggal {{ tanggal_diganti }} "
+              "hal yang sama, karena data belanja telah berubah sesudah surat tersebut dikirim; surat tersebut "
+              "dinyatakan tidak berlaku.")
+    para(doc, "{%p endif %}")
+
+
 INTRO = ("Menindaklanjuti {{ dasar_hukum }}, setiap Aparatur Sipil Negara (ASN) di lingkungan "
          "{{ pemerintah }} wajib berbelanja produk UMKM pada Jiku Bata (Sudut Balai Kota) setiap bulan "
          "paling sedikit sebesar belanja minimum sesuai jabatan dan eselonnya.")
@@ -379,14 +388,15 @@ EMPLOYEE_FIELDS = [("no", CENTER), ("nama", None), ("nip", None), ("jabatan", No
 
 
 def office_letter() -> Document:
-    doc = new_document("Surat Pengingat Belanja Jiku Bata kepada Kepala OPD")
+    doc = new_document("Surat Pengingat/Pemberitahuan Belanja Jiku Bata kepada Kepala OPD")
     letterhead(doc)
     heading_block(doc)
+    replaces_paragraph(doc)
     body(doc, INTRO)
     body(doc, "Berdasarkan data belanja sampai dengan tanggal {{ per_tanggal }}, terdapat "
               "{{ jumlah_pegawai }} ({{ jumlah_pegawai_terbilang }}) orang pegawai pada {{ opd }}"
               "{% if kepala_no %}, termasuk Saudara sendiri,{% endif %} "
-              "yang belum memenuhi belanja minimum bulan {{ periode }}"
+              "yang {% if pemberitahuan %}tidak{% else %}belum{% endif %} memenuhi belanja minimum bulan {{ periode }}"
               "{% if ada_lampiran %}, sebagaimana tercantum dalam Lampiran surat ini.{% else %}, "
               "dengan rincian sebagai berikut:{% endif %}", keep_next=True)
     para(doc, "{%p if not ada_lampiran %}")
@@ -395,18 +405,26 @@ def office_letter() -> Document:
     para(doc, "{%p endif %}")
     body(doc, "Jumlah kekurangan belanja tersebut sebesar {{ total_kekurangan }} "
               "({{ total_kekurangan_terbilang }}).")
-    body(doc, "Sehubungan dengan hal tersebut, kami mohon Saudara berkenan "
+    body(doc, "{% if pengingat %}Sehubungan dengan hal tersebut, kami mohon Saudara berkenan "
               "{% if kepala_no and jumlah_lain %}memenuhi kekurangan belanja Saudara sendiri (nomor urut "
               "{{ kepala_no }}) dan mengingatkan {{ jumlah_lain }} ({{ jumlah_lain_terbilang }}) pegawai lainnya "
               "agar segera memenuhi kekurangan belanjanya"
               "{% elif kepala_no %}memenuhi kekurangan belanja Saudara tersebut"
               "{% else %}mengingatkan pegawai yang bersangkutan agar segera memenuhi kekurangan belanjanya"
-              "{% endif %} pada Jiku Bata paling lambat tanggal {{ batas_waktu }}.")
+              "{% endif %} pada Jiku Bata paling lambat tanggal {{ batas_waktu }}, karena belanja hanya dihitung "
+              "pada bulan belanja itu dilakukan."
+              "{% else %}Karena belanja hanya dihitung pada bulan belanja itu dilakukan, kekurangan bulan "
+              "{{ periode }} tidak dapat dipenuhi lagi. Sehubungan dengan hal tersebut, kami mohon Saudara "
+              "berkenan {% if kepala_no and jumlah_lain %}memperhatikan kewajiban Saudara sendiri dan "
+              "mengingatkan {{ jumlah_lain }} ({{ jumlah_lain_terbilang }}) pegawai lainnya"
+              "{% elif kepala_no %}memperhatikan kewajiban Saudara tersebut"
+              "{% else %}mengingatkan pegawai yang bersangkutan{% endif %} agar memenuhi belanja minimum "
+              "pada bulan {{ bulan_berjalan }} dan bulan-bulan berikutnya.{% endif %}")
     closing(doc)
     signature(doc)
     para(doc, "{%p if ada_lampiran %}")
-    attachment_heading(doc, "DAFTAR PEGAWAI {{ opd_kapital }} YANG BELUM MEMENUHI BELANJA MINIMUM "
-                            "JIKU BATA BULAN {{ periode_kapital }}")
+    attachment_heading(doc, "DAFTAR PEGAWAI {{ opd_kapital }} YANG {% if pemberitahuan %}TIDAK{% else %}BELUM"
+                            "{% endif %} MEMENUHI BELANJA MINIMUM JIKU BATA BULAN {{ periode_kapital }}")
     data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"))
     attachment_signature(doc)
     para(doc, "{%p endif %}")
@@ -414,12 +432,14 @@ def office_letter() -> Document:
 
 
 def official_letter() -> Document:
-    doc = new_document("Surat Pengingat Belanja Jiku Bata kepada Pejabat")
+    doc = new_document("Surat Pengingat/Pemberitahuan Belanja Jiku Bata kepada Pejabat")
     letterhead(doc)
     heading_block(doc)
+    replaces_paragraph(doc)
     body(doc, INTRO)
     body(doc, "Berdasarkan data belanja sampai dengan tanggal {{ per_tanggal }}, belanja Saudara untuk "
-              "bulan {{ periode }} belum memenuhi belanja minimum, dengan rincian sebagai berikut:",
+              "bulan {{ periode }} {% if pemberitahuan %}tidak{% else %}belum{% endif %} memenuhi belanja "
+              "minimum, dengan rincian sebagai berikut:",
          keep_next=True)
     rows = (("Nama", "{{ nama }}"), ("NIP", "{{ nip }}"), ("Jabatan", "{{ jabatan }}"),
             ("Unit kerja", "{{ opd }}"),
@@ -432,8 +452,12 @@ def official_letter() -> Document:
     run(p, "{{ kekurangan }}", bold=True)
     run(p, " ({{ kekurangan_terbilang }})", italic=True)
     tabs(p, 7.6, 8.0)
-    body(doc, "Sehubungan dengan hal tersebut, kami mohon Saudara berkenan memenuhi kekurangan belanja "
-              "tersebut dengan berbelanja produk UMKM di Jiku Bata paling lambat tanggal {{ batas_waktu }}, "
+    body(doc, "{% if pengingat %}Sehubungan dengan hal tersebut, kami mohon Saudara berkenan memenuhi "
+              "kekurangan belanja tersebut dengan berbelanja produk UMKM di Jiku Bata paling lambat tanggal "
+              "{{ batas_waktu }} (belanja hanya dihitung pada bulan belanja itu dilakukan), "
+              "{% else %}Karena belanja hanya dihitung pada bulan belanja itu dilakukan, kekurangan bulan "
+              "{{ periode }} tidak dapat dipenuhi lagi. Kami mohon Saudara berkenan memenuhi belanja minimum "
+              "pada bulan {{ bulan_berjalan }} dan bulan-bulan berikutnya, {% endif %}"
               "sebagai wujud dukungan bagi usaha mikro, kecil, dan menengah di {{ wilayah }}.")
     closing(doc)
     signature(doc)
@@ -446,32 +470,75 @@ def report_letter() -> Document:
     letterhead(doc)
     heading_block(doc)
     body(doc, INTRO)
+    replaces_paragraph(doc)
     body(doc, "Bersama ini kami laporkan bahwa berdasarkan data belanja sampai dengan tanggal {{ per_tanggal }}, "
               "dari {{ jumlah_wajib }} ({{ jumlah_wajib_terbilang }}) ASN yang wajib berbelanja pada bulan "
-              "{{ periode }}, sebanyak {{ jumlah_memenuhi }} orang ({{ persen_memenuhi }}) telah memenuhi belanja "
-              "minimum dan {{ jumlah_kurang }} orang belum memenuhi, dengan jumlah kekurangan sebesar "
-              "{{ total_kekurangan }} ({{ total_kekurangan_terbilang }}).")
-    body(doc, "Rekapitulasi per Organisasi Perangkat Daerah (OPD){% if pejabat %} dan daftar "
-              "{{ jumlah_pejabat }} ({{ jumlah_pejabat_terbilang }}) pejabat Eselon II yang belum memenuhi "
-              "belanja minimum{% endif %} tercantum dalam Lampiran surat ini. Kepada setiap Kepala OPD yang "
-              "pegawainya belum memenuhi belanja minimum telah kami sampaikan surat pengingat.")
+              "{{ periode }}{% if belum_melapor %} di OPD yang telah menyampaikan data{% endif %}, sebanyak "
+              "{{ jumlah_memenuhi }} orang ({{ persen_memenuhi }}) telah memenuhi belanja minimum dan "
+              "{{ jumlah_kurang }} orang {% if pemberitahuan %}tidak{% else %}belum{% endif %} memenuhi, dengan "
+              "jumlah kekurangan sebesar {{ total_kekurangan }} ({{ total_kekurangan_terbilang }}).")
+    para(doc, "{%p for k in kepala_daerah %}")
+    body(doc, "{{ k.jabatan }}: belanja {{ k.belanja }} dari minimum {{ k.minimum }}"
+              "{% if k.kekurangan != 'Rp0' %}, kekurangan {{ k.kekurangan }}{% endif %}.", after=2)
+    para(doc, "{%p endfor %}")
+    body(doc, "Rekapitulasi per Organisasi Perangkat Daerah (OPD) tercantum dalam Lampiran surat ini. "
+              "{% if jumlah_disurati %}Kepada {{ jumlah_disurati }} Kepala OPD yang pegawainya "
+              "{% if pemberitahuan %}tidak{% else %}belum{% endif %} memenuhi belanja minimum telah kami "
+              "sampaikan surat {% if pemberitahuan %}pemberitahuan{% else %}pengingat{% endif %} (kolom "
+              "Keterangan). {% endif %}"
+              "{% if pejabat %}{{ jumlah_pejabat }} ({{ jumlah_pejabat_terbilang }}) pejabat yang belum memenuhi "
+              "belanja minimum tidak kami surati karena jabatannya lebih tinggi dari penandatangan; mereka kami "
+              "laporkan dalam Lampiran. {% endif %}"
+              "{% for o in opd_dilaporkan %}{% if loop.first %}Pegawai {% endif %}{{ o.opd }}{% if not loop.last %}, "
+              "{% endif %}{% if loop.last %} yang belum memenuhi belanja minimum juga kami laporkan dalam Lampiran, "
+              "karena pimpinan OPD tersebut lebih tinggi dari penandatangan. {% endif %}{% endfor %}"
+              "{% if belum_melapor %}OPD yang belum menyampaikan data belanja bulan {{ periode }}: "
+              "{% for o in belum_melapor %}{{ o }}{% if not loop.last %}, {% endif %}{% endfor %}; kepada OPD "
+              "tersebut telah kami mintakan datanya.{% endif %}")
     body(doc, "Demikian kami laporkan untuk menjadi maklum, dan mohon arahan lebih lanjut.", keep_next=True)
     signature(doc)
     attachment_heading(doc, "REKAPITULASI BELANJA JIKU BATA PER OPD BULAN {{ periode_kapital }}")
-    cols = [("No", 0.8), ("OPD", 6.2), ("Wajib", 1.3), ("Memenuhi", 2.0), ("Belum", 1.4), ("Kepatuhan", 2.1),
-            ("Kekurangan", 2.6)]
+    cols = [("No", 0.7), ("OPD", 5.0), ("Wajib", 1.2), ("Memenuhi", 2.0), ("Belum", 1.2), ("Kepatuhan", 2.0),
+            ("Kekurangan", 2.2), ("Keterangan", 2.2)]
     fields = [("no", CENTER), ("opd", None), ("wajib", RIGHT), ("memenuhi", RIGHT), ("kurang", RIGHT),
-              ("kepatuhan", RIGHT), ("kekurangan", RIGHT)]
-    data_table(doc, cols, "o in opd_baris", fields, total=("Jumlah", "{{ total_kekurangan }}"))
+              ("kepatuhan", RIGHT), ("kekurangan", RIGHT), ("keterangan", None)]
+    data_table(doc, cols, "o in opd_baris", fields)
     para(doc, "{%p if pejabat %}")
     para(doc, "", after=6)
-    para(doc, "PEJABAT ESELON II YANG BELUM MEMENUHI BELANJA MINIMUM", bold=True, align=CENTER, after=8,
-         keep_next=True)
-    cols = [("No", 0.8), ("Nama", 4.2), ("Jabatan", 5.0), ("Belanja", 2.3), ("Kekurangan", 2.3)]
-    fields = [("no", CENTER), ("nama", None), ("jabatan", None), ("belanja", RIGHT), ("kekurangan", RIGHT)]
+    para(doc, "PEJABAT YANG BELUM MEMENUHI BELANJA MINIMUM (TIDAK DISURATI KARENA JABATANNYA LEBIH TINGGI DARI "
+              "PENANDATANGAN)", bold=True, align=CENTER, after=8, keep_next=True)
+    cols = [("No", 0.8), ("Nama", 3.8), ("Jabatan", 4.4), ("OPD", 3.0), ("Belanja", 2.0), ("Kekurangan", 2.5)]
+    fields = [("no", CENTER), ("nama", None), ("jabatan", None), ("opd", None), ("belanja", RIGHT),
+              ("kekurangan", RIGHT)]
     data_table(doc, cols, "p in pejabat", fields)
     para(doc, "{%p endif %}")
+    para(doc, "{%p for o in opd_dilaporkan %}")
+    para(doc, "", after=6)
+    para(doc, "PEGAWAI {{ o.opd_kapital }} YANG BELUM MEMENUHI BELANJA MINIMUM", bold=True, align=CENTER, after=8,
+         keep_next=True)
+    data_table(doc, EMPLOYEE_COLS, "p in o.pegawai", EMPLOYEE_FIELDS,
+               total=("Jumlah kekurangan", "{{ o.total_kekurangan }}"))
+    para(doc, "{%p endfor %}")
     attachment_signature(doc)
+    return doc
+
+
+def data_request_letter() -> Document:
+    """To the head of an office that sent no purchase data for the month: the data, not a verdict."""
+    doc = new_document("Permintaan Data Belanja Jiku Bata kepada Kepala OPD")
+    letterhead(doc)
+    heading_block(doc)
+    replaces_paragraph(doc)
+    body(doc, INTRO)
+    body(doc, "Sampai dengan tanggal {{ per_tanggal }}, kami belum menerima data belanja Jiku Bata bulan "
+              "{{ periode }} dari {{ opd }}, yang mempunyai {{ jumlah_wajib }} ({{ jumlah_wajib_terbilang }}) "
+              "orang pegawai wajib belanja pada bulan tersebut. Oleh karena itu kami belum dapat menilai "
+              "pemenuhan belanja minimum pegawai {{ opd }}.")
+    body(doc, "Sehubungan dengan hal tersebut, kami mohon Saudara berkenan menugaskan admin OPD untuk "
+              "menyampaikan data belanja bulan {{ periode }} (formulir isian Jiku Bata, termasuk bila tidak ada "
+              "belanja) kepada {{ kop_instansi_kalimat }}.")
+    closing(doc)
+    signature(doc)
     return doc
 
 
@@ -522,7 +589,8 @@ def slim(doc: Document) -> Document:
 
 def main() -> int:
     for name, build in (("surat-opd.docx", office_letter), ("surat-pejabat.docx", official_letter),
-                        ("laporan-walikota.docx", report_letter)):
+                        ("laporan-walikota.docx", report_letter),
+                        ("surat-permintaan-data.docx", data_request_letter)):
         target = OUT / name
         slim(build()).save(target)
         print(f"ditulis: {target}")

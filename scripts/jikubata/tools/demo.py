@@ -564,8 +564,9 @@ def _product_steps(out_dir: Path, inputs: Path, period: Period, clock: Clock):
         ("Rekap OPD", lambda: services.write_summary([inputs], out_dir / "rekap", period, clock=clock).path),
         ("Rekap tahunan", lambda: services.write_year_summary([inputs], out_dir / "rekap", period.year,
                                                               clock=clock).path),
-        ("Surat pengingat", lambda: services.write_letters([inputs], out_dir / "surat", period,
-                                                           clock=clock).letters.index_path),
+        # Notices of the last finished month: the demo's letters do not depend on today's day of the month.
+        ("Surat pemberitahuan", lambda: services.write_letters([inputs], out_dir / "surat", period.previous(),
+                                                               clock=clock).letters.index_path),
         ("Rekap mingguan", weekly_runs),
         ("Formulir OPD", lambda: services.write_forms([inputs], out_dir / "formulir", period,
                                                       clock=clock).folder),
