@@ -27,12 +27,13 @@ def test_hitung_json_is_the_spec_object(book):
     assert out["periode"] == "2026-11" and out["per_tanggal"] == "2026-11-20"
     ani = next(p for p in out["pegawai"] if p["nip"] == NIP_ANI)
     assert ani == {"nip": NIP_ANI, "nama": "Ani Latuconsina", "opd": "Dinas Kesehatan", "tingkat": "ESELON_IV",
-                   "minimum": 20000, "belanja": 15000, "kekurangan": 5000, "status": "KURANG"}
+                   "minimum": 20000, "belanja": 15000, "kekurangan": 5000, "status": "KURANG",
+                   "melapor": True}
     cici = next(p for p in out["pegawai"] if p["nip"] == NIP_CICI)
     assert cici["minimum"] is None and cici["status"] == "TIDAK_WAJIB"
     dinkes = next(o for o in out["opd"] if o["opd"] == "Dinas Kesehatan")
     assert dinkes == {"opd": "Dinas Kesehatan", "wajib": 2, "memenuhi": 1, "kurang": 1, "belanja": 115000,
-                      "kekurangan": 5000}
+                      "kekurangan": 5000, "melapor": True}
     assert out["masalah"] == [{"berkas": "dinkes.xlsx", "lembar": "Belanja", "sel": "D4", "tingkat": "GALAT",
                                "kode": "UMKM_TIDAK_TERDAFTAR", "pesan": out["masalah"][0]["pesan"]}]
     assert "Toko Sebelah" in out["masalah"][0]["pesan"]
@@ -42,7 +43,8 @@ def test_hitung_table_is_readable_indonesian(book):
     r = jb("hitung", book, "--periode", "2026-11", "--per-tanggal", "2026-11-20")
     assert r.returncode == 0, r.stderr
     assert "November 2026" in r.stdout and "Dinas Kesehatan" in r.stdout and "Rp5.000" in r.stdout
-    assert "belum memenuhi minimum: 2" in r.stdout
+    assert "belum memenuhi minimum: 1" in r.stdout  # Ani; Kecamatan Sirimau sent no purchase: no verdict
+    assert "Belum melapor" in r.stdout and "Kecamatan Sirimau." in r.stdout
 
 
 def test_periksa_groups_problems_by_file_and_sheet(book):
@@ -95,10 +97,11 @@ def test_console_script_entry_point_is_installed():
 
 def test_terminal_report_shows_no_control_characters_from_inputs():
     from jikubata.entrypoints import report
-    from jikubata.domain.model import Dataset, Employee, Period, Settings, Tier, compute
+    from jikubata.domain.model import Dataset, Employee, Period, Purchase, Settings, Tier, compute
 
     people = [Employee(NIP_ANI, "Ani\x1b[31mMerah", "Kasi", Tier.ESELON_IV, "Dinas\x1b[2J")]
-    text = report.result_text(compute(Dataset(Settings(), people, [], [], [], []), Period(2026, 11),
+    bought = [Purchase(dt.date(2026, 11, 7), NIP_ANI, "Mie Sagu", 5_000)]
+    text = report.result_text(compute(Dataset(Settings(), people, bought, [], [], []), Period(2026, 11),
                                       dt.date(2026, 11, 30)))
     assert "\x1b" not in text and "Ani [31mMerah" in text
 

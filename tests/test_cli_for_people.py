@@ -167,14 +167,15 @@ def test_periksa_ketat_exits_1_when_a_galat_is_found(book, tmp_path, capsys):
 
 def test_hitung_table_fits_100_columns_with_singkatan_and_ellipsis():
     from jikubata.entrypoints import report
-    from jikubata.domain.model import Dataset, Employee, Office, Period, Settings, Tier, compute
+    from jikubata.domain.model import Dataset, Employee, Office, Period, Purchase, Settings, Tier, compute
 
     long_office = "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah Kota Ambon"
     people = [Employee(NIP_ANI, "Prof. Dr. Ir. Alexandrina Wattimena-Latuconsina, S.T., M.Sc.", "Kasi",
                        Tier.ESELON_IV, long_office),
               Employee(NIP_BUDI, "Budi", "Kadis", Tier.ESELON_II, "Dinas Tanpa Singkatan Yang Namanya Panjang Sekali")]
     offices = [Office(long_office, "BAPPEDA-LITBANG")]
-    text = report.result_text(compute(Dataset(Settings(), people, [], offices, [], []), Period(2026, 11),
+    bought = [Purchase(dt.date(2026, 11, 7), NIP_ANI, "Mie Sagu", 5_000)]  # her office has reported
+    text = report.result_text(compute(Dataset(Settings(), people, bought, offices, [], []), Period(2026, 11),
                                       dt.date(2026, 11, 30)))
     assert max(len(line) for line in text.splitlines()) <= 100, text
     assert "BAPPEDA-LITBANG " in text and long_office not in text

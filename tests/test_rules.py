@@ -113,11 +113,28 @@ def test_office_totals():
     purchases = [buy(dt.date(2026, 11, 7), 20_000, "198001012010012001"),
                  buy(dt.date(2026, 11, 7), 10_000, "198001012010012002"),
                  buy(dt.date(2026, 11, 7), 5_000, "198001012010012003")]
+    purchases.append(buy(dt.date(2026, 11, 9), 40_000, "198001012010012004"))
     r = run(people, purchases, offices=[Office("Inspektorat"), Office("Dinas Kesehatan")])
     assert [(o.office, o.obliged, o.met, o.short, o.spent, o.shortfall) for o in r.offices] == [
-        ("Inspektorat", 1, 0, 1, 0, 100_000), ("Dinas Kesehatan", 2, 1, 1, 35_000, 20_000)]
-    assert r.total.obliged == 3 and r.total.shortfall == 120_000
+        ("Inspektorat", 1, 0, 1, 40_000, 60_000), ("Dinas Kesehatan", 2, 1, 1, 35_000, 20_000)]
+    assert r.total.obliged == 3 and r.total.shortfall == 80_000
     assert r.offices[1].compliance == 0.5
+
+
+def test_an_office_without_purchases_in_the_month_has_not_reported_and_is_no_verdict():
+    people = [emp("198001012010012001", Tier.ESELON_IV), emp("198001012010012004", Tier.ESELON_II, office="Inspektorat")]
+    purchases = [buy(dt.date(2026, 11, 7), 5_000, "198001012010012001"),
+                 buy(dt.date(2026, 10, 7), 100_000, "198001012010012004")]  # October is not November
+    r = run(people, purchases, offices=[Office("Inspektorat"), Office("Dinas Kesehatan")])
+    inspektorat, dinkes = r.offices
+    assert (inspektorat.reported, dinkes.reported) == (False, True)
+    assert inspektorat.compliance is None and r.offices_not_reported == ["Inspektorat"]
+    assert [e.nip for e in r.short_employees()] == ["198001012010012001"]  # nobody of the silent office
+    assert (r.total.obliged, r.total.short, r.total.shortfall) == (1, 1, 15_000)
+    out = r.to_json()
+    assert [o["melapor"] for o in out["opd"]] == [False, True]
+    assert {p["nip"]: p["melapor"] for p in out["pegawai"]} == {"198001012010012001": True,
+                                                                "198001012010012004": False}
 
 
 def test_seller_totals_count_transactions_buyers_and_revenue():
@@ -147,9 +164,9 @@ def test_json_matches_the_spec_fields():
     assert j["periode"] == "2026-11" and j["per_tanggal"] == "2026-11-30"
     assert j["pegawai"][0] == {"nip": "198001012010012001", "nama": "Ani", "opd": "Dinas Kesehatan",
                                "tingkat": "ESELON_IV", "minimum": 20000, "belanja": 15000, "kekurangan": 5000,
-                               "status": "KURANG"}
+                               "status": "KURANG", "melapor": True}
     assert j["opd"][0] == {"opd": "Dinas Kesehatan", "wajib": 1, "memenuhi": 0, "kurang": 1, "belanja": 15000,
-                           "kekurangan": 5000}
+                           "kekurangan": 5000, "melapor": True}
 
 
 def test_problems_are_counted_on_the_dataset_and_carried_to_the_result():

@@ -118,7 +118,8 @@ def test_summary_rows_equal_the_computation(tmp_path):
     rows = table_rows(write(result, tmp_path)["Ringkasan"])
     offices = result.to_json()["opd"]
     assert [{"opd": r["OPD"], "wajib": r["Wajib"], "memenuhi": r["Memenuhi"], "kurang": r["Kurang"],
-             "belanja": r["Total Belanja"], "kekurangan": r["Total Kekurangan"]} for r in rows[:-1]] == offices
+             "belanja": r["Total Belanja"], "kekurangan": r["Total Kekurangan"],
+             "melapor": r["Kepatuhan"] != summary.NOT_REPORTED} for r in rows[:-1]] == offices
     for r, o in zip(rows, result.offices):
         assert r["Kepatuhan"] == pytest.approx(o.compliance)
 
@@ -454,6 +455,7 @@ def test_trend_chart_shows_the_city_and_the_five_lowest_offices_in_distinct_colo
     # Office i: i // 5 of its four staff meet the minimum (0 %, 25 %, 50 %, 75 %).
     purchases = [Purchase(dt.date(2026, 11, 7), nip(i * 10 + k), "Kopi Rarobang", 20_000)
                  for i in range(20) for k in range(i // 5)]
+    purchases += [Purchase(dt.date(2026, 11, 8), nip(i * 10 + 3), "Kopi Rarobang", 1_000) for i in range(20)]
     result = make_result(offices=offices, people=people, purchases=purchases)
     path = summary.write_summary(result, tmp_path, trend=summary.trend_points(result, "2026-W47"))
     [chart] = [x for n, x in sheet_xml(path).items() if n.startswith("xl/charts/") and "<c:lineChart>" in x]

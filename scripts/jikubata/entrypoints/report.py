@@ -86,6 +86,13 @@ def result_text(result: Result) -> str:
     for e in short:
         lines.append(f"  {e.nip:<18}  {_fit(e.name, 23):<23} {_fit(office_label(result, e.office), 14):<14} "
                      f"{e.tier.label:<15} {rupiah(e.spent):>11} {rupiah(e.shortfall):>11}")
+    silent = result.offices_not_reported
+    if silent:
+        import textwrap
+
+        lines += [""] + textwrap.wrap(
+            f"Belum melapor (tidak ada data belanja bulan ini; tidak dihitung dalam kepatuhan): "
+            f"{', '.join(_clean(office_label(result, o)) for o in silent)}.", 100)
     unset = sorted({e.tier.label for e in result.employees if e.minimum is None})
     if unset:
         lines += ["", f"Minimum belum ditetapkan untuk: {', '.join(unset)} (tidak diwajibkan)."]
