@@ -44,7 +44,8 @@ def written(tmp_path):
 
 
 def test_office_letters_go_to_exactly_the_offices_with_someone_short(written):
-    assert [x.office for x in by_kind(written, KIND_OFFICE)] == ["Dinas Kesehatan", "Sekretariat Daerah"]
+    # The Sekretariat Daerah's head, the Sekda, outranks the signer (a Kepala Dinas): no letter to him.
+    assert [x.office for x in by_kind(written, KIND_OFFICE)] == ["Dinas Kesehatan"]
 
 
 def test_personal_letters_go_to_exactly_the_short_officials_not_to_staff(written):
@@ -77,9 +78,33 @@ def test_office_letter_is_addressed_to_the_head_from_the_opd_sheet(written):
     assert "di –" in text and "Tempat" in text
 
 
-def test_office_without_a_recorded_head_is_addressed_to_the_title_of_its_head(written):
-    text = text_of(by_kind(written, KIND_OFFICE)[1].path)
-    assert "Yth.\tSekretaris Daerah Kota Ambon" in text  # the head of the Sekretariat Daerah
+def test_an_office_whose_head_outranks_the_signer_is_reported_to_the_wali_kota_instead(written):
+    (report,) = by_kind(written, KIND_REPORT)
+    text = text_of(report.path)
+    assert "PEGAWAI SEKRETARIAT DAERAH YANG BELUM MEMENUHI BELANJA MINIMUM" in text
+    assert "Frans Nanlohy" in text and "dalam laporan ini" in text
+    assert not any(x.office == "Sekretariat Daerah" for x in by_kind(written, KIND_OFFICE))
+
+
+def test_office_without_a_recorded_head_is_addressed_to_the_title_of_its_head_with_a_warning(tmp_path):
+    people = [F.employee(70, "Nona Kasi", Tier.ESELON_IV, "Dinas Sosial", "Kepala Seksi Rehabilitasi")]
+    result = F.compute(F.dataset(people, [F.buy(70, 5_000)]), F.PERIOD, F.AS_OF)
+    outcome = write_letters(result, tmp_path, today=F.TODAY)
+    (office,) = by_kind(outcome, KIND_OFFICE)
+    assert "Yth.\tKepala Dinas Sosial Kota Ambon" in text_of(office.path)
+    assert any("Kepala Dinas Sosial tidak tercatat" in n for n in outcome.notes)
+
+
+def test_an_unrecorded_head_found_in_the_roster_by_position_gets_one_letter_naming_him(tmp_path):
+    people = [F.employee(70, "Nona Kasi", Tier.ESELON_IV, "Dinas Sosial", "Kepala Seksi Rehabilitasi"),
+              F.employee(71, "Bapak Kadis", Tier.ESELON_II, "Dinas Sosial", "Kepala Dinas")]
+    result = F.compute(F.dataset(people, [F.buy(70, 5_000)]), F.PERIOD, F.AS_OF)
+    outcome = write_letters(result, tmp_path, today=F.TODAY)
+    (office,) = by_kind(outcome, KIND_OFFICE)
+    assert office.recipient == "Kepala Dinas Sosial Kota Ambon (Bapak Kadis)"
+    text = text_of(office.path)
+    assert "termasuk Saudara sendiri" in text and "1 | Bapak Kadis" in text
+    assert [x.recipient for x in by_kind(outcome, KIND_OFFICIAL)] == ["Nona Kasi (Kepala Seksi Rehabilitasi)"]
 
 
 @pytest.mark.parametrize("position, office, addressed", [
@@ -162,7 +187,7 @@ def test_letter_has_the_tata_naskah_dinas_parts_from_settings(written):
 def test_numbers_follow_the_format_setting(tmp_path):
     result = F.small_result(F.settings(letter_number_format="800/{urut:03d}/JB/{bulan}.{bulan_romawi}/{tahun}"))
     outcome = write_letters(result, tmp_path, today=F.TODAY)
-    assert [x.number for x in outcome.letters] == [f"800/{n:03d}/JB/11.XI/2026" for n in (1, 2, 3, 4, 5)]
+    assert [x.number for x in outcome.letters] == [f"800/{n:03d}/JB/11.XI/2026" for n in (1, 2, 3, 4)]
 
 
 @pytest.mark.parametrize("fmt", ["500.2/DISPERINDAG/{tahun}", "500.2/{nomor}/{tahun}", "{urut.real}", "{0}/{urut}"])
@@ -175,7 +200,7 @@ def test_an_unusable_number_format_is_a_clear_error(tmp_path, fmt):
 
 
 def test_numbers_are_unique_and_consecutive_in_a_run(written):
-    assert [x.number for x in written.letters] == [f"500.2/{n}/DISPERINDAG/XI/2026" for n in (1, 2, 3, 4, 5)]
+    assert [x.number for x in written.letters] == [f"500.2/{n}/DISPERINDAG/XI/2026" for n in (1, 2, 3, 4)]
 
 
 def test_rerun_gives_the_same_numbers_dates_and_identical_files(tmp_path):
@@ -190,10 +215,17 @@ def test_a_new_short_official_on_rerun_gets_the_next_number_others_keep_theirs(t
     first = write_letters(F.small_result(), tmp_path, today=F.TODAY)
     late = F.employee(20, "Pieter Wattimena", Tier.ESELON_IV, "Bappeda", "Lurah Uritetu")
     again = write_letters(F.small_result(extra_employees=[late]), tmp_path, today=F.TODAY)
-    old = {x.path: x.number for x in first.letters}
+    old = {x.path: x.number for x in first.letters if x.kind != KIND_REPORT}
     assert all(old[x.path] == x.number for x in again.letters if x.path in old)
     new = [x.number for x in again.letters if x.path not in old]
-    assert sorted(new) == ["500.2/6/DISPERINDAG/XI/2026", "500.2/7/DISPERINDAG/XI/2026"]  # Bappeda + Pieter
+    # Bappeda's office letter and Pieter's are new; the laporan names Pieter now: a new number, the old one
+    # (never sent) is cancelled and its file moved aside.
+    assert sorted(new) == ["500.2/5/DISPERINDAG/XI/2026", "500.2/6/DISPERINDAG/XI/2026",
+                           "500.2/7/DISPERINDAG/XI/2026"]
+    (old_report,) = by_kind(first, KIND_REPORT)
+    assert [(x.number, x.status) for x in again.numbers if x.number == old_report.number] == [
+        (old_report.number, "dibatalkan")]
+    assert (tmp_path / "Surat-2026-11" / "Dibatalkan" / "Laporan-Wali-Kota.docx").is_file()
 
 
 def test_numbering_restarts_in_a_new_year_and_periods_do_not_collide(tmp_path):
@@ -214,7 +246,7 @@ def test_pool_rendering_gives_the_same_letters_as_in_process(tmp_path, monkeypat
              for i in range(30)]
     pooled = write_letters(F.small_result(extra_employees=extra), tmp_path / "a", today=F.TODAY, workers=2)
     serial = write_letters(F.small_result(extra_employees=extra), tmp_path / "b", today=F.TODAY, workers=1)
-    assert len(pooled.letters) == 36  # 2 offices + 2 + 30 officials + the laporan
+    assert len(pooled.letters) == 35  # 2 offices (not the Setda) + 32 officials + the laporan
     assert [x.path.read_bytes() for x in pooled.letters] == [x.path.read_bytes() for x in serial.letters]
 
 
@@ -227,7 +259,7 @@ ODD = 'PT "Sagu & Kopi" <Maluku> \'Ambon\' / ..\\x'
 def test_names_with_markup_characters_come_through_as_written(tmp_path):
     offices = [Office(ODD, "X", 'Ir. A & B <Kepala>', "", f"Kepala {ODD}")]
     people = [F.employee(1, 'Nona "<b>Ina</b>" & Co', Tier.ESELON_IV, ODD, "Kasi <Umum> & 'Tata'")]
-    result = F.compute(F.dataset(people, [], offices), F.PERIOD, F.AS_OF)
+    result = F.compute(F.dataset(people, [F.buy(1, 1_000)], offices), F.PERIOD, F.AS_OF)
     outcome = write_letters(result, tmp_path, today=F.TODAY)
     office_text, personal_text, _report = (text_of(x.path) for x in outcome.letters)
     assert ODD in office_text and 'Nona "<b>Ina</b>" & Co' in office_text
@@ -237,7 +269,9 @@ def test_names_with_markup_characters_come_through_as_written(tmp_path):
 def test_odd_names_give_safe_file_names_inside_the_letters_folder(tmp_path):
     offices = [Office(ODD), Office(ODD.replace("/", "\\")), Office("../../etc/passwd")]
     people = [F.employee(i, "x", Tier.NON_ESELON, o.name) for i, o in enumerate(offices, 1)]
-    outcome = write_letters(F.compute(F.dataset(people, [], offices), F.PERIOD, F.AS_OF), tmp_path, today=F.TODAY)
+    bought = [F.buy(i, 1_000) for i in range(1, 4)]
+    outcome = write_letters(F.compute(F.dataset(people, bought, offices), F.PERIOD, F.AS_OF), tmp_path,
+                            today=F.TODAY)
     paths = [x.path for x in by_kind(outcome, KIND_OFFICE)]
     assert len({p.name.casefold() for p in paths}) == 3
     assert all(p.parent == tmp_path / "Surat-2026-11" and p.is_file() for p in paths)
@@ -245,7 +279,8 @@ def test_odd_names_give_safe_file_names_inside_the_letters_folder(tmp_path):
 
 def test_control_characters_in_a_name_do_not_break_the_document(tmp_path):
     people = [F.employee(1, "Ana\x0bBela\x00\tTua", Tier.ESELON_IV, "Dinas\nPangan")]
-    outcome = write_letters(F.compute(F.dataset(people, []), F.PERIOD, F.AS_OF), tmp_path, today=F.TODAY)
+    outcome = write_letters(F.compute(F.dataset(people, [F.buy(1, 1_000)]), F.PERIOD, F.AS_OF), tmp_path,
+                            today=F.TODAY)
     assert "Ana Bela Tua" in text_of(outcome.letters[1].path)
 
 
@@ -264,25 +299,27 @@ def test_safe_stem_never_yields_separators_dot_dot_or_control_chars(name):
 
 def test_index_lists_every_letter_with_number_date_recipient_office_shortfall_status_and_file(written):
     ws = openpyxl.load_workbook(written.index_path)["Daftar Surat"]
-    assert [c.value for c in ws[4]] == ["No.", "Nomor Surat", "Tanggal", "Penerima", "OPD", "Kekurangan",
-                                        "Status Kirim", "Surat", "PDF"]
+    assert [c.value for c in ws[4]] == ["No.", "Nomor Surat", "Tanggal", "Jenis", "Penerima", "OPD", "Kekurangan",
+                                        "Status", "Status Kirim", "Surat", "PDF"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
     assert [r[1] for r in rows] == [x.number for x in written.letters]
     assert [r[2].date() for r in rows] == [x.date for x in written.letters]
-    assert [(r[3], r[4], r[5]) for r in rows] == [(x.recipient, x.office, x.shortfall) for x in written.letters]
-    assert {r[6] for r in rows} == {"belum dikirim"}  # written, not sent
-    assert rows[0][7] == "Buka"  # a narrow link; the file name is its tip
+    assert [r[3] for r in rows] == ["Pengingat", "Pengingat", "Pengingat", "Laporan"]
+    assert [(r[4], r[5], r[6]) for r in rows] == [(x.recipient, x.office, x.shortfall) for x in written.letters]
+    assert {r[7] for r in rows} == {"dibuat"} and {r[8] for r in rows} == {"belum dikirim"}  # written, not sent
+    assert rows[0][9] == "Buka"  # a narrow link; the file name is its tip
     # XlsxWriter stores relative file links Windows-style, as Excel does.
-    assert ws.cell(5, 8).hyperlink.target.replace("\\", "/") == "Surat-2026-11/Surat-OPD-Dinas-Kesehatan.docx"
-    assert ws.page_setup.orientation == "landscape" and ws.column_dimensions["H"].width <= 8
+    assert ws.cell(5, 10).hyperlink.target.replace("\\", "/") == "Surat-2026-11/Surat-OPD-Dinas-Kesehatan.docx"
+    assert ws.page_setup.orientation == "landscape" and ws.column_dimensions["J"].width <= 8
 
 
 def test_index_writes_a_name_starting_with_equals_as_text(tmp_path):
     people = [F.employee(1, "=HYPERLINK(\"http://x\")", Tier.ESELON_IV, "=1+1")]
-    outcome = write_letters(F.compute(F.dataset(people, []), F.PERIOD, F.AS_OF), tmp_path, today=F.TODAY)
+    outcome = write_letters(F.compute(F.dataset(people, [F.buy(1, 1_000)]), F.PERIOD, F.AS_OF), tmp_path,
+                            today=F.TODAY)
     ws = openpyxl.load_workbook(outcome.index_path)["Daftar Surat"]
-    assert ws.cell(5, 5).value == "=1+1" and ws.cell(5, 5).data_type == "s"
-    assert ws.cell(6, 4).data_type == "s"
+    assert ws.cell(5, 6).value == "=1+1" and ws.cell(5, 6).data_type == "s"
+    assert ws.cell(6, 5).data_type == "s"
 
 
 # ---------------------------------------------------------------- PDF
@@ -380,35 +417,28 @@ def test_the_wali_kota_and_wakil_get_no_reminder_and_appear_in_no_office_letter(
     assert "Frans Nanlohy" in text  # the Eselon II official short is named
 
 
-def test_deadline_is_the_setting_but_never_before_three_working_days():
-    from jikubata.domain.correspondence import deadline
+def test_a_reminder_deadline_is_working_days_after_the_letter_and_never_after_the_months_last_working_day():
+    from jikubata.domain.correspondence import reminder_deadline
 
-    friday = dt.date(2026, 11, 27)
-    assert deadline(friday, 7) == dt.date(2026, 12, 4)
-    assert deadline(friday, 1) == dt.date(2026, 12, 2)  # Mon, Tue, Wed
-
-
-def test_deadline_skips_holidays_and_never_falls_on_a_day_off():
-    from jikubata.domain.correspondence import deadline
-
-    wednesday = dt.date(2026, 12, 23)
-    christmas, after = dt.date(2026, 12, 25), dt.date(2026, 12, 26)
-    # 3 working days from Wed 23 Dec: Thu 24, (Fri 25 Natal), Mon 28, Tue 29.
-    assert deadline(wednesday, 1) == dt.date(2026, 12, 28)
-    assert deadline(wednesday, 1, {christmas}) == dt.date(2026, 12, 29)
-    # Seven days from Fri 18 Dec is Fri 25 Dec: a holiday moves it to Monday.
-    assert deadline(dt.date(2026, 12, 18), 7) == christmas
-    assert deadline(dt.date(2026, 12, 18), 7, {christmas}) == dt.date(2026, 12, 28)
-    # A letter dated on a Saturday never gets a Saturday deadline.
-    assert deadline(dt.date(2026, 11, 21), 7) == dt.date(2026, 11, 30)
-    assert deadline(dt.date(2026, 12, 19), 7, {christmas, after}) == dt.date(2026, 12, 28)
+    s = F.settings(deadline_days=3)
+    nov = F.Period(2026, 11)
+    assert reminder_deadline(dt.date(2026, 11, 20), nov, s) == dt.date(2026, 11, 25)  # Mon 23, Tue 24, Wed 25
+    assert reminder_deadline(dt.date(2026, 11, 26), nov, s) == dt.date(2026, 11, 30)  # not 1 Dec: capped
+    s.deadline_days = 7
+    assert reminder_deadline(dt.date(2026, 11, 24), nov, s) == dt.date(2026, 11, 30)
+    dec = F.Period(2026, 12)
+    s.holidays = (dt.date(2026, 12, 31),)
+    assert reminder_deadline(dt.date(2026, 12, 28), dec, s) == dt.date(2026, 12, 30)  # 31 Dec is a holiday
 
 
 def test_the_letter_deadline_uses_the_hari_libur_setting(tmp_path):
-    s = F.settings()
+    s = F.settings(deadline_days=3)
     s.holidays = (dt.date(2026, 12, 25),)
-    text = text_of(write_letters(F.small_result(s), tmp_path, today=dt.date(2026, 12, 18)).letters[0].path)
-    assert "28 Desember 2026" in text and "25 Desember 2026" not in text
+    result = F.small_result(s)
+    result.period = F.Period(2026, 12)
+    text = text_of(write_letters(result, tmp_path, today=dt.date(2026, 12, 22)).letters[0].path)
+    # Wed 23, Thu 24, (Fri 25 Natal), Mon 28.
+    assert "paling lambat tanggal 28 Desember 2026" in text and "25 Desember 2026" not in text
 
 
 def test_missing_signer_details_make_a_konsep_and_the_run_says_so(tmp_path):

@@ -23,7 +23,6 @@ from jikubata.domain.problems import problem
 # Above any signer the product has (a Kepala Dinas): they get a report, never a reminder.
 HEADS_OF_REGION = (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA)
 NATURES = ("Biasa", "Terbatas", "Rahasia", "Sangat Rahasia")
-MIN_WORKING_DAYS = 3
 DRAFT_MARK = "KONSEP"
 
 
@@ -43,15 +42,6 @@ def add_working_days(day: dt.date, n: int, holidays: Collection[dt.date] = ()) -
         day += dt.timedelta(days=1)
         if is_working_day(day, holidays):
             n -= 1
-    return day
-
-
-def deadline(letter_date: dt.date, days: int, holidays: Collection[dt.date] = ()) -> dt.date:
-    """`days` after the letter's date, never earlier than its date + 3 working days, and on a working day
-    (a deadline on a Saturday, Sunday or holiday moves to the next working day)."""
-    day = max(letter_date + dt.timedelta(days=max(days, 0)), add_working_days(letter_date, MIN_WORKING_DAYS, holidays))
-    while not is_working_day(day, holidays):
-        day += dt.timedelta(days=1)
     return day
 
 
@@ -511,6 +501,9 @@ def plan_letters(result: Result, mode: Mode) -> LetterPlan:
     addressed_heads: set[str] = set()
     above_signer = [e for e in result.short_employees() if e.tier not in HEADS_OF_REGION
                     and outranks(person_rank(e), signer)]
+    # The signer does not write to himself either: when short, he is reported with them.
+    above_signer += [e for e in result.short_employees() if signer_nip and e.nip == signer_nip
+                     and e not in above_signer]
     above_nips = {e.nip for e in above_signer}
     notes: dict[str, str] = {}
     reported_staff: list[tuple[str, tuple[EmployeeResult, ...]]] = []
@@ -558,11 +551,10 @@ def plan_letters(result: Result, mode: Mode) -> LetterPlan:
         plans.append(Plan(KIND_OFFICE, office_letter_key(office), recipient, office, "Surat-OPD-" + stem,
                           sum(e.shortfall for e in short), (position,), tuple(short), email,
                           head_short.nip if head_short is not None else ""))
-    in_report = {e.nip for _, people in reported_staff for e in people}
     official_tiers = (Tier.ESELON_II, Tier.ESELON_III, Tier.ESELON_IV)
     tier_rank = {t: i for i, t in enumerate(official_tiers)}
     officials = sorted((e for e in result.short_employees() if e.tier in official_tiers
-                        and e.nip not in above_nips and e.nip not in addressed_heads and e.nip not in in_report
+                        and e.nip not in above_nips and e.nip not in addressed_heads
                         and e.nip != signer_nip),
                        key=lambda e: (office_order.get(e.office, len(office_order)), tier_rank[e.tier],
                                       e.name.casefold(), e.nip))

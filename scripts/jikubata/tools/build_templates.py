@@ -487,8 +487,8 @@ def report_letter() -> Document:
               "sampaikan surat {% if pemberitahuan %}pemberitahuan{% else %}pengingat{% endif %} (kolom "
               "Keterangan). {% endif %}"
               "{% if pejabat %}{{ jumlah_pejabat }} ({{ jumlah_pejabat_terbilang }}) pejabat yang belum memenuhi "
-              "belanja minimum tidak kami surati karena jabatannya lebih tinggi dari penandatangan; mereka kami "
-              "laporkan dalam Lampiran. {% endif %}"
+              "belanja minimum tidak kami surati, karena jabatannya lebih tinggi dari penandatangan atau ia "
+              "penandatangan sendiri; mereka kami laporkan dalam Lampiran. {% endif %}"
               "{% for o in opd_dilaporkan %}{% if loop.first %}Pegawai {% endif %}{{ o.opd }}{% if not loop.last %}, "
               "{% endif %}{% if loop.last %} yang belum memenuhi belanja minimum juga kami laporkan dalam Lampiran, "
               "karena pimpinan OPD tersebut lebih tinggi dari penandatangan. {% endif %}{% endfor %}"
@@ -505,8 +505,8 @@ def report_letter() -> Document:
     data_table(doc, cols, "o in opd_baris", fields)
     para(doc, "{%p if pejabat %}")
     para(doc, "", after=6)
-    para(doc, "PEJABAT YANG BELUM MEMENUHI BELANJA MINIMUM (TIDAK DISURATI KARENA JABATANNYA LEBIH TINGGI DARI "
-              "PENANDATANGAN)", bold=True, align=CENTER, after=8, keep_next=True)
+    para(doc, "PEJABAT YANG BELUM MEMENUHI BELANJA MINIMUM DAN TIDAK DISURATI (PENANDATANGAN SENDIRI ATAU "
+              "JABATANNYA LEBIH TINGGI DARI PENANDATANGAN)", bold=True, align=CENTER, after=8, keep_next=True)
     cols = [("No", 0.8), ("Nama", 3.8), ("Jabatan", 4.4), ("OPD", 3.0), ("Belanja", 2.0), ("Kekurangan", 2.5)]
     fields = [("no", CENTER), ("nama", None), ("jabatan", None), ("opd", None), ("belanja", RIGHT),
               ("kekurangan", RIGHT)]
