@@ -22,8 +22,10 @@ pytestmark = [pytest.mark.slow,
                                  reason="LibreOffice dan poppler-utils diperlukan")]
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
+@pytest.fixture(scope="module", params=["pengingat", "pemberitahuan"])
+def demo_run(tmp_path_factory, request):
+    # A reminder written on the 20th while November runs, and November's notice written on 2 December.
+    written_on = TODAY if request.param == "pengingat" else dt.date(2026, 12, 2)
     base = tmp_path_factory.mktemp("demo")
     inputs = base / "masukan"
     inputs.mkdir()
@@ -38,7 +40,8 @@ def demo_run(tmp_path_factory):
         demo.write_office_purchases(office, city.purchases.get(office[0], []),
                                     inputs / f"Belanja-{demo.file_slug(office[1])}.xlsx")
     result = services.calculate([inputs], Period.of(TODAY), clock=Clock.fixed(TODAY))
-    outcome = letters.write_letters(result, base / "surat", pdf=True, today=TODAY)
+    outcome = letters.write_letters(result, base / "surat", pdf=True, today=written_on)
+    assert outcome.mode.value == request.param
     return result, outcome, mayor
 
 

@@ -22,12 +22,18 @@ def test_surat_command_writes_letters_for_the_short_and_reruns_with_the_same_num
 
     assert cli.main(args) == 0
     text = capsys.readouterr().out
-    assert "2 surat kepada Kepala OPD, 2 surat kepada pejabat, 1 laporan kepada Wali Kota" in text  # Ani, Dedi
+    # Ani's office and Ani; Kecamatan Sirimau sent no purchase: its Camat is asked for the data, not chased.
+    assert ("1 surat kepada Kepala OPD, 1 surat kepada pejabat, 1 permintaan data, 1 laporan kepada Wali Kota"
+            in text)
+    assert "Belum melapor (1 OPD): Kecamatan Sirimau" in text
     index = openpyxl.load_workbook(out / "Daftar-Surat-2025-11.xlsx")["Daftar Surat"]
     numbers = [r[1] for r in index.iter_rows(min_row=5, values_only=True)]
-    assert len(set(numbers)) == 5  # issue 12: and the laporan to the Wali Kota
+    assert len(set(numbers)) == 4  # and the laporan to the Wali Kota
     letters = sorted((out / "Surat-2025-11").glob("*.docx"))
-    assert len(letters) == 5
+    assert len(letters) == 4
+    request = next(p for p in letters if p.name.startswith("Permintaan-Data-"))
+    body = "\n".join(p.text for p in Document(str(request)).paragraphs)
+    assert "belum menerima data belanja Jiku Bata bulan November 2025 dari Kecamatan Sirimau" in body
     ani = next(p for p in letters if W.NIP_ANI in p.name)
     body = "\n".join(p.text for p in Document(str(ani)).paragraphs)
     assert "Rp15.000 (lima belas ribu rupiah)" in body
@@ -53,7 +59,7 @@ def test_a_konsep_takes_no_register_number_and_a_complete_run_numbers_from_one(t
     assert "…………………" in body and "/2025" not in body.split("Sifat")[0]
     index = openpyxl.load_workbook(out / "Daftar-Surat-2025-11-KONSEP.xlsx")["Daftar Surat"]
     assert {r[1] for r in index.iter_rows(min_row=5, values_only=True) if r[0]} == {"KONSEP"}
-    assert {r[6] for r in index.iter_rows(min_row=5, values_only=True) if r[0]} == {"KONSEP — tidak dikirim"}
+    assert {r[8] for r in index.iter_rows(min_row=5, values_only=True) if r[0]} == {"KONSEP — tidak dikirim"}
     assert not (out / "Register-Surat.sqlite").exists()
 
     signed = W.basic(tmp_path / "final" / "pusat.xlsx", purchases=purchases,

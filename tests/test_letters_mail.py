@@ -122,7 +122,7 @@ def test_a_server_failing_halfway_leaves_the_rest_pending_and_a_rerun_delivers_t
     pending = [x for x in first.letters if x.delivery_status.startswith("tertunda")]
     assert len(pending) == 2 and all("451" in x.delivery_status for x in pending)
     ws = openpyxl.load_workbook(first.index_path)["Daftar Surat"]
-    column = [c.value for c in ws["G"][4:]]
+    column = [c.value for c in ws["I"][4:]]
     assert sum(str(v).startswith("tertunda") for v in column) == 2 and "tanpa alamat" in column
 
     good = Server(port).start()
@@ -185,7 +185,7 @@ from = "jikubata@contoh.go.id"
     # A later run without --kirim still shows the delivery in Daftar Surat.
     assert cli.main(args[:-3]) == 0
     ws = openpyxl.load_workbook(tmp_path / "keluaran" / "Daftar-Surat-2025-11.xlsx")["Daftar Surat"]
-    shown = [str(c.value) for c in ws["G"][4:] if c.value]
+    shown = [str(c.value) for c in ws["I"][4:] if c.value]
     assert [v.split(" ")[0] for v in shown if v != "belum dikirim"] == ["terkirim"]
 
 

@@ -356,7 +356,7 @@ def _jobs(result: Result, plans: list, entries: list[reg.Entry], crest: bytes, o
 # A letter's first page holds the table up to this many lines of rows (10 pt, measured with
 # LibreOffice: tests/test_letter_pages.py); longer lists go to a Lampiran, which holds
 # _ATTACHMENT_LINES a page after its heading. Tembusan lines count against the first page.
-_INLINE_LINES = 9
+_INLINE_LINES = 8
 _ATTACHMENT_FIRST_LINES = 51
 _ATTACHMENT_LINES = 60
 _ATTACHMENT_CLOSING_LINES = 12   # the total row and the signature block, on the last page

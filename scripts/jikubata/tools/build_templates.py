@@ -411,15 +411,15 @@ def office_letter() -> Document:
               "agar segera memenuhi kekurangan belanjanya"
               "{% elif kepala_no %}memenuhi kekurangan belanja Saudara tersebut"
               "{% else %}mengingatkan pegawai yang bersangkutan agar segera memenuhi kekurangan belanjanya"
-              "{% endif %} pada Jiku Bata paling lambat tanggal {{ batas_waktu }}, karena belanja hanya dihitung "
-              "pada bulan belanja itu dilakukan."
-              "{% else %}Karena belanja hanya dihitung pada bulan belanja itu dilakukan, kekurangan bulan "
-              "{{ periode }} tidak dapat dipenuhi lagi. Sehubungan dengan hal tersebut, kami mohon Saudara "
-              "berkenan {% if kepala_no and jumlah_lain %}memperhatikan kewajiban Saudara sendiri dan "
+              "{% endif %} pada Jiku Bata paling lambat tanggal {{ batas_waktu }} (belanja dihitung pada "
+              "bulannya)."
+              "{% else %}Belanja dihitung pada bulannya, sehingga kekurangan bulan {{ periode }} tidak dapat "
+              "dipenuhi lagi. Kami mohon Saudara berkenan "
+              "{% if kepala_no and jumlah_lain %}memperhatikan kewajiban Saudara sendiri dan "
               "mengingatkan {{ jumlah_lain }} ({{ jumlah_lain_terbilang }}) pegawai lainnya"
               "{% elif kepala_no %}memperhatikan kewajiban Saudara tersebut"
               "{% else %}mengingatkan pegawai yang bersangkutan{% endif %} agar memenuhi belanja minimum "
-              "pada bulan {{ bulan_berjalan }} dan bulan-bulan berikutnya.{% endif %}")
+              "bulan {{ bulan_berjalan }} dan seterusnya.{% endif %}")
     closing(doc)
     signature(doc)
     para(doc, "{%p if ada_lampiran %}")
