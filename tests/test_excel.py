@@ -284,15 +284,16 @@ def test_buat_surat_writes_letters_and_lists_them_with_links(tmp_path):
     rows = table(ws)
     # the office head, two short officials, and (issue 12) the laporan to the Wali Kota
     assert len(rows) == 4 and rows[-1]["Penerima"].startswith("Wali Kota")
-    assert list(rows[0]) == ["No", "Nomor Surat", "Tanggal", "Penerima", "OPD", "Kekurangan", "Status Kirim",
-                             "Berkas"]
+    assert list(rows[0]) == ["No", "Nomor Surat", "Tanggal", "Jenis", "Penerima", "OPD", "Kekurangan", "Status",
+                             "Status Kirim", "Berkas"]
     assert {r["Status Kirim"] for r in rows} == {"belum dikirim"}  # this button writes; it does not send
+    assert {r["Status"] for r in rows} == {"dibuat"}
     assert all(r["Kekurangan"] > 0 and r["OPD"] == OFFICE and "2026" in r["Tanggal"] for r in rows[:-1])
     assert ws.page_setup.orientation == "landscape"
-    assert ws.column_dimensions["H"].width <= 10  # the file link is kept, but narrow
+    assert ws.column_dimensions["J"].width <= 10  # the file link is kept, but narrow
     for row in ws.iter_rows():
         if isinstance(row[0].value, int):
-            target = Path(row[7].hyperlink.target)
+            target = Path(row[9].hyperlink.target)
             assert target.is_file() and target.parent.parent == tmp_path
 
 

@@ -152,11 +152,20 @@ def buat_surat(port: WorkbookPort, clock: Clock) -> str:
     folder = output_folder(port)
     waited: list[str] = []
     sources = _sources(port, clock)
-    written = services.write_letters(sources, folder, _period(port, clock), clock=clock,
+    cell = port.read_cell(SHEET_HOME, PERIOD_CELL)
+    # An empty period cell: the month whose letters may be written today (README: Surat) — last month's
+    # notices until Tanggal Pengingat, this month's reminders from then on.
+    period = None if cell is None or (isinstance(cell, str) and not cell.strip()) else period_of(cell, clock.today())
+    written = services.write_letters(sources, folder, period, clock=clock,
                                      writer=_writer(folder, "tombol Buat Surat Pengingat", waited))
     result, outcome = written.result, written.letters
     port.write_sheet(letters_sheet(result, outcome))
-    return outcome.summary_text() + _folders_note(sources) + _waited_note(waited)
+    chosen = ""
+    if period is None:
+        label = month_year(result.period.year, result.period.month)
+        chosen = (f"Sel periode kosong: dibuat surat {outcome.mode.value} bulan {label} "
+                  f"({'bulan berjalan' if outcome.mode.value == 'pengingat' else 'bulan yang sudah selesai'}).\n")
+    return chosen + outcome.summary_text() + _folders_note(sources) + _waited_note(waited)
 
 
 def letters_sheet(result: Result, outcome) -> OutputSheet:
@@ -164,20 +173,21 @@ def letters_sheet(result: Result, outcome) -> OutputSheet:
 
     The file link is kept but narrow: the short text `Buka` opens the letter.
     """
-    from jikubata.adapters.letters import delivery_status
+    from jikubata.adapters.letters import delivery_status, letter_kind_label, register_status
 
     rows, links = [], {}
-    for i, letter in enumerate(outcome.letters):
-        rows.append([i + 1, letter.number, long_date(letter.date), letter.recipient, letter.office,
-                     letter.shortfall, delivery_status(letter), "Buka"])
-        links[(i, 7)] = str(letter.path)
+    for i, letter in enumerate(outcome.numbers or outcome.letters):
+        rows.append([i + 1, letter.number, long_date(letter.date), letter_kind_label(letter), letter.recipient,
+                     letter.office, letter.shortfall, register_status(letter), delivery_status(letter), "Buka"])
+        links[(i, 9)] = str(letter.path)
     return OutputSheet(
         SHEET_LETTERS,
-        [f"Daftar surat pengingat \u2014 {month_year(result.period.year, result.period.month)}",
+        [f"Daftar surat \u2014 {month_year(result.period.year, result.period.month)}",
          f"Data per {long_date(result.as_of)} \u00b7 folder {outcome.folder}"],
-        ["No", "Nomor Surat", "Tanggal", "Penerima", "OPD", "Kekurangan", "Status Kirim", "Berkas"],
-        ["count", "text", "text", "longtext", "longtext", "rupiah", "text", "link"],
-        rows, links=links, widths=[5, 30, 17, 36, 32, 14, 14, 8],
+        ["No", "Nomor Surat", "Tanggal", "Jenis", "Penerima", "OPD", "Kekurangan", "Status", "Status Kirim",
+         "Berkas"],
+        ["count", "text", "text", "text", "longtext", "longtext", "rupiah", "text", "text", "link"],
+        rows, links=links, widths=[5, 28, 17, 14, 34, 30, 14, 14, 14, 8],
         empty_text="Tidak ada ASN yang kurang belanja; tidak ada surat yang dibuat.",
         table_name="DaftarSurat",
     )
