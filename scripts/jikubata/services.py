@@ -313,10 +313,11 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
     if not dry_run and mail_settings is None:
         raise InputError("surat tidak dapat dikirim: pengaturan SMTP tidak ada (isi bagian [email] di berkas "
                          "konfigurasi jadwal dan sebutkan dengan --konfigurasi)")
-    db = history.History(out_dir)
+    # `--coba` writes nothing: without an outbox yet, nothing was sent.
+    db = history.History(out_dir) if not dry_run or (out_dir / history.DB_NAME).is_file() else None
     done = []
     for x in outcome.letters:
-        status, sent, error = db.delivery(letters.mail_key(x))
+        status, sent, error = db.delivery(letters.mail_key(x)) if db else ("", None, None)
         address = x.email.strip()
         if status == history.SENT:
             done.append(replace(x, delivery_status=f"terkirim {_when(sent)}"))
