@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--keluaran", required=True, type=Path, help="folder keluaran")
     s.set_defaults(func=cmd_rekap)
 
-    s = sub.add_parser("surat", help="menulis surat pengingat")
+    s = sub.add_parser("surat", help="menulis surat pengingat/pemberitahuan bulan itu")
     s.add_argument("path", nargs="+", metavar="PATH")
     s.add_argument("--periode", required=True, type=_period)
     s.add_argument("--per-tanggal", type=_date)

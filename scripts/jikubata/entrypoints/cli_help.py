@@ -43,10 +43,12 @@ COMMANDS: dict[str, str] = {
     "rekap": "Menulis workbook rekap ke FOLDER: satu bulan dengan --periode (Rekap-Jiku-Bata-TTTT-BB.xlsx: "
              "ringkasan, yang belum memenuhi, lembar per OPD, UMKM, masalah data) atau satu tahun dengan "
              "--tahun (Rekap-Jiku-Bata-TTTT.xlsx).",
-    "surat": "Menulis surat pengingat (.docx) kepada OPD yang pegawainya belum memenuhi minimum dan kepada "
-             "pejabat yang belum memenuhi, serta laporan kepada Wali Kota, ke FOLDER/Surat-TTTT-BB/, beserta "
-             "Daftar-Surat-TTTT-BB.xlsx. Nomor surat dicatat agar menjalankan ulang memberi nomor yang sama; "
-             "--kirim mengirim PDF-nya lewat surel.",
+    "surat": "Menulis surat (.docx) bulan itu ke FOLDER/Surat-TTTT-BB/: pengingat selama bulan berjalan (mulai "
+             "Tanggal Pengingat), pemberitahuan sesudah bulan selesai; kepada Kepala OPD yang pegawainya belum "
+             "memenuhi minimum, kepada pejabat yang belum memenuhi (tidak kepada yang lebih tinggi dari "
+             "penandatangan), permintaan data kepada OPD yang belum melapor, serta laporan kepada Wali Kota, "
+             "beserta Daftar-Surat-TTTT-BB.xlsx. Surat yang tidak berubah tetap memakai nomornya; surat yang "
+             "berubah mendapat nomor baru. --kirim mengirim PDF-nya lewat surel.",
     "mingguan": "Menulis rekap mingguan (workbook dengan lembar Tren dan isi surel) ke FOLDER/mingguan/ untuk "
                 "minggu yang memuat hari rekap.",
     "jadwal": "Menjalankan rekap mingguan terjadwal dan mengirim surelnya, menurut berkas konfigurasi TOML.",
