@@ -353,13 +353,18 @@ def _jobs(result: Result, plans: list, entries: list[reg.Entry], crest: bytes, o
             for p, e in zip(plans, entries)]
 
 
-# A letter's first page holds the table up to this many lines of rows (10 pt, measured with
-# LibreOffice: tests/test_letter_pages.py); longer lists go to a Lampiran, which holds
-# _ATTACHMENT_LINES a page after its heading. Tembusan lines count against the first page.
+# A letter's first page holds the table up to _INLINE_LINES lines of rows (10 pt); longer lists go to a
+# Lampiran. Measured with LibreOffice (tests/test_letter_pages.py): a row of n lines is n + _ROW_PADDING
+# lines high; the Lampiran's first page holds _ATTACHMENT_FIRST_LINES below its heading, later pages
+# _ATTACHMENT_LINES below the repeated table header. The total row and the signature block
+# (_ATTACHMENT_CLOSING_LINES) close the last page, with at least the table's last KEPT_ROWS rows: the
+# template keeps them together, so no page holds the signature alone.
 _INLINE_LINES = 8
-_ATTACHMENT_FIRST_LINES = 51
-_ATTACHMENT_LINES = 60
-_ATTACHMENT_CLOSING_LINES = 12   # the total row and the signature block, on the last page
+_ROW_PADDING = 0.1
+_ATTACHMENT_FIRST_LINES = 54.5
+_ATTACHMENT_LINES = 64.5
+_ATTACHMENT_CLOSING_LINES = 11
+KEPT_ROWS = 3   # build_templates.KEPT_ROWS
 _NAME_CHARS, _POSITION_CHARS, _OFFICE_CHARS = 20, 17, 38
 
 
@@ -378,28 +383,38 @@ def _row_lines(e: EmployeeResult) -> int:
     return max(_lines(clean(e.name), _NAME_CHARS), _lines(clean(e.position) or "-", _POSITION_CHARS))
 
 
-def attachment_pages(lines: int, first_page: int = _ATTACHMENT_FIRST_LINES) -> int:
-    """Pages a Lampiran of `lines` table lines takes (its heading and signature on them)."""
-    lines += _ATTACHMENT_CLOSING_LINES
-    if lines <= first_page:
-        return 1
-    return 1 + -(-(lines - first_page) // _ATTACHMENT_LINES)
+def attachment_pages(row_lines: Sequence[int], first_page: float = _ATTACHMENT_FIRST_LINES,
+                     keep_tail: bool = True) -> int:
+    """Sheets a Lampiran takes for table rows of `row_lines` lines each, laid out as LibreOffice does:
+    rows fill a page while they fit; the closing (total and signature) goes on the last page, taking the
+    last `KEPT_ROWS` rows along to a new page when it does not fit after them."""
+    pages, room, on_page = 1, first_page, 0
+    for lines in row_lines:
+        height = lines + _ROW_PADDING
+        if height > room and on_page:
+            pages, room, on_page = pages + 1, _ATTACHMENT_LINES, 0
+        room -= height
+        on_page += 1
+    if _ATTACHMENT_CLOSING_LINES > room:
+        pages += 1
+    return pages
 
 
 def _office_attachment(plan: Plan, copies: int) -> int:
     """0 when the office's list fits the letter's page, else the Lampiran's sheets."""
-    lines = sum(_row_lines(e) for e in plan.employees)
-    if lines + max(copies - 3, 0) + (1 if plan.head_nip else 0) <= _INLINE_LINES:
+    rows = [_row_lines(e) for e in plan.employees]
+    if sum(rows) + max(copies - 3, 0) + (1 if plan.head_nip else 0) <= _INLINE_LINES:
         return 0
-    return attachment_pages(lines)
+    return attachment_pages(rows)
 
 
 def _report_attachment(plan: Plan) -> int:
-    lines = sum(_lines(clean(r.totals.office), _OFFICE_CHARS) for r in plan.office_rows) + 1
-    people = list(plan.employees) + [e for _, staff in plan.reported_staff for e in staff]
-    sections = (1 if plan.employees else 0) + len(plan.reported_staff)
-    lines += 3 * sections + sum(max(_lines(clean(e.name), 26), _lines(clean(e.position), 32)) for e in people)
-    return attachment_pages(lines)
+    rows = [_lines(clean(r.totals.office), _OFFICE_CHARS) for r in plan.office_rows]
+    sections = [list(plan.employees)] + [list(staff) for _, staff in plan.reported_staff]
+    for people in (p for p in sections if p):
+        rows.append(4)   # a gap, the section's title and its table header
+        rows += [max(_lines(clean(e.name), 26), _lines(clean(e.position), 32)) for e in people]
+    return attachment_pages(rows)
 
 
 # ---------------------------------------------------------------- safe text

@@ -282,8 +282,13 @@ def signature(doc, *, with_copies: bool = True) -> None:
     table = layout_table(doc, [TEXT_WIDTH])
     row = table.rows[0]
     _cant_split(row)
-    cell = row.cells[0]
+    signature_block(row.cells[0], with_copies=with_copies)
+
+
+def signature_block(cell, *, with_copies: bool = True, left: float = SIGNATURE_BLOCK) -> None:
+    """The signature block's paragraphs in `cell` (see `signature`)."""
     center = WD_ALIGN_PARAGRAPH.CENTER
+    SIGNATURE_BLOCK = left
     para(cell, "{{ penandatangan_jabatan }},", left=SIGNATURE_BLOCK, align=center, before=8)
     for _ in range(3):
         para(cell, "", left=SIGNATURE_BLOCK)
@@ -325,13 +330,24 @@ def attachment_signature(doc) -> None:
     signature(doc, with_copies=False)
 
 
-def data_table(doc, cols, loop: str, fields, *, total=None):
+def _keep_with_next(row) -> None:
+    for cell in row.cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
+KEPT_ROWS = 3  # the last rows of a Lampiran's table stay on the page of its signature
+
+
+def data_table(doc, cols, loop: str, fields, *, total=None, keep_tail=False):
     """A bordered table whose header row repeats on every page; one body row per item of a list.
 
     `cols`: (label, width cm); `loop`: `p in pegawai`; `fields`: per column
     (field of the item, alignment); `total`: (label, value) of a bold last row.
+    With `keep_tail`, the last `KEPT_ROWS` rows and the total keep with what follows (the signature):
+    a page never holds the signature block alone.
     """
-    table = doc.add_table(rows=4, cols=len(cols))
+    table = doc.add_table(rows=7 if keep_tail else 4, cols=len(cols))
     table.style = doc.styles["Table Grid"]
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -348,13 +364,18 @@ def data_table(doc, cols, loop: str, fields, *, total=None):
         cell_text(cell, label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         _shade(cell, "D9D9D9")
     # docxtpl: the row holding `{%tr for %}` and the one holding `{%tr endfor %}` vanish.
-    item = loop.split()[0]
-    cell_text(table.rows[1].cells[0], "{%tr for " + loop + " %}")
-    data = table.rows[2]
-    _cant_split(data)
-    for cell, (key, align) in zip(data.cells, fields):
-        cell_text(cell, "{{ %s.%s }}" % (item, key), align=align)
-    cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    item, _, items = loop.partition(" in ")
+    loops = [f"{item} in {items}[:-{KEPT_ROWS}]", f"{item} in {items}[-{KEPT_ROWS}:]"] if keep_tail else [loop]
+    for n, each in enumerate(loops):
+        first = 1 + 3 * n
+        cell_text(table.rows[first].cells[0], "{%tr for " + each + " %}")
+        data = table.rows[first + 1]
+        _cant_split(data)
+        for cell, (key, align) in zip(data.cells, fields):
+            cell_text(cell, "{{ %s.%s }}" % (item, key), align=align)
+        if n:
+            _keep_with_next(data)
+        cell_text(table.rows[first + 2].cells[0], "{%tr endfor %}")
     if total:
         label, value = total
         row = table.add_row()
@@ -362,7 +383,27 @@ def data_table(doc, cols, loop: str, fields, *, total=None):
         merged = row.cells[0].merge(row.cells[len(cols) - 2])
         cell_text(merged, label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         cell_text(row.cells[len(cols) - 1], value, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        if keep_tail:
+            _keep_with_next(row)
+    if keep_tail:
+        # The Lampiran's signature is the table's last row (no borders, cannot split), kept with the rows
+        # above it: LibreOffice keeps rows together, but not a table with the table after it.
+        row = table.add_row()
+        _cant_split(row)
+        cell = row.cells[0].merge(row.cells[len(cols) - 1])
+        _no_borders(cell)
+        signature_block(cell, with_copies=False, left=SIGNATURE_BLOCK - (TEXT_WIDTH - sum(w for _, w in cols)) / 2)
     return table
+
+
+def _no_borders(cell) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for side in ("left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tcpr.append(borders)
 
 
 def replaces_paragraph(doc) -> None:
@@ -425,8 +466,8 @@ def office_letter() -> Document:
     para(doc, "{%p if ada_lampiran %}")
     attachment_heading(doc, "DAFTAR PEGAWAI {{ opd_kapital }} YANG {% if pemberitahuan %}TIDAK{% else %}BELUM"
                             "{% endif %} MEMENUHI BELANJA MINIMUM JIKU BATA BULAN {{ periode_kapital }}")
-    data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"))
-    attachment_signature(doc)
+    data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"),
+               keep_tail=True)
     para(doc, "{%p endif %}")
     return doc
 
