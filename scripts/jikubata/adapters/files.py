@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Optional
 from jikubata.domain import schema
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import grouped
-from jikubata.domain.model import column_letter
+from jikubata.domain.model import WIT, column_letter
 
 log = logging.getLogger("jikubata.files")
 
@@ -253,7 +253,7 @@ def _read_zip(path: Path) -> Workbook:
                 _check_archive(path, zf, sheets=False)
                 if b"encryption-data" in _small(zf, "META-INF/manifest.xml"):
                     raise UnreadableFile(name, PASSWORD)
-                kind, saved = "ods", _ods_saved(_small(zf, "meta.xml"))
+                kind, saved = "ods", ods_saved(_small(zf, "meta.xml"))
             elif "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 binary = "xl/workbook.bin" in names
                 _check_archive(path, zf, sheets=not binary)
@@ -282,7 +282,6 @@ def _small(zf: zipfile.ZipFile, part: str) -> bytes:
 
 _CORE_MODIFIED = re.compile(rb"<(?:\w+:)?modified\b[^>]*>\s*([^<\s]+)\s*<")
 _ODS_DATE = re.compile(rb"<dc:date>\s*([^<\s]+)\s*<")
-WIT = dt.timezone(dt.timedelta(hours=9))
 
 
 def _timestamp(text: bytes, naive_zone: dt.tzinfo) -> Optional[dt.datetime]:
@@ -311,8 +310,13 @@ def ooxml_saved(core: bytes) -> Optional[dt.datetime]:
     return _timestamp(m.group(1), dt.timezone.utc) if m else None
 
 
-def _ods_saved(meta: bytes) -> Optional[dt.datetime]:
-    # LibreOffice writes the local time of the machine that saved, without a zone: take it as Ambon's.
+def ods_saved(meta: bytes) -> Optional[dt.datetime]:
+    """The last-saved time in an .ods `meta.xml` (its bytes), or None.
+
+    LibreOffice writes the local time of the machine that saved, without a
+    zone: it is read as WIT (Asia/Jayapura, UTC+9, no daylight saving), the
+    time of the offices' computers. README: *Format berkas…, Kiriman ulang*.
+    """
     m = _ODS_DATE.search(meta)
     return _timestamp(m.group(1), WIT) if m else None
 

@@ -116,8 +116,8 @@ def read_inputs(paths: Sequence[str | os.PathLike],
             label = labels[item.path]
             acc.saved_at[label] = book.saved_at
             _read_workbook(label, book.sheets, acc)
-            # An entry form (always .xlsx) says whose and which month it is.
-            identity = forms.read_identity(item.path, book.saved_at) if book.kind in ("xlsx", "xlsm") else None
+            # An entry form says whose and which month it is, in whatever format it came back.
+            identity = forms.identity_of(item.path, book)
             del book
             if identity is not None:
                 acc.forms[label] = replace(identity, file=label)
