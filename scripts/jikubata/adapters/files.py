@@ -315,7 +315,7 @@ def ods_saved(meta: bytes) -> Optional[dt.datetime]:
 
     LibreOffice writes the local time of the machine that saved, without a
     zone: it is read as WIT (Asia/Jayapura, UTC+9, no daylight saving), the
-    time of the offices' computers. README: *Format berkas…, Kiriman ulang*.
+    time of the offices' computers (README: *Formulir isian OPD*).
     """
     m = _ODS_DATE.search(meta)
     return _timestamp(m.group(1), WIT) if m else None
