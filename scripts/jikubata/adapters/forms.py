@@ -30,7 +30,7 @@ from jikubata.domain import schema
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, timestamp
 from jikubata.domain.model import (WIT, Dataset, Employee, FormIdentity, Office, Period, Tier, is_obliged,
-                                   office_key, registered_only)
+                                   office_index, office_key, registered_only)
 from jikubata.domain.model import column_letter as _letter
 from jikubata.domain.parse import MAX_AMOUNT, printable
 
@@ -159,11 +159,11 @@ def plan_forms(dataset: Dataset, period: Period) -> tuple[list[OfficeForm], list
     offices: dict[str, Office] = {}
     for o in dataset.offices:
         offices.setdefault(office_key(o.name), o)
-    by_abbreviation = {office_key(o.abbreviation): k for k, o in offices.items() if o.abbreviation.strip()}
+    records = office_index(dataset.offices)
     staff: dict[str, list[Employee]] = {k: [] for k in offices}
     for e in dataset.employees:
         key = office_key(e.office)
-        key = key if key in offices else by_abbreviation.get(key, key)
+        key = office_key(records[key].name) if key in records else key
         if key not in offices:
             offices[key] = Office(name=" ".join(e.office.split()))
             staff[key] = []

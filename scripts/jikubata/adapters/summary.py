@@ -29,7 +29,7 @@ from jikubata.adapters.atomic import atomic_path
 from jikubata.adapters.styles import (GRID_COLOUR, HEADER_FILL, HEADER_FONT, LINE_COLOUR, LINK_COLOUR, MUTED, NAVY,
                                       NUMBER_FORMATS, SEVERITY_LABELS, STATUS_COLOURS, STATUS_LABELS, TOTAL_FILL)
 from jikubata.domain import schema
-from jikubata.domain.model import Office, OfficeTotals, Result, YearResult
+from jikubata.domain.model import Office, OfficeTotals, Result, YearResult, office_index, office_key
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 from jikubata.domain.parse import printable
@@ -151,20 +151,12 @@ def _fit(text: str, limit: int) -> str:
     return cut.rstrip(" '-,.&")
 
 
-def _office_key(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
 def office_record(result: Result, office: str) -> Optional[Office]:
-    """The `OPD` row of `office`, matched exactly or case- and space-insensitively."""
+    """The `OPD` row of `office`: exactly, else by `office_key` (name or Singkatan)."""
     info = result.office_info or {}
     if office in info:
         return info[office]
-    key = _office_key(office)
-    for name, record in info.items():
-        if _office_key(name) == key:
-            return record
-    return None
+    return office_index(info.values()).get(office_key(office))
 
 
 def _abbreviation(result: Result, office: str) -> str:

@@ -351,12 +351,26 @@ class FormIdentity:
 
 @lru_cache(maxsize=4096)
 def office_key(name: str) -> str:
-    """OPD names match case-insensitively, whatever the spacing.
+    """One office, one identity: OPD names match whatever the case, spacing and punctuation
+    (`Dinas Kesehatan`, `DINAS  KESEHATAN`, `Kec. Sirimau` = `KEC SIRIMAU`). `office_index` also
+    accepts an office's `Singkatan`. Every comparison of offices goes through this key.
 
     Only the first 200 characters count: an entry form keeps at most 255 of
     the name (made printable) in its document properties.
     """
-    return " ".join(str(name).split()).casefold()[:200]
+    return "".join(ch for ch in str(name).casefold() if ch.isalnum())[:200]
+
+
+def office_index(offices: Iterable["Office"]) -> dict[str, "Office"]:
+    """The OPD sheet's records by `office_key` of their name and of their `Singkatan` (an office's name
+    wins over another office's abbreviation; the first of two same-named rows wins)."""
+    index: dict[str, Office] = {}
+    for attribute in ("name", "abbreviation"):
+        for o in offices:
+            key = office_key(getattr(o, attribute) or "")
+            if key:
+                index.setdefault(key, o)
+    return index
 
 
 @dataclass
@@ -528,8 +542,13 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
             seller_revenue[key] = seller_revenue.get(key, 0) + p.amount
             seller_buyers.setdefault(key, set()).add(p.nip)
 
+    # The roster's OPD text becomes the OPD sheet's spelling of that office (by name or Singkatan), else
+    # the first spelling seen: one office is never split in two, and `office_info[e.office]` finds it.
+    records, spelling = office_index(dataset.offices), {}
     employees: list[EmployeeResult] = []
     for e in dataset.employees:
+        key = office_key(e.office)
+        office = records[key].name if key in records else spelling.setdefault(key, e.office) if key else e.office
         minimum = settings.minimums.get(e.tier)
         total = spent.get(e.nip, 0)
         if is_obliged(e, period, settings):
@@ -537,7 +556,7 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
             status = Status.KURANG if shortfall else Status.MEMENUHI
         else:
             shortfall, status = 0, Status.TIDAK_WAJIB
-        employees.append(EmployeeResult(e.nip, e.name, e.office, e.position, e.tier, minimum,
+        employees.append(EmployeeResult(e.nip, e.name, office, e.position, e.tier, minimum,
                                         total, shortfall, status, e.email))
 
     offices = office_totals(employees, [o.name for o in dataset.offices])
