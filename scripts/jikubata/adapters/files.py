@@ -736,9 +736,19 @@ def _read_csv(path: Path) -> Workbook:
         text = text.split("\n", 1)[1] if "\n" in text else ""
     delimiter = delimiter or _sniff_delimiter(lines[:60])
     rows = _csv_rows(name, text, delimiter)
+    if '="' in text:
+        rows = [[_unguarded(cell) for cell in row] for row in rows]
     notes = _csv_errors(rows) if "#" in text else None
     sheet = SheetRows(path.stem, rows, 0, 0, (lambda: notes) if notes else None)
     return Workbook(name, "csv", saved_or_mtime(path, None), [sheet])
+
+
+def _unguarded(cell: str) -> str:
+    """`="198501012010011001"` -> `198501012010011001`: the formula other systems write in a CSV so that
+    Excel keeps a long number as text (Excel shows the text; so do we)."""
+    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
+        return cell[2:-1].replace('""', '"')
+    return cell
 
 
 def _first_lines(text: str, count: int, look: int = 1 << 16) -> list[str]:

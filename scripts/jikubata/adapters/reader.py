@@ -773,7 +773,7 @@ def _month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict,
     stays day first: nothing in it says otherwise.
     """
     texts = {row[col] for row in rows[first:] if len(row) > col and type(row[col]) is str}
-    found = [(m, t) for t in texts if (m := _NUMERIC_DATE.match(t))]
+    found = [(m, t) for t in texts if (m := _NUMERIC_DATE.match(parse.without_time(t.strip().casefold())))]
     if not found:
         return None
     # Evidence: dates that are real only one way (a wrong date such as 31/02 is evidence of nothing).
