@@ -264,6 +264,30 @@ def test_folder_skips_lock_and_hidden_files_and_lists_the_others_as_ignored(tmp_
     assert r.returncode == 0 and "Diabaikan (2 berkas bukan spreadsheet): catatan.txt, foto nota.jpg" in r.stdout
 
 
+def test_a_workbook_open_in_excel_is_a_warning_on_that_file_and_still_read(tmp_path, city):
+    """Excel's `~$name.xlsx` beside an input: the edits not yet saved are not in the file (issue 19.4)."""
+    folder = folder_with(tmp_path, city, {})
+    (folder / f"~${OFFICE}").write_bytes(b"\x0cadmin dinkes")
+    result = calculate(folder)
+    (said,) = [p for p in result.problems if p.code == "BERKAS_SEDANG_DIBUKA"]
+    assert (said.place.file, said.place.sheet, said.place.cell, said.severity.value) == (OFFICE, "", "", "PERINGATAN")
+    assert ("sedang dibuka di Excel; perubahan yang belum disimpan tidak terbaca \u2014 simpan dan tutup, "
+            "lalu ulangi") in said.message
+    assert result.problems[0] is said   # a file-level problem comes first
+    assert numbers(result) == numbers(calculate(city))
+
+
+def test_a_file_named_on_its_own_or_open_in_libreoffice_is_said_to_be_open_too(tmp_path, city):
+    folder = folder_with(tmp_path, city, {})
+    (folder / ".~lock.JikuBata-Pusat.xlsx#").write_text("admin,komputer-1,01.12.2026 08:00,")
+    (folder / f"~${OFFICE}").write_bytes(b"lock")
+    opened = {f.path.name: f.opened_in for f in files.list_inputs([folder / OFFICE, folder]).files}
+    assert opened[OFFICE] == "Excel" and opened["JikuBata-Pusat.xlsx"] == "LibreOffice"
+    assert not any(opened[name] for name in opened if name not in (OFFICE, "JikuBata-Pusat.xlsx"))
+    r = run_cli("periksa", folder / OFFICE, folder / "JikuBata-Pusat.xlsx")
+    assert r.returncode == 0 and r.stdout.count("BERKAS_SEDANG_DIBUKA") == 2 and "di LibreOffice" in r.stdout
+
+
 # ---------------------------------------------------------------- error values and formulas without values
 
 

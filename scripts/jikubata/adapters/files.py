@@ -133,6 +133,7 @@ def _not_spreadsheet(what: str) -> str:
 class InputFile:
     path: Path
     named: bool  # named on the command line (an unreadable one stops the run), not found in a folder
+    opened_in: str = ""  # "Excel" or "LibreOffice" when its lock file lies beside it: unsaved edits are not read
 
 
 @dataclass
@@ -150,12 +151,14 @@ def list_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
         path = Path(raw)
         if path.is_dir():
             found = []
-            for p in sorted(path.iterdir()):
+            entries = sorted(path.iterdir())
+            opened = _opened_elsewhere(p.name for p in entries)
+            for p in entries:
                 if not p.is_file() or p.name.startswith(("~$", ".")) or _hidden(p) \
                         or p.name.startswith(schema.OUTPUT_FILE_PREFIXES):
                     continue
                 if p.suffix.lower() in SPREADSHEET_SUFFIXES:
-                    found.append(InputFile(p, named=False))
+                    found.append(InputFile(p, named=False, opened_in=opened.get(p.name.casefold(), "")))
                 else:
                     ignored.append(p.name)
             if not found:
@@ -164,7 +167,8 @@ def list_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
         elif path.is_file():
             if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
                 raise InputError(f"berkas {path.name}: bukan spreadsheet yang dapat dibaca (gunakan {ACCEPTED})")
-            files.append(InputFile(path, named=True))
+            locks = [n for n in (f"~${path.name}", f".~lock.{path.name}#") if (path.parent / n).is_file()]
+            files.append(InputFile(path, named=True, opened_in=_opened_elsewhere(locks).get(path.name.casefold(), "")))
         else:
             raise InputError(f"berkas {path} tidak ditemukan")
     # The same file named twice would count its purchases twice.
@@ -172,8 +176,20 @@ def list_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
     for f in files:
         key = f.path.resolve()
         if key not in unique or f.named:
-            unique[key] = InputFile(key, f.named)
+            unique[key] = InputFile(key, f.named, f.opened_in)
     return Inputs(list(unique.values()), ignored)
+
+
+def _opened_elsewhere(names: Iterable[str]) -> dict[str, str]:
+    """{file name (casefolded): program} for the lock files among `names`: Excel's `~$name.xlsx` and
+    LibreOffice's `.~lock.name.xlsx#`, left beside a workbook while it is open."""
+    opened = {}
+    for name in names:
+        if name.startswith("~$") and len(name) > 2:
+            opened[name[2:].casefold()] = "Excel"
+        elif name.startswith(".~lock.") and name.endswith("#") and len(name) > 8:
+            opened[name[7:-1].casefold()] = "LibreOffice"
+    return opened
 
 
 def _hidden(path: Path) -> bool:

@@ -100,6 +100,9 @@ def read_inputs(paths: Sequence[str | os.PathLike],
             future = pending.pop(0)
             if i + lookahead < len(todo):
                 pending.append(pool.submit(files.open_file, todo[i + lookahead].path))
+            if item.opened_in:
+                acc.problems.append(problem(Place(labels[item.path], "", ""), "BERKAS_SEDANG_DIBUKA",
+                                            program=item.opened_in))
             try:
                 book = future.result()
             except files.UnreadableFile as exc:
