@@ -480,15 +480,16 @@ def test_a_failed_write_leaves_the_previous_summary_untouched(tmp_path, monkeypa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("zipfile.ZipFile.writestr", disk_full)  # the disk fills up while the zip is written
-    with pytest.raises(InputError, match="rekap tidak dapat ditulis.*No space left on device"):
+    with pytest.raises(InputError, match=r"folder keluaran .* tidak dapat ditulis \(disk penuh\)") as raised:
         summary.write_summary(make_result(as_of=dt.date(2026, 11, 30)), tmp_path)
+    assert "No space" not in str(raised.value)   # never the system's English
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
 def test_a_folder_in_the_way_of_the_summary_is_a_clear_error_and_stays(tmp_path):
     (tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx").mkdir()
-    with pytest.raises(InputError, match="rekap tidak dapat ditulis"):
+    with pytest.raises(InputError, match="Rekap-Jiku-Bata-2026-11.xlsx tidak dapat ditulis: di tempatnya ada folder"):
         summary.write_summary(make_result(), tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["Rekap-Jiku-Bata-2026-11.xlsx"]
 
@@ -496,7 +497,8 @@ def test_a_folder_in_the_way_of_the_summary_is_a_clear_error_and_stays(tmp_path)
 def test_output_folder_that_is_a_file_is_a_clear_indonesian_error(tmp_path):
     blocker = tmp_path / "bukan-folder"
     blocker.write_text("x")
-    with pytest.raises(InputError, match="rekap tidak dapat ditulis"):
+    with pytest.raises(InputError, match=r"folder keluaran .*bukan-folder tidak dapat ditulis \(jalurnya melewati "
+                                         r"sebuah berkas, bukan folder\)"):
         summary.write_summary(make_result(), blocker)
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from jikubata.adapters import files
-from jikubata.adapters.atomic import atomic_path
+from jikubata.adapters.atomic import atomic_path, unwritable
 from jikubata.domain import schema
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, timestamp
@@ -226,7 +226,7 @@ def write_forms(dataset: Dataset, period: Period, folder: os.PathLike | str,
                 _FormWriter(tmp, form, period, generated_at, dataset, sellers, strict_sellers, issuer).write()
             outcome.written.append((form, path))
     except OSError as exc:
-        raise InputError(f"formulir tidak dapat ditulis ke {folder}: {exc.strerror or exc}") from None
+        raise unwritable(exc, folder) from None
     return outcome
 
 

@@ -25,7 +25,7 @@ from typing import Optional, Sequence
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from jikubata.adapters.atomic import atomic_path
+from jikubata.adapters.atomic import atomic_path, unwritable
 from jikubata.adapters.styles import (GRID_COLOUR, HEADER_FILL, HEADER_FONT, LINE_COLOUR, LINK_COLOUR, MUTED, NAVY,
                                       NUMBER_FORMATS, SEVERITY_LABELS, STATUS_COLOURS, STATUS_LABELS, TOTAL_FILL)
 from jikubata.domain import schema
@@ -520,8 +520,8 @@ def write_year_summary(year: YearResult, out_dir: os.PathLike | str, *, file_nam
             _Writer(tmp, year, label=f"Tahun {year.year}").write(tables)
     except (OSError, FileCreateError) as exc:
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
-        reason = getattr(cause, "strerror", None) or str(cause)
-        raise InputError(f"rekap tahunan tidak dapat ditulis ke {target}: {reason}") from None
+        raise unwritable(cause, target.parent) if isinstance(cause, OSError) else \
+            InputError(f"rekap tahunan tidak dapat ditulis ke {target}") from None
     return target
 
 
@@ -550,8 +550,8 @@ def write_summary(result: Result, out_dir: os.PathLike | str, *, file_name: Opti
             _Writer(tmp, result).write(tables)
     except (OSError, FileCreateError) as exc:
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
-        reason = getattr(cause, "strerror", None) or str(cause)
-        raise InputError(f"rekap tidak dapat ditulis ke {target}: {reason}") from None
+        raise unwritable(cause, target.parent) if isinstance(cause, OSError) else \
+            InputError(f"rekap tidak dapat ditulis ke {target}") from None
     return target
 
 
