@@ -171,3 +171,49 @@ def test_the_buttons_name_a_folder_that_cannot_be_written(tmp_path, immutable, a
     text, error = _press(book, action)
     assert error and f"folder keluaran {folder}" in text and "tidak dapat ditulis" in text, text
     assert not any(word in text for word in OS_TEXT), text
+
+
+# ---------------------------------------------------------------- Ctrl-C during `surat` (issue 19.6)
+
+
+def _letters_state(out: Path) -> tuple[dict, bool]:
+    from jikubata.adapters.register import Register
+
+    with Register(out) as register:
+        numbers = {e.file: e.number for e in register.entries()}
+    return numbers, (out / "Daftar-Surat-2026-11.xlsx").exists()
+
+
+@pytest.mark.parametrize("where", ["_render_job", "write_index"])
+def test_ctrl_c_during_surat_says_what_is_kept_and_the_same_command_completes_it(tmp_path, capsys, data,
+                                                                                  monkeypatch, where):
+    from jikubata.adapters import letters
+
+    out = tmp_path / "keluaran"
+    real, calls = getattr(letters, where), []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2 or where == "write_index":
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(letters, where, interrupted)
+    code, err = run(capsys, "surat", data, out)
+    assert code == 130
+    assert one_indonesian_line(err).startswith("Dibatalkan: surat yang sudah bernomor tetap tercatat; jalankan lagi "
+                                               "perintah yang sama untuk melengkapi")
+    kept, indexed = _letters_state(out)
+    assert not indexed
+    monkeypatch.setattr(letters, where, real)
+    assert run(capsys, "surat", data, out)[0] == 0
+    numbers, indexed = _letters_state(out)
+    assert indexed and all(numbers[f] == n for f, n in kept.items() if n)
+    assert all(numbers.values()) and all((out / f).is_file() for f in numbers)
+
+
+def test_ctrl_c_during_other_commands_says_their_files_are_whole(capsys):
+    from jikubata.entrypoints.cli import _interrupted
+
+    assert _interrupted(["--debug", "rekap", "data"]).startswith("Dibatalkan: rekap yang sudah ada tetap utuh")
+    assert _interrupted(["hitung", "data"]) == "Dibatalkan."
