@@ -169,6 +169,9 @@ def list_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
                 raise InputError(f"berkas {path.name}: bukan spreadsheet yang dapat dibaca (gunakan {ACCEPTED})")
             locks = [n for n in (f"~${path.name}", f".~lock.{path.name}#") if (path.parent / n).is_file()]
             files.append(InputFile(path, named=True, opened_in=_opened_elsewhere(locks).get(path.name.casefold(), "")))
+        elif not path.suffix or str(raw).endswith(("/", os.sep)):
+            # `data/`, `dataa`: a name without a file type is a folder the user meant
+            raise InputError(f"folder {path} tidak ditemukan")
         else:
             raise InputError(f"berkas {path} tidak ditemukan")
     # The same file named twice would count its purchases twice.

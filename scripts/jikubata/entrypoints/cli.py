@@ -56,6 +56,10 @@ def _progress():
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="jikubata", description="Jiku Bata — pemantauan belanja wajib ASN pada UMKM Kota Ambon.")
+    from jikubata import __version__
+
+    p.add_argument("--version", action="version", version=f"jikubata {__version__}",
+                   help="tampilkan versi jikubata lalu keluar")
     p.add_argument("--debug", action="store_true",
                    help="juga tampilkan pesan asli pustaka pembaca berkas (untuk petugas TI); boleh di posisi mana pun")
     sub = p.add_subparsers(dest="perintah", metavar="PERINTAH", parser_class=_Parser)
