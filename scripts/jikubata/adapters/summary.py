@@ -29,7 +29,8 @@ from jikubata.adapters.atomic import atomic_path, unwritable
 from jikubata.adapters.styles import (GRID_COLOUR, HEADER_FILL, HEADER_FONT, LINE_COLOUR, LINK_COLOUR, MUTED, NAVY,
                                       NUMBER_FORMATS, SEVERITY_LABELS, STATUS_COLOURS, STATUS_LABELS, TOTAL_FILL)
 from jikubata.domain import schema
-from jikubata.domain.model import Office, OfficeTotals, Result, YearResult, office_index, office_key
+from jikubata.domain.model import (Office, OfficeTotals, Result, YearResult, office_index, office_key,
+                                   worst_first, worst_first_key)
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 from jikubata.domain.parse import printable
@@ -208,12 +209,6 @@ def _pct(value: Optional[float]):
     return NO_FIGURE if value is None else value
 
 
-def worst_first(offices: Sequence[OfficeTotals]) -> list[OfficeTotals]:
-    """Lowest compliance first, then the larger shortfall; offices where nobody is obliged last."""
-    return sorted(offices, key=lambda o: (o.compliance is None, o.compliance or 0.0, -o.shortfall,
-                                          o.office.casefold()))
-
-
 def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
     total = result.total
     offices = worst_first(result.offices)
@@ -353,10 +348,16 @@ def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> SheetTable:
     def latest_point(office: str) -> Optional[TrendPoint]:
         return next((by_key[(w, office)] for w in reversed(weeks) if (w, office) in by_key), None)
 
+    current = {o.office: o for o in result.offices}
+
     def rank(office: str):
+        # The one order of the reports (the weekly email's too): this run's figures; an office that is
+        # not in this run by its latest recorded week (which keeps no shortfall).
+        if office in current:
+            t = current[office]
+            return worst_first_key(t.compliance, t.shortfall, office)
         p = latest_point(office)
-        c = p.compliance if p else None
-        return (c is None, c or 0.0, -(p.obliged if p else 0), office.casefold())
+        return worst_first_key(p.compliance if p else None, 0, office)
 
     offices.sort(key=rank)
     rows = []

@@ -585,6 +585,16 @@ def office_totals(employees: Iterable[EmployeeResult], known_offices: Iterable[s
     return [OfficeTotals(o, *acc[o]) for o in order]
 
 
+def worst_first_key(compliance: Optional[float], shortfall: int, office: str) -> tuple:
+    """The one order of offices in every report (rekap, `hitung`, weekly email, Tren): the lowest
+    compliance first, then the largest shortfall, then the name; offices where nobody is obliged last."""
+    return (compliance is None, compliance or 0.0, -shortfall, office.casefold())
+
+
+def worst_first(offices: Iterable[OfficeTotals]) -> list[OfficeTotals]:
+    return sorted(offices, key=lambda o: worst_first_key(o.compliance, o.shortfall, o.office))
+
+
 # ---------------------------------------------------------------- the year
 
 
