@@ -333,7 +333,7 @@ def ods_saved(meta: bytes) -> Optional[dt.datetime]:
     """The last-saved time in an .ods `meta.xml` (its bytes), or None.
 
     LibreOffice writes the local time of the machine that saved, without a
-    zone: it is read as WIT (Asia/Jayapura, UTC+9, no daylight saving), the
+    zone: it is read as WIT (UTC+9, no daylight saving: `domain.model.WIT`), the
     time of the offices' computers (README: *Formulir isian OPD*).
     """
     m = _ODS_DATE.search(meta)
