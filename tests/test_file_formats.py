@@ -113,6 +113,7 @@ def test_the_office_workbook_resaved_by_libreoffice_gives_the_same_numbers(tmp_p
     assert problems(variant, kind != "csv") == problems(original, kind != "csv") != set()
 
 
+@pytest.mark.slow  # LibreOffice (the module's fixture)
 @needs_soffice
 def test_csv_in_windows_1252_with_commas_or_tabs_gives_the_same_numbers(tmp_path, city, resaved):
     text = resaved["csv"].read_text(encoding="utf-8")
@@ -442,6 +443,7 @@ def test_csv_files_without_properties_compare_by_their_modification_time(tmp_pat
     assert "Belanja-a.csv" in dup[0].message and "jumlah Rp25.000 di sini, Rp20.000 di sana" in dup[0].message
 
 
+@pytest.mark.slow  # LibreOffice (the module's fixture)
 def test_libreoffice_and_legacy_files_carry_their_own_saved_time(tmp_path, city, resaved):
     for kind in ("xls", "ods"):
         book = files.open_file(resaved[kind])
