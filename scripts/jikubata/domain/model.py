@@ -548,7 +548,10 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
     employees: list[EmployeeResult] = []
     for e in dataset.employees:
         key = office_key(e.office)
-        office = records[key].name if key in records else spelling.setdefault(key, e.office) if key else e.office
+        if key in records:
+            office = records[key].name
+        else:
+            office = spelling.setdefault(key, e.office) if key else e.office
         minimum = settings.minimums.get(e.tier)
         total = spent.get(e.nip, 0)
         if is_obliged(e, period, settings):
