@@ -181,3 +181,31 @@ def test_hitung_table_fits_100_columns_with_singkatan_and_ellipsis():
     assert "BAPPEDA-LITBANG " in text and long_office not in text
     assert "  Prof. Dr. Ir. Alexandr… " in text  # a long name is cut with …, the columns stay aligned
     assert "\nDinas Tanpa Singkatan Yang… " in text  # no Singkatan: the name, cut with …
+
+
+# ---------------------------------------------------------------- first steps (issue 19.7)
+
+
+def test_version_prints_the_packages_version(capsys):
+    import jikubata
+
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"jikubata {jikubata.__version__}"
+
+
+@pytest.mark.parametrize("typed, said", [("dataa", "folder {} tidak ditemukan"), ("data/", "folder {} tidak ditemukan"),
+                                         ("dinkes.xlsx", "berkas {} tidak ditemukan")])
+def test_a_missing_path_is_named_as_the_folder_or_file_it_was_meant_to_be(tmp_path, capsys, typed, said):
+    missing = tmp_path / typed
+    assert cli.main(["periksa", str(missing) + ("/" if typed.endswith("/") else "")]) == 2
+    assert capsys.readouterr().err.strip() == "Galat: " + said.format(missing)
+
+
+def test_readme_says_how_to_run_jikubata_in_a_new_shell():
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    setup = readme[readme.index("## Dua perintah untuk mesin baru"):readme.index("## Pemakaian sehari-hari")]
+    assert "source .venv/bin/activate" in setup and ".venv/bin/jikubata" in setup
+    assert ".venv\\Scripts\\activate" in setup and "jikubata --version" in setup

@@ -31,7 +31,7 @@ def test_demo_command_writes_every_output(tmp_path):
     r = jikubata("demo", "--keluaran", tmp_path, timeout=600)
     assert r.returncode == 0, r.stderr
     assert "gagal" not in r.stdout + r.stderr
-    assert (tmp_path / "rekap").glob("Rekap-Jiku-Bata-*.xlsx")
+    assert list((tmp_path / "rekap").glob("Rekap-Jiku-Bata-*.xlsx"))
     assert list((tmp_path / "surat").glob("Daftar-Surat-*.xlsx"))
     assert list((tmp_path / "mingguan").glob("*-W*/email.html"))
     assert len(list((tmp_path / "formulir").glob("Formulir-Belanja-*.xlsx"))) == len(demo.OFFICES)

@@ -113,6 +113,7 @@ def test_the_office_workbook_resaved_by_libreoffice_gives_the_same_numbers(tmp_p
     assert problems(variant, kind != "csv") == problems(original, kind != "csv") != set()
 
 
+@pytest.mark.slow  # LibreOffice (the module's fixture)
 @needs_soffice
 def test_csv_in_windows_1252_with_commas_or_tabs_gives_the_same_numbers(tmp_path, city, resaved):
     text = resaved["csv"].read_text(encoding="utf-8")
@@ -262,6 +263,30 @@ def test_folder_skips_lock_and_hidden_files_and_lists_the_others_as_ignored(tmp_
     assert listed.ignored == ["catatan.txt", "foto nota.jpg"]
     r = run_cli("periksa", folder)
     assert r.returncode == 0 and "Diabaikan (2 berkas bukan spreadsheet): catatan.txt, foto nota.jpg" in r.stdout
+
+
+def test_a_workbook_open_in_excel_is_a_warning_on_that_file_and_still_read(tmp_path, city):
+    """Excel's `~$name.xlsx` beside an input: the edits not yet saved are not in the file (issue 19.4)."""
+    folder = folder_with(tmp_path, city, {})
+    (folder / f"~${OFFICE}").write_bytes(b"\x0cadmin dinkes")
+    result = calculate(folder)
+    (said,) = [p for p in result.problems if p.code == "BERKAS_SEDANG_DIBUKA"]
+    assert (said.place.file, said.place.sheet, said.place.cell, said.severity.value) == (OFFICE, "", "", "PERINGATAN")
+    assert ("sedang dibuka di Excel; perubahan yang belum disimpan tidak terbaca \u2014 simpan dan tutup, "
+            "lalu ulangi") in said.message
+    assert result.problems[0] is said   # a file-level problem comes first
+    assert numbers(result) == numbers(calculate(city))
+
+
+def test_a_file_named_on_its_own_or_open_in_libreoffice_is_said_to_be_open_too(tmp_path, city):
+    folder = folder_with(tmp_path, city, {})
+    (folder / ".~lock.JikuBata-Pusat.xlsx#").write_text("admin,komputer-1,01.12.2026 08:00,")
+    (folder / f"~${OFFICE}").write_bytes(b"lock")
+    opened = {f.path.name: f.opened_in for f in files.list_inputs([folder / OFFICE, folder]).files}
+    assert opened[OFFICE] == "Excel" and opened["JikuBata-Pusat.xlsx"] == "LibreOffice"
+    assert not any(opened[name] for name in opened if name not in (OFFICE, "JikuBata-Pusat.xlsx"))
+    r = run_cli("periksa", folder / OFFICE, folder / "JikuBata-Pusat.xlsx")
+    assert r.returncode == 0 and r.stdout.count("BERKAS_SEDANG_DIBUKA") == 2 and "di LibreOffice" in r.stdout
 
 
 # ---------------------------------------------------------------- error values and formulas without values
@@ -418,6 +443,7 @@ def test_csv_files_without_properties_compare_by_their_modification_time(tmp_pat
     assert "Belanja-a.csv" in dup[0].message and "jumlah Rp25.000 di sini, Rp20.000 di sana" in dup[0].message
 
 
+@pytest.mark.slow  # LibreOffice (the module's fixture)
 def test_libreoffice_and_legacy_files_carry_their_own_saved_time(tmp_path, city, resaved):
     for kind in ("xls", "ods"):
         book = files.open_file(resaved[kind])
@@ -507,6 +533,7 @@ def test_csv_saved_by_an_english_libreoffice_has_month_first_dates_and_the_same_
     (["31/02/2026", "11/24/2026", "11/25/2026"], True),     # a wrong date is evidence of nothing
     (["13/11/2026", "11/24/2026", "11/25/2026"], False),    # evidence both ways: the Indonesian rule
     (["7 November 2026", "2026-11-07"], False),             # not numeric day/month
+    (["11/05/2026 08:45", "11/24/2026 9:00 AM", "11/25/2026 10.15"], True),  # with a time of day
 ])
 def test_dates_are_read_month_first_only_on_evidence(dates, month_first):
     from jikubata.adapters.reader import _month_first_dates
@@ -517,3 +544,60 @@ def test_dates_are_read_month_first_only_on_evidence(dates, month_first):
     if found:
         verdicts, _ = found
         assert all(verdicts[d] is None or verdicts[d].month == int(d[:2]) for d in dates if d[2] == "/")
+
+
+# ---------------------------------------------------------------- exports of other systems (issue 19.3)
+
+
+def _guarded_csv(path: Path, rows: list[list[str]]) -> Path:
+    header = ["Tanggal", "NIP", "UMKM", "Jumlah (Rp)", "No. Nota"]
+    path.write_text("\r\n".join(";".join(r) for r in [header] + rows) + "\r\n", encoding="utf-8")
+    return path
+
+
+def test_csv_dates_with_a_time_of_day_and_nips_guarded_as_formulas_read_as_written(tmp_path, city):
+    """What payment systems export: `05/11/2026 08:45`, `05/11/2026 08.45`, `2026-11-05 08:45:00`, and the NIP
+    as `="…"` so that Excel keeps its 18 digits."""
+    central = city / "JikuBata-Pusat.xlsx"
+    nip = next(e.nip for e in calculate(central).employees if len(e.nip) == 18)
+    made = _guarded_csv(tmp_path / "Ekspor-Kasir.csv", [
+        ["05/11/2026 08:45", f'="{nip}"', "Mie Sagu Mama Ona", "20000", "K-1"],
+        ["06/11/2026 08.45", f'="{nip}"', "Mie Sagu Mama Ona", "15000", "K-2"],
+        ["2026-11-07 08:45:00", f'"=""{nip}"""', "Mie Sagu Mama Ona", "5000", "K-3"]])
+    result = calculate(central, made)
+    assert [p for p in result.problems if p.place.file == made.name] == []
+    assert next(e.spent for e in result.employees if e.nip == nip) == 40000
+    assert files.open_file(made).sheets[0].rows[1][1] == nip
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_csv_written_by_libreoffice_with_times_and_guarded_nips_reads_the_same(tmp_path, city):
+    """LibreOffice saves date-time cells as `05/11/2026 08:45` (Indonesian) and keeps a cell holding `="…"`."""
+    central = city / "JikuBata-Pusat.xlsx"
+    nip = next(e.nip for e in calculate(central).employees if len(e.nip) == 18)
+    source = tmp_path / "Ekspor-Kasir.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Belanja"
+    ws.append(["Tanggal", "NIP", "UMKM", "Jumlah (Rp)", "No. Nota"])
+    for i, (moment, number_format) in enumerate([(dt.datetime(2026, 11, 5, 8, 45), "DD/MM/YYYY HH:MM"),
+                                                 (dt.datetime(2026, 11, 6, 8, 45), "DD/MM/YYYY HH.MM"),
+                                                 (dt.datetime(2026, 11, 7, 8, 45), "YYYY-MM-DD HH:MM:SS")]):
+        ws.append([moment, f'="{nip}"', "Mie Sagu Mama Ona", 10000 + i, f"K-{i}"])
+        ws.cell(i + 2, 1).number_format = number_format
+        ws.cell(i + 2, 2).data_type = "s"   # the text `="…"`, as a system writes it, not a formula
+    wb.save(source)
+    profile = tmp_path / "profil"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(INDONESIAN_PROFILE)
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", CSV_FILTER,
+                    "--outdir", str(tmp_path / "lo"), str(source)], capture_output=True, timeout=180, check=True)
+    made = tmp_path / "lo" / "Ekspor-Kasir.csv"
+    text = made.read_text(encoding="utf-8")
+    # (Indonesian LibreOffice writes the HH.MM of a format as 08,45: its decimal separator)
+    assert "05/11/2026 08:45" in text and re.search("06/11/2026 08[.,]45", text) and "2026-11-07 08:45:00" in text
+    assert f'=""{nip}""' in text   # LibreOffice quotes the guard: "=""198…"""
+    result = calculate(central, made)
+    assert [p for p in result.problems if p.place.file == made.name] == []
+    assert next(e.spent for e in result.employees if e.nip == nip) == 30003

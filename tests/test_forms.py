@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -613,3 +614,100 @@ def test_periksa_says_what_a_forms_helper_sheets_are(made, capsys):
     out = capsys.readouterr().out
     assert re.search(r"Petunjuk\s+dilewati \(lembar petunjuk\)", out)
     assert re.search(r"Data Formulir\s+dilewati \(lembar data formulir OPD: identitas dan daftar pilihan\)", out)
+
+
+# ---------------------------------------------------------------- a form saved in another format (issue 19.1)
+
+
+def saved_by_libreoffice(src: Path, out_dir: Path, profile: Path, fmt: str) -> Path:
+    """`src` opened and saved by LibreOffice as `fmt` (ods, xlsx, xls).
+
+    Converting keeps the source's last-saved time; in an .ods LibreOffice
+    writes it without a zone, as it writes a user's local save time.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    filters = {"xlsx": "xlsx:Calc Office Open XML", "ods": "ods", "xls": "xls:MS Excel 97"}
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                    "--convert-to", filters[fmt], "--outdir", str(out_dir), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    return out_dir / f"{src.stem}.{fmt}"
+
+
+@pytest.mark.slow
+@needs_soffice
+@pytest.mark.parametrize("fmt", ["ods", "xlsx"])
+def test_a_corrected_resubmission_saved_by_libreoffice_replaces_the_first_wholesale(made, tmp_path, fmt):
+    """The office sent Budi's two receipts, then deleted the wrong one and sent the form again from
+    LibreOffice: only the corrected form counts (Rp60.000, KURANG Rp40.000), in either format."""
+    pusat, paths, _ = made
+    folder = tmp_path / "kembali"
+    first = fill(paths[DINKES], [(day(6), BUDI, KOPI, "Kopi", 60000, "N-1"),
+                                 (day(6), BUDI, SAGU, "Mie sagu", 40000, "N-2")], folder / "dinkes-1.xlsx")
+    set_saved(first, dt.datetime(2026, 11, 22, 0, 0, tzinfo=dt.timezone.utc))
+    corrected = fill(paths[DINKES], [(day(6), BUDI, KOPI, "Kopi", 60000, "N-1")], tmp_path / "isi" / "dinkes-2.xlsx")
+    set_saved(corrected, dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.timezone.utc))
+    resent = saved_by_libreoffice(corrected, folder, tmp_path / "profile", fmt)
+
+    identity = forms.read_identity(resent)
+    assert (identity.office, identity.abbreviation, identity.period) == (DINKES, "DINKES", PERIOD)
+    # .xlsx: 09:30 UTC; .ods: "09:30", no zone, read as 09:30 WIT (00:30 UTC): still after the first
+    hour = {"xlsx": 9, "ods": 0}[fmt]
+    assert identity.saved_at == dt.datetime(2026, 11, 22, hour, 30, tzinfo=dt.timezone.utc)
+    result = services.calculate([pusat, folder], PERIOD, clock=CLOCK)
+    assert [(p.code, p.place.file) for p in result.problems] == [("FORMULIR_VERSI_LAMA", "dinkes-1.xlsx")]
+    budi = next(e for e in result.employees if e.nip == BUDI)
+    assert (budi.spent, budi.shortfall, budi.status) == (60000, 40000, Status.KURANG)
+
+
+@pytest.mark.slow
+@needs_soffice
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_a_form_saved_as_ods_or_xls_still_reports_other_offices_and_other_months(made, tmp_path, fmt):
+    pusat, paths, _ = made
+    filled = fill(paths[DINKES], [(day(30, 10), ANI, SAGU, "Mie sagu", 20000, "N-1"),
+                                  (day(7), DEDI, KOPI, "Kopi", 30000, "N-2")], tmp_path / "isi" / "f.xlsx")
+    saved = saved_by_libreoffice(filled, tmp_path / "lo", tmp_path / "profile", fmt)
+    result = services.calculate([pusat, saved], PERIOD, clock=CLOCK)
+    assert sorted((p.code, p.place.file, p.place.cell) for p in result.problems) == [
+        ("NIP_OPD_LAIN", saved.name, f"B{forms.FIRST_ROW + 1}"),
+        ("TANGGAL_DI_LUAR_PERIODE", saved.name, f"A{forms.FIRST_ROW}")]
+    assert spent(result)[DEDI] == 30000
+
+
+def _ods_meta() -> str:
+    """What LibreOffice writes for a form saved as .ods (its meta.xml user-defined properties)."""
+    meta = ('<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            '<office:meta><dc:date>2026-11-22T09:30:00</dc:date>'
+            '<meta:user-defined meta:name="JikuBata.DibuatPada">2026-11-01T17:00:00+09:00</meta:user-defined>'
+            '<meta:user-defined meta:name="JikuBata.Jenis">Formulir Belanja Jiku Bata</meta:user-defined>'
+            '<meta:user-defined meta:name="JikuBata.OPD">Dinas Kesehatan</meta:user-defined>'
+            '<meta:user-defined meta:name="JikuBata.Periode" meta:value-type="string">2026-11</meta:user-defined>'
+            '<meta:user-defined meta:name="JikuBata.Singkatan" meta:value-type="string">DINKES</meta:user-defined>'
+            '</office:meta></office:document-meta>')
+    return meta
+
+
+def test_an_ods_meta_xml_gives_the_identity_and_its_save_time_in_wit(tmp_path):
+    path = tmp_path / "formulir.ods"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("meta.xml", _ods_meta())
+        zf.writestr("content.xml", "<office:document-content/>")
+    identity = forms.read_identity(path)
+    assert (identity.office, identity.abbreviation, identity.period) == (DINKES, "DINKES", PERIOD)
+    assert identity.saved_at == dt.datetime(2026, 11, 22, 0, 30, tzinfo=dt.timezone.utc)  # 09:30 WIT
+    assert not identity.pristine
+
+
+def test_identity_is_read_from_the_data_formulir_sheet_of_any_format(made, tmp_path):
+    """A form re-saved as .xls/.xlsb keeps no custom properties, but its hidden sheet."""
+    from jikubata.adapters.files import SheetRows, Workbook
+
+    _, paths, _ = made
+    rows = CalamineWorkbook.from_path(str(paths[DINKES])).get_sheet_by_name(forms.SHEET_DATA).to_python()
+    saved = dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)
+    book = Workbook("f.xls", "xls", saved, [SheetRows("Belanja", []), SheetRows(forms.SHEET_DATA, rows)])
+    identity = forms.identity_of(tmp_path / "f.xls", book)
+    assert (identity.file, identity.office, identity.period, identity.saved_at) == ("f.xls", DINKES, PERIOD, saved)
+    assert forms.identity_of(tmp_path / "g.xls", Workbook("g.xls", "xls", saved, [SheetRows("Belanja", [])])) is None

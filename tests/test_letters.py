@@ -267,7 +267,9 @@ def test_names_with_markup_characters_come_through_as_written(tmp_path):
 
 
 def test_odd_names_give_safe_file_names_inside_the_letters_folder(tmp_path):
-    offices = [Office(ODD), Office(ODD.replace("/", "\\")), Office("../../etc/passwd")]
+    # Two offices (their names differ only after the 80 characters a file name keeps) and a path.
+    long = " Kantor" + " A" * 40
+    offices = [Office(ODD + long + " 1"), Office(ODD.replace("/", "\\") + long + " 2"), Office("../../etc/passwd")]
     people = [F.employee(i, "x", Tier.NON_ESELON, o.name) for i, o in enumerate(offices, 1)]
     bought = [F.buy(i, 1_000) for i in range(1, 4)]
     outcome = write_letters(F.compute(F.dataset(people, bought, offices), F.PERIOD, F.AS_OF), tmp_path,

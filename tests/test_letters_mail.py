@@ -109,6 +109,7 @@ def test_each_pdf_goes_once_to_its_recipient(out):
     assert sum(s == "tanpa alamat" for s in statuses.values()) == len(outcome.letters) - 3
 
 
+@pytest.mark.slow  # LibreOffice (the module's fixture)
 def test_a_server_failing_halfway_leaves_the_rest_pending_and_a_rerun_delivers_them_once(out):
     port = free_port()
     failing = Server(port)
@@ -136,6 +137,7 @@ def test_a_server_failing_halfway_leaves_the_rest_pending_and_a_rerun_delivers_t
     assert all(m.status == SENT for m in History(out).mails() if m.week.startswith("surat:"))
 
 
+@pytest.mark.slow  # LibreOffice (the module's fixture)
 def test_coba_lists_what_would_be_sent_and_sends_nothing(out):
     outcome = deliver(out, 0, dry_run=True)
     text = outcome.summary_text()

@@ -497,3 +497,38 @@ def test_our_own_summary_among_the_inputs_is_left_alone_even_renamed(tmp_path):
     ours = [s for s in data.sheets if s.file == "laporan bulan lalu.xlsx"]
     assert ours and all(s.skipped == "lembar keluaran Jiku Bata" for s in ours), ours
     assert [m["kode"] for m in j["masalah"]] == ["BERKAS_TANPA_DATA"]
+
+
+# ---------------------------------------------------------------- one office, one identity (issue 19.2)
+
+
+def test_an_opd_spelled_in_capitals_in_the_roster_is_one_office_with_its_record(tmp_path):
+    """OPD sheet "Dinas Kesehatan", roster "DINAS KESEHATAN" (and "DINKES"): one office everywhere,
+    its head and email found, the summary and the letters addressed to it."""
+    from jikubata.adapters import letters, summary
+
+    folder = tmp_path / "masukan"
+    roster = [["NIP", "Nama", "Jabatan", "Eselon", "OPD"]] + [
+        [nip, name, position, eselon, {NIP_ANI: "DINAS KESEHATAN", NIP_DEDI: "DINKES"}.get(nip, office)]
+        for nip, name, position, eselon, office in PEOPLE]
+    write(folder / "pusat.xlsx", {
+        "Pegawai": roster, "UMKM": [["Nama UMKM"]] + [[s] for s in SELLERS],
+        "OPD": [["Nama OPD", "Singkatan", "Nama Kepala", "NIP Kepala", "Jabatan Kepala", "Email"],
+                ["Sekretariat Daerah", "SETDA", "", "", "", ""],
+                ["Dinas Kesehatan", "DINKES", "Budi Pattiasina", NIP_BUDI, "Kepala Dinas Kesehatan",
+                 "dinkes@ambon.go.id"]]})
+    write(folder / "dinkes.xlsx", {"Belanja": template_purchases()})
+    result = services.calculate([folder], PERIOD, clock=CLOCK)
+    assert [o.office for o in result.offices] == ["Sekretariat Daerah", "Dinas Kesehatan"]
+    dinkes = next(o for o in result.offices if o.office == "Dinas Kesehatan")
+    assert (dinkes.obliged, dinkes.short) == (3, 1)   # Ani, Budi (short), Dedi; Cici's tier has no minimum
+    ani = next(e for e in result.employees if e.nip == NIP_ANI)
+    assert result.office_info[ani.office].email == "dinkes@ambon.go.id"
+    assert summary.office_label(result, ani.office) == "DINKES"
+
+    (plan,) = [p for p in letters.plan_letters(result) if p.kind == letters.KIND_OFFICE]
+    assert "Budi Pattiasina" in plan.recipient and plan.email == "dinkes@ambon.go.id"
+
+    path = summary.write_summary(result, tmp_path / "hasil")
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert [n for n in wb.sheetnames if n.startswith("Rekap ")] == ["Rekap SETDA", "Rekap DINKES"]

@@ -69,6 +69,9 @@ NOV7 = dt.date(2026, 11, 7)
     NOV7, dt.datetime(2026, 11, 7, 9, 30), 46333, 46333.5, "07/11/2026", "7/11/2026", "7-11-2026",
     "07.11.2026", "2026-11-07", "7 November 2026", "7 Nov 2026", "7 nop 2026", "7 NOVEMBER 2026",
     "Sabtu, 7 November 2026", "07/11/26", "2026-11-07 00:00:00",
+    # exports of other systems: a time of day after the date (issue 19.3)
+    "07/11/2026 08:45", "07/11/2026 08.45", "07/11/2026 08,45", "2026-11-07 08:45:00", "2026-11-07T08:45", "7-11-2026 23:59:59",
+    "7 November 2026 14.30", "07/11/2026 8:45 PM", "Sabtu, 07/11/2026 08:45",
 ])
 def test_dates_in_every_form_offices_use(typed):
     assert parse_date(typed) == NOV7
@@ -82,7 +85,8 @@ def test_indonesian_month_names(typed, day):
 
 
 @pytest.mark.parametrize("typed", ["31/02/2026", "13/13/2026", "kemarin", "7 Novembre 2026", "", True, None,
-                                   float("nan"), -5, 10**12, "#N/A"])
+                                   float("nan"), -5, 10**12, "#N/A", "07/11/2026 24:00", "07/11/2026 08:60",
+                                   "07/11/2026 13:00 PM", "07/11/2026 pukul", "31/02/2026 08:45"])
 def test_unreadable_dates(typed):
     assert parse_date(typed) is None
 

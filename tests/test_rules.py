@@ -185,3 +185,39 @@ def test_problems_are_counted_on_the_dataset_and_carried_to_the_result():
 
 def test_statuses_are_listed_short_first_then_met_then_not_obliged():
     assert sorted(Status, key=lambda s: s.rank) == [Status.KURANG, Status.MEMENUHI, Status.TIDAK_WAJIB]
+
+
+# ---------------------------------------------------------------- one office, one identity (issue 19.2)
+
+
+def test_office_key_ignores_case_spacing_and_punctuation():
+    from jikubata.domain.model import office_key
+
+    assert office_key("Dinas Kesehatan") == office_key("  DINAS   KESEHATAN ") == office_key("Dinas Kesehatan.")
+    assert office_key("Kec. Sirimau") == office_key("KEC SIRIMAU") == office_key("kec.sirimau")
+    assert office_key("Dinas Kesehatan") != office_key("Dinas Kesehatan Hewan")
+
+
+def test_roster_spellings_of_an_opd_become_the_opd_sheets_one_office():
+    dinkes = Office("Dinas Kesehatan", abbreviation="DINKES", head_name="dr. Budi")
+    people = [emp("198001012010012001", office="DINAS KESEHATAN"),
+              emp("198001012010012009", office="Dinas  Kesehatan"),
+              emp("199002022015022003", office="DINKES")]
+    r = run(people, offices=[dinkes])
+    assert {e.office for e in r.employees} == {"Dinas Kesehatan"}
+    (totals,) = r.offices
+    assert (totals.office, totals.obliged) == ("Dinas Kesehatan", 3)
+    assert r.office_info[r.employees[0].office] is dinkes
+
+
+def test_offices_missing_from_the_opd_sheet_are_one_office_under_their_first_spelling():
+    r = run([emp("198001012010012001", office="Dinas Pariwisata"),
+             emp("198001012010012009", office="DINAS PARIWISATA")])
+    assert [(o.office, o.obliged) for o in r.offices] == [("Dinas Pariwisata", 2)]
+
+
+def test_a_name_wins_over_another_offices_abbreviation():
+    from jikubata.domain.model import office_index
+
+    a, b = Office("Inspektorat", abbreviation="INSP"), Office("INSP", abbreviation="X")
+    assert office_index([a, b])["insp"] is b

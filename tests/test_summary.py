@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 from jikubata.adapters import summary
 from jikubata.domain.model import (Dataset, Employee, EmploymentStatus, Office, Period, Place, Problem, Purchase, Seller,
-                             Settings, Severity, Status, Tier, compute)
+                             Settings, Severity, Status, Tier, compute, office_key)
 from jikubata.domain.errors import InputError
 
 from tests.support import workbooks
@@ -277,7 +277,7 @@ def test_offices_that_shorten_alike_get_unique_names_ignoring_case():
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.text(min_size=1, max_size=70), st.text(max_size=40)), min_size=1, max_size=12,
-                unique_by=lambda o: o[0]))
+                unique_by=lambda o: office_key(o[0])))
 def test_any_office_names_give_valid_unique_sheet_names(offices):
     names = names_for(*(Office(name, abbreviation) for name, abbreviation in offices))
     assert len(names) == len(offices)
@@ -482,15 +482,16 @@ def test_a_failed_write_leaves_the_previous_summary_untouched(tmp_path, monkeypa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("zipfile.ZipFile.writestr", disk_full)  # the disk fills up while the zip is written
-    with pytest.raises(InputError, match="rekap tidak dapat ditulis.*No space left on device"):
+    with pytest.raises(InputError, match=r"folder keluaran .* tidak dapat ditulis \(disk penuh\)") as raised:
         summary.write_summary(make_result(as_of=dt.date(2026, 11, 30)), tmp_path)
+    assert "No space" not in str(raised.value)   # never the system's English
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
 def test_a_folder_in_the_way_of_the_summary_is_a_clear_error_and_stays(tmp_path):
     (tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx").mkdir()
-    with pytest.raises(InputError, match="rekap tidak dapat ditulis"):
+    with pytest.raises(InputError, match="Rekap-Jiku-Bata-2026-11.xlsx tidak dapat ditulis: di tempatnya ada folder"):
         summary.write_summary(make_result(), tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["Rekap-Jiku-Bata-2026-11.xlsx"]
 
@@ -498,7 +499,8 @@ def test_a_folder_in_the_way_of_the_summary_is_a_clear_error_and_stays(tmp_path)
 def test_output_folder_that_is_a_file_is_a_clear_indonesian_error(tmp_path):
     blocker = tmp_path / "bukan-folder"
     blocker.write_text("x")
-    with pytest.raises(InputError, match="rekap tidak dapat ditulis"):
+    with pytest.raises(InputError, match=r"folder keluaran .*bukan-folder tidak dapat ditulis \(jalurnya melewati "
+                                         r"sebuah berkas, bukan folder\)"):
         summary.write_summary(make_result(), blocker)
 
 
@@ -570,3 +572,56 @@ def test_unique_sheet_names_fit_excel_and_never_repeat_ignoring_case(bases):
 
     assert all(len(n) <= 31 and n.startswith("Rekap ") for n in names)
     assert len({n.casefold() for n in names}) == len(names)
+
+
+# ---------------------------------------------------------------- one order of offices (issue 19.9)
+
+
+def _tied_offices():
+    """Seven offices all at 0 %: their shortfalls differ, and the ones with more staff owe less (so ordering
+    by the number of staff, or by the OPD sheet, would give another order than by the shortfall)."""
+    offices = [Office(f"Kantor {c}", f"K{c}") for c in "ABCDEFG"]
+    sizes = {"A": 6, "B": 5, "C": 1, "D": 2, "E": 4, "F": 3, "G": 2}
+    tiers = {"A": Tier.ESELON_IV, "B": Tier.ESELON_IV, "C": Tier.ESELON_II, "D": Tier.ESELON_II,
+             "E": Tier.ESELON_III, "F": Tier.ESELON_III, "G": Tier.ESELON_II}
+    people = [Employee(nip(i * 10 + k), f"P {c} {k}", "Kasi", tiers[c], f"Kantor {c}")
+              for i, c in enumerate("ABCDEFG") for k in range(sizes[c])]
+    # Each office reported (one small purchase, nobody meets the minimum).
+    bought = [Purchase(dt.date(2026, 11, 7), nip(i * 10), "Kopi Rarobang", 1_000) for i in range(7)]
+    return make_result(offices=offices, people=people, purchases=bought)
+
+
+def test_worst_first_is_lowest_compliance_then_largest_shortfall_then_name():
+    from jikubata.domain.model import OfficeTotals, worst_first
+
+    offices = [OfficeTotals("b", 4, 2, 2, 0, 10), OfficeTotals("A", 4, 2, 2, 0, 10), OfficeTotals("c", 4, 2, 2, 0, 30),
+               OfficeTotals("nobody", 0, 0, 0, 0, 0), OfficeTotals("d", 4, 1, 3, 0, 5), OfficeTotals("e", 4, 4, 0, 0, 0)]
+    assert [o.office for o in worst_first(offices)] == ["d", "c", "A", "b", "e", "nobody"]
+
+
+def test_weekly_email_and_tren_chart_name_the_same_lowest_offices_when_compliance_ties(tmp_path):
+    from jikubata.adapters.weekly import WeeklyReport
+
+    result = _tied_offices()
+    behind = [summary.office_label(result, o.office) for o in WeeklyReport("2026-W47", result, None, []).most_behind()]
+    path = summary.write_summary(result, tmp_path, trend=summary.trend_points(result, "2026-W47"))
+    [chart] = [x for n, x in sheet_xml(path).items() if n.startswith("xl/charts/") and "<c:lineChart>" in x]
+    names = re.findall(r"<c:tx><c:strRef><c:f>[^<]*</c:f><c:strCache><c:ptCount val=\"1\"/><c:pt idx=\"0\"><c:v>([^<]*)",
+                       chart)
+    # short Rp200.000 (D, G: by name), Rp120.000 (A, E), Rp100.000 (B before C); by staff it would be A, B, E…
+    assert behind == names[:-1] == ["KD", "KG", "KA", "KE", "KB"]
+    ringkasan = [r["OPD"] for r in table_rows(openpyxl.load_workbook(path)["Ringkasan"])[:-1]]
+    assert ringkasan[:5] == [f"Kantor {c}" for c in "DGAEB"]
+
+
+def test_hitung_table_lists_the_worst_office_first_like_the_rekap():
+    from jikubata.entrypoints import report
+
+    offices = [Office("Dinas Satu", "SATU"), Office("Dinas Dua", "DUA"), Office("Dinas Tiga", "TIGA")]
+    people = [Employee(nip(i), f"P {i}", "Kasi", Tier.ESELON_IV, o.name) for i, o in enumerate(offices)]
+    purchases = [Purchase(dt.date(2026, 11, 7), nip(0), "Kopi Rarobang", 20_000),
+                 Purchase(dt.date(2026, 11, 7), nip(1), "Kopi Rarobang", 1_000),
+                 Purchase(dt.date(2026, 11, 7), nip(2), "Kopi Rarobang", 5_000)]
+    text = report.result_text(make_result(offices=offices, people=people, purchases=purchases))
+    table = [line.split()[0] for line in text.splitlines() if line.split()[:1] in (["SATU"], ["DUA"], ["TIGA"])]
+    assert table[:3] == ["DUA", "TIGA", "SATU"]   # 0 % (Rp19.000 short), 0 % (Rp15.000 short), 100 %

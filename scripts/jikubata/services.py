@@ -85,13 +85,25 @@ class Writer:
     wait: Optional[float] = None
 
 
+@contextmanager
 def _lock(out_dir: Path, writer: Optional[Writer]):
-    """The output folder's lock: every service that writes takes it exactly once, here."""
-    from jikubata.adapters import locking
+    """The output folder's lock: every service that writes takes it exactly once, here.
+
+    Whatever cannot be written inside the folder (the folder itself, a file
+    open in Excel) ends here as one Indonesian line (InputError: exit 2).
+    """
+    from jikubata.adapters import atomic, locking
 
     writer = writer or Writer()
     wait = LOCK_WAIT_SECONDS if writer.wait is None else writer.wait
-    return locking.output_lock(out_dir, wait=wait, command=writer.command, on_wait=writer.on_wait)
+    try:
+        with locking.output_lock(out_dir, wait=wait, command=writer.command, on_wait=writer.on_wait):
+            yield
+    except (OSError, InputError) as exc:
+        cause = atomic.written_under(exc, out_dir)
+        if cause is None:
+            raise
+        raise atomic.unwritable(cause, out_dir) from None
 
 
 # ---------------------------------------------------------------- check and calculate

@@ -6,11 +6,14 @@ version in place.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
+
+from jikubata.domain.errors import InputError
 
 
 @contextlib.contextmanager
@@ -73,3 +76,70 @@ def remove_temporary_files(folder: os.PathLike | str) -> int:
                     os.unlink(entry.path)
                     removed += 1
     return removed
+
+
+# ---------------------------------------------------------------- when an output cannot be written
+
+# What Windows says when Excel holds a file open: access denied, sharing violation, lock violation.
+_WINDOWS_IN_USE = {5, 32, 33}
+_IN_USE = {errno.EACCES, errno.EPERM, errno.EBUSY, errno.ETXTBSY}
+
+
+def unwritable(exc: OSError, folder: os.PathLike | str) -> InputError:
+    """One Indonesian line for an output under `folder` that could not be written: a file another program
+    holds open, or a folder that cannot be written. Never the errno or the system's English text.
+
+    The file is the one being replaced (`os.replace` names it second) or created; a file that exists
+    and may not be replaced is in use (Excel on Windows keeps every workbook it has open so).
+    """
+    folder = Path(folder)
+    named = exc.filename2 or exc.filename
+    target = Path(os.fsdecode(named)) if named else None
+    if target is not None and not is_temporary_name(target.name) and not target.name.startswith(".jikubata") \
+            and (exc.errno in _IN_USE or getattr(exc, "winerror", None) in _WINDOWS_IN_USE) \
+            and _is_file(target):
+        return InputError(f"berkas {target} sedang dipakai program lain (tutup di Excel), lalu ulangi")
+    if target is not None and (exc.errno == errno.EISDIR or (exc.filename2 and _is_dir(target))):
+        return InputError(f"berkas {target} tidak dapat ditulis: di tempatnya ada folder bernama sama; pindahkan "
+                          "atau ganti nama folder itu, lalu ulangi")
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = "disk penuh"
+    elif exc.errno == errno.ENOTDIR or (_exists(folder) and not folder.is_dir()):
+        reason = "jalurnya melewati sebuah berkas, bukan folder"
+    elif exc.errno == errno.EROFS:
+        reason = "folder hanya-baca"
+    else:
+        reason = "tidak ada izin menulis"
+    return InputError(f"folder keluaran {folder} tidak dapat ditulis ({reason}); pilih folder lain atau minta "
+                      "izin tulis kepada petugas TI, lalu ulangi")
+
+
+def written_under(exc: BaseException, folder: os.PathLike | str) -> Optional[OSError]:
+    """The file-system error behind `exc` (itself, or the error an adapter turned into its own message)
+    when it concerns a path inside `folder`; None for any other error (a socket, a template elsewhere…)."""
+    for error in (exc, exc.__context__):
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError) and error.filename:
+            base = os.path.abspath(folder)
+            if any(path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+                   for path in (os.path.abspath(os.fsdecode(name)) for name in (error.filename, error.filename2)
+                                if name)):
+                return error
+    return None
+
+
+def _is_file(path: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return path.is_file()
+    return False
+
+
+def _is_dir(path: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return path.is_dir()
+    return False
+
+
+def _exists(path: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return path.exists()
+    return False

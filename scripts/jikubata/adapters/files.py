@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Optional
 from jikubata.domain import schema
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import grouped
-from jikubata.domain.model import column_letter
+from jikubata.domain.model import WIT, column_letter
 
 log = logging.getLogger("jikubata.files")
 
@@ -133,6 +133,7 @@ def _not_spreadsheet(what: str) -> str:
 class InputFile:
     path: Path
     named: bool  # named on the command line (an unreadable one stops the run), not found in a folder
+    opened_in: str = ""  # "Excel" or "LibreOffice" when its lock file lies beside it: unsaved edits are not read
 
 
 @dataclass
@@ -150,12 +151,14 @@ def list_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
         path = Path(raw)
         if path.is_dir():
             found = []
-            for p in sorted(path.iterdir()):
+            entries = sorted(path.iterdir())
+            opened = _opened_elsewhere(p.name for p in entries)
+            for p in entries:
                 if not p.is_file() or p.name.startswith(("~$", ".")) or _hidden(p) \
                         or p.name.startswith(schema.OUTPUT_FILE_PREFIXES):
                     continue
                 if p.suffix.lower() in SPREADSHEET_SUFFIXES:
-                    found.append(InputFile(p, named=False))
+                    found.append(InputFile(p, named=False, opened_in=opened.get(p.name.casefold(), "")))
                 else:
                     ignored.append(p.name)
             if not found:
@@ -164,7 +167,11 @@ def list_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
         elif path.is_file():
             if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
                 raise InputError(f"berkas {path.name}: bukan spreadsheet yang dapat dibaca (gunakan {ACCEPTED})")
-            files.append(InputFile(path, named=True))
+            locks = [n for n in (f"~${path.name}", f".~lock.{path.name}#") if (path.parent / n).is_file()]
+            files.append(InputFile(path, named=True, opened_in=_opened_elsewhere(locks).get(path.name.casefold(), "")))
+        elif not path.suffix or str(raw).endswith(("/", os.sep)):
+            # `data/`, `dataa`: a name without a file type is a folder the user meant
+            raise InputError(f"folder {path} tidak ditemukan")
         else:
             raise InputError(f"berkas {path} tidak ditemukan")
     # The same file named twice would count its purchases twice.
@@ -172,8 +179,20 @@ def list_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
     for f in files:
         key = f.path.resolve()
         if key not in unique or f.named:
-            unique[key] = InputFile(key, f.named)
+            unique[key] = InputFile(key, f.named, f.opened_in)
     return Inputs(list(unique.values()), ignored)
+
+
+def _opened_elsewhere(names: Iterable[str]) -> dict[str, str]:
+    """{file name (casefolded): program} for the lock files among `names`: Excel's `~$name.xlsx` and
+    LibreOffice's `.~lock.name.xlsx#`, left beside a workbook while it is open."""
+    opened = {}
+    for name in names:
+        if name.startswith("~$") and len(name) > 2:
+            opened[name[2:].casefold()] = "Excel"
+        elif name.startswith(".~lock.") and name.endswith("#") and len(name) > 8:
+            opened[name[7:-1].casefold()] = "LibreOffice"
+    return opened
 
 
 def _hidden(path: Path) -> bool:
@@ -253,7 +272,7 @@ def _read_zip(path: Path) -> Workbook:
                 _check_archive(path, zf, sheets=False)
                 if b"encryption-data" in _small(zf, "META-INF/manifest.xml"):
                     raise UnreadableFile(name, PASSWORD)
-                kind, saved = "ods", _ods_saved(_small(zf, "meta.xml"))
+                kind, saved = "ods", ods_saved(_small(zf, "meta.xml"))
             elif "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 binary = "xl/workbook.bin" in names
                 _check_archive(path, zf, sheets=not binary)
@@ -282,7 +301,6 @@ def _small(zf: zipfile.ZipFile, part: str) -> bytes:
 
 _CORE_MODIFIED = re.compile(rb"<(?:\w+:)?modified\b[^>]*>\s*([^<\s]+)\s*<")
 _ODS_DATE = re.compile(rb"<dc:date>\s*([^<\s]+)\s*<")
-WIT = dt.timezone(dt.timedelta(hours=9))
 
 
 def _timestamp(text: bytes, naive_zone: dt.tzinfo) -> Optional[dt.datetime]:
@@ -311,8 +329,13 @@ def ooxml_saved(core: bytes) -> Optional[dt.datetime]:
     return _timestamp(m.group(1), dt.timezone.utc) if m else None
 
 
-def _ods_saved(meta: bytes) -> Optional[dt.datetime]:
-    # LibreOffice writes the local time of the machine that saved, without a zone: take it as Ambon's.
+def ods_saved(meta: bytes) -> Optional[dt.datetime]:
+    """The last-saved time in an .ods `meta.xml` (its bytes), or None.
+
+    LibreOffice writes the local time of the machine that saved, without a
+    zone: it is read as WIT (UTC+9, no daylight saving: `domain.model.WIT`), the
+    time of the offices' computers (README: *Formulir isian OPD*).
+    """
     m = _ODS_DATE.search(meta)
     return _timestamp(m.group(1), WIT) if m else None
 
@@ -732,9 +755,19 @@ def _read_csv(path: Path) -> Workbook:
         text = text.split("\n", 1)[1] if "\n" in text else ""
     delimiter = delimiter or _sniff_delimiter(lines[:60])
     rows = _csv_rows(name, text, delimiter)
+    if '="' in text:
+        rows = [[_unguarded(cell) for cell in row] for row in rows]
     notes = _csv_errors(rows) if "#" in text else None
     sheet = SheetRows(path.stem, rows, 0, 0, (lambda: notes) if notes else None)
     return Workbook(name, "csv", saved_or_mtime(path, None), [sheet])
+
+
+def _unguarded(cell: str) -> str:
+    """`="198501012010011001"` -> `198501012010011001`: the formula other systems write in a CSV so that
+    Excel keeps a long number as text (Excel shows the text; so do we)."""
+    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
+        return cell[2:-1].replace('""', '"')
+    return cell
 
 
 def _first_lines(text: str, count: int, look: int = 1 << 16) -> list[str]:

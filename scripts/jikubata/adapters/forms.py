@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Optional
 
 from jikubata.adapters import files
-from jikubata.adapters.atomic import atomic_path
+from jikubata.adapters.atomic import atomic_path, unwritable
 from jikubata.domain import schema
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, timestamp
 from jikubata.domain.model import (WIT, Dataset, Employee, FormIdentity, Office, Period, Tier, is_obliged,
-                                   office_key, registered_only)
+                                   office_index, office_key, registered_only)
 from jikubata.domain.model import column_letter as _letter
 from jikubata.domain.parse import MAX_AMOUNT, printable
 
@@ -159,11 +159,11 @@ def plan_forms(dataset: Dataset, period: Period) -> tuple[list[OfficeForm], list
     offices: dict[str, Office] = {}
     for o in dataset.offices:
         offices.setdefault(office_key(o.name), o)
-    by_abbreviation = {office_key(o.abbreviation): k for k, o in offices.items() if o.abbreviation.strip()}
+    records = office_index(dataset.offices)
     staff: dict[str, list[Employee]] = {k: [] for k in offices}
     for e in dataset.employees:
         key = office_key(e.office)
-        key = key if key in offices else by_abbreviation.get(key, key)
+        key = office_key(records[key].name) if key in records else key
         if key not in offices:
             offices[key] = Office(name=" ".join(e.office.split()))
             staff[key] = []
@@ -226,7 +226,7 @@ def write_forms(dataset: Dataset, period: Period, folder: os.PathLike | str,
                 _FormWriter(tmp, form, period, generated_at, dataset, sellers, strict_sellers, issuer).write()
             outcome.written.append((form, path))
     except OSError as exc:
-        raise InputError(f"formulir tidak dapat ditulis ke {folder}: {exc.strerror or exc}") from None
+        raise unwritable(exc, folder) from None
     return outcome
 
 
@@ -557,41 +557,92 @@ def _worksheet_class():
 
 _PROPERTY = re.compile(rb"<(?:\w+:)?property\b([^>]*)>\s*<(?:\w+:)?\w+\s*>([^<]*)<", re.S)
 _NAME = re.compile(rb"""\bname\s*=\s*(["'])(.*?)\1""", re.S)
+# An .ods keeps custom properties in meta.xml: <meta:user-defined meta:name="…">value</meta:user-defined>
+_ODS_PROPERTY = re.compile(rb"<(?:\w+:)?user-defined\b([^>]*?)(?:/>|>([^<]*)<)", re.S)
 _DATA_SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*name\s*=\s*[\"']" + re.escape(SHEET_DATA.encode()) + rb"[\"']",
                          re.I)
+_ODS_DATA_SHEET = re.compile(rb"<table:table\s[^>]*table:name\s*=\s*[\"']" + re.escape(SHEET_DATA.encode())
+                             + rb"[\"']", re.I)
 _SMALL_PART = 1 << 20
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def read_identity(path: os.PathLike | str, saved: Optional[dt.datetime] = None) -> Optional[FormIdentity]:
     """The identity of an entry form, or None for any other workbook (or one whose identity is unreadable).
 
-    The custom document properties are read from `docProps/custom.xml`
-    (python-calamine does not read them); when a program dropped them, the
-    same values on the hidden sheet are used. `saved` is the workbook's
-    last-saved time when the reader already has it (`files.Workbook.saved_at`).
+    The custom document properties are read from `docProps/custom.xml` of an
+    .xlsx/.xlsm, or `meta.xml` of an .ods (LibreOffice keeps them there when a
+    form is saved in its own format; python-calamine reads neither); when a
+    program dropped them, the same values on the hidden sheet are used.
+    `saved` is the workbook's last-saved time when the reader already has it
+    (`files.Workbook.saved_at`).
     """
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as zf:
-            values = _custom_properties(zf)
-            if values.get(PROP_KIND) != KIND and _small(zf, "xl/workbook.xml") \
-                    and _DATA_SHEET.search(zf.read("xl/workbook.xml")):
+            ods = "mimetype" in zf.NameToInfo and zf.read("mimetype")[:80].strip() == _ODS_MIMETYPE
+            values = _ods_properties(zf) if ods else _custom_properties(zf)
+            if values.get(PROP_KIND) != KIND and _has_data_sheet(zf, ods):
                 values = _identity_sheet(path)
             if saved is None:
-                saved = files.ooxml_saved(zf.read("docProps/core.xml") if _small(zf, "docProps/core.xml") else b"")
-        if values.get(PROP_KIND) != KIND:
-            return None
-        period = Period.parse(values.get(PROP_PERIOD, ""))
-        generated = _moment(values.get(PROP_GENERATED, ""))
-        office = " ".join(values.get(PROP_OFFICE, "").split())
-        if generated is None or not office:
-            return None
-        return FormIdentity(path.name, office, values.get(PROP_ABBREVIATION, "").strip(), period,
-                            values.get(PROP_VERSION, "").strip(), generated,
-                            files.saved_or_mtime(path, saved))
+                saved = files.ods_saved(_part(zf, "meta.xml")) if ods else files.ooxml_saved(_part(zf, "docProps/core.xml"))
+        return _identity(path, values, files.saved_or_mtime(path, saved))
     except (OSError, zipfile.BadZipFile, zlib.error, ValueError, KeyError, EOFError, RuntimeError,
             NotImplementedError):
         return None
+
+
+def identity_of(path: os.PathLike | str, book: files.Workbook) -> Optional[FormIdentity]:
+    """The identity of an input file the reader has opened, whatever its format: the document properties
+    of an .xlsx/.xlsm/.ods, else the hidden `Data Formulir` sheet among the sheets already read (a form
+    re-saved as .xls, .xlsb… keeps that sheet, not the properties)."""
+    path = Path(path)
+    if book.kind in ("xlsx", "xlsm", "ods"):
+        identity = read_identity(path, book.saved_at)
+        if identity is not None:
+            return identity
+    sheet = next((s for s in book.sheets if s.name.strip().casefold() == SHEET_DATA.casefold()), None)
+    if sheet is None:
+        return None
+    try:
+        return _identity(path, _identity_rows(sheet.rows[:len(IDENTITY_LABELS) + 2]), book.saved_at)
+    except ValueError:
+        return None
+
+
+def _identity(path: Path, values: dict[str, str], saved: dt.datetime) -> Optional[FormIdentity]:
+    if values.get(PROP_KIND) != KIND:
+        return None
+    period = Period.parse(values.get(PROP_PERIOD, ""))
+    generated = _moment(values.get(PROP_GENERATED, ""))
+    office = " ".join(values.get(PROP_OFFICE, "").split())
+    if generated is None or not office:
+        return None
+    return FormIdentity(path.name, office, values.get(PROP_ABBREVIATION, "").strip(), period,
+                        values.get(PROP_VERSION, "").strip(), generated, saved)
+
+
+def _part(zf: zipfile.ZipFile, name: str) -> bytes:
+    return zf.read(name) if _small(zf, name) else b""
+
+
+def _has_data_sheet(zf: zipfile.ZipFile, ods: bool) -> bool:
+    if ods:  # content.xml can be large: look for the sheet's name in its first megabyte only
+        if "content.xml" not in zf.NameToInfo:
+            return False
+        with zf.open("content.xml") as f:
+            return bool(_ODS_DATA_SHEET.search(f.read(_SMALL_PART)))
+    return _small(zf, "xl/workbook.xml") and bool(_DATA_SHEET.search(zf.read("xl/workbook.xml")))
+
+
+def _ods_properties(zf: zipfile.ZipFile) -> dict[str, str]:
+    out = {}
+    for attrs, value in _ODS_PROPERTY.findall(_part(zf, "meta.xml")):
+        name = _NAME.search(attrs)
+        if name:
+            out[html.unescape(name.group(2).decode("utf-8", "replace"))] = \
+                html.unescape(value.decode("utf-8", "replace")).strip()
+    return out
 
 
 def _small(zf: zipfile.ZipFile, name: str) -> bool:
@@ -627,7 +678,6 @@ def _identity_sheet(path: Path) -> dict[str, str]:
     """The identity rows of the hidden sheet (label in A, value in B)."""
     from python_calamine import CalamineWorkbook
 
-    labels = {label.casefold(): prop for prop, label in IDENTITY_LABELS}
     try:
         wb = CalamineWorkbook.from_path(str(path))
         try:
@@ -637,8 +687,18 @@ def _identity_sheet(path: Path) -> dict[str, str]:
             wb.close()
     except Exception:  # calamine's errors: an unreadable sheet is no identity
         return {}
+    return _identity_rows(rows)
+
+
+def _identity_rows(rows) -> dict[str, str]:
+    """Label in one cell, its value in the next (columns A and B of the hidden sheet)."""
+    labels = {label.casefold(): prop for prop, label in IDENTITY_LABELS}
     out = {}
     for row in rows:
-        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip().casefold() in labels:
-            out[labels[row[0].strip().casefold()]] = str(row[1]).strip()
+        for j, cell in enumerate(row[:-1]):
+            if isinstance(cell, str) and cell.strip().casefold() in labels:
+                value = row[j + 1]
+                out[labels[cell.strip().casefold()]] = (value.isoformat() if isinstance(value, dt.datetime)
+                                                        else str(value)).strip()
+                break
     return out

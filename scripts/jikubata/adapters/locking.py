@@ -31,7 +31,7 @@ from typing import Callable, Iterator, Optional
 
 import filelock
 
-from jikubata.adapters.atomic import remove_temporary_files, write_bytes_atomic
+from jikubata.adapters.atomic import remove_temporary_files, unwritable, write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM
 from jikubata.domain.indonesian import timestamp
 from jikubata.domain.errors import BusyError
@@ -93,7 +93,7 @@ def output_lock(out_dir: os.PathLike | str, *, wait: float = 0.0, command: Optio
 
         if out_dir.exists() and not out_dir.is_dir():
             raise InputError(f"keluaran '{out_dir}' adalah sebuah berkas, bukan folder: pilih folder lain") from None
-        raise InputError(f"folder keluaran '{out_dir}' tidak dapat dibuat: {exc.strerror or exc}") from None
+        raise unwritable(exc, out_dir) from None
     lock = _lock(out_dir)
     started = time.monotonic()
     try:

@@ -100,6 +100,9 @@ def read_inputs(paths: Sequence[str | os.PathLike],
             future = pending.pop(0)
             if i + lookahead < len(todo):
                 pending.append(pool.submit(files.open_file, todo[i + lookahead].path))
+            if item.opened_in:
+                acc.problems.append(problem(Place(labels[item.path], "", ""), "BERKAS_SEDANG_DIBUKA",
+                                            program=item.opened_in))
             try:
                 book = future.result()
             except files.UnreadableFile as exc:
@@ -116,8 +119,8 @@ def read_inputs(paths: Sequence[str | os.PathLike],
             label = labels[item.path]
             acc.saved_at[label] = book.saved_at
             _read_workbook(label, book.sheets, acc)
-            # An entry form (always .xlsx) says whose and which month it is.
-            identity = forms.read_identity(item.path, book.saved_at) if book.kind in ("xlsx", "xlsm") else None
+            # An entry form says whose and which month it is, in whatever format it came back.
+            identity = forms.identity_of(item.path, book)
             del book
             if identity is not None:
                 acc.forms[label] = replace(identity, file=label)
@@ -774,7 +777,7 @@ def _month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict,
     stays day first: nothing in it says otherwise.
     """
     texts = {row[col] for row in rows[first:] if len(row) > col and type(row[col]) is str}
-    found = [(m, t) for t in texts if (m := _NUMERIC_DATE.match(t))]
+    found = [(m, t) for t in texts if (m := _NUMERIC_DATE.match(parse.without_time(t.strip().casefold())))]
     if not found:
         return None
     # Evidence: dates that are real only one way (a wrong date such as 31/02 is evidence of nothing).

@@ -25,11 +25,12 @@ from typing import Optional, Sequence
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from jikubata.adapters.atomic import atomic_path
+from jikubata.adapters.atomic import atomic_path, unwritable
 from jikubata.adapters.styles import (GRID_COLOUR, HEADER_FILL, HEADER_FONT, LINE_COLOUR, LINK_COLOUR, MUTED, NAVY,
                                       NUMBER_FORMATS, SEVERITY_LABELS, STATUS_COLOURS, STATUS_LABELS, TOTAL_FILL)
 from jikubata.domain import schema
-from jikubata.domain.model import Office, OfficeTotals, Result, YearResult
+from jikubata.domain.model import (Office, OfficeTotals, Result, YearResult, office_index, office_key,
+                                   worst_first, worst_first_key)
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
 from jikubata.domain.parse import printable
@@ -152,20 +153,12 @@ def _fit(text: str, limit: int) -> str:
     return cut.rstrip(" '-,.&")
 
 
-def _office_key(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
 def office_record(result: Result, office: str) -> Optional[Office]:
-    """The `OPD` row of `office`, matched exactly or case- and space-insensitively."""
+    """The `OPD` row of `office`: exactly, else by `office_key` (name or Singkatan)."""
     info = result.office_info or {}
     if office in info:
         return info[office]
-    key = _office_key(office)
-    for name, record in info.items():
-        if _office_key(name) == key:
-            return record
-    return None
+    return office_index(info.values()).get(office_key(office))
 
 
 def _abbreviation(result: Result, office: str) -> str:
@@ -215,12 +208,6 @@ def _period_line(result: Result) -> str:
 
 def _pct(value: Optional[float]):
     return NO_FIGURE if value is None else value
-
-
-def worst_first(offices: Sequence[OfficeTotals]) -> list[OfficeTotals]:
-    """Lowest compliance first, then the larger shortfall; offices where nobody is obliged last."""
-    return sorted(offices, key=lambda o: (o.compliance is None, o.compliance or 0.0, -o.shortfall,
-                                          o.office.casefold()))
 
 
 def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
@@ -362,10 +349,16 @@ def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> SheetTable:
     def latest_point(office: str) -> Optional[TrendPoint]:
         return next((by_key[(w, office)] for w in reversed(weeks) if (w, office) in by_key), None)
 
+    current = {o.office: o for o in result.offices}
+
     def rank(office: str):
+        # The one order of the reports (the weekly email's too): this run's figures; an office that is
+        # not in this run by its latest recorded week (which keeps no shortfall).
+        if office in current:
+            t = current[office]
+            return worst_first_key(t.compliance, t.shortfall, office)
         p = latest_point(office)
-        c = p.compliance if p else None
-        return (c is None, c or 0.0, -(p.obliged if p else 0), office.casefold())
+        return worst_first_key(p.compliance if p else None, 0, office)
 
     offices.sort(key=rank)
     rows = []
@@ -529,8 +522,8 @@ def write_year_summary(year: YearResult, out_dir: os.PathLike | str, *, file_nam
             _Writer(tmp, year, label=f"Tahun {year.year}").write(tables)
     except (OSError, FileCreateError) as exc:
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
-        reason = getattr(cause, "strerror", None) or str(cause)
-        raise InputError(f"rekap tahunan tidak dapat ditulis ke {target}: {reason}") from None
+        raise unwritable(cause, target.parent) if isinstance(cause, OSError) else \
+            InputError(f"rekap tahunan tidak dapat ditulis ke {target}") from None
     return target
 
 
@@ -559,8 +552,8 @@ def write_summary(result: Result, out_dir: os.PathLike | str, *, file_name: Opti
             _Writer(tmp, result).write(tables)
     except (OSError, FileCreateError) as exc:
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
-        reason = getattr(cause, "strerror", None) or str(cause)
-        raise InputError(f"rekap tidak dapat ditulis ke {target}: {reason}") from None
+        raise unwritable(cause, target.parent) if isinstance(cause, OSError) else \
+            InputError(f"rekap tidak dapat ditulis ke {target}") from None
     return target
 
 

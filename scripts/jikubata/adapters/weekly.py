@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 from jikubata.domain import indonesian
 from jikubata.adapters import summary
 from jikubata import resources
-from jikubata.domain.model import OfficeTotals, Result
+from jikubata.domain.model import OfficeTotals, Result, worst_first
 from jikubata.adapters.history import OfficeSnapshot
 from jikubata.domain.indonesian import percent
 
@@ -104,9 +104,9 @@ class WeeklyReport:
         return d is not None and (d.year, d.month) == (self.result.period.year, self.result.period.month)
 
     def most_behind(self, n: int = MOST_BEHIND) -> list[OfficeTotals]:
-        """Offices with someone short, lowest compliance first, then the largest shortfall."""
-        behind = [o for o in self.result.offices if o.obliged and o.short and o.reported]
-        return sorted(behind, key=lambda o: (o.compliance, -o.shortfall, o.office.casefold()))[:n]
+        """Offices with someone short, in the reports' one order (`worst_first`): the Tren chart's too.
+        An office that has not reported is no verdict: it is listed as `belum melapor` instead."""
+        return worst_first(o for o in self.result.offices if o.obliged and o.short and o.reported)[:n]
 
     def changes(self) -> list[OfficeChange]:
         """Offices whose figures moved since last week, the largest rise in compliance first."""

@@ -358,12 +358,26 @@ class FormIdentity:
 
 @lru_cache(maxsize=4096)
 def office_key(name: str) -> str:
-    """OPD names match case-insensitively, whatever the spacing.
+    """One office, one identity: OPD names match whatever the case, spacing and punctuation
+    (`Dinas Kesehatan`, `DINAS  KESEHATAN`, `Kec. Sirimau` = `KEC SIRIMAU`). `office_index` also
+    accepts an office's `Singkatan`. Every comparison of offices goes through this key.
 
     Only the first 200 characters count: an entry form keeps at most 255 of
     the name (made printable) in its document properties.
     """
-    return " ".join(str(name).split()).casefold()[:200]
+    return "".join(ch for ch in str(name).casefold() if ch.isalnum())[:200]
+
+
+def office_index(offices: Iterable["Office"]) -> dict[str, "Office"]:
+    """The OPD sheet's records by `office_key` of their name and of their `Singkatan` (an office's name
+    wins over another office's abbreviation; the first of two same-named rows wins)."""
+    index: dict[str, Office] = {}
+    for attribute in ("name", "abbreviation"):
+        for o in offices:
+            key = office_key(getattr(o, attribute) or "")
+            if key:
+                index.setdefault(key, o)
+    return index
 
 
 @dataclass
@@ -549,9 +563,17 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
             seller_revenue[key] = seller_revenue.get(key, 0) + p.amount
             seller_buyers.setdefault(key, set()).add(p.nip)
 
+    # The roster's OPD text becomes the OPD sheet's spelling of that office (by name or Singkatan), else
+    # the first spelling seen: one office is never split in two, and `office_info[e.office]` finds it.
+    records, spelling = office_index(dataset.offices), {}
     employees: list[EmployeeResult] = []
     silent = offices_not_reported(dataset, period)
     for e in dataset.employees:
+        key = office_key(e.office)
+        if key in records:
+            office = records[key].name
+        else:
+            office = spelling.setdefault(key, e.office) if key else e.office
         minimum = settings.minimums.get(e.tier)
         total = spent.get(e.nip, 0)
         if is_obliged(e, period, settings):
@@ -559,9 +581,8 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
             status = Status.KURANG if shortfall else Status.MEMENUHI
         else:
             shortfall, status = 0, Status.TIDAK_WAJIB
-        employees.append(EmployeeResult(e.nip, e.name, e.office, e.position, e.tier, minimum,
-                                        total, shortfall, status, e.email, e.grade,
-                                        office_key(e.office) not in silent, e.place))
+        employees.append(EmployeeResult(e.nip, e.name, office, e.position, e.tier, minimum,
+                                        total, shortfall, status, e.email, e.grade, key not in silent, e.place))
 
     offices = office_totals(employees, [o.name for o in dataset.offices])
     sellers = sorted(
@@ -611,6 +632,16 @@ def office_totals(employees: Iterable[EmployeeResult], known_offices: Iterable[s
     order = [o for o in dict.fromkeys(known_offices) if o in acc]
     order += sorted((o for o in acc if o not in set(order)), key=str.casefold)
     return [OfficeTotals(o, *acc[o], reported=o not in silent) for o in order]
+
+
+def worst_first_key(compliance: Optional[float], shortfall: int, office: str) -> tuple:
+    """The one order of offices in every report (rekap, `hitung`, weekly email, Tren): the lowest
+    compliance first, then the largest shortfall, then the name; offices where nobody is obliged last."""
+    return (compliance is None, compliance or 0.0, -shortfall, office.casefold())
+
+
+def worst_first(offices: Iterable[OfficeTotals]) -> list[OfficeTotals]:
+    return sorted(offices, key=lambda o: worst_first_key(o.compliance, o.shortfall, o.office))
 
 
 # ---------------------------------------------------------------- the year

@@ -218,7 +218,11 @@ _MONTHS = {
 }
 _WEEKDAYS = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)"
 _NUMERIC_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})$")
-_NUMERIC_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_NUMERIC_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# A time of day after a date, as other systems export it: `05/11/2026 08:45`, `05/11/2026 08.45`,
+# `2026-11-05 08:45:00`, `2026-11-05T08:45`, `11/24/2026 8:45 AM`, and `08,45` (an Indonesian
+# LibreOffice writes a format's HH.MM with its decimal comma). Text already casefolded.
+_TIME_OF_DAY = re.compile(r"^(.*\d)(?:\s+|t)(\d{1,2})[:.,](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?(?:\s?([ap])\.?m\.?)?$")
 _SERIAL_TEXT = re.compile(r"^[2-7]\d{4}$")
 _WORDS_DMY = re.compile(r"^(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.]+(\d{4})$")
 
@@ -230,8 +234,20 @@ def _make_date(year: int, month: int, day: int) -> Optional[dt.date]:
         return None
 
 
+def without_time(text: str) -> str:
+    """Date text without a trailing time of day (a real one: hours 0–23, or 1–12 with am/pm)."""
+    m = _TIME_OF_DAY.match(text)
+    if m is None:
+        return text
+    hour, minute, second = int(m[2]), int(m[3]), int(m[4] or 0)
+    if minute > 59 or second > 59 or hour > (12 if m[5] else 23) or (m[5] and hour == 0):
+        return text
+    return m[1]
+
+
 def parse_date(value: object) -> Optional[dt.date]:
-    """A date cell, an Excel serial number, or Indonesian text, day first."""
+    """A date cell, an Excel serial number, or Indonesian text, day first; a time of day after it is
+    ignored (the purchase counts on that date)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -245,7 +261,7 @@ def parse_date(value: object) -> Optional[dt.date]:
     text = " ".join(str(value).strip().casefold().split())
     if not text:
         return None
-    text = re.sub(rf"^{_WEEKDAYS},?\s*", "", text)
+    text = without_time(re.sub(rf"^{_WEEKDAYS},?\s*", "", text))
     if _SERIAL_TEXT.match(text):  # an Excel serial number written out as text (CSV): 1954–2119
         return _EXCEL_EPOCH + dt.timedelta(days=int(text))
     m = _NUMERIC_DMY.match(text)

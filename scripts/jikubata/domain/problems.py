@@ -57,6 +57,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "FORMULIR_VERSI_LAMA": (P, "Formulir {office} periode {period} ini ({saved}) digantikan seluruhnya oleh "
                                "berkas {other} ({other_saved}), kiriman yang terakhir disimpan. "
                                "Baris-baris di berkas ini tidak dihitung."),
+    "BERKAS_SEDANG_DIBUKA": (P, "Berkas ini sedang dibuka di {program}; perubahan yang belum disimpan tidak "
+                                "terbaca \u2014 simpan dan tutup, lalu ulangi."),
     "KEPALA_OPD_TIDAK_DIKETAHUI": (P, "Kepala {office} tidak tercatat (Nama Kepala dan NIP Kepala kosong di lembar "
                                       "OPD, atau OPD ini tidak ada di sana); surat kepada OPD ini ditujukan kepada "
                                       "{addressee}{found}. Isi kepala OPD di lembar OPD."),

@@ -56,6 +56,10 @@ def _progress():
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="jikubata", description="Jiku Bata — pemantauan belanja wajib ASN pada UMKM Kota Ambon.")
+    from jikubata import __version__
+
+    p.add_argument("--version", action="version", version=f"jikubata {__version__}",
+                   help="tampilkan versi jikubata lalu keluar")
     p.add_argument("--debug", action="store_true",
                    help="juga tampilkan pesan asli pustaka pembaca berkas (untuk petugas TI); boleh di posisi mana pun")
     sub = p.add_subparsers(dest="perintah", metavar="PERINTAH", parser_class=_Parser)
@@ -272,6 +276,24 @@ def _debug_option(argv: Optional[Sequence[str]]) -> list[str]:
     return argv
 
 
+# What an interrupted command (Ctrl-C) leaves behind, and what to do about it.
+_INTERRUPTED = {
+    "surat": "surat yang sudah bernomor tetap tercatat; jalankan lagi perintah yang sama untuk melengkapi "
+             "(nomor yang sama, lalu PDF dan Daftar Surat).",
+    "rekap": "rekap yang sudah ada tetap utuh (berkas ditulis utuh atau tidak sama sekali); jalankan lagi perintah "
+             "yang sama.",
+    "mingguan": "rekap minggu sebelumnya tetap utuh; jalankan lagi perintah yang sama.",
+    "formulir": "formulir yang sudah ditulis tetap utuh dan tidak ditimpa; jalankan lagi perintah yang sama untuk "
+                "melengkapi.",
+}
+
+
+def _interrupted(argv: Sequence[str]) -> str:
+    command = next((a for a in argv if not a.startswith("-")), "")
+    state = _INTERRUPTED.get(command)
+    return f"Dibatalkan: {state}" if state else "Dibatalkan."
+
+
 # Commands that read, compute, write one result and end. The cycle collector stays off to their end:
 # switched on again after reading, it would walk all the records still held once more (~8% of `hitung`);
 # what they make is freed by reference counting, and the process ends soon after.
@@ -301,7 +323,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
     except KeyboardInterrupt:
-        print("Dibatalkan.", file=sys.stderr)
+        print(_interrupted(argv), file=sys.stderr)
         return 130
     except Exception as exc:  # the last guard: a message, never a traceback
         print(f"Galat tak terduga ({type(exc).__name__}): {exc}. Laporkan ke petugas TI.", file=sys.stderr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Iterable
 
-from jikubata.domain.model import Dataset, Result, SheetRead
+from jikubata.domain.model import Dataset, Result, SheetRead, worst_first
 from jikubata.domain.parse import printable as _clean
 from jikubata.domain.validation import problem_order
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
@@ -72,13 +72,14 @@ def result_text(result: Result) -> str:
               f"{'Belanja':>16} {'Kekurangan':>16}")
     lines += [header, "-" * len(header)]
     total = result.total
-    for o in result.offices + [total]:
+    offices = worst_first(result.offices)  # as the rekap's Ringkasan: the worst office first
+    for o in offices + [total]:
         if o is total:
             lines.append("-" * len(header))
         label = o.office if o is total else office_label(result, o.office)
         lines.append(f"{_fit(label, 28):<28} {o.obliged:>6} {o.met:>9} {o.short:>7} {percent(o.compliance):>10} "
                      f"{rupiah(o.spent):>16} {rupiah(o.shortfall):>16}")
-    order = {o.office: i for i, o in enumerate(result.offices)}  # the table's order, not the names' ABC
+    order = {o.office: i for i, o in enumerate(offices)}  # the table's order, not the names' ABC
     short = sorted(result.short_employees(), key=lambda e: (order.get(e.office, len(order)), -e.shortfall, e.name))
     lines += ["", f"Pegawai yang belum memenuhi minimum: {len(short)}"]
     if short:
