@@ -146,3 +146,32 @@ def test_an_office_letter_with_a_long_list_has_its_lampiran_pages_as_announced(t
     assert "NIP." in pdf_text(office.pdf_path, n)
     for p in range(2, n + 1):  # the table header on every attachment page
         assert "Kekurangan" in pdf_text(office.pdf_path, p)
+
+
+def test_a_lampiran_never_ends_with_the_signature_alone_and_its_sheets_are_counted(tmp_path):
+    """Lists around each page boundary, with rows of one line and of two: the last page always holds table
+    rows with the signature, and `Lampiran: n lembar` counts exactly the Lampiran's pages."""
+    from tests.support import letters_fixtures as F
+    from jikubata.domain.model import compute
+
+    people, bought = [], []
+    sizes = {"Satu": (20, 21, 50, 51, 54), "Dua": (39, 40, 41)}   # rows of two lines, rows of one line
+    n = 0
+    for kind, counts in sizes.items():
+        position = "Kepala Seksi Pelayanan Umum" if kind == "Satu" else "Kasi"
+        for count in counts:
+            office = f"Dinas Uji {kind} {count}"
+            for i in range(count):
+                n += 1
+                people.append(F.employee(n, f"Pegawai Nomor {n}", Tier.ESELON_IV, office, position))
+            bought.append(F.buy(n, 1_000))
+    result = compute(F.dataset(people, bought), F.PERIOD, F.AS_OF)
+    outcome = letters.write_letters(result, tmp_path, pdf=True, today=dt.date(2026, 12, 2))
+    offices = [x for x in outcome.letters if x.kind == letters.KIND_OFFICE]
+    assert len(offices) == 8 and all(x.pdf_path for x in offices), outcome.pdf_message
+    for x in offices:
+        total = pages(x.pdf_path)
+        announced = re.search(r"Lampiran\s*:\s*(\d+) \(", pdf_text(x.pdf_path, 1))
+        assert announced and total == 1 + int(announced.group(1)), (x.office, total, announced)
+        last = pdf_text(x.pdf_path, total)
+        assert "Pegawai Nomor" in last and "NIP. 19680512" in last, x.office
