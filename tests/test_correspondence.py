@@ -243,3 +243,10 @@ def test_properties_of_who_is_written_to(result, mode):
             {x.nip for x in result.employees if cor.is_head_position(x.position, p.office, cor.region_name(s))}
             for p in plans), (e, [(p.kind, p.recipient, p.head_nip) for p in plans])
     assert by_nip is not None
+
+
+def test_the_laporan_goes_to_surel_sekretariat_pimpinan_when_the_wali_kota_has_no_address():
+    result = city()
+    result.settings.leadership_email = "pimpinan@example.org"
+    (report,) = [p for p in plan_letters(result, Mode.NOTICE).plans if p.kind == KIND_REPORT]
+    assert report.email == "pimpinan@example.org"
