@@ -72,14 +72,14 @@ FRESH_EVERY = 10  # every tenth trial starts from an empty output folder
 class Setup:
     root: Path
     inputs: dict          # "A"/"B" -> folder of input workbooks
-    as_of: dt.date        # --per-tanggal of every run
-    period: str
+    as_of: dt.date        # --per-tanggal of every weekly run
+    period: str           # `rekap` and `surat`: last month, whose notices may be written on any day
 
     def argv(self, command: str, which: str, out: Path) -> list[str]:
         base = [sys.executable, "-m", "jikubata", command, str(self.inputs[which])]
         if command == "mingguan":
             return base + ["--keluaran", str(out), "--per-tanggal", self.as_of.isoformat()]
-        return base + ["--periode", self.period, "--per-tanggal", self.as_of.isoformat(), "--keluaran", str(out)]
+        return base + ["--periode", self.period, "--keluaran", str(out)]
 
     def seed_argv(self, out: Path) -> list[str]:
         """The week before, so the weekly workbook's `Tren` has two weeks."""
@@ -99,7 +99,7 @@ def prepare(root: Path) -> Setup:
     for which, per_month in (("A", 2), ("B", 3)):
         inputs[which] = root / f"masukan-{which}"
         demo.generate(inputs[which], today=as_of, per_month=per_month)
-    return Setup(root, inputs, as_of, str(Period.of(as_of)))
+    return Setup(root, inputs, as_of, str(Period.of(today).previous()))
 
 
 # ---------------------------------------------------------------- looking at a folder
@@ -175,7 +175,10 @@ def complete(path: Path) -> Optional[str]:
 def register_problems(out: Path, numbers: dict) -> list[str]:
     """The letter register: intact, no number twice a year, issued ⇒ the file is there and prints it.
 
-    `numbers` (period, kind, key) -> number is carried across trials: a number, once given, never changes.
+    `numbers` (number -> what it was given for: period, mode, kind, recipient, fingerprint) is carried across
+    trials: a number never changes its content. A changed letter gets a new number (README: Surat), so the
+    inputs A and B may give one recipient several numbers, but at most one live (`dibuat`/`terkirim`) at a
+    time, and a cancelled letter's file is kept (in `Dibatalkan/`).
     """
     path = out / "Register-Surat.sqlite"
     if not path.exists():
@@ -191,13 +194,20 @@ def register_problems(out: Path, numbers: dict) -> list[str]:
         for year, number, n in db.execute(
                 "SELECT year, number, COUNT(*) FROM letters GROUP BY year, number HAVING COUNT(*) > 1"):
             found.append(f"register: number {number} used {n} times in {year}")
-        rows = db.execute("SELECT period, kind, recipient_key, number, file, state FROM letters").fetchall()
+        rows = db.execute("SELECT period, mode, kind, recipient_key, number, file, state, status, fingerprint "
+                          "FROM letters").fetchall()
     finally:
         db.close()
-    for period, kind, key, number, file, state in rows:
-        before = numbers.setdefault((period, kind, key), number)
-        if before != number:
-            found.append(f"register: {kind} {key} was {before}, now {number}")
+    live: dict[tuple, str] = {}
+    for period, mode, kind, key, number, file, state, status, fingerprint in rows:
+        given = (period, mode, kind, key, fingerprint)
+        before = numbers.setdefault(number, given)
+        if before != given:
+            found.append(f"register: {number} was given for {before}, now {given}")
+        if status in ("dibuat", "terkirim"):
+            other = live.setdefault((period, mode, kind, key), number)
+            if other != number:
+                found.append(f"register: {kind} {key} has two live letters, {other} and {number}")
         if state == "issued":
             letter = out / file
             if not letter.is_file():

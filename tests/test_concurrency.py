@@ -32,7 +32,9 @@ from tests.support.jikubata_book import filled_copy
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = SYSTEM.today()
 AS_OF = TODAY - dt.timedelta(days=1)
-PERIOD = str(Period.of(AS_OF))
+# Letters about last month (notices) may be written on any day; this month's only from Tanggal Pengingat.
+LETTER_PERIOD = Period.of(TODAY).previous()
+PERIOD = str(LETTER_PERIOD)
 TIMEOUT = 90
 
 pytestmark = pytest.mark.slow  # real processes racing for the same folder
@@ -66,7 +68,7 @@ def fill_book(folder: Path) -> Path:
         "Pegawai": [[ANA, "Ana Latuconsina", "Kepala Seksi Gizi", "IV.a", office, "Aktif"],
                     [BUDI, "Budi Pattimura", "Kepala Bidang", "III.b", office, "Aktif"],
                     [CICI, "Cici Tanamal", "Kepala Subbagian", "IV.b", office, "Aktif"]],
-        "Belanja": [[dt.datetime.combine(AS_OF.replace(day=1), dt.time()), ANA, "Ana Latuconsina",
+        "Belanja": [[dt.datetime.combine(LETTER_PERIOD.first_day, dt.time()), ANA, "Ana Latuconsina",
                      "Toko Sagu Mama", "Sagu", 5000, "N-1"]],
     }
     return filled_copy(folder / "JikuBata.xlsm", rows, PERIOD)
@@ -307,7 +309,7 @@ def single_run(office_inputs, tmp_path_factory):
 
 
 def surat_argv(inputs: Path, out: Path) -> list[str]:
-    return jikubata("surat", inputs, "--periode", PERIOD, "--per-tanggal", AS_OF.isoformat(), "--keluaran", out)
+    return jikubata("surat", inputs, "--periode", PERIOD, "--keluaran", out)
 
 
 def assert_same_letters_as_a_single_run(out: Path, single_run) -> None:
