@@ -18,6 +18,10 @@ from jikubata.entrypoints import cli_help
 from jikubata.entrypoints.argparse_id import Parser
 
 
+# As the weekly job (`jadwal`): the outputs were written but an email is still pending.
+EXIT_MAIL_PENDING = 4
+
+
 class _Parser(Parser):
     """argparse in Indonesian (argparse_id) that ends with status 2 and one line on bad arguments."""
 
@@ -191,7 +195,7 @@ def cmd_surat(args) -> int:
                                      writer=_writer("jikubata surat"), progress=_progress(), send=args.kirim,
                                      dry_run=args.coba, mail_settings=mail_settings)
     print(outcome.summary_text())
-    return 0
+    return EXIT_MAIL_PENDING if args.kirim and not args.coba and outcome.mail_held_back else 0
 
 
 def cmd_formulir(args) -> int:
