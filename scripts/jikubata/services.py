@@ -85,13 +85,20 @@ class Writer:
     wait: Optional[float] = None
 
 
+@contextmanager
 def _lock(out_dir: Path, writer: Optional[Writer]):
-    """The output folder's lock: every service that writes takes it exactly once, here."""
-    from jikubata.adapters import locking
+    """The output folder's lock: every service that writes takes it exactly once, here.
+
+    Inside it, a full disk met anywhere (a file, the register, the history) is one
+    `DiskFullError` naming the folder (exit 2), never a success or a traceback.
+    """
+    from jikubata.adapters import disk, locking
 
     writer = writer or Writer()
     wait = LOCK_WAIT_SECONDS if writer.wait is None else writer.wait
-    return locking.output_lock(out_dir, wait=wait, command=writer.command, on_wait=writer.on_wait)
+    with disk.disk_full_is_clear(out_dir):
+        with locking.output_lock(out_dir, wait=wait, command=writer.command, on_wait=writer.on_wait):
+            yield
 
 
 # ---------------------------------------------------------------- check and calculate
@@ -512,7 +519,7 @@ def run_scheduled_week(inputs: Sequence[str | os.PathLike], out_dir: os.PathLike
     overlap. A failing weekly run is recorded and returned in `error`, not
     raised; `BusyError` (the folder stayed busy) and a failing history are raised.
     """
-    from jikubata.adapters import history
+    from jikubata.adapters import disk, history
 
     out_dir = Path(out_dir)
     run = ScheduledRun(slot)
@@ -520,7 +527,8 @@ def run_scheduled_week(inputs: Sequence[str | os.PathLike], out_dir: os.PathLike
         db = history.History(out_dir)
         run_id = db.start_run(slot, clock.now())   # taken inside the lock: the recorded runs never overlap
         try:
-            run.weekly = write(list(inputs), out_dir, clock=clock)
+            with disk.disk_full_is_clear(out_dir):
+                run.weekly = write(list(inputs), out_dir, clock=clock)
         except Exception as exc:
             run.error = exc
             message = str(exc) if isinstance(exc, (InputError, BusyError)) else \

@@ -283,8 +283,14 @@ _READ_AND_COMPUTE = (cmd_periksa, cmd_hitung, cmd_rekap)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from jikubata.adapters import disk
+
+    # An object cleaned up at exit (a ZipFile left open by a write that hit a full disk) may fail
+    # again in its __del__: that goes to the log, never as a traceback under our Indonesian line.
+    sys.unraisablehook = disk.quiet_unraisable
     parser = build_parser()
     argv = _debug_option(argv)
+    args = None
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
@@ -308,5 +314,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("Dibatalkan.", file=sys.stderr)
         return 130
     except Exception as exc:  # the last guard: a message, never a traceback
+        if disk.is_disk_full(exc):
+            folder = Path(getattr(exc, "filename", None) or getattr(args, "keluaran", None) or ".").resolve()
+            print(f"Galat: ruang disk penuh di {folder if folder.is_dir() else folder.parent}; kosongkan lalu "
+                  f"jalankan lagi", file=sys.stderr)
+            return 2
         print(f"Galat tak terduga ({type(exc).__name__}): {exc}. Laporkan ke petugas TI.", file=sys.stderr)
         return 1
