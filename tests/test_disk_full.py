@@ -252,3 +252,33 @@ def test_a_full_temporary_folder_is_named_and_no_pdf_is_half_written(small_disk,
     assert done.stderr.strip() == f"Galat: ruang disk penuh di {temp}; kosongkan lalu jalankan lagi"
     assert_whole_outputs(out)
     assert not list(out.rglob("*.pdf"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice diperlukan untuk PDF")
+def test_a_pdf_run_removes_what_killed_runs_left_and_leaves_nothing_itself(tmp_path):
+    """Issue 20 point 5: staging and LibreOffice profiles live in the temporary folder, never in the output
+    folder; those of dead runs older than an hour go at the next PDF run, as do `.pdf-*` folders that older
+    versions staged in the letters' folder."""
+    import sys
+
+    source = _inputs(tmp_path)
+    out, temp = tmp_path / "keluaran", tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp), PYTHONIOENCODING="utf-8")
+    argv = [sys.executable, "-m", "jikubata", *COMMANDS["surat"](source, out), "--pdf"]
+    assert subprocess.run(argv, capture_output=True, env=env, timeout=300).returncode == 0
+    letters = next(out.glob("Surat-*"))
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = [letters / ".pdf-k1ll3d", temp / f"jikubata-lo-{dead.pid}-k1ll3d", temp / f"jikubata-pdf-{dead.pid}-x"]
+    for d in left:
+        (d / "user").mkdir(parents=True)
+        (d / "user" / "Surat.pdf").write_bytes(b"%PDF-1.7 terpotong")
+        os.utime(d, (0, 0))
+
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not any(d.exists() for d in left)
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("jikubata-")]
+    assert not [p for p in out.rglob("*") if p.is_dir() and p.name.startswith(".")]

@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -170,7 +169,9 @@ def remove_stale_temporaries(base: Optional[Path] = None, *, older_than: float =
         entries = list(os.scandir(base))
     except OSError:
         return 0
-    now = time.time()
+    from jikubata.adapters.clock import SYSTEM
+
+    now = SYSTEM.now().timestamp()
     for entry in entries:
         match = _TEMP_NAME.match(entry.name)
         if not match or not entry.is_dir(follow_symlinks=False):
