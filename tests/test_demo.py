@@ -37,3 +37,12 @@ def test_demo_command_writes_every_output(tmp_path):
     assert len(list((tmp_path / "formulir").glob("Formulir-Belanja-*.xlsx"))) == len(demo.OFFICES)
     out = jikubata("hitung", tmp_path / "masukan", "--periode", Period.of(SYSTEM.today()), "--json")
     assert json.loads(out.stdout)["opd"]
+
+
+def test_demo_addresses_are_at_a_domain_reserved_for_examples_and_all_well_formed():
+    from jikubata.adapters import mail
+
+    city = demo.build_city()
+    addresses = [a for a in [p.email for p in city.people] + [row[5] for row in city.offices] if a]
+    assert addresses and all(a.endswith("@example.org") for a in addresses)
+    assert all(mail.looks_like_address(a) for a in addresses)

@@ -183,7 +183,9 @@ from = "jikubata@contoh.go.id"
     finally:
         server.stop()
     assert [e.rcpt_tos for e in server.inbox.envelopes] == [["dinkes@contoh.go.id"]]
-    assert "1 terkirim, 0 tertunda" in first and "1 terkirim, 0 tertunda" in second
+    # Each run says what it sent itself and what an earlier run had sent (issue 18 rule 8).
+    assert "1 terkirim dalam proses ini, 0 sudah terkirim sebelumnya, 0 tertunda" in first
+    assert "0 terkirim dalam proses ini, 1 sudah terkirim sebelumnya, 0 tertunda" in second
     # A later run without --kirim still shows the delivery in Daftar Surat.
     assert cli.main(args[:-3]) == 0
     ws = openpyxl.load_workbook(tmp_path / "keluaran" / "Daftar-Surat-2025-11.xlsx")["Daftar Surat"]
@@ -220,3 +222,86 @@ def test_a_konsep_is_never_sent_nor_listed_as_going_out(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "KONSEP" in err and "Nama Penandatangan" in err and "Traceback" not in err
     assert not out.exists() or not list(out.rglob("*.docx"))
+
+
+def test_a_letter_interrupted_mid_send_goes_again_with_the_same_message_id_and_the_summary_says_so(out):
+    import sqlite3
+
+    from jikubata.adapters.history import SENDING
+
+    server = Server(free_port()).start()
+    try:
+        deliver(out, server.port)
+        db = History(out)
+        (kept,) = [m for m in db.mails() if m.recipients == ("dinkes@contoh.go.id",)]
+        # As if the run had been killed between the server's 250 and the outbox's record of it:
+        with sqlite3.connect(db.path) as con:
+            con.execute("UPDATE mingguan_mail SET status = ? WHERE id = ?", (SENDING, kept.id))
+        second = deliver(out, server.port)
+    finally:
+        server.stop()
+    copies = [m for m in server.inbox.messages if m["To"] == "dinkes@contoh.go.id"]
+    assert len(copies) == 2 and copies[0]["Message-ID"] == copies[1]["Message-ID"]
+    assert server.inbox.envelopes[-1].content == kept.message
+    text = second.summary_text()
+    assert "1 terkirim dalam proses ini (1 dikirim ulang setelah proses sebelumnya terputus), " \
+           "2 sudah terkirim sebelumnya" in text
+    assert all(m.status == SENT for m in History(out).mails())
+
+
+def test_an_invalid_address_is_listed_and_nothing_is_sent_to_it(out):
+    outcome = again(out)
+    outcome.letters = [dataclasses.replace(x, email="drs..407@bappeda.contoh.go.id")
+                       if x.email.startswith("petrus") else x for x in outcome.letters]
+    server = Server(free_port()).start()
+    try:
+        services.deliver_letters(result_with_addresses(), outcome, out, settings(server.port), clock=CLOCK)
+    finally:
+        server.stop()
+    assert sorted(e.rcpt_tos[0] for e in server.inbox.envelopes) == ["dinkes@contoh.go.id", "walikota@contoh.go.id"]
+    (bad,) = [x for x in outcome.letters if x.email.startswith("drs..")]
+    assert bad.delivery_status == "alamat tidak valid: drs..407@bappeda.contoh.go.id"
+    text = outcome.summary_text()
+    assert "1 alamat tidak valid" in text and "alamat tidak valid: drs..407@bappeda.contoh.go.id" in text
+
+
+def test_coba_lists_an_invalid_address_as_invalid_not_as_going_out(out):
+    outcome = again(out)
+    outcome.letters = [dataclasses.replace(x, email="budi @contoh.go.id") if x.email.startswith("petrus") else x
+                       for x in outcome.letters]
+    services.deliver_letters(result_with_addresses(), outcome, out, None, clock=CLOCK, dry_run=True)
+    text = outcome.summary_text()
+    assert "alamat tidak valid: budi @contoh.go.id" in text and "akan dikirim ke budi" not in text
+
+
+def test_the_mail_body_writes_the_number_and_the_office_as_written(out):
+    outcome = again(out)
+    x = dataclasses.replace(outcome.letters[0], number="500.2/14/DISPERINDAG/XI/2026", pdf_path=out / "a.pdf")
+    s = dataclasses.replace(result_with_addresses().settings,
+                            issuing_office="DINAS PERINDUSTRIAN DAN PERDAGANGAN")
+    text, html = letters.mail_body(x, s)
+    assert "Surat Jiku Bata Nomor 500.2/14/DISPERINDAG/XI/2026" not in text  # the sentence goes on in lower case
+    assert "surat Jiku Bata Nomor 500.2/14/DISPERINDAG/XI/2026 tanggal" in text
+    assert text.rstrip().endswith("Dinas Perindustrian dan Perdagangan")
+    assert "500.2/14/DISPERINDAG/XI/2026" in html
+    s = dataclasses.replace(s, issuing_office="Dinas Koperasi dan UKM")
+    assert letters.mail_body(x, s)[0].rstrip().endswith("Dinas Koperasi dan UKM")
+
+
+def test_surat_kirim_exits_4_when_an_email_is_held_back(tmp_path, capsys):
+    from tests.support import workbooks as W
+    from jikubata.entrypoints import cli
+
+    source = W.basic(tmp_path / "pusat.xlsx", purchases=[
+        (dt.date(2025, 11, 7), W.NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 5_000, "N1")],
+        extra={"OPD": [["Nama OPD", "Email"], ["Dinas Kesehatan", "dinkes@contoh.go.id"]],
+               "Pengaturan": W.signer_settings()})
+    config = tmp_path / "jadwal.toml"
+    config.write_text(f'inputs = ["{tmp_path}"]\noutput = "{tmp_path / "keluaran"}"\n[email]\nhost = "127.0.0.1"\n'
+                      f'port = {free_port()}\nsecurity = "none"\nfrom = "jikubata@contoh.go.id"\n', encoding="utf-8")
+    code = cli.main(["surat", str(source), "--periode", "2025-11", "--keluaran", str(tmp_path / "keluaran"),
+                     "--kirim", "--konfigurasi", str(config)])   # nobody listens on that port
+    out = capsys.readouterr()
+    assert code == 4
+    assert "0 terkirim dalam proses ini, 0 sudah terkirim sebelumnya, 1 tertunda" in out.out
+    assert "Traceback" not in out.err

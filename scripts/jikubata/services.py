@@ -90,15 +90,20 @@ def _lock(out_dir: Path, writer: Optional[Writer]):
     """The output folder's lock: every service that writes takes it exactly once, here.
 
     Whatever cannot be written inside the folder (the folder itself, a file
-    open in Excel) ends here as one Indonesian line (InputError: exit 2).
+    open in Excel) ends here as one Indonesian line (InputError: exit 2); a full
+    disk met anywhere (a file, the register, the history) is one `DiskFullError`
+    naming the folder (exit 2), never a success or a traceback.
     """
-    from jikubata.adapters import atomic, locking
+    from jikubata.adapters import atomic, disk, locking
 
     writer = writer or Writer()
     wait = LOCK_WAIT_SECONDS if writer.wait is None else writer.wait
     try:
-        with locking.output_lock(out_dir, wait=wait, command=writer.command, on_wait=writer.on_wait):
-            yield
+        with disk.disk_full_is_clear(out_dir):
+            with locking.output_lock(out_dir, wait=wait, command=writer.command, on_wait=writer.on_wait):
+                yield
+    except disk.DiskFullError:
+        raise
     except (OSError, InputError) as exc:
         cause = atomic.written_under(exc, out_dir)
         if cause is None:
@@ -243,6 +248,11 @@ class LettersWritten:
     def summary_text(self) -> str:
         return self.letters.summary_text()
 
+    @property
+    def mail_held_back(self) -> bool:
+        """`--kirim` left a letter's email pending (retried by the next run): the CLI exits 4."""
+        return any(x.delivery_status.startswith("tertunda") for x in self.letters.letters)
+
 
 def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None,
                   as_of: Optional[dt.date] = None, *, pdf: bool = False, clock: Clock = SYSTEM,
@@ -312,12 +322,15 @@ def _sent_letters(out_dir: Path) -> Optional[Callable[[str], bool]]:
 def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Path,
                     mail_settings: Optional[mail.MailSettings], *, clock: Clock = SYSTEM,
                     dry_run: bool = False) -> None:
-    """E-mail each letter's PDF to its recipient through the weekly job's outbox (issue 12).
+    """E-mail each letter's PDF to its recipient through the weekly job's outbox (issues 12, 18, 20).
 
     Each letter is kept in the outbox under its number: a letter already
     `terkirim` is never sent again; a failed send stays `tertunda` and is
-    retried by the next run (or the schedule). With `dry_run`, nothing is
-    queued or sent: each letter says where it would go. The index is
+    retried by the next run (or the schedule). A letter left `mengirim` by a
+    killed run is sent again as the very same message (same Message-ID): it may
+    have arrived, and a copy is better than a letter lost. An address that is
+    not well-formed (email-validator, no DNS) gets nothing. With `dry_run`,
+    nothing is queued or sent: each letter says where it would go. The index is
     rewritten with every letter's status.
     """
     from jikubata.adapters import history, letters, mail
@@ -327,14 +340,26 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
                          "konfigurasi jadwal dan sebutkan dengan --konfigurasi)")
     # `--coba` writes nothing: without an outbox yet, nothing was sent.
     db = history.History(out_dir) if not dry_run or (out_dir / history.DB_NAME).is_file() else None
-    done = []
+    done, sent_now, resent = [], [], []
     for x in outcome.letters:
-        status, sent, error = db.delivery(letters.mail_key(x)) if db else ("", None, None)
+        kept = db.mail(letters.mail_key(x)) if db else None
         address = x.email.strip()
-        if status == history.SENT:
+        if kept is not None and kept.status == history.SENT:
+            status, sent, _ = db.delivery(letters.mail_key(x))
             done.append(replace(x, delivery_status=f"terkirim {_when(sent)}"))
+        elif kept is not None and kept.status == history.SENDING and not dry_run:
+            # Interrupted mid-send: the same bytes again, so a second copy carries the same Message-ID.
+            error = _send_kept(db, mail_settings, kept.id, kept.message, kept.recipients, clock)
+            if error:
+                done.append(replace(x, delivery_status=f"tertunda {error}"))
+            else:
+                sent_now.append(x.number)
+                resent.append(x.number)
+                done.append(replace(x, delivery_status=f"terkirim {_when(clock.now().isoformat())}"))
+        elif not address:
+            done.append(replace(x, delivery_status="tanpa alamat"))
         elif not mail.looks_like_address(address):
-            done.append(replace(x, delivery_status="tanpa alamat" if not address else f"tanpa alamat (tidak sah: {address})"))
+            done.append(replace(x, delivery_status=f"{letters.INVALID_ADDRESS}: {address}"))
         elif dry_run:
             done.append(replace(x, delivery_status=f"akan dikirim ke {address}"))
         elif x.pdf_path is None:
@@ -342,18 +367,16 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
         else:
             text, html = letters.mail_body(x, result.settings)
             message = mail.build_message(mail_settings, subject=letters.mail_subject(x), recipients=[address],
-                                         text=text, html=html, attachments=[x.pdf_path])
-            mail_id = db.queue_mail(letters.mail_key(x), letters.mail_subject(x), [address], message.as_bytes(),
-                                    clock.now())
-            try:
-                mail.send(mail_settings, message, [address])
-            except mail.MailError as exc:
-                db.mark_failed(mail_id, str(exc))
-                done.append(replace(x, delivery_status=f"tertunda {exc}"))
+                                         text=text, html=html, attachments=[x.pdf_path],
+                                         identity=letters.mail_key(x))
+            data = message.as_bytes()
+            mail_id = db.queue_mail(letters.mail_key(x), letters.mail_subject(x), [address], data, clock.now())
+            error = _send_kept(db, mail_settings, mail_id, data, [address], clock)
+            if error:
+                done.append(replace(x, delivery_status=f"tertunda {error}"))
             else:
-                now = clock.now()
-                db.mark_sent(mail_id, now)
-                done.append(replace(x, delivery_status=f"terkirim {_when(now.isoformat())}"))
+                sent_now.append(x.number)
+                done.append(replace(x, delivery_status=f"terkirim {_when(clock.now().isoformat())}"))
     outcome.letters = done
     if not dry_run and outcome.register_path:
         from jikubata.adapters import register
@@ -366,8 +389,24 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
         by_number = {x.number: x for x in outcome.letters}
         outcome.numbers = [by_number.get(x.number, x) for x in outcome.numbers]
     outcome.delivery_dry_run = dry_run
+    outcome.sent_now, outcome.resent = tuple(sent_now), tuple(resent)
     if outcome.index_path:
         letters.write_index(outcome, outcome.index_path)
+
+
+def _send_kept(db: history.History, settings: mail.MailSettings, mail_id: int, message: bytes,
+               recipients: Sequence[str], clock: Clock) -> Optional[str]:
+    """Send one outbox message: `mengirim` before the SMTP exchange, `terkirim` after; the error, or None."""
+    from jikubata.adapters import mail
+
+    db.mark_sending(mail_id)
+    try:
+        mail.send(settings, message, recipients)
+    except mail.MailError as exc:
+        db.mark_failed(mail_id, str(exc))
+        return str(exc)
+    db.mark_sent(mail_id, clock.now())
+    return None
 
 
 def show_delivery(outcome: letters.LettersOutcome, out_dir: Path) -> None:
@@ -380,6 +419,8 @@ def show_delivery(outcome: letters.LettersOutcome, out_dir: Path) -> None:
         status, sent, error = db.delivery(letters.mail_key(x))
         if status == history.SENT:
             x = replace(x, delivery_status=f"terkirim {_when(sent)}")
+        elif status == history.SENDING:
+            x = replace(x, delivery_status="tertunda pengiriman terputus; dikirim ulang pada --kirim berikutnya")
         elif status == history.PENDING:
             x = replace(x, delivery_status=f"tertunda {error or 'belum dikirim'}")
         shown.append(x)
@@ -507,6 +548,7 @@ def _refuse_inputs_inside(paths: Sequence[str | os.PathLike], folder: Path) -> N
 class MailAttempt:
     mail: history.Mail
     error: Optional[str] = None       # None: sent
+    resent: bool = False              # sent again after a run was interrupted mid-send (same Message-ID)
 
 
 @dataclass
@@ -538,7 +580,7 @@ def run_scheduled_week(inputs: Sequence[str | os.PathLike], out_dir: os.PathLike
     overlap. A failing weekly run is recorded and returned in `error`, not
     raised; `BusyError` (the folder stayed busy) and a failing history are raised.
     """
-    from jikubata.adapters import history
+    from jikubata.adapters import disk, history
 
     out_dir = Path(out_dir)
     run = ScheduledRun(slot)
@@ -546,7 +588,8 @@ def run_scheduled_week(inputs: Sequence[str | os.PathLike], out_dir: os.PathLike
         db = history.History(out_dir)
         run_id = db.start_run(slot, clock.now())   # taken inside the lock: the recorded runs never overlap
         try:
-            run.weekly = write(list(inputs), out_dir, clock=clock)
+            with disk.disk_full_is_clear(out_dir):
+                run.weekly = write(list(inputs), out_dir, clock=clock)
         except Exception as exc:
             run.error = exc
             message = str(exc) if isinstance(exc, (InputError, BusyError)) else \
@@ -571,7 +614,7 @@ def _queue_mail(db: history.History, outcome: weekly.WeeklyOutcome, settings: Op
         return False
     message = mail.build_message(settings, subject=outcome.subject, recipients=recipients,
                                  text=outcome.plain_text(), html=outcome.email_html.read_text(encoding="utf-8"),
-                                 attachments=[outcome.workbook])
+                                 attachments=[outcome.workbook], identity=f"mingguan:{outcome.week}")
     db.queue_mail(outcome.week, outcome.subject, recipients, message.as_bytes(), clock.now())
     return True
 
@@ -590,7 +633,7 @@ def send_pending_mail(out_dir: os.PathLike | str, mail_settings: Optional[mail.M
 
 def _send_pending(db: history.History, settings: Optional[mail.MailSettings], clock: Clock,
                   run: ScheduledRun) -> None:
-    from jikubata.adapters import mail
+    from jikubata.adapters import history
 
     pending = db.pending_mails()
     if not pending:
@@ -599,11 +642,6 @@ def _send_pending(db: history.History, settings: Optional[mail.MailSettings], cl
         run.pending_without_settings = len(pending)
         return
     for m in pending:
-        try:
-            mail.send(settings, m.message, m.recipients)
-        except mail.MailError as exc:
-            db.mark_failed(m.id, str(exc))
-            run.mails.append(MailAttempt(m, str(exc)))
-        else:
-            db.mark_sent(m.id, clock.now())
-            run.mails.append(MailAttempt(m))
+        # A message left `mengirim` by a killed run goes again as it is: same bytes, same Message-ID.
+        error = _send_kept(db, settings, m.id, m.message, m.recipients, clock)
+        run.mails.append(MailAttempt(m, error, resent=m.status == history.SENDING))

@@ -13,6 +13,7 @@ file's mtime): a resubmitted file's newer version wins (validation).
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import html
@@ -22,6 +23,9 @@ import os
 import posixpath
 import re
 import stat
+import sys
+import tempfile
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -74,6 +78,8 @@ class SheetRows:
     merged: list = field(default_factory=list, repr=False)
     # indices i of `rows` that are an Excel Table's totals row (an .xlsx/.xlsm table with its Total Row shown)
     totals: frozenset = frozenset()
+    # indices i of `rows` with a cell that held a NUL byte (CSV): emptied, noted NUL_CELL, the row reported
+    nul_rows: frozenset = frozenset()
 
     def note(self, i: int, j: int) -> Optional[str]:
         """For the empty cell rows[i][j]: its error value (`#N/A`…), FORMULA_WITHOUT_VALUE, or None."""
@@ -98,11 +104,21 @@ class Workbook:
     sheets: list[SheetRows]
 
 
+def shown_name(name: str) -> str:
+    """A file name as people see it: bytes that are not UTF-8 (a copy made on another system, which Python
+    keeps as lone surrogates) become U+FFFD `�`, so reports, links and JSON can hold it. Opening a file
+    always uses its real path; this is only what it is called."""
+    if not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
 class UnreadableFile(InputError):
     """A file that cannot be read: `reason` is the Indonesian reason, `detail` the library's own text
     (for the log and `--debug` only, never for a message)."""
 
     def __init__(self, file_name: str, reason: str, detail: str = ""):
+        file_name = shown_name(file_name)
         super().__init__(f"berkas {file_name}: {reason}")
         self.file_name, self.reason, self.detail = file_name, reason, detail
 
@@ -160,7 +176,7 @@ def list_inputs(paths: Iterable[str | os.PathLike]) -> Inputs:
                 if p.suffix.lower() in SPREADSHEET_SUFFIXES:
                     found.append(InputFile(p, named=False, opened_in=opened.get(p.name.casefold(), "")))
                 else:
-                    ignored.append(p.name)
+                    ignored.append(shown_name(p.name))
             if not found:
                 raise InputError(f"folder {path} tidak berisi spreadsheet ({ACCEPTED})")
             files.extend(found)
@@ -427,6 +443,75 @@ def _library_failure(exc: BaseException) -> bool:
 
 
 def _calamine_sheets(path: Path, kind: str) -> list[SheetRows]:
+    with rust_panics_to_log():
+        return _calamine_sheets_quietly(path, kind)
+
+
+# calamine is Rust: on a damaged file it may panic, and Rust's panic hook writes "thread '<unnamed>'
+# panicked at …" straight to file descriptor 2, before Python turns the panic into an exception (which
+# we report in Indonesian). While calamine reads, descriptor 2 goes to a temporary file; afterwards the
+# panic text goes to the log, anything else written meanwhile (a progress line) to the real stderr.
+_quiet = threading.Lock()
+_quiet_depth = 0
+_quiet_state: Optional[tuple[int, object]] = None      # (saved fd 2, capture file)
+_PANIC_START = re.compile(r"^thread '.*?'(?: \(\d+\))? panicked at ")
+_PANIC_END = re.compile(r"^note: .*RUST_BACKTRACE")    # the panic's last line, with or without a backtrace
+
+
+@contextlib.contextmanager
+def rust_panics_to_log():
+    """Hold Rust's panic text (written to fd 2) away from the screen while calamine reads; log it."""
+    global _quiet_depth, _quiet_state
+    with _quiet:
+        if _quiet_depth == 0:
+            try:
+                sys.stderr.flush()
+                capture = tempfile.TemporaryFile()
+                saved = os.dup(2)
+                os.dup2(capture.fileno(), 2)
+                _quiet_state = (saved, capture)
+            except (OSError, ValueError, AttributeError):   # no fd 2 (a GUI host): nothing to hide from
+                _quiet_state = None
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _quiet:
+            _quiet_depth -= 1
+            if _quiet_depth == 0 and _quiet_state is not None:
+                saved, capture = _quiet_state
+                _quiet_state = None
+                with contextlib.suppress(OSError, ValueError, AttributeError):
+                    sys.stderr.flush()
+                os.dup2(saved, 2)
+                os.close(saved)
+                capture.seek(0)
+                _replay_stderr(capture.read().decode("utf-8", "replace"))
+                capture.close()
+
+
+def _replay_stderr(text: str) -> None:
+    """Panic blocks to the log; every other line back to stderr, as it was written."""
+    if not text:
+        return
+    kept, in_panic = [], False
+    for line in text.splitlines(keepends=True):
+        if not in_panic and _PANIC_START.match(line):
+            in_panic = True
+            if kept and not kept[-1].strip():
+                kept.pop()      # the blank line Rust writes before the panic
+        if in_panic:
+            log.debug("calamine: %s", line.rstrip())
+            if _PANIC_END.match(line):
+                in_panic = False
+            continue
+        kept.append(line)
+    if kept:
+        with contextlib.suppress(OSError):
+            os.write(2, "".join(kept).encode("utf-8", "replace"))
+
+
+def _calamine_sheets_quietly(path: Path, kind: str) -> list[SheetRows]:
     from python_calamine import CalamineWorkbook, PasswordError
 
     name = path.name
@@ -740,7 +825,7 @@ def _table_totals_rows(zf: zipfile.ZipFile, part: str, rels: bytes) -> set:
 
 
 def _read_csv(path: Path) -> Workbook:
-    name = path.name
+    name = shown_name(path.name)
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
         raise UnreadableFile(name, f"terlalu besar untuk dibaca ({size >> 20} MiB, batas {MAX_CSV_BYTES >> 20} MiB)")
@@ -758,7 +843,12 @@ def _read_csv(path: Path) -> Workbook:
     if '="' in text:
         rows = [[_unguarded(cell) for cell in row] for row in rows]
     notes = _csv_errors(rows) if "#" in text else None
-    sheet = SheetRows(path.stem, rows, 0, 0, (lambda: notes) if notes else None)
+    nul_rows: frozenset = frozenset()
+    if "\0" in text:
+        damaged = _nul_cells(rows)
+        notes = {**(notes or {}), **damaged}
+        nul_rows = frozenset(i for i, _ in damaged)
+    sheet = SheetRows(shown_name(path.stem), rows, 0, 0, (lambda: notes) if notes else None, nul_rows=nul_rows)
     return Workbook(name, "csv", saved_or_mtime(path, None), [sheet])
 
 
@@ -777,7 +867,28 @@ def _first_lines(text: str, count: int, look: int = 1 << 16) -> list[str]:
     return head[:count] if len(head) > count else text.splitlines()[:count]
 
 
+# The csv module refuses a field longer than its limit (131,072 characters by default), and it is one
+# setting for the whole process. We raise it, only while reading, to 16,777,216 characters: 512 times
+# what a spreadsheet cell can hold (32,767), so no real file meets it; a field longer still (the file cap
+# is 128 MiB) makes that one file BERKAS_TIDAK_TERBACA with the reason, never the end of the run.
 CSV_FIELD_LIMIT = 1 << 24
+# A CSV is binary (not a spreadsheet) when more than 1% of its first block is NUL bytes; a stray NUL
+# in a text file only spoils its row (BARIS_TIDAK_TERBACA).
+_BINARY_BLOCK = 4096
+_BINARY_NUL_SHARE = 0.01
+# What no text file starts with: PDF, PNG, JPEG, GIF, gzip, 7-Zip, RAR, ELF and Windows programs.
+_BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"\x7fELF", b"MZ")
+NUL_CELL = "NUL"          # the note of a CSV cell that held a NUL byte: emptied, its row reported
+
+
+@contextlib.contextmanager
+def _csv_field_limit():
+    old = csv.field_size_limit()
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def _csv_rows(name: str, text: str, delimiter: str) -> list[list[str]]:
@@ -793,20 +904,20 @@ def _csv_rows(name: str, text: str, delimiter: str) -> list[list[str]]:
         if lines[-1] == "":
             lines.pop()  # the text ends with a line break
         return [line.split(delimiter) if line else [] for line in lines]
-    old_limit = csv.field_size_limit()
     try:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        with _csv_field_limit():
+            return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise UnreadableFile(name, f"satu sel CSV lebih panjang dari {CSV_FIELD_LIMIT:,} karakter".replace(
+                ",", "."), repr(exc)) from None
         raise UnreadableFile(name, _corrupt("isi CSV-nya tidak dapat diurai"), repr(exc)) from None
-    finally:
-        csv.field_size_limit(old_limit)
 
 
 def _decode(name: str, raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
-    if b"\x00" in raw[:4096]:
+    if raw.startswith(_BINARY_MAGIC) or raw[:_BINARY_BLOCK].count(0) > _BINARY_NUL_SHARE * min(len(raw), _BINARY_BLOCK):
         raise UnreadableFile(name, _not_spreadsheet("berkas biner yang diberi nama .csv"))
     try:
         return raw.decode("utf-8-sig")
@@ -819,7 +930,11 @@ def _sniff_delimiter(lines: list[str]) -> str:
     lines = [line for line in lines if line.strip()]
     best, best_score = ";", (0, 0)
     for delimiter in (";", "\t", ","):
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        try:
+            with _csv_field_limit():
+                counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:   # a field too long even so: judged by the other delimiters; the read says why
+            continue
         if not counts:
             continue
         common = max(set(counts), key=counts.count)
@@ -827,6 +942,17 @@ def _sniff_delimiter(lines: list[str]) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _nul_cells(rows: list[list[str]]) -> dict:
+    """Cells holding a NUL byte (a damaged stretch of the file): emptied and noted, so their row is reported."""
+    notes = {}
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            if "\0" in cell:
+                notes[(i, j)] = NUL_CELL
+                row[j] = ""
+    return notes
 
 
 def _csv_errors(rows: list[list[str]]) -> dict:

@@ -7,8 +7,12 @@ Three tables, all prefixed `mingguan_` (the letter register may share the file):
   the `Tren` never shows a week twice and a crash mid-write leaves the old one.
 - `mingguan_run`: every scheduled run (its slot, start, end, outcome), from
   which the schedule decides whether a run was missed while the machine was off.
-- `mingguan_mail`: each weekly email as the exact message bytes, `tertunda`
-  (pending) until a send succeeds, so a failed send is retried, never lost.
+- `mingguan_mail`: each weekly email (and each letter's, under `surat:<number>`)
+  as the exact message bytes, `tertunda` (pending) until a send succeeds, so a
+  failed send is retried, never lost. Just before the SMTP exchange a message
+  becomes `mengirim` (sending): a run killed before it heard the server's answer
+  leaves it so, and the next run sends those bytes again — the same Message-ID,
+  so a second copy is recognisably the same message (at least once, never lost).
 """
 from __future__ import annotations
 
@@ -57,7 +61,7 @@ CREATE TABLE IF NOT EXISTS mingguan_mail (
     subject TEXT NOT NULL,
     recipients TEXT NOT NULL,       -- comma separated
     message BLOB NOT NULL,          -- the whole RFC 5322 message, attachment included
-    status TEXT NOT NULL,           -- 'tertunda' | 'terkirim'
+    status TEXT NOT NULL,           -- 'tertunda' | 'mengirim' | 'terkirim'
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     created TEXT NOT NULL,
@@ -66,6 +70,7 @@ CREATE TABLE IF NOT EXISTS mingguan_mail (
 """
 
 PENDING = "tertunda"
+SENDING = "mengirim"     # handed to SMTP; the answer was not recorded (the run may have been killed)
 SENT = "terkirim"
 
 
@@ -187,8 +192,19 @@ class History:
 
     def queue_mail(self, week: str, subject: str, recipients: Sequence[str], message: bytes,
                    created: dt.datetime) -> int:
-        """Keep a message to send; a pending message of the same week is replaced by the newer one."""
+        """Keep a message to send; a pending message of the same week is replaced by the newer one.
+
+        The same message (same Message-ID) already sent or being sent is not queued twice: its id is returned.
+        """
+        from jikubata.adapters.mail import message_id_of
+
+        ident = message_id_of(message)
         with self._connect() as db:
+            if ident:
+                for mail_id, kept in db.execute("SELECT id, message FROM mingguan_mail WHERE week = ? AND status IN"
+                                                " (?, ?) ORDER BY id DESC", (week, SENDING, SENT)).fetchall():
+                    if message_id_of(bytes(kept)) == ident:
+                        return int(mail_id)
             db.execute("DELETE FROM mingguan_mail WHERE week = ? AND status = ?", (week, PENDING))
             cur = db.execute(
                 "INSERT INTO mingguan_mail (week, subject, recipients, message, status, created)"
@@ -205,7 +221,22 @@ class History:
                 for r in rows]
 
     def pending_mails(self) -> list[Mail]:
-        return self.mails(PENDING)
+        """Messages still to send: pending ones, and those a killed run left `mengirim` (sent again as they are)."""
+        return [m for m in self.mails() if m.status in (PENDING, SENDING)]
+
+    def mail(self, key: str) -> Optional[Mail]:
+        """The message kept under `key` that counts: a sent one, else one being sent, else the latest pending."""
+        with self._connect() as db:
+            r = db.execute("SELECT id, week, subject, recipients, message, status, attempts, last_error"
+                           " FROM mingguan_mail WHERE week = ? ORDER BY (status = ?) DESC, (status = ?) DESC,"
+                           " id DESC LIMIT 1", (key, SENT, SENDING)).fetchone()
+        return Mail(r[0], r[1], r[2], tuple(a for a in r[3].split(",") if a), bytes(r[4]), r[5], r[6], r[7]) \
+            if r else None
+
+    def mark_sending(self, mail_id: int) -> None:
+        """Recorded before the SMTP exchange: if the run dies now, the next one sends this message again."""
+        with self._connect() as db:
+            db.execute("UPDATE mingguan_mail SET status = ? WHERE id = ?", (SENDING, mail_id))
 
     def mark_sent(self, mail_id: int, when: dt.datetime) -> None:
         with self._connect() as db:
@@ -219,10 +250,12 @@ class History:
         """
         with self._connect() as db:
             row = db.execute("SELECT status, sent, last_error FROM mingguan_mail WHERE week = ?"
-                             " ORDER BY (status = ?) DESC, id DESC LIMIT 1", (key, SENT)).fetchone()
+                             " ORDER BY (status = ?) DESC, (status = ?) DESC, id DESC LIMIT 1",
+                             (key, SENT, SENDING)).fetchone()
         return (row[0], row[1], row[2]) if row else ("", None, None)
 
     def mark_failed(self, mail_id: int, error: str) -> None:
+        """The server did not take it: pending again, retried later."""
         with self._connect() as db:
-            db.execute("UPDATE mingguan_mail SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                       (error, mail_id))
+            db.execute("UPDATE mingguan_mail SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+                       (PENDING, error, mail_id))

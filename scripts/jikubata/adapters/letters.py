@@ -92,6 +92,8 @@ class LettersOutcome:
     mode: Mode = Mode.NOTICE
     numbers: list[Letter] = field(default_factory=list)   # every number of the period, any status (the index)
     unreported: list[str] = field(default_factory=list)   # offices that sent no data (`belum melapor`)
+    sent_now: tuple[str, ...] = ()      # numbers e-mailed by this run (`--kirim`)
+    resent: tuple[str, ...] = ()        # of those, sent again after an interrupted run (same Message-ID)
 
     def summary_text(self) -> str:
         """Indonesian lines for the CLI and the Excel message box."""
@@ -149,12 +151,20 @@ class LettersOutcome:
                 f"   {x.number} — {x.recipient}: {x.delivery_status}" for x in self.letters]
         sent = sum(s.startswith("terkirim") for s in statuses)
         pending = [x for x in self.letters if x.delivery_status.startswith("tertunda")]
+        invalid = [x for x in self.letters if x.delivery_status.startswith(INVALID_ADDRESS)]
         none = sum(s.startswith("tanpa alamat") for s in statuses)
-        lines = [f"  Pengiriman surel: {sent} terkirim, {len(pending)} tertunda, {none} tanpa alamat."]
+        now = len(self.sent_now)
+        resent = f" ({len(self.resent)} dikirim ulang setelah proses sebelumnya terputus)" if self.resent else ""
+        lines = [f"  Pengiriman surel: {now} terkirim dalam proses ini{resent}, {sent - now} sudah terkirim "
+                 f"sebelumnya, {len(pending)} tertunda, {len(invalid)} {INVALID_ADDRESS}, {none} tanpa alamat."]
         lines += [f"   tertunda {x.number} — {x.recipient}: {x.delivery_status[len('tertunda '):]}" for x in pending[:5]]
+        lines += [f"   {x.number} — {x.recipient}: {x.delivery_status}" for x in invalid[:5]]
         if pending:
             lines.append("   Surat yang tertunda dikirim ulang bila perintah dijalankan lagi dengan --kirim "
                          "(yang sudah terkirim tidak dikirim dua kali).")
+        if self.resent:
+            lines.append("   Surat yang dikirim ulang membawa Message-ID yang sama dengan kiriman pertama; bila "
+                         "penerima menerima dua kali, keduanya surel yang sama.")
         return lines
 
 
@@ -930,15 +940,32 @@ def mail_subject(letter: Letter) -> str:
 
 
 def mail_body(letter: Letter, settings) -> tuple[str, str]:
-    """A short Indonesian body, as text and HTML: what is attached, and that it is the letter itself."""
+    """A short Indonesian body, as text and HTML: what is attached, and that it is the letter itself.
+
+    The number, the names and the office are written as they are in the letter (issue 18 rule 8);
+    only a letterhead line in capitals is given its ordinary form (`Dinas Perindustrian dan Perdagangan`).
+    """
     from html import escape
 
+    kind = "laporan" if letter.kind == KIND_REPORT else "surat"
     lines = [f"Yth. {clean(letter.recipient)},",
-             f"Bersama surel ini kami sampaikan {mail_subject(letter).lower().replace('jiku bata', 'Jiku Bata')} "
+             f"Bersama surel ini kami sampaikan {kind} Jiku Bata Nomor {clean(letter.number)} "
              f"tanggal {long_date(letter.date)} dari {clean(settings.signatory_position)} "
              f"(terlampir dalam bentuk PDF: {letter.pdf_path.name if letter.pdf_path else ''}).",
              "Surel ini dikirim otomatis oleh aplikasi Jiku Bata; mohon tidak membalas surel ini.",
-             f"Hormat kami,\n{clean(settings.issuing_office).title() if clean(settings.issuing_office).isupper() else clean(settings.issuing_office)}"]
+             f"Hormat kami,\n{_office_as_named(clean(settings.issuing_office))}"]
     text = "\n\n".join(lines) + "\n"
     html = "".join(f"<p>{escape(line).replace(chr(10), '<br>')}</p>" for line in lines)
     return text, f"<html><body>{html}</body></html>"
+
+
+INVALID_ADDRESS = "alamat tidak valid"     # a delivery status: the address is not well-formed, nothing sent
+_MAIL_MINOR_WORDS = {"dan", "atau", "di", "ke", "dari", "untuk", "pada", "serta"}
+
+
+def _office_as_named(text: str) -> str:
+    """An office as written; a letterhead line in capitals in its ordinary form, minor words in lower case."""
+    if not text.isupper():
+        return text
+    words = text.title().split(" ")
+    return " ".join(w.lower() if i and w.lower() in _MAIL_MINOR_WORDS else w for i, w in enumerate(words))

@@ -5,11 +5,18 @@ variable (`password_env`) and it is read only when sending. A message is
 built once (`build_message`), kept as bytes in the history until a send
 succeeds, and sent with `send`; a failure raises `MailError` with an
 Indonesian reason, so the caller logs it and keeps the message pending.
+
+Delivery is "at least once, recognisably" (issue 20): a run killed after the
+server took a message but before the outbox heard of it sends it again, and
+the copy carries the same Message-ID, derived from what the message says
+(`identity`: the letter's number or the week, and its content), so mail
+programs and the recipient can tell it is the same message.
 """
 from __future__ import annotations
 
 import email.policy
 import email.utils
+import hashlib
 import os
 import smtplib
 import socket
@@ -48,29 +55,63 @@ class MailSettings:
 
 
 def build_message(settings: MailSettings, *, subject: str, recipients: Sequence[str], text: str, html: str,
-                  attachments: Sequence[Path] = ()) -> EmailMessage:
-    """A multipart message: plain text, the HTML body, and the files attached."""
+                  attachments: Sequence[Path] = (), identity: str = "") -> EmailMessage:
+    """A multipart message: plain text, the HTML body, and the files attached.
+
+    With `identity` (e.g. `surat:<number>`), the Message-ID is derived from it and
+    from the content (sender, recipients, subject, both bodies, the attachments'
+    names), so building the same message again gives the same Message-ID. The
+    attachments' bytes are left out: LibreOffice and XlsxWriter stamp each file
+    with the moment it was made, and the letter a number stands for never changes.
+    """
+    files = [(Path(p).name, Path(p).suffix.lower(), Path(p).read_bytes()) for p in attachments]
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["Subject"] = subject
     msg["From"] = settings.sender or settings.user
     msg["To"] = ", ".join(recipients)
     msg["Date"] = email.utils.formatdate(localtime=True)
     domain = (settings.sender or settings.user or "jikubata.local").rpartition("@")[2] or "jikubata.local"
-    msg["Message-ID"] = email.utils.make_msgid(domain=domain)
+    if identity:
+        msg["Message-ID"] = message_id(identity, domain, [msg["From"], subject, *recipients, text, html,
+                                                          *(f[0] for f in files)])
+    else:
+        msg["Message-ID"] = email.utils.make_msgid(domain=domain)
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
-    for path in attachments:
-        path = Path(path)
+    for name, suffix, data in files:
         maintype, subtype = {".xlsx": XLSX_TYPE, ".pdf": ("application", "pdf")}.get(
-            path.suffix.lower(), ("application", "octet-stream"))
-        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+            suffix, ("application", "octet-stream"))
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return msg
 
 
+def message_id(identity: str, domain: str, content: Sequence[str | bytes]) -> str:
+    """`<jikubata.<hash of identity and content>@domain>`: the same message always gets the same id."""
+    digest = hashlib.sha256(identity.encode("utf-8"))
+    for part in content:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else bytes(part)
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return f"<jikubata.{digest.hexdigest()[:40]}@{domain}>"
+
+
+def message_id_of(message: bytes) -> str:
+    """The Message-ID header of a stored message ("" when it has none)."""
+    head = message.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    parsed = email.message_from_bytes(head + b"\r\n\r\n", policy=email.policy.compat32)
+    return str(parsed.get("Message-ID", "")).strip()
+
+
 def looks_like_address(text: str) -> bool:
-    """`nama@instansi.go.id`: one @, something before it, a dot after it, no spaces."""
-    name, at, domain = str(text or "").strip().partition("@")
-    return bool(at and name and "." in domain.strip(".") and not any(c.isspace() for c in text.strip()))
+    """Whether `text` is a well-formed address: syntax only, no DNS look-up (email-validator)."""
+    import email_validator
+
+    text = str(text or "").strip()
+    try:
+        email_validator.validate_email(text, check_deliverability=False)
+    except email_validator.EmailNotValidError:
+        return False
+    return bool(text)
 
 
 def send(settings: MailSettings, message: bytes | EmailMessage, recipients: Sequence[str]) -> None:

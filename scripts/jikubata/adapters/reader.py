@@ -138,7 +138,7 @@ def file_labels(paths: Sequence[Path], taken: Sequence[str] = ()) -> dict[Path, 
     labels: dict[Path, str] = {}
     for name, group in groups.items():
         if len(group) == 1 and name not in taken_names:
-            labels[group[0]] = group[0].name
+            labels[group[0]] = files.shown_name(group[0].name)
             continue
         depth = 1
         while True:
@@ -146,7 +146,7 @@ def file_labels(paths: Sequence[Path], taken: Sequence[str] = ()) -> dict[Path, 
             if len({t.casefold() for t in tails}) == len(group) or depth >= max(len(p.parts) for p in group):
                 break
             depth += 1
-        labels.update(zip(group, tails))
+        labels.update(zip(group, map(files.shown_name, tails)))
     return labels
 
 
@@ -466,6 +466,16 @@ def _incomplete(source: SheetSource, row_no: int, missing: list[schema.Column]) 
                    columns=", ".join(c.header for c in missing))
 
 
+def _damaged_row(sheet: SheetRows, source: SheetSource, i: int, cols: dict, spec: schema.SheetSpec) -> list[Problem]:
+    """A CSV row with a NUL byte in one of its columns (a damaged stretch of the file): BARIS_TIDAK_TERBACA
+    at that cell, and the row is not counted. Only a file that is mostly NULs is not a spreadsheet."""
+    for column in spec.columns:
+        if column.key in cols and sheet.note(i, cols[column.key]) == files.NUL_CELL:
+            return [problem(source.place(sheet.row0 + i + 1, column.key), "BARIS_TIDAK_TERBACA",
+                            column=column.header)]
+    return []
+
+
 def _empty_fields(sheet: SheetRows, source: SheetSource, i: int, cols: dict,
                   missing: list[schema.Column]) -> list[Problem]:
     """The problems of row `i` whose required fields read empty: an Excel error value or a formula saved
@@ -511,6 +521,9 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
         if missing and i in sheet.totals:
             continue
         count += 1
+        if i in sheet.nul_rows and (damaged := _damaged_row(sheet, source, i, cols, schema.EMPLOYEES)):
+            acc.problems.extend(damaged)
+            continue
         if blank_tier_is_staff:
             missing = [c for c in missing if c.key != "tier"]
         if missing:
@@ -687,6 +700,9 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     for i, row in enumerate(rows[first:], first):
         if len(row) < need:
             row = list(row) + [""] * (need - len(row))
+        if i in sheet.nul_rows and (damaged := _damaged_row(sheet, source, i, cols, schema.PURCHASES)):
+            problems.extend(damaged)
+            continue
         d, n, s, a, r, name, product, note = pick(row)
         if d == "" or n == "" or s == "" or a == "" or r == "" or d is None or n is None or s is None \
                 or a is None or r is None:

@@ -11,3 +11,14 @@ class InputError(Exception):
 
 class BusyError(Exception):
     """Another run holds the output folder (Indonesian message)."""
+
+
+class DiskFullError(InputError):
+    """An output could not be written because its disk (or the SQLite file's) is full (issue 20).
+
+    An `InputError` (exit status 2, one Indonesian line): the user frees space and runs again.
+    """
+
+    def __init__(self, folder: object):
+        self.folder = folder
+        super().__init__(f"ruang disk penuh di {folder}; kosongkan lalu jalankan lagi")

@@ -37,6 +37,8 @@ CODES: dict[str, tuple[Severity, str]] = {
                              "dibaca bila namanya atau baris judul kolomnya (10 baris pertama) cocok: {needs}."),
     "KOLOM_MERAGUKAN": (P, "Kolom '{value}' dianggap kuantitas (banyaknya barang), bukan rupiah: "
                            "jumlah belanja diambil dari kolom '{used}'."),
+    "BARIS_TIDAK_TERBACA": (G, "Kolom {column} berisi byte NUL (bagian berkas CSV yang rusak). Baris tidak dihitung; "
+                                "simpan ulang berkas dari programnya."),
     "BERKAS_TIDAK_TERBACA": (G, "Berkas tidak dapat dibaca: {reason}. Berkas ini dilewati; berkas lain tetap dihitung."),
     "BERKAS_GANDA": (P, "Berkas ini tampaknya versi lama dari {newer} ({repeated} dari {total} nota juga ada di sana, "
                         "dan {newer} disimpan lebih baru: {when}); simpan hanya versi terbaru."),

@@ -253,8 +253,15 @@ def run(port: WorkbookPort, action: str, today: Optional[dt.date] = None, *, clo
     except MemoryError:
         text, error = "Proses dihentikan: memori komputer tidak cukup untuk data sebesar ini.", True
     except Exception as exc:  # the last guard: a message, never a traceback
-        text, error = (f"Terjadi galat tak terduga ({type(exc).__name__}: {exc}). "
-                       "Simpan workbook, lalu laporkan pesan ini ke petugas TI."), True
+        from jikubata.adapters import disk
+
+        if disk.is_disk_full(exc):
+            folder = getattr(exc, "filename", None)
+            text, error = (f"Proses dihentikan: ruang disk penuh"
+                           f"{f' di {Path(folder).parent}' if folder else ''}; kosongkan lalu jalankan lagi."), True
+        else:
+                text, error = (f"Terjadi galat tak terduga ({type(exc).__name__}: {exc}). "
+                           "Simpan workbook, lalu laporkan pesan ini ke petugas TI."), True
     stamp = short_date_time(clock.now())
     try:
         port.write_cell(SHEET_HOME, RESULT_CELL, f"{stamp} \u2014 {text}")

@@ -18,6 +18,10 @@ from jikubata.entrypoints import cli_help
 from jikubata.entrypoints.argparse_id import Parser
 
 
+# As the weekly job (`jadwal`): the outputs were written but an email is still pending.
+EXIT_MAIL_PENDING = 4
+
+
 class _Parser(Parser):
     """argparse in Indonesian (argparse_id) that ends with status 2 and one line on bad arguments."""
 
@@ -195,7 +199,7 @@ def cmd_surat(args) -> int:
                                      writer=_writer("jikubata surat"), progress=_progress(), send=args.kirim,
                                      dry_run=args.coba, mail_settings=mail_settings)
     print(outcome.summary_text())
-    return 0
+    return EXIT_MAIL_PENDING if args.kirim and not args.coba and outcome.mail_held_back else 0
 
 
 def cmd_formulir(args) -> int:
@@ -301,8 +305,14 @@ _READ_AND_COMPUTE = (cmd_periksa, cmd_hitung, cmd_rekap)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from jikubata.adapters import disk
+
+    # An object cleaned up at exit (a ZipFile left open by a write that hit a full disk) may fail
+    # again in its __del__: that goes to the log, never as a traceback under our Indonesian line.
+    sys.unraisablehook = disk.quiet_unraisable
     parser = build_parser()
     argv = _debug_option(argv)
+    args = None
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
@@ -326,5 +336,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(_interrupted(argv), file=sys.stderr)
         return 130
     except Exception as exc:  # the last guard: a message, never a traceback
+        if disk.is_disk_full(exc):
+            folder = Path(getattr(exc, "filename", None) or getattr(args, "keluaran", None) or ".").resolve()
+            print(f"Galat: ruang disk penuh di {folder if folder.is_dir() else folder.parent}; kosongkan lalu "
+                  f"jalankan lagi", file=sys.stderr)
+            return 2
         print(f"Galat tak terduga ({type(exc).__name__}): {exc}. Laporkan ke petugas TI.", file=sys.stderr)
         return 1

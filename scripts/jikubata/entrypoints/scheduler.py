@@ -356,6 +356,9 @@ class WeeklySchedule:
             if attempt.error:
                 self.log.error("Surel %s gagal dikirim (percobaan ke-%d): %s. Surel disimpan dan dikirim ulang "
                                "pada jalannya berikutnya.", m.week, m.attempts + 1, attempt.error)
+            elif attempt.resent:
+                self.log.info("Surel %s dikirim ulang ke %s setelah pengiriman sebelumnya terputus (Message-ID "
+                              "sama; penerima dapat mengenalinya sebagai salinan).", m.week, ", ".join(m.recipients))
             else:
                 self.log.info("Surel %s terkirim ke %s.", m.week, ", ".join(m.recipients))
         return EXIT_MAIL_PENDING if run.mail_pending else EXIT_OK

@@ -20,6 +20,18 @@ from jikubata.adapters.atomic import atomic_path, write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.model import DEFAULT_MINIMUMS, Period, Settings, Tier
 
+# Demo people get addresses at a domain reserved for examples (RFC 2606): a demo `--kirim` reaches nobody real.
+DEMO_MAIL_DOMAIN = "example.org"
+
+
+def _local_part(text: str) -> str:
+    """`Drs. Yohanes` -> `drsyohanes`: letters and digits only, so a title never makes `drs..` (not an address)."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "", plain.split(",")[0])[:24] or "pegawai"
+
 # (name, abbreviation, head title, is a kecamatan)
 OFFICES = [
     ("Sekretariat Daerah", "SETDA", "Sekretaris Kota", False),
@@ -174,7 +186,7 @@ def build_city(*, offices: int = len(OFFICES), staff_per_office: int = 6, seed: 
     def person(position, eselon, tier, office):
         name = fake.name()
         p = Person(_nip(rng, used), name, position, eselon, tier, office,
-                   email=f"{name.split()[0].lower()}.{len(people)}@ambon.go.id")
+                   email=f"{_local_part(name)}.{len(people)}@{DEMO_MAIL_DOMAIN}")
         people.append(p)
         return p
 
@@ -198,7 +210,7 @@ def build_city(*, offices: int = len(OFFICES), staff_per_office: int = 6, seed: 
             person(rng.choice(["Pengelola Data", "Analis Kebijakan", "Pranata Komputer", "Pengadministrasi Umum",
                                "Bendahara", "Arsiparis", "Penyuluh"]),
                    rng.choice(["Non Eselon", "Staf", "Pelaksana", "Fungsional", "-"]), Tier.NON_ESELON, name)
-        office_rows.append((name, abbr, head.name, head.nip, head.position, f"{abbr.lower().replace(' ', '').replace('.', '')}@ambon.go.id"))
+        office_rows.append((name, abbr, head.name, head.nip, head.position, f"{_local_part(abbr)}@{DEMO_MAIL_DOMAIN}"))
 
     setda = office_rows[0][0]
     # Not ASN: they have no NIP and are identified by their NIK (issue 11 rule 7).
@@ -362,7 +374,7 @@ def demo_letter_settings(city: City, folder: Path) -> dict:
     write_bytes_atomic(crest, placeholder_png())
     return {"signatory_name": f"{head[2]}, S.E., M.Si.", "signatory_rank": "Pembina Utama Muda (IV/c)",
             "signatory_nip": head[3], "office_phone": "(0911) 300000",
-            "office_website": "disperindag.contoh.go.id", "office_email": "disperindag@contoh.go.id",
+            "office_website": "disperindag.contoh.go.id", "office_email": f"disperindag@{DEMO_MAIL_DOMAIN}",
             "legal_basis_number": "99", "legal_basis_year": "2023", "crest_image": str(crest.resolve()),
             # Fixed-date national holidays only (Natal, Tahun Baru): the SKB's other dates change every year.
             "holidays": "25/12/2026; 01/01/2027"}
