@@ -57,7 +57,7 @@ from typing import Optional
 COMMANDS = ("rekap", "surat", "mingguan")
 OUTPUTS = {
     "rekap": ("Rekap-Jiku-Bata-*.xlsx",),
-    "surat": ("Daftar-Surat-*.xlsx", "Surat-*/*.docx"),
+    "surat": ("Daftar-Surat-*.xlsx", "Surat-*/*.docx", "Surat-*/Dibatalkan/*.docx"),
     "mingguan": ("mingguan/*/*.xlsx", "mingguan/*/email.html"),
 }
 # What atomic.atomic_path names its temporary files: `.<stem>.<mkstemp random>.tmp<suffix>`.
@@ -170,6 +170,15 @@ def complete(path: Path) -> Optional[str]:
     except Exception as exc:  # noqa: BLE001 — any failure to open is the finding
         return f"{type(exc).__name__}: {exc}"
     return None
+
+
+def _cancelled_intact(name: str, value: str, after: dict) -> bool:
+    """A letter that is gone from its place was cancelled (README: Surat) when the same file, unchanged, is now
+    in `Dibatalkan/` beside it."""
+    path = Path(name)
+    folder = (path.parent / "Dibatalkan").as_posix()
+    return any(Path(other).parent.as_posix() == folder and other_value == value
+               for other, other_value in after.items())
 
 
 def register_problems(out: Path, numbers: dict) -> list[str]:
@@ -379,7 +388,7 @@ def _trial(setup: Setup, command: str, which: str, out: Path, rng: random.Random
             if why:
                 problems.append(f"{name}: incomplete after the kill ({why})")
     for name in before:
-        if name not in after:
+        if name not in after and not _cancelled_intact(name, before[name], after):
             problems.append(f"{name}: was there before the run, gone after the kill")
     if out.exists() and not lock_free(out):
         problems.append("output lock still held after the kill")
