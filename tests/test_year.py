@@ -69,7 +69,11 @@ def test_yearly_grids_equal_the_monthly_hitung_runs(demo_year):
     assert set(compliance) == set(shortfall) == offices | {"Jumlah"}
     for office in offices | {"Jumlah"}:
         obliged_year = met_year = short_year = 0
+        assert "Jan\u2013Jul" in compliance[office] and "Jan" not in compliance[office]   # before the data: folded
+        assert compliance[office]["Jan\u2013Jul"] == "tanpa data"
         for m, label in enumerate(MONTHS, 1):
+            if m < 8:
+                continue
             c, s = compliance[office][label], shortfall[office][label]
             if m not in with_data:
                 assert c == s == "tanpa data", (office, label)  # not 0 %
@@ -111,8 +115,11 @@ def test_the_city_chart_plots_the_months_with_data_only(demo_year):
     [chart] = ws._charts
     assert chart.tagname == "barChart"  # columns: one per month
     [(r, c)] = [(cell.row, cell.column) for row in ws.iter_rows() for cell in row if cell.value == "Kepatuhan kota"]
-    plotted = [ws.cell(r + m, c).value for m in range(1, 13)]
-    for m, value in enumerate(plotted, 1):
+    labels = [ws.cell(r + i, c - 1).value for i in range(1, 13)]
+    shown = [MONTHS.index(label) + 1 for label in labels if label]
+    assert shown == list(range(8, 13))   # the months before the first data (August) are not plotted
+    plotted = {m: ws.cell(r + i, c).value for i, m in enumerate(shown, 1)}
+    for m, value in plotted.items():
         j = monthly.get(m)
         if j is None or not has_data(j):
             assert value is None  # a gap, not a 0 % column

@@ -444,34 +444,50 @@ def _year_line(year: YearResult) -> str:
     return f"Tahun {year.year} · keadaan per {long_date(year.as_of)}"
 
 
+def year_months(year: YearResult) -> tuple[str, list[int]]:
+    """The months a yearly grid shows: from the first month with data on (the months before it, all
+    "tanpa data", folded into one column labelled `Jan–Agu`, or "" when there are none)."""
+    first = min(year.months_with_data, default=1)
+    if first == 1:
+        return "", list(range(1, 13))
+    folded = SHORT_MONTHS[0] if first == 2 else f"{SHORT_MONTHS[0]}\u2013{SHORT_MONTHS[first - 2]}"
+    return folded, list(range(first, 13))
+
+
 def _year_grid(year: YearResult, name: str, subtitle: str, kind: str, key: str, figure, year_figure,
                scale: dict, offices: list[str]) -> SheetTable:
-    """Office × month: `figure(totals)` of each month with data, "tanpa data" for the others."""
+    """Office × month: `figure(totals)` of each month with data, "tanpa data" for the others, "belum
+    melapor" for an office that sent no data that month. Months before the first data share one column."""
+    folded, months = year_months(year)
+
     def cells(get_month, whole) -> list:
-        row = []
-        for m in range(1, 13):
+        row = [NO_DATA] if folded else []
+        for m in months:
             if year.months[m - 1] is None:
                 row.append(NO_DATA)
             else:
                 t = get_month(m)
-                row.append(NO_FIGURE if t is None else figure(t))
+                row.append(NO_FIGURE if t is None else NOT_REPORTED if not t.reported else figure(t))
         return row + [year_figure(whole)]
 
+    n = len(months) + (1 if folded else 0)
     rows = [[i, _text(o)] + cells(lambda m, o=o: year.office_month(o, m), year.office_year(o))
             for i, o in enumerate(offices, 1)]
     return SheetTable(
         name=name,
         title=[REPORT_TITLE, subtitle, _year_line(year),
                "OPD diurutkan dari kepatuhan setahun terendah; 'tanpa data' = belum ada belanja tercatat "
-               "pada bulan itu, '-' = tidak ada pegawai wajib."],
-        header=["No", "OPD"] + list(SHORT_MONTHS) + ["Setahun"],
-        kinds=["count", "longtext"] + [kind] * 13,
+               "pada bulan itu" + (f" (kolom {folded}: semua bulan sebelum data pertama)" if folded else "")
+               + ", '-' = tidak ada pegawai wajib, 'belum melapor' = OPD belum mengirim data bulan itu "
+                 "(tidak dihitung dalam angka setahun)."],
+        header=["No", "OPD"] + ([folded] if folded else []) + [SHORT_MONTHS[m - 1] for m in months] + ["Setahun"],
+        kinds=["count", "longtext"] + [kind] * (n + 1),
         rows=rows,
         total=["", "Jumlah"] + cells(year.city_month, year.total),
         key=key,
         empty_text="Tidak ada pegawai pada data.",
-        scales=[(2, 13, scale), (14, 14, scale)],  # the year's column on a scale of its own
-        same_width=(2, 13),
+        scales=[(2, 1 + n, scale), (2 + n, 2 + n, scale)],  # the year's column on a scale of its own
+        same_width=(2, 1 + n),
     )
 
 
@@ -483,9 +499,10 @@ def year_tables(year: YearResult) -> list[SheetTable]:
         year, SUMMARY_SHEET, "Kepatuhan per OPD per bulan (pegawai yang memenuhi dibagi pegawai wajib)",
         "percent", "tahun", lambda t: _pct(t.compliance), lambda t: _pct(t.compliance), COMPLIANCE_SCALE, offices)
     compliance.title.insert(1, _text(year.settings.government))
-    compliance.chart = {"months": list(SHORT_MONTHS),
+    _, months = year_months(year)
+    compliance.chart = {"months": [SHORT_MONTHS[m - 1] for m in months],
                         "values": [None if (t := year.city_month(m)) is None else t.compliance
-                                   for m in range(1, 13)],
+                                   for m in months],
                         "title": f"Kepatuhan seluruh OPD per bulan, {year.year}"}
     shortfall = _year_grid(
         year, YEAR_SHORTFALL_SHEET, "Jumlah kekurangan belanja per OPD per bulan", "rupiah", "tahun_kurang",
@@ -824,8 +841,8 @@ class _Writer:
         chart = self.wb.add_chart({"type": "column"})
         chart.add_series({
             "name": "Kepatuhan seluruh OPD",
-            "categories": [sheet, top + 1, label_col, top + 12, label_col],
-            "values": [sheet, top + 1, value_col, top + 12, value_col],
+            "categories": [sheet, top + 1, label_col, top + len(data["months"]), label_col],
+            "values": [sheet, top + 1, value_col, top + len(data["months"]), value_col],
             "fill": {"color": "#2E75B6"}, "gap": 50,
             "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
         })

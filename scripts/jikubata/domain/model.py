@@ -696,7 +696,7 @@ class YearResult(_WithProblems):
 
     def office_year(self, office: str) -> OfficeTotals:
         """The office's obliged person-months, met person-months and money over the months with data."""
-        rows = [t for m in self.months_with_data if (t := self.office_month(office, m)) is not None]
+        rows = [t for m in self.months_with_data if (t := self.office_month(office, m)) is not None and t.reported]
         return OfficeTotals(office, sum(t.obliged for t in rows), sum(t.met for t in rows),
                             sum(t.short for t in rows), sum(t.spent for t in rows), sum(t.shortfall for t in rows))
 
