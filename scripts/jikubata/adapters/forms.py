@@ -277,7 +277,8 @@ class _FormWriter:
             "subtitle": f({"font_color": _MUTED}),
             "header": f({"bold": True, "font_color": "#FFFFFF", "bg_color": _NAVY, "text_wrap": True,
                          "valign": "vcenter", **border}),
-            "in_date": f({"num_format": "dd/mm/yyyy", "locked": False, "bg_color": _INPUT, "align": "left",
+            # Shown with the month's name: what the computer understood, whatever its language and date order.
+            "in_date": f({"num_format": "d mmm yyyy", "locked": False, "bg_color": _INPUT, "align": "left",
                           **border}),
             "in_text": f({"num_format": "@", "locked": False, "bg_color": _INPUT, **border}),
             "in_amount": f({"num_format": '"Rp"#,##0', "locked": False, "bg_color": _INPUT, **border}),
@@ -408,10 +409,14 @@ class _FormWriter:
             "validate": "date", "criteria": "between",
             "minimum": dt.datetime.combine(self.period.first_day, dt.time()),
             "maximum": dt.datetime.combine(self.period.last_day, dt.time()),
-            "input_title": "Tanggal belanja", "input_message": f"Tanggal di bulan {period_text}, bentuk hh/bb/tttt.",
+            "input_title": "Tanggal belanja",
+            "input_message": f"Tanggal di bulan {period_text}. Ketik misalnya {self.period.first_day:%Y-%m}-05 "
+                             f"(tahun-bulan-tanggal, terbaca di komputer berbahasa apa pun); sel lalu menampilkan "
+                             f"tanggalnya dengan nama bulan.",
             "error_title": "Tanggal di luar periode",
-            "error_message": f"Formulir ini untuk {period_text}. Ketik tanggal {long_date(self.period.first_day)} "
-                             f"sampai {long_date(self.period.last_day)}, bentuk hh/bb/tttt."})
+            "error_message": f"Formulir ini untuk {period_text}: tanggal {long_date(self.period.first_day)} sampai "
+                             f"{long_date(self.period.last_day)}. Ketik tahun-bulan-tanggal, misalnya "
+                             f"{self.period.first_day:%Y-%m}-05."})
         column("nip", {
             "validate": "list", "source": f"={N_NIP}",
             "input_title": "NIP", "input_message": "Pilih NIP dari daftar; nama dan jabatan muncul sendiri.",
@@ -428,7 +433,7 @@ class _FormWriter:
                 if self.strict_sellers else "UMKM ini tidak ada di daftar UMKM Jiku Bata. Tetap simpan?"})
         column("amount", {
             "validate": "integer", "criteria": "between", "minimum": 1, "maximum": MAX_AMOUNT - 1,
-            "input_title": "Jumlah (Rp)", "input_message": "Rupiah tanpa titik, misalnya 25000.",
+            "input_title": "Jumlah (Rp)", "input_message": "Ketik angka saja, misalnya 20000 (tanpa Rp, titik atau -).",
             "error_title": "Jumlah tidak valid",
             "error_message": "Isi jumlah rupiah berupa bilangan bulat lebih dari nol, tanpa titik (misalnya 25000)."})
         seller, receipt = _letter(_COL["seller"]), _letter(_COL["receipt"])
@@ -464,8 +469,9 @@ class _FormWriter:
             "Pilih NIP dari daftar (klik sel, lalu tanda panah di sebelahnya). Nama, jabatan dan minimum "
             "belanja muncul sendiri.",
             f"Pilih UMKM dari daftar. Isi tanggal ({long_date(self.period.first_day)} sampai "
-            f"{long_date(self.period.last_day)}), jumlah dalam rupiah tanpa titik (misalnya 25000) dan "
-            "nomor nota.",
+            f"{long_date(self.period.last_day)}; ketik tahun-bulan-tanggal, misalnya "
+            f"{self.period.first_day:%Y-%m}-05, agar terbaca benar di komputer berbahasa apa pun), jumlah: "
+            "ketik angka saja, misalnya 20000 (tanpa Rp, titik atau tanda -), dan nomor nota.",
             "Hanya sel berwarna kuning yang dapat diisi. Lembar dikunci tanpa kata sandi agar rumus tidak "
             "terhapus tanpa sengaja.",
             "Periksa tabel di bawah: pegawai berstatus Kurang belum mencapai minimum belanja bulan ini.",
