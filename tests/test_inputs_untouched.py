@@ -25,7 +25,10 @@ def inputs(tmp_path):
         (NOV7, NIP_BUDI, "Budi Pattiasina", "Bagea Kenari Hative", "Bagea", 100000, "N2"),
         (NOV7, NIP_CICI, "Cici Tuasikal", "Toko Sebelah", "Kopi", "=1+1", "N3"),
     ])
-    basic(folder / "kec-sirimau.xlsm", purchases=[(NOV7, NIP_ANI, "Ani", "Mie Sagu Mama Ona", "Mie", 5000, "K1")])
+    # The Kecamatan's own roster (one Lurah), not a copy of Dinkes': a copied roster counts nobody (NIP_GANDA),
+    # and letters are never written about data that does not count.
+    basic(folder / "kec-sirimau.xlsm", purchases=[(NOV7, NIP_ANI, "Ani", "Mie Sagu Mama Ona", "Mie", 5000, "K1")],
+          people=[("198506152010011003", "Eko Latumahina", "Lurah Batu Merah", "IV.a", "Kecamatan Sirimau")])
     old = 1_600_000_000_000_000_000  # an mtime long ago: a rewrite would change it
     for p in folder.iterdir():
         os.utime(p, ns=(old, old))

@@ -319,6 +319,12 @@ def _make_pdfs(outcome: LettersOutcome, print_target: Path) -> None:
         else:
             by_folder.setdefault(x.path.parent, []).append(x.path)
     messages = []
+    if not by_folder:  # every PDF is current: still clear what killed runs left (convert_to_pdf does so too)
+        from jikubata.adapters.pdf import _remove_old_staging, remove_stale_temporaries
+
+        remove_stale_temporaries()
+        for folder in {x.path.parent for x in outcome.letters}:
+            _remove_old_staging(folder)
     for docs in by_folder.values():
         conv = convert_to_pdf(docs)
         pdfs.update(conv.pdfs)
