@@ -136,7 +136,13 @@ def calculate(inputs: Inputs, period: Optional[Period] = None, as_of: Optional[d
     period = period or Period.of(today)
     check_period(period, as_of, today)
     dataset = check(inputs, clock=clock, progress=progress)
-    return domain.compute(dataset, period, as_of or period.default_as_of(today))
+    return compute(dataset, period, as_of, today)
+
+
+def compute(dataset: Dataset, period: Period, as_of: Optional[dt.date], today: dt.date) -> Result:
+    """The period's result as of `as_of` (default: `Period.default_as_of`); a month finished by `today` also
+    counts each short person's months short in a row (`bulan_berturut`)."""
+    return domain.compute(dataset, period, as_of or period.default_as_of(today), finished=period < Period.of(today))
 
 
 def check_period(period: Period, as_of: Optional[dt.date], today: dt.date) -> None:
@@ -248,7 +254,7 @@ def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
         dataset = check(inputs, clock=clock, progress=progress)
         period = cor.default_letter_period(today, dataset.settings)
         check_period(period, as_of, today)
-        result = domain.compute(dataset, period, as_of or period.default_as_of(today))
+        result = compute(dataset, period, as_of, today)
     else:
         result = calculate(inputs, period, as_of, clock=clock, progress=progress)
     mode = letter_mode(result, today)
