@@ -325,11 +325,12 @@ def attachment_signature(doc) -> None:
     signature(doc, with_copies=False)
 
 
-def data_table(doc, cols, loop: str, fields, *, total=None):
+def data_table(doc, cols, loop: str, fields, *, total=None, under=None):
     """A bordered table whose header row repeats on every page; one body row per item of a list.
 
     `cols`: (label, width cm); `loop`: `p in pegawai`; `fields`: per column
-    (field of the item, alignment); `total`: (label, value) of a bold last row.
+    (field of the item, alignment); `total`: (label, value) of a bold last row;
+    `under`: (field shown in a cell, field shown small under it when not empty).
     """
     table = doc.add_table(rows=4, cols=len(cols))
     table.style = doc.styles["Table Grid"]
@@ -354,6 +355,11 @@ def data_table(doc, cols, loop: str, fields, *, total=None):
     _cant_split(data)
     for cell, (key, align) in zip(data.cells, fields):
         cell_text(cell, "{{ %s.%s }}" % (item, key), align=align)
+        if under and under[0] == key:
+            note = "%s.%s" % (item, under[1])
+            for text, italic in (("{%p if " + note + " %}", False), ("{{ " + note + " }}", True),
+                                 ("{%p endif %}", False)):
+                run(cell.add_paragraph(), text, italic=italic, size=9)
     cell_text(table.rows[3].cells[0], "{%tr endfor %}")
     if total:
         label, value = total
@@ -382,6 +388,15 @@ EMPLOYEE_COLS = [("No", 0.8), ("Nama", 3.4), ("NIP", 3.7), ("Jabatan", 3.0), ("M
                  ("Belanja", 1.8), ("Kekurangan", 2.2)]
 EMPLOYEE_FIELDS = [("no", CENTER), ("nama", None), ("nip", None), ("jabatan", None), ("minimum", RIGHT),
                    ("belanja", RIGHT), ("kekurangan", RIGHT)]
+# A notice shows under a name how many finished months in a row the person was short (issue 21).
+RUN_UNDER_NAME = ("nama", "berturut")
+# PP 94/2021: discipline belongs to the direct superior; the letter asks, it does not judge.
+REPEATED_REQUEST = (
+    "Di antara pegawai tersebut, {{ jumlah_berulang }} ({{ jumlah_berulang_terbilang }}) orang (nomor urut "
+    "{{ berulang_nomor }}) telah {{ batas_berturut }} bulan berturut-turut atau lebih tidak memenuhi belanja "
+    "minimum. Sebagai atasan langsung, kami mohon Saudara melakukan pembinaan dan menindaklanjutinya sesuai "
+    "ketentuan peraturan perundang-undangan tentang disiplin Aparatur Sipil Negara, antara lain Peraturan "
+    "Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil.")
 
 
 # ---------------------------------------------------------------- the letters
@@ -400,11 +415,15 @@ def office_letter() -> Document:
               "{% if ada_lampiran %}, sebagaimana tercantum dalam Lampiran surat ini.{% else %}, "
               "dengan rincian sebagai berikut:{% endif %}", keep_next=True)
     para(doc, "{%p if not ada_lampiran %}")
-    data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"))
+    data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"),
+               under=RUN_UNDER_NAME)
     para(doc, "", after=6)
     para(doc, "{%p endif %}")
     body(doc, "Jumlah kekurangan belanja tersebut sebesar {{ total_kekurangan }} "
               "({{ total_kekurangan_terbilang }}).")
+    para(doc, "{%p if berulang %}")
+    body(doc, REPEATED_REQUEST)
+    para(doc, "{%p endif %}")
     body(doc, "{% if pengingat %}Sehubungan dengan hal tersebut, kami mohon Saudara berkenan "
               "{% if kepala_no and jumlah_lain %}memenuhi kekurangan belanja Saudara sendiri (nomor urut "
               "{{ kepala_no }}) dan mengingatkan {{ jumlah_lain }} ({{ jumlah_lain_terbilang }}) pegawai lainnya "
@@ -425,7 +444,8 @@ def office_letter() -> Document:
     para(doc, "{%p if ada_lampiran %}")
     attachment_heading(doc, "DAFTAR PEGAWAI {{ opd_kapital }} YANG {% if pemberitahuan %}TIDAK{% else %}BELUM"
                             "{% endif %} MEMENUHI BELANJA MINIMUM JIKU BATA BULAN {{ periode_kapital }}")
-    data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"))
+    data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"),
+               under=RUN_UNDER_NAME)
     attachment_signature(doc)
     para(doc, "{%p endif %}")
     return doc
@@ -452,6 +472,10 @@ def official_letter() -> Document:
     run(p, "{{ kekurangan }}", bold=True)
     run(p, " ({{ kekurangan_terbilang }})", italic=True)
     tabs(p, 7.6, 8.0)
+    para(doc, "{%p if berturut %}")
+    body(doc, "Bulan {{ periode }} adalah bulan ke-{{ berturut }} berturut-turut Saudara tidak memenuhi belanja "
+              "minimum.")
+    para(doc, "{%p endif %}")
     body(doc, "{% if pengingat %}Sehubungan dengan hal tersebut, kami mohon Saudara berkenan memenuhi "
               "kekurangan belanja tersebut dengan berbelanja produk UMKM di Jiku Bata paling lambat tanggal "
               "{{ batas_waktu }} (belanja hanya dihitung pada bulan belanja itu dilakukan), "
@@ -495,6 +519,13 @@ def report_letter() -> Document:
               "{% if belum_melapor %}OPD yang belum menyampaikan data belanja bulan {{ periode }}: "
               "{% for o in belum_melapor %}{{ o }}{% if not loop.last %}, {% endif %}{% endfor %}; kepada OPD "
               "tersebut telah kami mintakan datanya.{% endif %}")
+    para(doc, "{%p if berulang_opd %}")
+    body(doc, "Sebanyak {{ jumlah_berulang }} ({{ jumlah_berulang_terbilang }}) ASN pada {{ jumlah_opd_berulang }} "
+              "OPD tidak memenuhi belanja minimum {{ batas_berturut }} bulan berturut-turut atau lebih (Lampiran, "
+              "bagian Kekurangan Berulang). Pembinaan dan tindak lanjut disiplin merupakan kewenangan atasan "
+              "langsung masing-masing (Peraturan Pemerintah Nomor 94 Tahun 2021); dalam surat pemberitahuan "
+              "kepada Kepala OPD hal tersebut telah kami mohonkan, dengan tembusan kepada Badan Kepegawaian.")
+    para(doc, "{%p endif %}")
     body(doc, "Demikian kami laporkan untuk menjadi maklum, dan mohon arahan lebih lanjut.", keep_next=True)
     signature(doc)
     attachment_heading(doc, "REKAPITULASI BELANJA JIKU BATA PER OPD BULAN {{ periode_kapital }}")
@@ -519,6 +550,19 @@ def report_letter() -> Document:
     data_table(doc, EMPLOYEE_COLS, "p in o.pegawai", EMPLOYEE_FIELDS,
                total=("Jumlah kekurangan", "{{ o.total_kekurangan }}"))
     para(doc, "{%p endfor %}")
+    para(doc, "{%p if berulang_opd %}")
+    para(doc, "", after=6)
+    para(doc, "KEKURANGAN BERULANG: ASN YANG {{ batas_berturut }} BULAN BERTURUT-TURUT ATAU LEBIH TIDAK MEMENUHI "
+              "BELANJA MINIMUM", bold=True, align=CENTER, after=4, keep_next=True)
+    para(doc, "{%p for o in berulang_opd %}")
+    para(doc, "{{ o.opd }}", bold=True, before=4, after=4, keep_next=True)
+    cols = [("No", 0.8), ("Nama", 3.8), ("NIP", 3.7), ("Jabatan", 4.0), ("Bulan Berturut", 1.8),
+            ("Kekurangan", 2.4)]
+    fields = [("no", CENTER), ("nama", None), ("nip", None), ("jabatan", None), ("berturut", CENTER),
+              ("kekurangan", RIGHT)]
+    data_table(doc, cols, "p in o.pegawai", fields)
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
     attachment_signature(doc)
     return doc
 
