@@ -87,8 +87,8 @@ def test_the_notice_shows_each_persons_count_and_asks_the_head_to_act(notice):
     (office,) = [x for x in notice.letters if x.kind == KIND_OFFICE]
     text = text_of(office.path)
     assert "3 bulan berturut-turut" in text and "2 bulan berturut-turut" in text
-    assert "Sebagai atasan langsung" in text and "Nomor 94 Tahun 2021" in text
-    assert "1 (satu) orang (nomor urut 1)" in " ".join(text.split())
+    assert "sebagai atasan langsung" in text and "Nomor 94 Tahun 2021" in text
+    assert "terhadap pegawai nomor urut 1, yang telah 3 bulan" in " ".join(text.split())
     tembusan = text[text.index("Tembusan:"):]
     assert BKPSDM in tembusan and "Inspektur Kota Ambon" in tembusan
 
@@ -97,7 +97,7 @@ def test_the_laporan_has_the_section_kekurangan_berulang(notice):
     (report,) = [x for x in notice.letters if x.kind == KIND_REPORT]
     text = text_of(report.path)
     assert "KEKURANGAN BERULANG" in text and "Maria Latupeirissa" in text.split("KEKURANGAN BERULANG")[1]
-    assert "bagian Kekurangan Berulang" in text
+    assert "(Lampiran, Kekurangan Berulang)" in " ".join(text.split())
 
 
 def test_an_officials_own_notice_says_which_month_in_a_row_it_is(notice):

@@ -374,16 +374,16 @@ def _lines(text: str, per_line: int) -> int:
     return lines
 
 
-_RUN_CHARS = 22   # the `2 bulan berturut-turut` line under a name (9 pt)
+_RUN_CHARS = 22   # the `2 bulan berturut-turut` line under a NIP (9 pt)
 
 
 def _row_lines(e: EmployeeResult) -> int:
-    name = _lines(clean(e.name), _NAME_CHARS) + (_lines(run_text(e), _RUN_CHARS) if run_text(e) else 0)
-    return max(name, _lines(clean(e.position) or "-", _POSITION_CHARS))
+    nip = 1 + (_lines(run_text(e), _RUN_CHARS) if run_text(e) else 0)
+    return max(_lines(clean(e.name), _NAME_CHARS), _lines(clean(e.position) or "-", _POSITION_CHARS), nip)
 
 
 def run_text(e: EmployeeResult) -> str:
-    """`3 bulan berturut-turut` under a name in a notice; nothing for a first month (or a running month)."""
+    """`3 bulan berturut-turut` under a NIP in a notice; nothing for a first month (or a running month)."""
     return f"{e.short_run} bulan berturut-turut" if (e.short_run or 0) >= 2 else ""
 
 
@@ -398,11 +398,23 @@ def attachment_pages(lines: int, first_page: int = _ATTACHMENT_FIRST_LINES) -> i
 def _office_attachment(plan: Plan, copies: int) -> int:
     """0 when the office's list fits the letter's page, else the Lampiran's sheets."""
     lines = sum(_row_lines(e) for e in plan.employees)
-    # The paragraph asking the head to act on repeated shortfall takes about five lines of the first page.
-    body = (5 if plan.repeated else 0) + (1 if plan.head_nip else 0)
+    body = _request_lines(plan) + (1 if plan.head_nip else 0)
     if lines + max(copies - 3, 0) + body <= _INLINE_LINES:
         return 0
     return attachment_pages(lines)
+
+
+_REQUEST_CHARS = 250     # the request to act on repeated shortfall, without its list of numbers
+_BODY_CHARS = 85         # characters of a 12 pt body line
+_BODY_LINE = 1.35        # a 12 pt body line in table lines (10 pt)
+
+
+def _request_lines(plan: Plan) -> int:
+    """Table lines the request to act on repeated shortfall takes from the first page (0: none)."""
+    if not plan.repeated:
+        return 0
+    chars = _REQUEST_CHARS + 4 * len(plan.repeated)
+    return -(-int(-(-chars // _BODY_CHARS) * _BODY_LINE * 10) // 10)
 
 
 def _report_attachment(plan: Plan) -> int:

@@ -388,15 +388,16 @@ EMPLOYEE_COLS = [("No", 0.8), ("Nama", 3.4), ("NIP", 3.7), ("Jabatan", 3.0), ("M
                  ("Belanja", 1.8), ("Kekurangan", 2.2)]
 EMPLOYEE_FIELDS = [("no", CENTER), ("nama", None), ("nip", None), ("jabatan", None), ("minimum", RIGHT),
                    ("belanja", RIGHT), ("kekurangan", RIGHT)]
-# A notice shows under a name how many finished months in a row the person was short (issue 21).
-RUN_UNDER_NAME = ("nama", "berturut")
-# PP 94/2021: discipline belongs to the direct superior; the letter asks, it does not judge.
+# A notice shows under a NIP (one line, beside longer names and positions: no extra height) how many
+# finished months in a row the person was short (issue 21).
+RUN_UNDER_NIP = ("nip", "berturut")
+# PP 94/2021: discipline belongs to the direct superior; the notice asks, it does not judge. Part of the
+# notice's closing sentence, so it costs the first page as few lines as it can (letters.py counts them).
 REPEATED_REQUEST = (
-    "Di antara pegawai tersebut, {{ jumlah_berulang }} ({{ jumlah_berulang_terbilang }}) orang (nomor urut "
-    "{{ berulang_nomor }}) telah {{ batas_berturut }} bulan berturut-turut atau lebih tidak memenuhi belanja "
-    "minimum. Sebagai atasan langsung, kami mohon Saudara melakukan pembinaan dan menindaklanjutinya sesuai "
-    "ketentuan peraturan perundang-undangan tentang disiplin Aparatur Sipil Negara, antara lain Peraturan "
-    "Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil.")
+    "{% if berulang %}; terhadap pegawai nomor urut {{ berulang_nomor }}, yang telah {{ batas_berturut }} bulan "
+    "berturut-turut atau lebih tidak memenuhi belanja minimum, kami mohon Saudara sebagai atasan langsung "
+    "melakukan pembinaan dan tindak lanjut sesuai ketentuan disiplin ASN (Peraturan Pemerintah Nomor 94 Tahun "
+    "2021 tentang Disiplin Pegawai Negeri Sipil){% endif %}")
 
 
 # ---------------------------------------------------------------- the letters
@@ -416,14 +417,11 @@ def office_letter() -> Document:
               "dengan rincian sebagai berikut:{% endif %}", keep_next=True)
     para(doc, "{%p if not ada_lampiran %}")
     data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"),
-               under=RUN_UNDER_NAME)
+               under=RUN_UNDER_NIP)
     para(doc, "", after=6)
     para(doc, "{%p endif %}")
     body(doc, "Jumlah kekurangan belanja tersebut sebesar {{ total_kekurangan }} "
               "({{ total_kekurangan_terbilang }}).")
-    para(doc, "{%p if berulang %}")
-    body(doc, REPEATED_REQUEST)
-    para(doc, "{%p endif %}")
     body(doc, "{% if pengingat %}Sehubungan dengan hal tersebut, kami mohon Saudara berkenan "
               "{% if kepala_no and jumlah_lain %}memenuhi kekurangan belanja Saudara sendiri (nomor urut "
               "{{ kepala_no }}) dan mengingatkan {{ jumlah_lain }} ({{ jumlah_lain_terbilang }}) pegawai lainnya "
@@ -438,14 +436,14 @@ def office_letter() -> Document:
               "mengingatkan {{ jumlah_lain }} ({{ jumlah_lain_terbilang }}) pegawai lainnya"
               "{% elif kepala_no %}memperhatikan kewajiban Saudara tersebut"
               "{% else %}mengingatkan pegawai yang bersangkutan{% endif %} agar memenuhi belanja minimum "
-              "bulan {{ bulan_berjalan }} dan seterusnya.{% endif %}")
+              "bulan {{ bulan_berjalan }} dan seterusnya" + REPEATED_REQUEST + ".{% endif %}")
     closing(doc)
     signature(doc)
     para(doc, "{%p if ada_lampiran %}")
     attachment_heading(doc, "DAFTAR PEGAWAI {{ opd_kapital }} YANG {% if pemberitahuan %}TIDAK{% else %}BELUM"
                             "{% endif %} MEMENUHI BELANJA MINIMUM JIKU BATA BULAN {{ periode_kapital }}")
     data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"),
-               under=RUN_UNDER_NAME)
+               under=RUN_UNDER_NIP)
     attachment_signature(doc)
     para(doc, "{%p endif %}")
     return doc
@@ -518,14 +516,11 @@ def report_letter() -> Document:
               "karena pimpinan OPD tersebut lebih tinggi dari penandatangan. {% endif %}{% endfor %}"
               "{% if belum_melapor %}OPD yang belum menyampaikan data belanja bulan {{ periode }}: "
               "{% for o in belum_melapor %}{{ o }}{% if not loop.last %}, {% endif %}{% endfor %}; kepada OPD "
-              "tersebut telah kami mintakan datanya.{% endif %}")
-    para(doc, "{%p if berulang_opd %}")
-    body(doc, "Sebanyak {{ jumlah_berulang }} ({{ jumlah_berulang_terbilang }}) ASN pada {{ jumlah_opd_berulang }} "
-              "OPD tidak memenuhi belanja minimum {{ batas_berturut }} bulan berturut-turut atau lebih (Lampiran, "
-              "bagian Kekurangan Berulang). Pembinaan dan tindak lanjut disiplin merupakan kewenangan atasan "
-              "langsung masing-masing (Peraturan Pemerintah Nomor 94 Tahun 2021); dalam surat pemberitahuan "
-              "kepada Kepala OPD hal tersebut telah kami mohonkan, dengan tembusan kepada Badan Kepegawaian.")
-    para(doc, "{%p endif %}")
+              "tersebut telah kami mintakan datanya.{% endif %}"
+              # Repeated shortfall (issue 21): two lines here, the names in the Lampiran.
+              "{% if berulang_opd %} Sebanyak {{ jumlah_berulang }} ASN pada {{ jumlah_opd_berulang }} OPD tidak "
+              "memenuhi belanja minimum {{ batas_berturut }} bulan berturut-turut atau lebih (Lampiran, Kekurangan "
+              "Berulang); pembinaannya kami mohonkan kepada atasan langsung masing-masing.{% endif %}")
     body(doc, "Demikian kami laporkan untuk menjadi maklum, dan mohon arahan lebih lanjut.", keep_next=True)
     signature(doc)
     attachment_heading(doc, "REKAPITULASI BELANJA JIKU BATA PER OPD BULAN {{ periode_kapital }}")
