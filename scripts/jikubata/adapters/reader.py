@@ -808,6 +808,7 @@ def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
     tier_header = schema.header_key(schema.TIER_TABLE_HEADERS[0])
     tpp_header = schema.header_key(schema.TPP_TABLE_HEADERS[0])
     in_tiers = in_tpp = False
+    tpp_col = 0
     deductions: dict[int, float] = {}
     count = 0
     for i, row in enumerate(sheet.rows):
@@ -824,14 +825,15 @@ def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
             in_tiers, in_tpp = True, False
             continue
         if key == tpp_header:
-            in_tiers, in_tpp = False, True
+            in_tiers, in_tpp, tpp_col = False, True, j0
             continue
         spec = by_label.get(key)
         if spec is not None:
             in_tiers = in_tpp = False
             _apply_setting(settings, spec, value, place, acc)
         elif in_tpp:
-            _apply_deduction(deductions, first, value, place, acc)
+            if j0 == tpp_col:  # a note beside an empty row is not a row of the table
+                _apply_deduction(deductions, first, value, place, acc)
         elif in_tiers:
             tier = parse.parse_tier(first)
             if tier is None:

@@ -41,15 +41,15 @@ def deduction(run: int, table: Sequence[tuple[int, float]]) -> Optional[float]:
 
 
 def tpp_rows(result: Result) -> list[TppRow]:
-    """Everyone obliged in the month, sorted by `Bulan Berturut` (highest first), then office and name."""
+    """Every ASN obliged in the month, sorted by `Bulan Berturut` (highest first), then office and name."""
     if any(e.short_run is None for e in result.employees):
         raise ValueError("daftar TPP hanya untuk bulan yang sudah selesai")
     table = sorted(result.settings.tpp_deductions)
     threshold = result.settings.repeat_threshold
     rows = []
     for e in result.employees:
-        if e.status is Status.TIDAK_WAJIB:
-            continue
+        if e.status is Status.TIDAK_WAJIB or e.tier in (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA):
+            continue  # not obliged, or not ASN (no TPP)
         run = e.short_run or 0
         if not e.reported:
             status, pct, note = NOT_REPORTED, 0.0, "OPD belum menyampaikan data belanja bulan ini: tidak dinilai"

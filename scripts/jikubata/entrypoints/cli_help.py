@@ -47,6 +47,9 @@ COMMANDS: dict[str, str] = {
              "pejabat yang belum memenuhi, serta laporan kepada Wali Kota, ke FOLDER/Surat-TTTT-BB/, beserta "
              "Daftar-Surat-TTTT-BB.xlsx. Nomor surat dicatat agar menjalankan ulang memberi nomor yang sama; "
              "--kirim mengirim PDF-nya lewat surel.",
+    "tpp": "Menulis daftar TPP untuk BKPSDM ke FOLDER: Daftar-TPP-Jiku-Bata-TTTT-BB.xlsx dan .csv, satu baris per "
+           "ASN wajib belanja dengan Bulan Berturut dan Potongan TPP (%) menurut tabel Potongan TPP di Pengaturan. "
+           "Hanya untuk bulan yang sudah selesai. Daftar ini tidak memutuskan potongan.",
     "mingguan": "Menulis rekap mingguan (workbook dengan lembar Tren dan isi surel) ke FOLDER/mingguan/ untuk "
                 "minggu yang memuat hari rekap.",
     "jadwal": "Menjalankan rekap mingguan terjadwal dan mengirim surelnya, menurut berkas konfigurasi TOML.",
