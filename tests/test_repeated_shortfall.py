@@ -147,3 +147,17 @@ def test_the_count_is_never_more_than_the_months_short(months):
     n = run_length(months)
     assert 0 <= n <= months.count(Status.KURANG)
     assert (n > 0) == (bool(months) and months[0] is Status.KURANG)
+
+
+def test_the_yearly_pegawai_sheet_puts_the_worst_first_with_months_short_and_longest_run():
+    from jikubata.adapters import summary
+
+    data = dataset()
+    year = aggregate_year(2026, NOV.last_day, {m.month: compute(data, m, m.last_day) for m in (SEP, OCT, NOV)})
+    sheet = next(t for t in summary.year_tables(year) if t.name == summary.YEAR_EMPLOYEES_SHEET)
+    short, run = sheet.header.index("Bulan Kurang"), sheet.header.index("Berturut Terpanjang")
+    nip = sheet.header.index("NIP")
+    assert [row[nip] for row in sheet.rows[:2]] == [ALWAYS, LEAVE]       # three months short each
+    assert (sheet.rows[0][short], sheet.rows[0][run]) == (3, 3)
+    keys = [(row[short], row[run]) for row in sheet.rows]
+    assert keys == sorted(keys, reverse=True)
