@@ -153,7 +153,8 @@ def test_yearly_rekap_sheets_have_scales_on_both_grids_a_chart_and_a_table(tmp_p
     assert not error, text
     grid = wb["Rekap Ringkasan"]
     first = next(r[0].row for r in grid.iter_rows() if r[0].value == "No") + 1
-    assert sorted(str(cf.sqref) for cf in grid.conditional_formatting) == [f"C{first}:N{first}", f"O{first}"]
+    # Data from November: January to October share one column (C), then Nov and Des; the year in F.
+    assert sorted(str(cf.sqref) for cf in grid.conditional_formatting) == [f"C{first}:E{first}", f"F{first}"]
     shortfall = wb["Rekap Kekurangan"]
     ((cf, rule),) = [(cf, r) for cf in shortfall.conditional_formatting for r in cf.rules][:1]
     assert [v.type for v in rule.colorScale.cfvo] == ["num", "max"]

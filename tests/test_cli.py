@@ -28,7 +28,7 @@ def test_hitung_json_is_the_spec_object(book):
     ani = next(p for p in out["pegawai"] if p["nip"] == NIP_ANI)
     assert ani == {"nip": NIP_ANI, "nama": "Ani Latuconsina", "opd": "Dinas Kesehatan", "tingkat": "ESELON_IV",
                    "minimum": 20000, "belanja": 15000, "kekurangan": 5000, "status": "KURANG",
-                   "melapor": True}
+                   "melapor": True, "bulan_berturut": 1}   # November 2026 has ended: its count is given
     cici = next(p for p in out["pegawai"] if p["nip"] == NIP_CICI)
     assert cici["minimum"] is None and cici["status"] == "TIDAK_WAJIB"
     dinkes = next(o for o in out["opd"] if o["opd"] == "Dinas Kesehatan")

@@ -258,7 +258,7 @@ def test_buat_rekap_with_a_year_in_the_period_cell_writes_the_yearly_recap(tmp_p
     assert written.is_file() and str(written) in text and "Rekap tahunan 2026" in text
     assert not (tmp_path / "Rekap-Jiku-Bata-2026-11.xlsx").exists()
     rows = {r["OPD"]: r for r in table(openpyxl.load_workbook(written)["Ringkasan"])}
-    assert rows[OFFICE]["Okt"] == "tanpa data" and rows[OFFICE]["Nov"] == pytest.approx(1 / 3)
+    assert rows[OFFICE]["Jan\u2013Okt"] == "tanpa data" and rows[OFFICE]["Nov"] == pytest.approx(1 / 3)
     assert "Rekap Pegawai" in wb.sheetnames
 
 
@@ -355,3 +355,23 @@ def test_buat_surat_without_a_signer_lists_konsep_letters_that_are_not_sent(tmp_
     assert not error and "KONSEP: belum diberi nomor" in text
     rows = table(wb["Daftar Surat"])
     assert rows and {(r["Nomor Surat"], r["Status Kirim"]) for r in rows} == {("KONSEP", "KONSEP — tidak dikirim")}
+
+
+# ---------------------------------------------------------------- Buat Daftar TPP (issue 21)
+
+
+def test_buat_daftar_tpp_with_an_empty_period_writes_last_months_list_beside_the_workbook(tmp_path):
+    october = [[dt.datetime(2026, 10, 7), ANA, "Ana Latuconsina", "Toko Sagu Mama", "Sagu", 5000, "N-1"],
+               [dt.datetime(2026, 10, 7), BUDI, "Budi Pattimura", "Kopi Jiku", "Kopi", 30000, "N-2"]]
+    path = fill(tmp_path / "JikuBata.xlsm", period=None, purchases=october)
+    text, error, _ = press(path, "buat_daftar_tpp")
+    assert not error, text
+    assert "bulan lalu (Oktober 2026)" in text
+    assert (tmp_path / "Daftar-TPP-Jiku-Bata-2026-10.xlsx").is_file()
+    assert (tmp_path / "Daftar-TPP-Jiku-Bata-2026-10.csv").is_file()
+
+
+def test_buat_daftar_tpp_for_the_running_month_is_a_clear_message(tmp_path):
+    text, error, _ = press(fill(tmp_path / "JikuBata.xlsm"), "buat_daftar_tpp")
+    assert error and "masih berjalan" in text and "Traceback" not in text
+    assert not list(tmp_path.glob("Daftar-TPP-*"))

@@ -22,15 +22,20 @@ pytestmark = [pytest.mark.slow,
                                  reason="LibreOffice dan poppler-utils diperlukan")]
 
 
-@pytest.fixture(scope="module", params=["pengingat", "pemberitahuan"])
+@pytest.fixture(scope="module", params=["pengingat", "pemberitahuan", "berulang"])
 def demo_run(tmp_path_factory, request):
-    # A reminder written on the 20th while November runs, and November's notice written on 2 December.
+    # A reminder written on the 20th while November runs, and November's notice written on 2 December;
+    # `berulang`: that notice over three finished months of data, so people are short months in a row.
     written_on = TODAY if request.param == "pengingat" else dt.date(2026, 12, 2)
     base = tmp_path_factory.mktemp("demo")
     inputs = base / "masukan"
     inputs.mkdir()
     city = demo.build_city()
-    demo.add_purchases(city, [Period.of(TODAY)], per_month=2, until=TODAY, seed=8)
+    if request.param == "berulang":
+        months = [Period(2026, 9), Period(2026, 10), Period(2026, 11)]
+        demo.add_purchases(city, months, per_month=2, until=dt.date(2026, 11, 30), seed=8, compliance=0.4)
+    else:
+        demo.add_purchases(city, [Period.of(TODAY)], per_month=2, until=TODAY, seed=8)
     # The Wali Kota's purchases removed: he is short (and must not be chased).
     mayor = next(p for p in city.people if p.tier is Tier.WALIKOTA)
     for rows in city.purchases.values():
@@ -39,9 +44,10 @@ def demo_run(tmp_path_factory, request):
     for office in city.offices:
         demo.write_office_purchases(office, city.purchases.get(office[0], []),
                                     inputs / f"Belanja-{demo.file_slug(office[1])}.xlsx")
-    result = services.calculate([inputs], Period.of(TODAY), clock=Clock.fixed(TODAY))
+    computed_on = written_on if request.param == "berulang" else TODAY
+    result = services.calculate([inputs], Period.of(TODAY), clock=Clock.fixed(computed_on))
     outcome = letters.write_letters(result, base / "surat", pdf=True, today=written_on)
-    assert outcome.mode.value == request.param
+    assert outcome.mode.value == {"berulang": "pemberitahuan"}.get(request.param, request.param)
     return result, outcome, mayor
 
 
@@ -175,3 +181,37 @@ def test_a_lampiran_never_ends_with_the_signature_alone_and_its_sheets_are_count
         assert announced and total == 1 + int(announced.group(1)), (x.office, total, announced)
         last = pdf_text(x.pdf_path, total)
         assert "Pegawai Nomor" in last and "NIP. 19680512" in last, x.office
+
+
+def test_repeated_shortfall_notices_fit_their_pages_and_copy_bkpsdm(demo_run):
+    result, outcome, _ = demo_run
+    if not any((e.short_run or 0) >= result.settings.repeat_threshold for e in result.employees):
+        pytest.skip("tanpa kekurangan berulang pada putaran ini")
+    asked = [x for x in outcome.letters if x.kind == letters.KIND_OFFICE and "atasan langsung" in pdf_text(x.pdf_path)]
+    assert asked
+    for x in asked:
+        text = " ".join(pdf_text(x.pdf_path).split())
+        assert "Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia Kota Ambon" in text
+        assert "bulan berturut-turut" in text
+    report = next(x for x in outcome.letters if x.kind == letters.KIND_REPORT)
+    assert "KEKURANGAN BERULANG" in pdf_text(report.pdf_path)
+
+
+@pytest.mark.parametrize("count", [2, 5, 8])
+def test_an_office_notice_asking_the_head_to_act_has_the_pages_it_announces(tmp_path, count):
+    from tests.support import letters_fixtures as F
+    from tests.test_repeated_letters import with_runs
+
+    extra = [F.employee(300 + i, f"Pegawai Dinas Kesehatan Nomor {i}", Tier.ESELON_IV, "Dinas Kesehatan",
+                        "Kepala Seksi Pelayanan Kesehatan Rujukan") for i in range(count)]
+    result = with_runs(F.small_result(extra_employees=extra), {300 + i: 3 + i for i in range(count)})
+    outcome = letters.write_letters(result, tmp_path, pdf=True, today=dt.date(2026, 12, 2))
+    office = next(x for x in outcome.letters if x.kind == letters.KIND_OFFICE)
+    first = pdf_text(office.pdf_path, 1)
+    m = re.search(r"Lampiran\s*:\s*(\d+) \(\w+\) lembar", first)
+    sheets = int(m.group(1)) if m else 0
+    n = pages(office.pdf_path)
+    assert n == 1 + sheets
+    last = pdf_text(office.pdf_path, n)
+    assert "NIP." in last and "atasan langsung" in " ".join(pdf_text(office.pdf_path, 1).split())
+    assert "Kepala Badan Kepegawaian" in pdf_text(office.pdf_path)

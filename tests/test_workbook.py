@@ -144,8 +144,19 @@ def test_settings_sheet_lists_every_setting_with_its_explanation_and_the_tier_ta
     assert by_label["Format Nomor Surat"][1] == Settings().letter_number_format
     header = next(i for i, r in enumerate(rows) if r[0] == schema.TIER_TABLE_HEADERS[0])
     assert rows[header][:2] == list(schema.TIER_TABLE_HEADERS)
-    tiers = {r[0]: r[1] for r in rows[header + 1:] if r[0]}
+    tiers = {r[0]: r[1] for r in rows[header + 1:header + 1 + len(Tier)] if r[0]}
     assert tiers == {t.label: DEFAULT_MINIMUMS[t] for t in Tier}
+    # The Potongan TPP table follows, empty: the city decides it (issue 21).
+    tpp = next(i for i, r in enumerate(rows) if r[0] == schema.TPP_TABLE_HEADERS[0])
+    assert tpp > header and rows[tpp][:2] == list(schema.TPP_TABLE_HEADERS) and rows[tpp + 1][:2] == [None, None]
+
+
+def test_the_built_workbook_reads_as_the_default_settings_with_no_tpp_table(built):
+    from jikubata.adapters.reader import read_inputs
+
+    settings = read_inputs([built]).settings
+    assert settings.tpp_deductions == () and settings.repeat_threshold == 3
+    assert settings.repeat_copy_to == Settings().repeat_copy_to
 
 
 def _sheets_of(path: Path) -> dict:

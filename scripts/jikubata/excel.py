@@ -38,6 +38,11 @@ def buat_formulir() -> None:
     _press("buat_formulir")
 
 
+def buat_daftar_tpp() -> None:
+    """Button `Buat Daftar TPP`."""
+    _press("buat_daftar_tpp")
+
+
 def _press(action: str) -> None:
     try:
         import xlwings as xw

@@ -18,6 +18,7 @@ Errors the user can act on are `InputError` (unusable input: exit 2) and `BusyEr
     write_year_summary(inputs, out_dir, year, as_of=None, *, clock, writer, progress) -> YearSummaryOutcome
     write_letters(inputs, out_dir, period=None, as_of=None, *, pdf, clock, writer, progress) -> LettersWritten
     write_forms(inputs, out_dir, period=None, *, clock, writer, progress)  -> forms.FormsOutcome
+    write_tpp_list(inputs, out_dir, period, *, clock, writer, progress)    -> tpp_list.TppOutcome
     run_weekly(inputs, out_dir, *, as_of=None, clock, writer, progress) -> weekly.WeeklyOutcome
     run_scheduled_week(inputs, out_dir, slot, *, clock, writer, mail_settings) -> ScheduledRun
     send_pending_mail(out_dir, mail_settings, *, clock, writer)         -> ScheduledRun (its `mails`)
@@ -47,7 +48,7 @@ from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.model import Dataset, Period, Result
 
 if TYPE_CHECKING:
-    from jikubata.adapters import forms, history, letters, mail, weekly
+    from jikubata.adapters import forms, history, letters, mail, tpp_list, weekly
 
 # The writing adapters (xlsxwriter, docxtpl, filelock, smtplib…) are imported by the use cases that
 # need them, so `periksa` and `hitung` start without them.
@@ -153,7 +154,13 @@ def calculate(inputs: Inputs, period: Optional[Period] = None, as_of: Optional[d
     period = period or Period.of(today)
     check_period(period, as_of, today)
     dataset = check(inputs, clock=clock, progress=progress)
-    return domain.compute(dataset, period, as_of or period.default_as_of(today))
+    return compute(dataset, period, as_of, today)
+
+
+def compute(dataset: Dataset, period: Period, as_of: Optional[dt.date], today: dt.date) -> Result:
+    """The period's result as of `as_of` (default: `Period.default_as_of`); a month finished by `today` also
+    counts each short person's months short in a row (`bulan_berturut`)."""
+    return domain.compute(dataset, period, as_of or period.default_as_of(today), finished=period < Period.of(today))
 
 
 def check_period(period: Period, as_of: Optional[dt.date], today: dt.date) -> None:
@@ -270,7 +277,7 @@ def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
         dataset = check(inputs, clock=clock, progress=progress)
         period = cor.default_letter_period(today, dataset.settings)
         check_period(period, as_of, today)
-        result = domain.compute(dataset, period, as_of or period.default_as_of(today))
+        result = compute(dataset, period, as_of, today)
     else:
         result = calculate(inputs, period, as_of, clock=clock, progress=progress)
     mode = letter_mode(result, today)
@@ -436,6 +443,30 @@ def _when(iso: Optional[str]) -> str:
         return ""
     moment = dt.datetime.fromisoformat(iso)
     return f"{indonesian.long_date(moment.date())} {moment:%H.%M}"
+
+
+# ---------------------------------------------------------------- the TPP list for BKPSDM
+
+
+def write_tpp_list(inputs: Inputs, out_dir: os.PathLike | str, period: Period, *, clock: Clock = SYSTEM,
+                   writer: Optional[Writer] = None, progress: Progress = None) -> tpp_list.TppOutcome:
+    """Compute a finished month, then write `Daftar-TPP-Jiku-Bata-TTTT-BB.xlsx` and `.csv` into `out_dir`
+    (issue 21). A running month has no final verdict and no run of months: InputError (exit 2)."""
+    from jikubata.adapters import tpp_list
+
+    today = clock.today()
+    check_period(period, None, today)
+    if not period < Period.of(today):
+        label = indonesian.month_year(period.year, period.month)
+        raise InputError(f"periode {period} ({label}) masih berjalan: daftar TPP hanya untuk bulan yang sudah "
+                         f"selesai; pilih {Period.of(today).previous()} atau sebelumnya")
+    result = calculate(inputs, period, clock=clock, progress=progress)
+    if not domain.month_has_data(result):
+        raise InputError(f"tidak ada data belanja untuk {indonesian.month_year(period.year, period.month)}; "
+                         f"periksa folder masukan")
+    out_dir = Path(out_dir)
+    with _lock(out_dir, writer):
+        return tpp_list.write_tpp_list(result, out_dir)
 
 
 # ---------------------------------------------------------------- entry forms

@@ -395,8 +395,17 @@ def _lines(text: str, per_line: int) -> int:
     return lines
 
 
+_RUN_CHARS = 22   # the `2 bulan berturut-turut` line under a NIP (9 pt)
+
+
 def _row_lines(e: EmployeeResult) -> int:
-    return max(_lines(clean(e.name), _NAME_CHARS), _lines(clean(e.position) or "-", _POSITION_CHARS))
+    nip = 1 + (_lines(run_text(e), _RUN_CHARS) if run_text(e) else 0)
+    return max(_lines(clean(e.name), _NAME_CHARS), _lines(clean(e.position) or "-", _POSITION_CHARS), nip)
+
+
+def run_text(e: EmployeeResult) -> str:
+    """`3 bulan berturut-turut` under a NIP in a notice; nothing for a first month (or a running month)."""
+    return f"{e.short_run} bulan berturut-turut" if (e.short_run or 0) >= 2 else ""
 
 
 def attachment_pages(row_lines: Sequence[int], first_page: float = _ATTACHMENT_FIRST_LINES,
@@ -419,14 +428,31 @@ def attachment_pages(row_lines: Sequence[int], first_page: float = _ATTACHMENT_F
 def _office_attachment(plan: Plan, copies: int) -> int:
     """0 when the office's list fits the letter's page, else the Lampiran's sheets."""
     rows = [_row_lines(e) for e in plan.employees]
-    if sum(rows) + max(copies - 3, 0) + (1 if plan.head_nip else 0) <= _INLINE_LINES:
+    body = _request_lines(plan) + (1 if plan.head_nip else 0)
+    if sum(rows) + max(copies - 3, 0) + body <= _INLINE_LINES:
         return 0
     return attachment_pages(rows)
+
+
+_REQUEST_CHARS = 250     # the request to act on repeated shortfall, without its list of numbers
+_BODY_CHARS = 85         # characters of a 12 pt body line
+_BODY_LINE = 1.35        # a 12 pt body line in table lines (10 pt)
+
+
+def _request_lines(plan: Plan) -> int:
+    """Table lines the request to act on repeated shortfall takes from the first page (0: none)."""
+    if not plan.repeated:
+        return 0
+    chars = _REQUEST_CHARS + 4 * len(plan.repeated)
+    return -(-int(-(-chars // _BODY_CHARS) * _BODY_LINE * 10) // 10)
 
 
 def _report_attachment(plan: Plan) -> int:
     rows = [_lines(clean(r.totals.office), _OFFICE_CHARS) for r in plan.office_rows]
     sections = [list(plan.employees)] + [list(staff) for _, staff in plan.reported_staff]
+    if plan.repeated_staff:
+        rows.append(3)   # the heading of the repeated shortfall
+        sections += [list(staff) for _, staff in plan.repeated_staff]
     for people in (p for p in sections if p):
         rows.append(4)   # a gap, the section's title and its table header
         rows += [max(_lines(clean(e.name), 26), _lines(clean(e.position), 32)) for e in people]
@@ -481,6 +507,7 @@ def _context(result: Result, plan: Plan, entry: reg.Entry, replaced: Optional[re
     copies = [clean(c) for c in s.copies_to
               if clean(c) and not any(cor.names_same_addressee(c, a) for a in plan.addressee)
               and not cor.same_position(clean(re.sub(r"\(.*?\)", "", c)), signer, region)]
+    copies += [c for c in plan.extra_copies if c.casefold() not in {x.casefold() for x in copies}]
     hal = {KIND_REPORT: HAL_REPORT, KIND_DATA_REQUEST: HAL_DATA_REQUEST}.get(plan.kind, HAL[mode])
     ctx = {
         "konsep": draft, "lambang": b"",  # the crest's bytes, set by write_letters
@@ -519,6 +546,7 @@ def _context(result: Result, plan: Plan, entry: reg.Entry, replaced: Optional[re
             "jumlah_lain": others, "jumlah_lain_terbilang": words(others),
             "total_kekurangan": rupiah(plan.shortfall),
             "total_kekurangan_terbilang": rupiah_words(plan.shortfall),
+            **_repeated_context(plan),
         })
     elif plan.kind == KIND_DATA_REQUEST:
         sheets = 0
@@ -553,6 +581,14 @@ def _context(result: Result, plan: Plan, entry: reg.Entry, replaced: Optional[re
                                 "total_kekurangan": rupiah(sum(e.shortfall for e in staff))}
                                for o, staff in plan.reported_staff if staff],
             "belum_melapor": [clean(o) for o in plan.not_reported],
+            "batas_berturut": result.settings.repeat_threshold,
+            "berulang_opd": [{"opd": clean(o), "opd_kapital": clean(o).upper(),
+                              "pegawai": [dict(_employee_row(i, e), berturut=f"{e.short_run} bulan")
+                                          for i, e in enumerate(staff, 1)]}
+                             for o, staff in plan.repeated_staff],
+            "jumlah_berulang": sum(len(staff) for _, staff in plan.repeated_staff),
+            "jumlah_berulang_terbilang": words(sum(len(staff) for _, staff in plan.repeated_staff)),
+            "jumlah_opd_berulang": len(plan.repeated_staff),
         })
     else:
         sheets = 0
@@ -562,6 +598,7 @@ def _context(result: Result, plan: Plan, entry: reg.Entry, replaced: Optional[re
             "opd": clean(e.office), "tingkat": e.tier.label, "minimum": rupiah(e.minimum),
             "belanja": rupiah(e.spent), "kekurangan": rupiah(e.shortfall),
             "kekurangan_terbilang": rupiah_words(e.shortfall),
+            "berturut": e.short_run if (e.short_run or 0) >= 2 else 0,
         })
     if sheets:
         ctx.update({"ada_lampiran": True, "lampiran": f"{sheets} ({words(sheets)}) lembar"})
@@ -579,7 +616,19 @@ def _sentence_case(text: str) -> str:
 
 def _employee_row(i: int, e: EmployeeResult) -> dict:
     return {"no": i, "nama": clean(e.name), "nip": format_nip(e.nip), "jabatan": clean(e.position) or "-",
-            "minimum": rupiah(e.minimum), "belanja": rupiah(e.spent), "kekurangan": rupiah(e.shortfall)}
+            "minimum": rupiah(e.minimum), "belanja": rupiah(e.spent), "kekurangan": rupiah(e.shortfall),
+            "berturut": run_text(e)}
+
+
+def _repeated_context(plan: Plan) -> dict:
+    """An office notice naming people at or above `Batas Berturut`: who (by their number in the list), so the
+    head, as their direct superior, is asked to act (issue 21)."""
+    numbers = [i for i, e in enumerate(plan.employees, 1) if e in plan.repeated]
+    listed = [str(n) for n in numbers]
+    text = ", ".join(listed[:-1]) + f" dan {listed[-1]}" if len(listed) > 1 else "".join(listed)
+    return {"berulang": bool(numbers), "batas_berturut": plan.repeat_threshold,
+            "jumlah_berulang": len(numbers), "jumlah_berulang_terbilang": words(len(numbers)),
+            "berulang_nomor": text}
 
 
 # ---------------------------------------------------------------- rendering

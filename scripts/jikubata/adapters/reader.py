@@ -825,7 +825,10 @@ def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
     settings = acc.settings
     by_label = {schema.header_key(s.label): s for s in schema.SETTINGS}
     tier_header = schema.header_key(schema.TIER_TABLE_HEADERS[0])
-    in_tiers = False
+    tpp_header = schema.header_key(schema.TPP_TABLE_HEADERS[0])
+    in_tiers = in_tpp = False
+    tpp_col = 0
+    deductions: dict[int, float] = {}
     count = 0
     for i, row in enumerate(sheet.rows):
         filled = [(j, c) for j, c in enumerate(row) if not parse.is_blank(c)]
@@ -838,12 +841,18 @@ def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
         key = schema.header_key(first)
         place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + j0 + 1)}{sheet.row0 + i + 1}")
         if key == tier_header:
-            in_tiers = True
+            in_tiers, in_tpp = True, False
+            continue
+        if key == tpp_header:
+            in_tiers, in_tpp, tpp_col = False, True, j0
             continue
         spec = by_label.get(key)
         if spec is not None:
-            in_tiers = False
+            in_tiers = in_tpp = False
             _apply_setting(settings, spec, value, place, acc)
+        elif in_tpp:
+            if j0 == tpp_col:  # a note beside an empty row is not a row of the table
+                _apply_deduction(deductions, first, value, place, acc)
         elif in_tiers:
             tier = parse.parse_tier(first)
             if tier is None:
@@ -859,7 +868,31 @@ def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
                 settings.minimums[tier] = DEFAULT_MINIMUMS[tier]
             else:
                 settings.minimums[tier] = amount
+    settings.tpp_deductions = tuple(sorted(deductions.items()))
     return count
+
+
+def _apply_deduction(table: dict[int, float], months: object, value: object, place: Place,
+                     acc: _Accumulator) -> None:
+    """A row of the `Potongan TPP` table: `3 | 10` (months short in a row, % of the TPP). A row that cannot be
+    read is named and left out."""
+    def number(cell: object) -> Optional[float]:
+        if isinstance(cell, bool):
+            return None
+        if isinstance(cell, (int, float)):
+            return float(cell)
+        text = str(cell).strip().rstrip("%").strip().replace(",", ".")
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    n, pct = number(months), number(value)
+    if n is None or not n.is_integer() or n < 1 or pct is None or not 0 <= pct <= 100:
+        acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=schema.TPP_TABLE_TITLE,
+                                    value=f"{parse.cell_text(months)} | {parse.cell_text(value)}",
+                                    default="tanpa baris ini (tulis bulan 1, 2, … dan persen 0–100)"))
+        return
+    table[int(n)] = pct
 
 
 def _apply_setting(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,

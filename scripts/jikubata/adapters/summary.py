@@ -507,18 +507,23 @@ def year_tables(year: YearResult) -> list[SheetTable]:
     shortfall = _year_grid(
         year, YEAR_SHORTFALL_SHEET, "Jumlah kekurangan belanja per OPD per bulan", "rupiah", "tahun_kurang",
         lambda t: t.shortfall, lambda t: t.shortfall, SHORTFALL_SCALE, offices)
+    # Worst first (issue 21): the most months short, then the longest run, then the largest shortfall.
     people = sorted(year.employees, key=lambda e: (
-        office_label(year, e.office).casefold(), e.office.casefold(), -e.shortfall, e.name.casefold(), e.nip))
+        -e.months_short, -e.longest_run, -e.shortfall, office_label(year, e.office).casefold(), e.name.casefold(),
+        e.nip))
     employees = SheetTable(
         name=YEAR_EMPLOYEES_SHEET,
-        title=[REPORT_TITLE, "Setiap ASN: bulan wajib, bulan memenuhi, dan kekurangan setahun", _year_line(year)],
-        header=["No", "OPD", "NIP", "Nama", "Tingkat", "Bulan Wajib", "Bulan Memenuhi", "Belanja Setahun",
-                "Kekurangan Setahun"],
-        kinds=["count", "text", "text", "longtext", "text", "count", "count", "rupiah", "rupiah"],
+        title=[REPORT_TITLE, "Setiap ASN: bulan wajib, bulan memenuhi, bulan kurang, kurang berturut-turut "
+                             "terpanjang, dan kekurangan setahun; yang paling sering kurang di atas", _year_line(year)],
+        header=["No", "OPD", "NIP", "Nama", "Tingkat", "Bulan Wajib", "Bulan Memenuhi", "Bulan Kurang",
+                "Berturut Terpanjang", "Belanja Setahun", "Kekurangan Setahun"],
+        kinds=["count", "text", "text", "longtext", "text", "count", "count", "count", "count", "rupiah", "rupiah"],
         rows=[[i, _text(office_label(year, e.office)), _text(e.nip), _text(e.name), e.tier.label,
-               e.months_obliged, e.months_met, e.spent, e.shortfall] for i, e in enumerate(people, 1)],
+               e.months_obliged, e.months_met, e.months_short, e.longest_run, e.spent, e.shortfall]
+              for i, e in enumerate(people, 1)],
         total=["", "Jumlah", "", "", "", sum(e.months_obliged for e in people), sum(e.months_met for e in people),
-               sum(e.spent for e in people), sum(e.shortfall for e in people)],
+               sum(e.months_short for e in people), "", sum(e.spent for e in people),
+               sum(e.shortfall for e in people)],
         key="tahun_pegawai",
         empty_text="Tidak ada data belanja pada tahun ini.",
         excel_table=True,

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Collection, Optional
 
@@ -395,17 +395,40 @@ class Plan:
     heads_of_region: tuple[EmployeeResult, ...] = ()
     not_reported: tuple[str, ...] = ()
     asn_totals: Optional[OfficeTotals] = None
+    # Repeated shortfall (issue 21), notices only. `repeat_threshold`: `Batas Berturut` when someone in the
+    # letter reached it (0: nobody); `extra_copies`: the `Tembusan Berulang` such a letter adds; the laporan's
+    # `repeated_staff`: per office, the ASN at or above the threshold.
+    repeat_threshold: int = 0
+    extra_copies: tuple[str, ...] = ()
+    repeated_staff: tuple[tuple[str, tuple[EmployeeResult, ...]], ...] = ()
+
+    @property
+    def repeated(self) -> tuple[EmployeeResult, ...]:
+        """The people of the letter at or above `Batas Berturut`, but the head it is addressed to: he is asked
+        to act on them as their direct superior."""
+        if not self.repeat_threshold:
+            return ()
+        return tuple(e for e in self.employees if (e.short_run or 0) >= self.repeat_threshold
+                     and not (self.head_nip and e.nip == self.head_nip))
 
     def fingerprint(self) -> str:
-        """What the letter says, as a digest: the same fingerprint is the same letter (README: Surat)."""
+        """What the letter says, as a digest: the same fingerprint is the same letter (README: Surat).
+
+        The repeated-shortfall parts enter only when the letter has them, so a letter without them (every
+        reminder) keeps the fingerprint, and the number, it had before they existed.
+        """
         def person(e: EmployeeResult) -> tuple:
-            return (e.nip, clean(e.name), clean(e.position), clean(e.office), e.tier.value, e.minimum, e.spent,
+            base = (e.nip, clean(e.name), clean(e.position), clean(e.office), e.tier.value, e.minimum, e.spent,
                     e.shortfall, e.status.value)
+            return base if e.short_run is None else base + (e.short_run,)
         parts = (self.kind, self.addressee, self.recipient, self.head_nip, self.obliged, self.shortfall,
                  tuple(person(e) for e in self.employees),
                  tuple((r.totals, r.note) for r in self.office_rows),
                  tuple((o, tuple(person(e) for e in people)) for o, people in self.reported_staff),
                  tuple(person(e) for e in self.heads_of_region), self.not_reported, self.asn_totals)
+        if self.repeat_threshold or self.extra_copies or self.repeated_staff:
+            parts += (self.repeat_threshold, self.extra_copies,
+                      tuple((o, tuple(person(e) for e in people)) for o, people in self.repeated_staff))
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
 
 
@@ -548,9 +571,10 @@ def plan_letters(result: Result, mode: Mode) -> LetterPlan:
         elif head_nip:
             addressed_heads.add(head_nip)
         notes[office] = NOTE_LETTER
-        plans.append(Plan(KIND_OFFICE, office_letter_key(office), recipient, office, "Surat-OPD-" + stem,
-                          sum(e.shortfall for e in short), (position,), tuple(short), email,
-                          head_short.nip if head_short is not None else ""))
+        plans.append(with_repeated(
+            Plan(KIND_OFFICE, office_letter_key(office), recipient, office, "Surat-OPD-" + stem,
+                 sum(e.shortfall for e in short), (position,), tuple(short), email,
+                 head_short.nip if head_short is not None else ""), s, mode))
     official_tiers = (Tier.ESELON_II, Tier.ESELON_III, Tier.ESELON_IV)
     tier_rank = {t: i for i, t in enumerate(official_tiers)}
     officials = sorted((e for e in result.short_employees() if e.tier in official_tiers
@@ -565,9 +589,39 @@ def plan_letters(result: Result, mode: Mode) -> LetterPlan:
                           f"Surat-Pejabat-{safe_stem(e.name, 50)}-{safe_stem(e.nip, 20)}", e.shortfall,
                           (addressed,), (e,), clean(e.email)))
     report = _report_plan(result, region, signer, above_signer, reported_staff, notes)
+    if report is not None and mode is Mode.NOTICE:
+        report = replace(report, repeated_staff=repeated_by_office(result))
     if report is not None:
         plans.append(report)
     return LetterPlan(mode, plans, problems)
+
+
+def with_repeated(plan: Plan, settings: Settings, mode: Mode) -> Plan:
+    """A notice to a head of office naming someone at or above `Batas Berturut`: the threshold (the letter asks
+    the head to act as direct superior) and `Tembusan Berulang` in copy. A reminder has no count."""
+    threshold = max(int(settings.repeat_threshold or 0), 0)
+    if mode is not Mode.NOTICE or not threshold:
+        return plan
+    if not any((e.short_run or 0) >= threshold for e in plan.employees):
+        return plan
+    copy = clean(settings.repeat_copy_to)
+    return replace(plan, repeat_threshold=threshold, extra_copies=(copy,) if copy else ())
+
+
+def repeated_by_office(result: Result) -> tuple[tuple[str, tuple[EmployeeResult, ...]], ...]:
+    """Per office (in the result's order), the ASN short `Batas Berturut` finished months in a row or more,
+    longest run first: the laporan's section "Kekurangan berulang"."""
+    threshold = max(int(result.settings.repeat_threshold or 0), 0)
+    if not threshold:
+        return ()
+    out = []
+    for totals in result.offices:
+        people = sorted((e for e in result.short_employees(totals.office)
+                         if e.tier not in HEADS_OF_REGION and (e.short_run or 0) >= threshold),
+                        key=lambda e: (-(e.short_run or 0), e.name.casefold(), e.nip))
+        if people:
+            out.append((totals.office, tuple(people)))
+    return tuple(out)
 
 
 def office_letter_key(office: str) -> str:

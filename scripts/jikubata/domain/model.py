@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
@@ -123,6 +124,12 @@ class Settings:
     holidays: tuple[dt.date, ...] = ()   # public holidays and cuti bersama: not working days
     copies_to: tuple[str, ...] = ("Wali Kota Ambon (sebagai laporan)", "Sekretaris Kota Ambon", "Inspektur Kota Ambon")
     report_recipients: tuple[str, ...] = ()
+    # Repeated shortfall (issue 21): from this many finished months short in a row, a notice asks the head of
+    # office to act as direct superior, and the letter goes in copy to the personnel agency (BKPSDM).
+    repeat_threshold: int = 3
+    repeat_copy_to: str = "Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia Kota Ambon"
+    # `Potongan TPP` table: (months short in a row, deduction in %), ascending; empty = not decided by the city.
+    tpp_deductions: tuple[tuple[int, float], ...] = ()
 
 
 # ---------------------------------------------------------------- records
@@ -421,6 +428,8 @@ class EmployeeResult:
     grade: str = ""
     reported: bool = True   # False: the office sent no data for the period (`belum melapor`)
     place: Optional[Place] = field(default=None, compare=False)  # the roster row's NIP cell
+    # `bulan_berturut`: finished months short in a row up to this one (0 unless KURANG); None for a running month.
+    short_run: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -495,6 +504,7 @@ class Result(_WithProblems):
                     "nip": e.nip, "nama": e.name, "opd": e.office, "tingkat": e.tier.value,
                     "minimum": e.minimum, "belanja": e.spent, "kekurangan": e.shortfall,
                     "status": e.status.value, "melapor": e.reported,
+                    **({} if e.short_run is None else {"bulan_berturut": e.short_run}),
                 }
                 for e in self.employees
             ],
@@ -541,11 +551,12 @@ def registered_only(dataset: Dataset) -> bool:
     return dataset.has_seller_sheet if s is None else s
 
 
-def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
+def compute(dataset: Dataset, period: Period, as_of: dt.date, *, finished: bool = False) -> Result:
     """Each employee's shortfall for `period`, counting purchases dated on or before `as_of`.
 
     The purchases in `dataset` are those already accepted by validation
-    (rows with a GALAT problem are not there).
+    (rows with a GALAT problem are not there). For a `finished` month each
+    employee also gets `short_run` (`bulan_berturut`, see `short_runs`).
     """
     settings = dataset.settings
     first, last = period.first_day, min(period.last_day, as_of)
@@ -583,6 +594,11 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date) -> Result:
             shortfall, status = 0, Status.TIDAK_WAJIB
         employees.append(EmployeeResult(e.nip, e.name, office, e.position, e.tier, minimum,
                                         total, shortfall, status, e.email, e.grade, key not in silent, e.place))
+    if finished:
+        runs = short_runs(dataset, period, employees)
+        employees = [EmployeeResult(r.nip, r.name, r.office, r.position, r.tier, r.minimum, r.spent, r.shortfall,
+                                    r.status, r.email, r.grade, r.reported, r.place, runs.get(r.nip, 0))
+                     for r in employees]
 
     offices = office_totals(employees, [o.name for o in dataset.offices])
     sellers = sorted(
@@ -612,6 +628,104 @@ def offices_not_reported(dataset: Dataset, period: Period) -> set[str]:
                 reported.add(office_key(form.abbreviation))
     obliged = {office_key(e.office) for e in dataset.employees if is_obliged(e, period, dataset.settings)}
     return {o for o in obliged if o not in reported}
+
+
+# ---------------------------------------------------------------- repeated shortfall (issue 21)
+
+# A month's verdict on one person, as far as a run of shortfall goes: short, met, or skipped (None: not
+# obliged — cuti, not yet in post, tier not set — or the office had not reported).
+SHORT, MET = Status.KURANG, Status.MEMENUHI
+
+
+def run_length(verdicts: Iterable[Optional[Status]]) -> int:
+    """Months short in a row, newest month first: `bulan_berturut` of the first month.
+
+    0 unless the first month is short. A skipped month (None or TIDAK_WAJIB)
+    neither counts nor breaks the run; a month met ends it.
+    """
+    it = iter(verdicts)
+    if next(it, None) is not SHORT:
+        return 0
+    n = 1
+    for v in it:
+        if v is SHORT:
+            n += 1
+        elif v is MET:
+            break
+    return n
+
+
+def verdict(e: EmployeeResult) -> Optional[Status]:
+    """One month's `EmployeeResult` as a verdict for `run_length`."""
+    if not e.reported or e.status is Status.TIDAK_WAJIB:
+        return None
+    return e.status
+
+
+def _month_number(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def short_runs(dataset: Dataset, period: Period, results: Iterable[EmployeeResult]) -> dict[str, int]:
+    """`bulan_berturut` of every short person of `period` (NIP -> months), from the purchases of all months read.
+
+    `results` are the period's own verdicts (`compute`); earlier months are
+    judged whole, as `compute` would judge them as finished months: obliged
+    on their Jiku Bata day (by the roster: it is the only record of who was in
+    post), short of the tier's minimum, and skipped when the person's office
+    had not reported in that month (no purchase of its people, no returned
+    form). The walk back stops at the first month met, or at the first month
+    of any data. One pass over the purchases, kept to the short people and
+    their offices, so the count stays cheap at city scale.
+    """
+    short = {r.nip: r for r in results if verdict(r) is SHORT}
+    if not short:
+        return {}
+    roster = {e.nip: e for e in dataset.employees if e.nip in short}
+    offices = {office_key(e.office) for e in roster.values()}
+    office_of = {e.nip: key for e in dataset.employees if (key := office_key(e.office)) in offices}
+    current = _month_number(period.year, period.month)
+    spent: dict[tuple[str, int], int] = {}
+    reported: set[tuple[str, int]] = set()
+    first = current
+    for p in dataset.purchases:
+        d = p.date
+        m = d.year * 12 + d.month - 1
+        if m >= current:
+            continue
+        if m < first:
+            first = m
+        nip = p.nip
+        office = office_of.get(nip)
+        if office is not None:
+            reported.add((office, m))
+            if nip in short:
+                key = (nip, m)
+                spent[key] = spent.get(key, 0) + p.amount
+    for form in dataset.forms.values():
+        m = _month_number(form.period.year, form.period.month)
+        if m < current:
+            first = min(first, m)
+            reported.add((office_key(form.office), m))
+            if form.abbreviation:
+                reported.add((office_key(form.abbreviation), m))
+    settings = dataset.settings
+
+    def earlier(e: Employee):
+        office = office_key(e.office)
+        minimum = settings.minimums.get(e.tier)
+        for m in range(current - 1, first - 1, -1):
+            month = Period(m // 12, m % 12 + 1)
+            if (office, m) not in reported or not is_obliged(e, month, settings):
+                yield None
+            else:
+                yield SHORT if spent.get((e.nip, m), 0) < minimum else MET
+
+    runs = {}
+    for nip in short:
+        e = roster.get(nip)
+        runs[nip] = 1 if e is None else run_length(itertools.chain((SHORT,), earlier(e)))
+    return runs
 
 
 def office_totals(employees: Iterable[EmployeeResult], known_offices: Iterable[str] = ()) -> list[OfficeTotals]:
@@ -660,6 +774,8 @@ class EmployeeYear:
     months_met: int
     spent: int
     shortfall: int
+    months_short: int = 0    # months short in an office that had reported
+    longest_run: int = 0     # most months short in a row within the year (`run_length`, skipped months skipped)
 
 
 @dataclass
@@ -730,14 +846,16 @@ def aggregate_year(year: int, as_of: dt.date, monthly: dict[int, Result]) -> Yea
         for e in result.employees:
             a = acc.get((e.nip, e.office))
             if a is None:
-                a = acc[(e.nip, e.office)] = [e, 0, 0, 0, 0]
+                a = acc[(e.nip, e.office)] = [e, 0, 0, 0, 0, []]
             a[0] = e  # the latest month's name, position and tier
             a[1] += e.status is not Status.TIDAK_WAJIB
             a[2] += e.status is Status.MEMENUHI
             a[3] += e.spent
             a[4] += e.shortfall
-    employees = [EmployeeYear(e.nip, e.name, e.office, e.position, e.tier, obliged, met, spent, short)
-                 for e, obliged, met, spent, short in acc.values()]
+            a[5].append(verdict(e))   # months without data, or without this person, are skipped
+    employees = [EmployeeYear(e.nip, e.name, e.office, e.position, e.tier, obliged, met, spent, short,
+                              verdicts.count(SHORT), _longest_run(verdicts))
+                 for e, obliged, met, spent, short, verdicts in acc.values()]
     latest = present[-1] if present else (monthly[max(monthly)] if monthly else None)
     offices: list[str] = []
     for result in present or ([latest] if latest else []):
@@ -751,6 +869,13 @@ def aggregate_year(year: int, as_of: dt.date, monthly: dict[int, Result]) -> Yea
         settings=latest.settings if latest else Settings(),
         office_info=dict(latest.office_info) if latest else {},
     )
+
+
+def _longest_run(verdicts: list[Optional[Status]]) -> int:
+    """The most months short in a row among `verdicts` (oldest first), each month's run by `run_length`."""
+    if SHORT not in verdicts:
+        return 0
+    return max(run_length(reversed(verdicts[:i + 1])) for i in range(len(verdicts)))
 
 
 def compute_year(dataset: Dataset, year: int, as_of: dt.date) -> YearResult:

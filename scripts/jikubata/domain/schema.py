@@ -151,6 +151,9 @@ def is_input_sheet(name: str) -> bool:
 
 
 TIER_TABLE_HEADERS = ("Tingkat", "Minimum Belanja (Rp)")
+# The `Potongan TPP` table inside `Pengaturan` (issue 21): months short in a row | deduction of the TPP in %.
+TPP_TABLE_TITLE = "Potongan TPP"
+TPP_TABLE_HEADERS = ("Bulan Berturut", "Potongan (%)")
 
 
 @dataclass(frozen=True)
@@ -206,10 +209,15 @@ SETTINGS = (
     SettingSpec("leadership_email", "Surel Sekretariat Pimpinan", "text",
                 "Alamat surel tujuan laporan kepada Wali Kota bila Wali Kota tidak mempunyai alamat di lembar Pegawai."),
     SettingSpec("report_recipients", "Email Penerima Rekap", "list", "Alamat surel penerima rekap mingguan, dipisah titik koma (;)."),
+    SettingSpec("repeat_threshold", "Batas Berturut", "int",
+                "Sejak sekian bulan berturut-turut kurang belanja, surat pemberitahuan meminta Kepala OPD sebagai "
+                "atasan langsung menindaklanjuti sesuai ketentuan disiplin ASN, dengan tembusan di bawah ini."),
+    SettingSpec("repeat_copy_to", "Tembusan Berulang", "text",
+                "Tembusan tambahan surat yang memuat pegawai yang mencapai Batas Berturut (BKPSDM)."),
 )
 
 # Files this product writes: a folder scan skips them, so an output folder that is
 # also an input folder never reads our own summary's `UMKM` sheet as the sellers.
-OUTPUT_FILE_PREFIXES = ("Rekap-Jiku-Bata-", "Daftar-Surat-")
+OUTPUT_FILE_PREFIXES = ("Rekap-Jiku-Bata-", "Daftar-Surat-", "Daftar-TPP-Jiku-Bata-")
 
 EMPLOYMENT_STATUSES = ("Aktif", "Cuti", "Tugas Belajar", "Pensiun", "Diberhentikan", "Meninggal")

@@ -207,6 +207,23 @@ def buat_formulir(port: WorkbookPort, clock: Clock) -> str:
     return outcome.summary_text(detail=False) + _waited_note(waited)
 
 
+def buat_daftar_tpp(port: WorkbookPort, clock: Clock) -> str:
+    """Write the TPP list for BKPSDM beside this workbook (issue 21). An empty period cell means last month,
+    the latest finished one; a running month is refused with a message."""
+    cell = port.read_cell(SHEET_HOME, PERIOD_CELL)
+    if year_of(cell) is not None:
+        raise InputError("daftar TPP dibuat per bulan: isi sel periode di Beranda dengan TTTT-BB, misalnya 2026-11")
+    empty = cell is None or (isinstance(cell, str) and not cell.strip())
+    period = Period.of(clock.today()).previous() if empty else period_of(cell, clock.today())
+    folder = output_folder(port)
+    waited: list[str] = []
+    sources = _sources(port, clock)
+    outcome = services.write_tpp_list(sources, folder, period, clock=clock,
+                                      writer=_writer(folder, "tombol Buat Daftar TPP", waited))
+    chosen = f"Sel periode kosong: dibuat daftar bulan lalu ({month_year(period.year, period.month)}).\n" if empty else ""
+    return chosen + outcome.summary_text() + _folders_note(sources) + _waited_note(waited)
+
+
 def _folders_note(sources: services.Sheets) -> str:
     """Which folders beside the workbook were read too (a button shows no file list otherwise)."""
     if not sources.folders:
@@ -233,6 +250,7 @@ ACTIONS: dict[str, Callable[..., str]] = {
     "buat_rekap": buat_rekap,
     "buat_surat": buat_surat,
     "buat_formulir": buat_formulir,
+    "buat_daftar_tpp": buat_daftar_tpp,
 }
 
 

@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--konfigurasi", type=Path, help="berkas TOML jadwal yang memuat bagian [email] (SMTP)")
     s.set_defaults(func=cmd_surat)
 
+    s = sub.add_parser("tpp", help="menulis daftar TPP (xlsx dan csv) untuk BKPSDM, bulan yang sudah selesai")
+    s.add_argument("path", nargs="+", metavar="PATH")
+    s.add_argument("--periode", required=True, type=_period)
+    s.add_argument("--keluaran", required=True, type=Path)
+    s.set_defaults(func=cmd_tpp)
+
     s = sub.add_parser("formulir", help="membuat formulir belanja (.xlsx) untuk setiap OPD")
     s.add_argument("path", nargs="+", metavar="PATH", help="workbook pusat (Pegawai, OPD, UMKM) atau folder")
     s.add_argument("--periode", required=True, type=_period)
@@ -200,6 +206,15 @@ def cmd_surat(args) -> int:
                                      dry_run=args.coba, mail_settings=mail_settings)
     print(outcome.summary_text())
     return EXIT_MAIL_PENDING if args.kirim and not args.coba and outcome.mail_held_back else 0
+
+
+def cmd_tpp(args) -> int:
+    from jikubata import services
+
+    outcome = services.write_tpp_list(args.path, args.keluaran, args.periode, writer=_writer("jikubata tpp"),
+                                      progress=_progress())
+    print(outcome.summary_text())
+    return 0
 
 
 def cmd_formulir(args) -> int:

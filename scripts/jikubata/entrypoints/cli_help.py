@@ -49,6 +49,9 @@ COMMANDS: dict[str, str] = {
              "penandatangan), permintaan data kepada OPD yang belum melapor, serta laporan kepada Wali Kota, "
              "beserta Daftar-Surat-TTTT-BB.xlsx. Surat yang tidak berubah tetap memakai nomornya; surat yang "
              "berubah mendapat nomor baru. --kirim mengirim PDF-nya lewat surel.",
+    "tpp": "Menulis daftar TPP untuk BKPSDM ke FOLDER: Daftar-TPP-Jiku-Bata-TTTT-BB.xlsx dan .csv, satu baris per "
+           "ASN wajib belanja dengan Bulan Berturut dan Potongan TPP (%) menurut tabel Potongan TPP di Pengaturan. "
+           "Hanya untuk bulan yang sudah selesai. Daftar ini tidak memutuskan potongan.",
     "mingguan": "Menulis rekap mingguan (workbook dengan lembar Tren dan isi surel) ke FOLDER/mingguan/ untuk "
                 "minggu yang memuat hari rekap.",
     "jadwal": "Menjalankan rekap mingguan terjadwal dan mengirim surelnya, menurut berkas konfigurasi TOML.",

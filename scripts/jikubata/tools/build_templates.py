@@ -339,13 +339,14 @@ def _keep_with_next(row) -> None:
 KEPT_ROWS = 3  # the last rows of a Lampiran's table stay on the page of its signature
 
 
-def data_table(doc, cols, loop: str, fields, *, total=None, keep_tail=False):
+def data_table(doc, cols, loop: str, fields, *, total=None, keep_tail=False, under=None):
     """A bordered table whose header row repeats on every page; one body row per item of a list.
 
     `cols`: (label, width cm); `loop`: `p in pegawai`; `fields`: per column
     (field of the item, alignment); `total`: (label, value) of a bold last row.
     With `keep_tail`, the last `KEPT_ROWS` rows and the total keep with what follows (the signature):
-    a page never holds the signature block alone.
+    a page never holds the signature block alone. `under`: (field shown in a cell, field shown small under
+    it when not empty).
     """
     table = doc.add_table(rows=7 if keep_tail else 4, cols=len(cols))
     table.style = doc.styles["Table Grid"]
@@ -373,6 +374,11 @@ def data_table(doc, cols, loop: str, fields, *, total=None, keep_tail=False):
         _cant_split(data)
         for cell, (key, align) in zip(data.cells, fields):
             cell_text(cell, "{{ %s.%s }}" % (item, key), align=align)
+            if under and under[0] == key:
+                note = "%s.%s" % (item, under[1])
+                for text, italic in (("{%p if " + note + " %}", False), ("{{ " + note + " }}", True),
+                                     ("{%p endif %}", False)):
+                    run(cell.add_paragraph(), text, italic=italic, size=9)
         if n:
             _keep_with_next(data)
         cell_text(table.rows[first + 2].cells[0], "{%tr endfor %}")
@@ -423,6 +429,16 @@ EMPLOYEE_COLS = [("No", 0.8), ("Nama", 3.4), ("NIP", 3.7), ("Jabatan", 3.0), ("M
                  ("Belanja", 1.8), ("Kekurangan", 2.2)]
 EMPLOYEE_FIELDS = [("no", CENTER), ("nama", None), ("nip", None), ("jabatan", None), ("minimum", RIGHT),
                    ("belanja", RIGHT), ("kekurangan", RIGHT)]
+# A notice shows under a NIP (one line, beside longer names and positions: no extra height) how many
+# finished months in a row the person was short (issue 21).
+RUN_UNDER_NIP = ("nip", "berturut")
+# PP 94/2021: discipline belongs to the direct superior; the notice asks, it does not judge. Part of the
+# notice's closing sentence, so it costs the first page as few lines as it can (letters.py counts them).
+REPEATED_REQUEST = (
+    "{% if berulang %}; terhadap pegawai nomor urut {{ berulang_nomor }}, yang telah {{ batas_berturut }} bulan "
+    "berturut-turut atau lebih tidak memenuhi belanja minimum, kami mohon Saudara sebagai atasan langsung "
+    "melakukan pembinaan dan tindak lanjut sesuai ketentuan disiplin ASN (Peraturan Pemerintah Nomor 94 Tahun "
+    "2021 tentang Disiplin Pegawai Negeri Sipil){% endif %}")
 
 
 # ---------------------------------------------------------------- the letters
@@ -441,7 +457,8 @@ def office_letter() -> Document:
               "{% if ada_lampiran %}, sebagaimana tercantum dalam Lampiran surat ini.{% else %}, "
               "dengan rincian sebagai berikut:{% endif %}", keep_next=True)
     para(doc, "{%p if not ada_lampiran %}")
-    data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"))
+    data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"),
+               under=RUN_UNDER_NIP)
     para(doc, "", after=6)
     para(doc, "{%p endif %}")
     body(doc, "Jumlah kekurangan belanja tersebut sebesar {{ total_kekurangan }} "
@@ -460,14 +477,14 @@ def office_letter() -> Document:
               "mengingatkan {{ jumlah_lain }} ({{ jumlah_lain_terbilang }}) pegawai lainnya"
               "{% elif kepala_no %}memperhatikan kewajiban Saudara tersebut"
               "{% else %}mengingatkan pegawai yang bersangkutan{% endif %} agar memenuhi belanja minimum "
-              "bulan {{ bulan_berjalan }} dan seterusnya.{% endif %}")
+              "bulan {{ bulan_berjalan }} dan seterusnya" + REPEATED_REQUEST + ".{% endif %}")
     closing(doc)
     signature(doc)
     para(doc, "{%p if ada_lampiran %}")
     attachment_heading(doc, "DAFTAR PEGAWAI {{ opd_kapital }} YANG {% if pemberitahuan %}TIDAK{% else %}BELUM"
                             "{% endif %} MEMENUHI BELANJA MINIMUM JIKU BATA BULAN {{ periode_kapital }}")
     data_table(doc, EMPLOYEE_COLS, "p in pegawai", EMPLOYEE_FIELDS, total=("Jumlah kekurangan", "{{ total_kekurangan }}"),
-               keep_tail=True)
+               keep_tail=True, under=RUN_UNDER_NIP)
     para(doc, "{%p endif %}")
     return doc
 
@@ -493,6 +510,10 @@ def official_letter() -> Document:
     run(p, "{{ kekurangan }}", bold=True)
     run(p, " ({{ kekurangan_terbilang }})", italic=True)
     tabs(p, 7.6, 8.0)
+    para(doc, "{%p if berturut %}")
+    body(doc, "Bulan {{ periode }} adalah bulan ke-{{ berturut }} berturut-turut Saudara tidak memenuhi belanja "
+              "minimum.")
+    para(doc, "{%p endif %}")
     body(doc, "{% if pengingat %}Sehubungan dengan hal tersebut, kami mohon Saudara berkenan memenuhi "
               "kekurangan belanja tersebut dengan berbelanja produk UMKM di Jiku Bata paling lambat tanggal "
               "{{ batas_waktu }} (belanja hanya dihitung pada bulan belanja itu dilakukan), "
@@ -535,7 +556,11 @@ def report_letter() -> Document:
               "karena pimpinan OPD tersebut lebih tinggi dari penandatangan. {% endif %}{% endfor %}"
               "{% if belum_melapor %}OPD yang belum menyampaikan data belanja bulan {{ periode }}: "
               "{% for o in belum_melapor %}{{ o }}{% if not loop.last %}, {% endif %}{% endfor %}; kepada OPD "
-              "tersebut telah kami mintakan datanya.{% endif %}")
+              "tersebut telah kami mintakan datanya.{% endif %}"
+              # Repeated shortfall (issue 21): two lines here, the names in the Lampiran.
+              "{% if berulang_opd %} Sebanyak {{ jumlah_berulang }} ASN pada {{ jumlah_opd_berulang }} OPD tidak "
+              "memenuhi belanja minimum {{ batas_berturut }} bulan berturut-turut atau lebih (Lampiran, Kekurangan "
+              "Berulang); pembinaannya kami mohonkan kepada atasan langsung masing-masing.{% endif %}")
     body(doc, "Demikian kami laporkan untuk menjadi maklum, dan mohon arahan lebih lanjut.", keep_next=True)
     signature(doc)
     attachment_heading(doc, "REKAPITULASI BELANJA JIKU BATA PER OPD BULAN {{ periode_kapital }}")
@@ -560,6 +585,19 @@ def report_letter() -> Document:
     data_table(doc, EMPLOYEE_COLS, "p in o.pegawai", EMPLOYEE_FIELDS,
                total=("Jumlah kekurangan", "{{ o.total_kekurangan }}"))
     para(doc, "{%p endfor %}")
+    para(doc, "{%p if berulang_opd %}")
+    para(doc, "", after=6)
+    para(doc, "KEKURANGAN BERULANG: ASN YANG {{ batas_berturut }} BULAN BERTURUT-TURUT ATAU LEBIH TIDAK MEMENUHI "
+              "BELANJA MINIMUM", bold=True, align=CENTER, after=4, keep_next=True)
+    para(doc, "{%p for o in berulang_opd %}")
+    para(doc, "{{ o.opd }}", bold=True, before=4, after=4, keep_next=True)
+    cols = [("No", 0.8), ("Nama", 3.8), ("NIP", 3.7), ("Jabatan", 4.0), ("Bulan Berturut", 1.8),
+            ("Kekurangan", 2.4)]
+    fields = [("no", CENTER), ("nama", None), ("nip", None), ("jabatan", None), ("berturut", CENTER),
+              ("kekurangan", RIGHT)]
+    data_table(doc, cols, "p in o.pegawai", fields)
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
     attachment_signature(doc)
     return doc
 

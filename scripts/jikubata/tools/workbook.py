@@ -29,8 +29,8 @@ SHEET_HOME = "Beranda"
 SHEET_LISTS = schema.LISTS_SHEET  # hidden: the lists behind the drop-downs
 SHEET_CONF = "xlwings.conf"   # hidden: read by xlwings' VBA module (key in column A, value in B)
 PERIOD_CELL = "D13"           # the period typed or picked on Beranda
-RESULT_CELL = "C27"           # the last run's message on Beranda (merged C27:H31)
-RESULT_RANGE = "C27:H31"
+RESULT_CELL = "C29"           # the last run's message on Beranda (merged C29:H33), below the buttons
+RESULT_RANGE = "C29:H33"
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ BUTTONS = (
     Button("Buat Formulir OPD", "JB_BuatFormulir", "buat_formulir",
            "Menulis satu formulir isian belanja (.xlsx) per OPD ke folder Formulir-TTTT-BB untuk dikirim ke "
            "admin OPD; formulir yang kembali dibaca bersama workbook lain."),
+    Button("Buat Daftar TPP", "JB_BuatDaftarTPP", "buat_daftar_tpp",
+           "Menulis Daftar-TPP-Jiku-Bata-TTTT-BB.xlsx dan .csv untuk BKPSDM (bulan yang sudah selesai; periode "
+           "kosong = bulan lalu): kekurangan, bulan berturut-turut, potongan menurut tabel Potongan TPP."),
 )
 
 INSTRUCTIONS = (
@@ -332,6 +335,16 @@ class _Builder:
             else:
                 ws.write_number(row + j, 1, minimum, fmt["value_rupiah"])
                 ws.write_string(row + j, 2, "Minimum belanja per bulan.", fmt["note"])
+        # The `Potongan TPP` table (issue 21): left empty, because the city decides it.
+        row += len(Tier) + 2
+        ws.write_row(row, 0, list(schema.TPP_TABLE_HEADERS), fmt["header"])
+        ws.write_string(row, 2, "Keterangan", fmt["header"])
+        ws.write_blank(row + 1, 0, None, fmt["value"])
+        ws.write_blank(row + 1, 1, None, fmt["value"])
+        ws.write_string(row + 1, 2, "Potongan TPP: satu baris per jenjang, misalnya 1 | 0, 3 | 10 (bulan berturut-turut "
+                                    "kurang belanja | persen TPP). Berlaku baris tertinggi yang tidak melebihi hitungan "
+                                    "pegawai. Kosong = belum ditetapkan Pemerintah Kota.", fmt["note"])
+        ws.set_row(row + 1, 45)
         ws.freeze_panes(1, 0)
         ws.set_landscape()
         ws.set_paper(9)

@@ -24,3 +24,7 @@ End Sub
 Sub JB_BuatFormulir()
     RunPython "import jikubata.excel as jb; jb.buat_formulir()"
 End Sub
+
+Sub JB_BuatDaftarTPP()
+    RunPython "import jikubata.excel as jb; jb.buat_daftar_tpp()"
+End Sub
