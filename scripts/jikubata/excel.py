@@ -38,6 +38,11 @@ def buat_formulir() -> None:
     _press("buat_formulir")
 
 
+def buat_formulir_penjual() -> None:
+    """Button `Buat Formulir Penjual`."""
+    _press("buat_formulir_penjual")
+
+
 def _press(action: str) -> None:
     try:
         import xlwings as xw

@@ -18,6 +18,7 @@ Errors the user can act on are `InputError` (unusable input: exit 2) and `BusyEr
     write_year_summary(inputs, out_dir, year, as_of=None, *, clock, writer, progress) -> YearSummaryOutcome
     write_letters(inputs, out_dir, period=None, as_of=None, *, pdf, clock, writer, progress) -> LettersWritten
     write_forms(inputs, out_dir, period=None, *, clock, writer, progress)  -> forms.FormsOutcome
+    write_seller_forms(inputs, out_dir, period=None, *, clock, writer, progress) -> seller_forms.SellerFormsOutcome
     run_weekly(inputs, out_dir, *, as_of=None, clock, writer, progress) -> weekly.WeeklyOutcome
     run_scheduled_week(inputs, out_dir, slot, *, clock, writer, mail_settings) -> ScheduledRun
     send_pending_mail(out_dir, mail_settings, *, clock, writer)         -> ScheduledRun (its `mails`)
@@ -47,7 +48,7 @@ from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.model import Dataset, Period, Result
 
 if TYPE_CHECKING:
-    from jikubata.adapters import forms, history, letters, mail, weekly
+    from jikubata.adapters import forms, history, letters, mail, seller_forms, weekly
 
 # The writing adapters (xlsxwriter, docxtpl, filelock, smtplib…) are imported by the use cases that
 # need them, so `periksa` and `hitung` start without them.
@@ -411,6 +412,19 @@ def write_forms(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Per
     out_dir = Path(out_dir)
     with _lock(out_dir, writer):
         return forms.write_forms(dataset, period, out_dir, clock.now().replace(microsecond=0))
+
+
+def write_seller_forms(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None, *,
+                       clock: Clock = SYSTEM, writer: Optional[Writer] = None,
+                       progress: Progress = None) -> seller_forms.SellerFormsOutcome:
+    """Check the inputs, then write one sales-book form per registered UMKM into `out_dir` (issue 22)."""
+    from jikubata.adapters import seller_forms
+
+    dataset = check(inputs, clock=clock, progress=progress)
+    period = period or Period.of(clock.today())
+    out_dir = Path(out_dir)
+    with _lock(out_dir, writer):
+        return seller_forms.write_seller_forms(dataset, period, out_dir, clock.now().replace(microsecond=0))
 
 
 # ---------------------------------------------------------------- the weekly summary

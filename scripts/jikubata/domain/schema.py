@@ -71,6 +71,7 @@ ROLE_PURCHASES, ROLE_EMPLOYEES, ROLE_OFFICES, ROLE_SELLERS, ROLE_SETTINGS, ROLE_
 
 # Sheets this product writes into the central workbook or its summaries: never read as input.
 OUTPUT_SHEETS = ("Beranda", "Hasil", "Masalah Data", "Ringkasan", "Belum Memenuhi", "Tren", "Berkas", "Daftar Surat",
+                 "Rekonsiliasi",
                  "xlwings.conf", "_xlwings.conf")
 OUTPUT_SHEET_PREFIX = "Rekap "
 # The first line of every sheet of the summary workbook (and of the `Rekap …` sheets the buttons write).

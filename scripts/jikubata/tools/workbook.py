@@ -55,6 +55,9 @@ BUTTONS = (
     Button("Buat Formulir OPD", "JB_BuatFormulir", "buat_formulir",
            "Menulis satu formulir isian belanja (.xlsx) per OPD ke folder Formulir-TTTT-BB untuk dikirim ke "
            "admin OPD; formulir yang kembali dibaca bersama workbook lain."),
+    Button("Buat Formulir Penjual", "JB_BuatFormulirPenjual", "buat_formulir_penjual",
+           "Menulis satu formulir buku penjualan (.xlsx) per UMKM terdaftar ke folder Formulir-Penjualan-TTTT-BB; "
+           "buku yang kembali dicocokkan dengan belanja OPD (lembar Rekonsiliasi)."),
 )
 
 INSTRUCTIONS = (

@@ -24,3 +24,7 @@ End Sub
 Sub JB_BuatFormulir()
     RunPython "import jikubata.excel as jb; jb.buat_formulir()"
 End Sub
+
+Sub JB_BuatFormulirPenjual()
+    RunPython "import jikubata.excel as jb; jb.buat_formulir_penjual()"
+End Sub
