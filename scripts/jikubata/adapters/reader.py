@@ -828,69 +828,83 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
                                     column=parse.cell_text(rows[first - 1][c_date]) if first else "Tanggal",
                                     example=example, meaning=meaning))
     text, blank = parse.cell_text, parse.is_blank
+    keys = list(cols)
+    pick = operator.itemgetter(*cols.values())
+    optional_cols = [j for k, j in optional if j is not None]
+    str_type, date_type, datetime_type = str, dt.date, dt.datetime
+    add_sale, problems = acc.sales.append, acc.problems
     count = 0
     for i in range(first, len(rows)):
         row = rows[i]
         if len(row) < need:
             row = list(row) + [""] * (need - len(row))
-        if all(blank(c) for c in row) or i in sheet.totals:
-            continue
-        cells = {k: row[j] for k, j in cols.items()}
-        missing = [c for c in required if blank(cells.get(c.key))]
-        if missing:
-            if _is_totals_row(row, (c_date, c_receipt)) or (
-                    blank(cells["date"]) and blank(cells["receipt"]) and _amount_value(cells["amount"]) is not None
-                    and all(blank(cells.get(k)) for k, j in optional if j is not None)):
-                continue  # a totals row, labelled or not
-            count += 1
-            acc.problems.extend(_empty_fields(sheet, source, i, cols, missing))
+        cells = dict(zip(keys, pick(row))) if len(keys) > 1 else {keys[0]: row[cols[keys[0]]]}
+        d, r, a = cells["date"], cells["receipt"], cells["amount"]
+        seller_cell = named if named else cells.get("seller")
+        if d is None or d == "" or r is None or r == "" or a is None or a == "" or seller_cell is None \
+                or seller_cell == "" or (type(d) is str_type and not d.strip()) or (type(r) is str_type and not r.strip()):
+            if all(blank(c) for c in row) or i in sheet.totals:
+                continue
+            missing = [c for c in required if blank(cells.get(c.key))]
+            if missing:
+                if _is_totals_row(row, (c_date, c_receipt)) or (
+                        blank(d) and blank(r) and _amount_value(a) is not None
+                        and all(blank(row[j]) for j in optional_cols)):
+                    continue  # a totals row, labelled or not
+                count += 1
+                problems.extend(_empty_fields(sheet, source, i, cols, missing))
+                continue
+        elif i in sheet.totals:
             continue
         count += 1
         row_no = sheet.row0 + i + 1
-        d = cells["date"]
-        if isinstance(d, dt.datetime):
+        t = type(d)
+        if t is datetime_type:
             day = d.date()
-        elif isinstance(d, dt.date):
+        elif t is date_type:
             day = d
         else:
-            day = date_cache.get(d, _UNSEEN) if type(d) is str else _UNSEEN
+            day = date_cache.get(d, _UNSEEN) if t is str_type else _UNSEEN
             if day is _UNSEEN:
                 day = parse.parse_date(d)
-                if type(d) is str:
+                if t is str_type:
                     date_cache[d] = day
-        a = cells["amount"]
-        verdict = amount_cache.get(a) if type(a) in (int, float, str) else None
+        t = type(a)
+        cached = t is int or t is float or t is str_type
+        verdict = amount_cache.get(a) if cached else None
         if verdict is None:
-            verdict = (parse.whole_rupiah(a), "") if type(a) in (int, float) and 1 <= a < parse.MAX_AMOUNT \
+            verdict = (parse.whole_rupiah(a), "") if (t is int or t is float) and 1 <= a < parse.MAX_AMOUNT \
                 else parse.parse_amount(a)
-            if type(a) in (int, float, str):
+            if cached:
                 amount_cache[a] = verdict
-        ok = True
-        if day is None:
-            acc.problems.append(problem(source.place(row_no, "date"), "TANGGAL_TIDAK_VALID", value=text(d)))
-            ok = False
-        if verdict[0] is None:
-            acc.problems.append(problem(source.place(row_no, "amount"), "JUMLAH_TIDAK_VALID", reason=verdict[1]))
-            ok = False
-        if not ok:
+        if day is None or verdict[0] is None:
+            if day is None:
+                problems.append(problem(source.place(row_no, "date"), "TANGGAL_TIDAK_VALID", value=text(d)))
+            if verdict[0] is None:
+                problems.append(problem(source.place(row_no, "amount"), "JUMLAH_TIDAK_VALID", reason=verdict[1]))
             continue
         nip = ""
         n = cells.get("nip")
-        if not blank(n):
-            found_nip = nip_cache.get(n) if type(n) is str else None
+        if n is not None and n != "":
+            found_nip = nip_cache.get(n) if type(n) is str_type else None
             if found_nip is None:
                 found_nip = parse.parse_nip(n, True)
-                if type(n) is str:
+                if type(n) is str_type:
                     nip_cache[n] = found_nip
             if found_nip[0] is None:
-                acc.problems.append(problem(source.place(row_no, "nip"), found_nip[1], Severity.PERINGATAN,
+                if not blank(n):
+                    problems.append(problem(source.place(row_no, "nip"), found_nip[1], Severity.PERINGATAN,
                                             value=text(n), reason=found_nip[2]))
             else:
                 nip = found_nip[0]
-        seller = named if named else text(cells["seller"])
-        acc.sales.append(Sale(day, " ".join(seller.split()), verdict[0], text(cells["receipt"]), nip,
-                              text(cells.get("buyer_name")), text(cells.get("office")), text(cells.get("product")),
-                              text(cells.get("note")), source, row_no))
+        name, office, product, note = (cells.get(k) for k in ("buyer_name", "office", "product", "note"))
+        add_sale(Sale(day, named or text(seller_cell).strip(), verdict[0],
+                      r.strip() if type(r) is str_type else text(r), nip,
+                      "" if name is None else name.strip() if type(name) is str_type else text(name),
+                      "" if office is None else office.strip() if type(office) is str_type else text(office),
+                      "" if product is None else product.strip() if type(product) is str_type else text(product),
+                      "" if note is None else note.strip() if type(note) is str_type else text(note),
+                      source, row_no))
     return count
 
 

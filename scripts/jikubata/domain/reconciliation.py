@@ -32,6 +32,14 @@ _IGNORED = re.compile(r"[\s\-/]+")
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 
 
+class _SellerKeys(dict):
+    """`seller_key` once per distinct spelling: a city's books repeat a few dozen names in 400,000 lines."""
+
+    def __missing__(self, name: str) -> str:
+        key = self[name] = seller_key(name)
+        return key
+
+
 def receipt_key(receipt: str) -> str:
     """`NT-0012`, `nt 12`, `NT/12` are one receipt: case, spaces, `-`, `/` and each number's leading zeros
     do not count."""
@@ -66,13 +74,14 @@ class Matching:
 def match(claims: Sequence, sales: Sequence) -> Matching:
     """Pair claims with sales, one to one (rules 1 and 2 above); claims and sales keep their input order."""
     taken = [False] * len(sales)
+    skey = _SellerKeys()
     by_receipt: dict[tuple, list[int]] = {}
     for j, s in enumerate(sales):
-        by_receipt.setdefault((seller_key(s.seller), receipt_key(s.receipt)), []).append(j)
+        by_receipt.setdefault((skey[s.seller], receipt_key(s.receipt)), []).append(j)
     pairs: list[tuple[int, Pair]] = []
     left: list[tuple[int, object]] = []
     for i, c in enumerate(claims):
-        j = _best(by_receipt.get((seller_key(c.seller), receipt_key(c.receipt))), taken, sales, c)
+        j = _best(by_receipt.get((skey[c.seller], receipt_key(c.receipt))), taken, sales, c)
         if j is None:
             left.append((i, c))
         else:
@@ -83,14 +92,14 @@ def match(claims: Sequence, sales: Sequence) -> Matching:
     without_nip: dict[tuple, list[int]] = {}
     for j, s in enumerate(sales):
         if not taken[j]:
-            key = (seller_key(s.seller), s.date, s.amount)
+            key = (skey[s.seller], s.date, s.amount)
             if s.nip:
                 with_nip.setdefault(key + (s.nip,), []).append(j)
             else:
                 without_nip.setdefault(key, []).append(j)
     unmatched_claims = []
     for i, c in left:
-        key = (seller_key(c.seller), c.date, c.amount)
+        key = (skey[c.seller], c.date, c.amount)
         j = _first_free(with_nip.get(key + (c.nip,)), taken)
         if j is None:
             j = _first_free(without_nip.get(key), taken)
@@ -151,8 +160,10 @@ def books_sent(sales: Iterable[Sale], seller_forms: Iterable[FormIdentity]) -> d
     """Which UMKM sent a sales book for which month: a sale dated in it, or the seller's form of that month
     came back (an empty form: it sold nothing to the ASN). Value: the files, in reading order."""
     books: dict[tuple[str, Period], dict[str, None]] = {}
+    skey = _SellerKeys()
     for s in sales:
-        books.setdefault((seller_key(s.seller), Period.of(s.date)), {})[s.place().file] = None
+        books.setdefault((skey[s.seller], s.date.year, s.date.month), {})[s.source.file if s.source else ""] = None
+    books = {(k[0], Period(k[1], k[2])): v for k, v in books.items()}
     for f in seller_forms:
         books.setdefault((seller_key(f.office), f.period), {})[f.file] = None
     return {k: list(v) for k, v in books.items()}
@@ -171,10 +182,11 @@ def reconcile(claims: Sequence[Purchase], sales: Sequence[Sale], seller_forms: I
     """
     books = books_sent(sales, seller_forms)
     with_book = {k for k, _ in books}
+    skey = _SellerKeys()
     names: dict[str, str] = {}
-    for r in list(sales) + list(claims):
-        names.setdefault(seller_key(r.seller), r.seller)
-    taking_part = [c for c in claims if seller_key(c.seller) in with_book]
+    for spelling in dict.fromkeys([r.seller for r in sales] + [r.seller for r in claims]):
+        names.setdefault(skey[spelling], spelling)
+    taking_part = [c for c in claims if skey[c.seller] in with_book]
     matching = match(taking_part, sales)
     strict = settings.require_seller_match
     problems: list[Problem] = []
