@@ -1,9 +1,11 @@
 """City-scale input data for the benchmarks.
 
 6,000 ASN in 40 offices, 3 purchases per person per month for 12 months:
-216,000 purchase rows in 41 workbooks (one central, one per office).
+216,000 purchase rows in 41 workbooks (one central, one per office). With
+`--penjualan` (issue 22), also every seller's own sales book: the same sales
+as the seller wrote them, a few lines different, 216,000 more rows.
 
-    python bench/generate.py [OUTDIR]        (default bench/data)
+    python bench/generate.py [--penjualan] [OUTDIR]   (default bench/data, with --penjualan bench/data-penjualan)
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ TODAY = dt.date(2026, 11, 30)
 PERIOD = Period(2026, 11)
 
 
-def generate(out_dir: Path) -> list[Path]:
+def generate(out_dir: Path, sales: bool = False) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     # Officials per office come from the demo's structure; staff fill up to ASN.
     probe = demo.build_city(offices=OFFICES, staff_per_office=0)
@@ -45,14 +47,16 @@ def generate(out_dir: Path) -> list[Path]:
     for office in city.offices:
         paths.append(demo.write_office_purchases(office, city.purchases.get(office[0], []),
                                                  out_dir / f"Belanja-{demo.file_slug(office[1])}.xlsx"))
+    if sales:
+        paths += demo.write_sales_books(city, out_dir)
     return paths
 
 
-def ensure(out_dir: Path) -> list[Path]:
+def ensure(out_dir: Path, sales: bool = False) -> list[Path]:
     """Generate once; reuse when present."""
     marker = out_dir / ".lengkap"
     if not marker.exists():
-        generate(out_dir)
+        generate(out_dir, sales)
         marker.write_text("ok")
     return sorted(out_dir.glob("*.xlsx"))
 
@@ -63,10 +67,12 @@ def bench_setup(description: str):
 
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--data", type=Path, default=Path(__file__).parent / "data")
+    ap.add_argument("--data", type=Path)
+    ap.add_argument("--penjualan", action="store_true", help="with every seller's sales book (issue 22)")
     args = ap.parse_args()
+    args.data = args.data or Path(__file__).parent / ("data-penjualan" if args.penjualan else "data")
     t = time.perf_counter()
-    files = ensure(args.data)
+    files = ensure(args.data, args.penjualan)
     print(f"data: {len(files)} workbooks in {args.data} (ready in {time.perf_counter() - t:.1f} s)")
     compiled()
     return args, [sys.executable, str(Path(__file__).parent / "plain_read.py"), str(args.data)]
@@ -84,8 +90,10 @@ def compiled() -> None:
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "data"
+    with_sales = "--penjualan" in sys.argv[1:]
+    rest = [a for a in sys.argv[1:] if a != "--penjualan"]
+    out = Path(rest[0]) if rest else Path(__file__).parent / ("data-penjualan" if with_sales else "data")
     t = time.perf_counter()
-    paths = generate(out)
+    paths = generate(out, with_sales)
     (out / ".lengkap").write_text("ok")
     print(f"{len(paths)} workbooks in {out} ({time.perf_counter() - t:.1f} s)")

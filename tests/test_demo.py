@@ -19,8 +19,12 @@ def test_demo_data_carries_each_planted_mistake_as_its_problem(tmp_path):
     found = {p.code for p in data.problems}
     planted = {m.group(1) for m in map(re.compile(r"\(([A-Z_]+)\)$").search, demo.generate.last_city.mistakes) if m}
     assert planted and planted <= found
-    # the central workbook, one SIASN roster export, one purchase workbook per office
-    assert len(data.employees) > 300 and len(data.files) == len(demo.OFFICES) + 2
+    # the central workbook, one SIASN roster export, one purchase workbook per office, and the sales books of
+    # every other seller (issue 22) with a few differences of each kind
+    books = len(demo.SELLERS[::2])
+    assert len(data.employees) > 300 and len(data.files) == len(demo.OFFICES) + 2 + books
+    assert {"TIDAK_ADA_DI_BUKU_PENJUAL", "BEDA_DENGAN_PENJUAL", "NOTA_BEDA_NOMOR",
+            "PENJUALAN_TIDAK_DILAPORKAN"} <= found
     siasn = [s for s in data.sheets if s.file.startswith("Pegawai-SIASN-")]
     assert [(s.sheet, s.role) for s in siasn] == [("Data PNS", "pegawai")] and siasn[0].rows > 5
     assert {e.office for e in data.employees if e.place.file == siasn[0].file} == {demo.SIASN_OFFICE}

@@ -160,7 +160,8 @@ def test_shortfall_arithmetic(minimum, amounts):
 def test_json_matches_the_spec_fields():
     r = run([emp()], [buy(dt.date(2026, 11, 7), 15_000)])
     j = r.to_json()
-    assert list(j) == ["periode", "per_tanggal", "pegawai", "opd", "masalah", "dibaca"]  # issue 11 adds dibaca
+    # issue 11 adds dibaca, issue 22 rekonsiliasi
+    assert list(j) == ["periode", "per_tanggal", "pegawai", "opd", "masalah", "dibaca", "rekonsiliasi"]
     assert j["periode"] == "2026-11" and j["per_tanggal"] == "2026-11-30"
     assert j["pegawai"][0] == {"nip": "198001012010012001", "nama": "Ani", "opd": "Dinas Kesehatan",
                                "tingkat": "ESELON_IV", "minimum": 20000, "belanja": 15000, "kekurangan": 5000,

@@ -19,6 +19,7 @@ Errors the user can act on are `InputError` (unusable input: exit 2) and `BusyEr
     write_letters(inputs, out_dir, period=None, as_of=None, *, pdf, clock, writer, progress) -> LettersWritten
     write_forms(inputs, out_dir, period=None, *, clock, writer, progress)  -> forms.FormsOutcome
     write_tpp_list(inputs, out_dir, period, *, clock, writer, progress)    -> tpp_list.TppOutcome
+    write_seller_forms(inputs, out_dir, period=None, *, clock, writer, progress) -> seller_forms.SellerFormsOutcome
     run_weekly(inputs, out_dir, *, as_of=None, clock, writer, progress) -> weekly.WeeklyOutcome
     run_scheduled_week(inputs, out_dir, slot, *, clock, writer, mail_settings) -> ScheduledRun
     send_pending_mail(out_dir, mail_settings, *, clock, writer)         -> ScheduledRun (its `mails`)
@@ -48,7 +49,7 @@ from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.model import Dataset, Period, Result
 
 if TYPE_CHECKING:
-    from jikubata.adapters import forms, history, letters, mail, tpp_list, weekly
+    from jikubata.adapters import forms, history, letters, mail, seller_forms, tpp_list, weekly
 
 # The writing adapters (xlsxwriter, docxtpl, filelock, smtplib…) are imported by the use cases that
 # need them, so `periksa` and `hitung` start without them.
@@ -483,6 +484,19 @@ def write_forms(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Per
     out_dir = Path(out_dir)
     with _lock(out_dir, writer):
         return forms.write_forms(dataset, period, out_dir, clock.now().replace(microsecond=0))
+
+
+def write_seller_forms(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None, *,
+                       clock: Clock = SYSTEM, writer: Optional[Writer] = None,
+                       progress: Progress = None) -> seller_forms.SellerFormsOutcome:
+    """Check the inputs, then write one sales-book form per registered UMKM into `out_dir` (issue 22)."""
+    from jikubata.adapters import seller_forms
+
+    dataset = check(inputs, clock=clock, progress=progress)
+    period = period or Period.of(clock.today())
+    out_dir = Path(out_dir)
+    with _lock(out_dir, writer):
+        return seller_forms.write_seller_forms(dataset, period, out_dir, clock.now().replace(microsecond=0))
 
 
 # ---------------------------------------------------------------- the weekly summary

@@ -47,9 +47,16 @@ PROP_ABBREVIATION = "JikuBata.Singkatan"
 PROP_PERIOD = "JikuBata.Periode"
 PROP_VERSION = "JikuBata.VersiFormulir"
 PROP_GENERATED = "JikuBata.DibuatPada"
+# A seller's form (issue 22, `seller_forms`): the same properties, with the UMKM instead of the OPD.
+SALES_KIND, PROP_SELLER = "Formulir Penjualan Jiku Bata", "JikuBata.UMKM"
+SALES_KIND_CODE = "penjualan"   # FormIdentity.kind of a seller's form
 # The same, as labels on the hidden sheet (column A label, column B value).
 IDENTITY_LABELS = ((PROP_KIND, "Jenis"), (PROP_OFFICE, "OPD"), (PROP_ABBREVIATION, "Singkatan"),
                    (PROP_PERIOD, "Periode"), (PROP_VERSION, "Versi Formulir"), (PROP_GENERATED, "Dibuat Pada"))
+SALES_IDENTITY_LABELS = ((PROP_KIND, "Jenis"), (PROP_SELLER, "UMKM"), (PROP_PERIOD, "Periode"),
+                         (PROP_VERSION, "Versi Formulir"), (PROP_GENERATED, "Dibuat Pada"))
+_READ_LABELS = IDENTITY_LABELS + ((PROP_SELLER, "UMKM"),)
+_KINDS = (KIND, SALES_KIND)
 
 # The Belanja sheet: title rows, the header on row HEADER_ROW, input rows below it.
 HEADER_ROW = 4            # 1-based
@@ -588,7 +595,7 @@ def read_identity(path: os.PathLike | str, saved: Optional[dt.datetime] = None) 
         with zipfile.ZipFile(path) as zf:
             ods = "mimetype" in zf.NameToInfo and zf.read("mimetype")[:80].strip() == _ODS_MIMETYPE
             values = _ods_properties(zf) if ods else _custom_properties(zf)
-            if values.get(PROP_KIND) != KIND and _has_data_sheet(zf, ods):
+            if values.get(PROP_KIND) not in _KINDS and _has_data_sheet(zf, ods):
                 values = _identity_sheet(path)
             if saved is None:
                 saved = files.ods_saved(_part(zf, "meta.xml")) if ods else files.ooxml_saved(_part(zf, "docProps/core.xml"))
@@ -611,21 +618,23 @@ def identity_of(path: os.PathLike | str, book: files.Workbook) -> Optional[FormI
     if sheet is None:
         return None
     try:
-        return _identity(path, _identity_rows(sheet.rows[:len(IDENTITY_LABELS) + 2]), book.saved_at)
+        return _identity(path, _identity_rows(sheet.rows[:len(_READ_LABELS) + 2]), book.saved_at)
     except ValueError:
         return None
 
 
 def _identity(path: Path, values: dict[str, str], saved: dt.datetime) -> Optional[FormIdentity]:
-    if values.get(PROP_KIND) != KIND:
+    kind = values.get(PROP_KIND)
+    if kind not in _KINDS:
         return None
     period = Period.parse(values.get(PROP_PERIOD, ""))
     generated = _moment(values.get(PROP_GENERATED, ""))
-    office = " ".join(values.get(PROP_OFFICE, "").split())
+    office = " ".join(values.get(PROP_SELLER if kind == SALES_KIND else PROP_OFFICE, "").split())
     if generated is None or not office:
         return None
     return FormIdentity(path.name, office, values.get(PROP_ABBREVIATION, "").strip(), period,
-                        values.get(PROP_VERSION, "").strip(), generated, saved)
+                        values.get(PROP_VERSION, "").strip(), generated, saved,
+                        kind=SALES_KIND_CODE if kind == SALES_KIND else "belanja")
 
 
 def _part(zf: zipfile.ZipFile, name: str) -> bytes:
@@ -688,7 +697,7 @@ def _identity_sheet(path: Path) -> dict[str, str]:
         wb = CalamineWorkbook.from_path(str(path))
         try:
             name = next((n for n in wb.sheet_names if n.strip().casefold() == SHEET_DATA.casefold()), None)
-            rows = wb.get_sheet_by_name(name).to_python(nrows=len(IDENTITY_LABELS) + 2) if name else []
+            rows = wb.get_sheet_by_name(name).to_python(nrows=len(_READ_LABELS) + 2) if name else []
         finally:
             wb.close()
     except Exception:  # calamine's errors: an unreadable sheet is no identity
@@ -698,7 +707,7 @@ def _identity_sheet(path: Path) -> dict[str, str]:
 
 def _identity_rows(rows) -> dict[str, str]:
     """Label in one cell, its value in the next (columns A and B of the hidden sheet)."""
-    labels = {label.casefold(): prop for prop, label in IDENTITY_LABELS}
+    labels = {label.casefold(): prop for prop, label in _READ_LABELS}
     out = {}
     for row in rows:
         for j, cell in enumerate(row[:-1]):

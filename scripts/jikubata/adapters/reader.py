@@ -11,6 +11,7 @@ unknown NIP, duplicate receipt, dates against today…) live in `validation`.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import logging
 import operator
@@ -25,8 +26,8 @@ from jikubata.adapters import forms
 from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
 from jikubata.domain import parse, schema
-from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Employee, Office, Place, Problem, Purchase, Seller,
-                     Settings, SheetRead, SheetSource, Tier, NIK_TIERS, column_letter)
+from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Severity, Employee, Office, Place, Problem, Purchase, Sale,
+                                   Seller, Settings, SheetRead, SheetSource, Tier, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, rupiah
 from jikubata.domain.problems import problem
@@ -54,6 +55,8 @@ class _Accumulator:
     ignored_files: list = field(default_factory=list)
     unreadable: list = field(default_factory=list)
     forms: dict = field(default_factory=dict)
+    sales: list = field(default_factory=list)
+    seller_forms: dict = field(default_factory=dict)
     # The verdicts of NIPs, dates and amounts already parsed (value -> verdict), shared by all purchase
     # sheets: a city repeats the same few hundred dates and amounts in every office's file.
     nip_verdicts: dict = field(default_factory=dict)
@@ -63,7 +66,8 @@ class _Accumulator:
     def dataset(self) -> Dataset:
         return Dataset(self.settings, self.employees, self.purchases, self.offices, self.sellers,
                        self.problems, self.has_seller_sheet, self.files, self.rejected_nips, self.sheets,
-                       saved_at=self.saved_at, ignored_files=self.ignored_files, forms=self.forms)
+                       saved_at=self.saved_at, ignored_files=self.ignored_files, forms=self.forms,
+                       sales=self.sales, seller_forms=self.seller_forms)
 
 
 # ---------------------------------------------------------------- entry points
@@ -123,7 +127,8 @@ def read_inputs(paths: Sequence[str | os.PathLike],
             identity = forms.identity_of(item.path, book)
             del book
             if identity is not None:
-                acc.forms[label] = replace(identity, file=label)
+                found = acc.seller_forms if identity.kind == forms.SALES_KIND_CODE else acc.forms
+                found[label] = replace(identity, file=label)
     return _finish(acc, labels[todo[0].path] if len(todo) == 1 and not memory else "berkas masukan")
 
 
@@ -206,6 +211,8 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
         return _ROLE_BY_NAME[key], ""
     if key.startswith(schema.PURCHASE_PREFIX.casefold()):
         return schema.ROLE_PURCHASES, ""
+    if key.startswith(schema.SALES_PREFIX.casefold()):
+        return schema.ROLE_SALES, ""
     if schema.is_output_sheet(sheet.name, title):
         return None, "lembar keluaran Jiku Bata"
     if key in _FORM_HELPER_SHEETS:  # an entry form's guide and its hidden lists: its purchases are on `Belanja`
@@ -216,6 +223,8 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
     for role, spec in _DETECTABLE[:2]:
         if found[spec.name] == len(spec.detect):
             return role, ""
+    if _is_sales_book(sheet):
+        return schema.ROLE_SALES, ""
     # More than half of the columns of purchases or the roster (3 of 5, 3 of 4): that table with a column
     # missing, read so that KOLOM_HILANG names what is missing; never a list of UMKM or offices that
     # happens to have their name column, nor a sheet passed over without a word.
@@ -227,6 +236,41 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
         if _detected(sheet, spec) == len(spec.detect) and not any(_names_nip(sheet, s) for _, s in _DETECTABLE[:2]):
             return role, ""
     return None, "nama dan judul kolomnya tidak cocok dengan tabel mana pun"
+
+
+def _is_sales_book(sheet: SheetRows) -> bool:
+    """A seller's sales book by its headers (issue 22): date, No. Nota, amount and the seller, or the first
+    three under a line naming the UMKM; never a sheet with an office's `NIP` or `Nama Pegawai` column (that
+    is purchases with a column missing)."""
+    header = _match_header(sheet.rows, schema.SALES)
+    found = header.best()
+    if not {"date", "receipt", "amount"} <= found.keys():
+        return False
+    row = sheet.rows[header.index]
+    if any(type(c) is str and schema.header_key(c) in _PURCHASE_ONLY for c in row):
+        return False
+    return "seller" in found or _seller_above(sheet.rows[:header.index]) is not None
+
+
+_PURCHASE_ONLY = {schema.header_key(h) for h in schema.PURCHASE_ONLY_HEADERS}
+_SELLER_LABELS = {schema.header_key(h) for h in ("UMKM", "Nama UMKM", "Penjual")}
+
+
+def _seller_above(rows: list) -> Optional[str]:
+    """The UMKM a sheet names above its header: `UMKM | Kopi Rempah` in two cells, or `UMKM: Kopi Rempah`."""
+    for row in rows:
+        for j, cell in enumerate(row):
+            if type(cell) is not str:
+                continue
+            label, colon, rest = cell.partition(":")
+            if schema.header_key(label) not in _SELLER_LABELS:
+                continue
+            if colon and rest.strip():
+                return " ".join(rest.split())
+            value = next((c for c in row[j + 1:] if not parse.is_blank(c)), None)
+            if value is not None:
+                return " ".join(parse.cell_text(value).split())
+    return None
 
 
 _FORM_HELPER_SHEETS = {forms.SHEET_GUIDE.casefold(): "lembar petunjuk",
@@ -776,6 +820,114 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     return len(rows) - first - skipped
 
 
+def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
+    """A seller's sales book (issue 22): date, No. Nota and amount required; the seller from its column or,
+    in a book made for one seller, from the line above the header; buyer's NIP, name, OPD, product optional.
+
+    A buyer's NIP that is not valid is reported as a warning and the sale is kept without it."""
+    header = _match_header(sheet.rows, schema.SALES)
+    named = None if "seller" in header.matches else _seller_above(sheet.rows[:header.index])
+    found = _find_header(file_name, sheet, _SALES_ONE_SELLER if named else schema.SALES, acc)
+    if not found:
+        return _MISSING_COLUMNS
+    source, first, cols = found
+    rows = sheet.rows
+    c_date, c_receipt, c_amount = cols["date"], cols["receipt"], cols["amount"]
+    optional = [(k, cols.get(k)) for k in ("seller", "nip", "buyer_name", "office", "product", "note")]
+    need = max(cols.values()) + 1
+    required = [c for c in _SALES_ONE_SELLER.required] + ([] if named else [schema.SALES.columns[-1]])
+    nip_cache, date_cache, amount_cache = acc.nip_verdicts, acc.date_verdicts, acc.amount_verdicts
+    month_first = _month_first_dates(rows, first, c_date)
+    if month_first is not None:
+        date_cache, (example, meaning) = month_first
+        acc.problems.append(problem(source.place(sheet.row0 + first, "date"), "TANGGAL_BULAN_DULU",
+                                    column=parse.cell_text(rows[first - 1][c_date]) if first else "Tanggal",
+                                    example=example, meaning=meaning))
+    text, blank = parse.cell_text, parse.is_blank
+    keys = list(cols)
+    pick = operator.itemgetter(*cols.values())
+    optional_cols = [j for k, j in optional if j is not None]
+    str_type, date_type, datetime_type = str, dt.date, dt.datetime
+    add_sale, problems = acc.sales.append, acc.problems
+    count = 0
+    for i in range(first, len(rows)):
+        row = rows[i]
+        if len(row) < need:
+            row = list(row) + [""] * (need - len(row))
+        cells = dict(zip(keys, pick(row))) if len(keys) > 1 else {keys[0]: row[cols[keys[0]]]}
+        d, r, a = cells["date"], cells["receipt"], cells["amount"]
+        seller_cell = named if named else cells.get("seller")
+        if d is None or d == "" or r is None or r == "" or a is None or a == "" or seller_cell is None \
+                or seller_cell == "" or (type(d) is str_type and not d.strip()) or (type(r) is str_type and not r.strip()):
+            if all(blank(c) for c in row) or i in sheet.totals:
+                continue
+            missing = [c for c in required if blank(cells.get(c.key))]
+            if missing:
+                if _is_totals_row(row, (c_date, c_receipt)) or (
+                        blank(d) and blank(r) and _amount_value(a) is not None
+                        and all(blank(row[j]) for j in optional_cols)):
+                    continue  # a totals row, labelled or not
+                count += 1
+                problems.extend(_empty_fields(sheet, source, i, cols, missing))
+                continue
+        elif i in sheet.totals:
+            continue
+        count += 1
+        row_no = sheet.row0 + i + 1
+        t = type(d)
+        if t is datetime_type:
+            day = d.date()
+        elif t is date_type:
+            day = d
+        else:
+            day = date_cache.get(d, _UNSEEN) if t is str_type else _UNSEEN
+            if day is _UNSEEN:
+                day = parse.parse_date(d)
+                if t is str_type:
+                    date_cache[d] = day
+        t = type(a)
+        cached = t is int or t is float or t is str_type
+        verdict = amount_cache.get(a) if cached else None
+        if verdict is None:
+            verdict = (parse.whole_rupiah(a), "") if (t is int or t is float) and 1 <= a < parse.MAX_AMOUNT \
+                else parse.parse_amount(a)
+            if cached:
+                amount_cache[a] = verdict
+        if day is None or verdict[0] is None:
+            if day is None:
+                problems.append(problem(source.place(row_no, "date"), "TANGGAL_TIDAK_VALID", value=text(d)))
+            if verdict[0] is None:
+                problems.append(problem(source.place(row_no, "amount"), "JUMLAH_TIDAK_VALID", reason=verdict[1]))
+            continue
+        nip = ""
+        n = cells.get("nip")
+        if n is not None and n != "":
+            found_nip = nip_cache.get(n) if type(n) is str_type else None
+            if found_nip is None:
+                found_nip = parse.parse_nip(n, True)
+                if type(n) is str_type:
+                    nip_cache[n] = found_nip
+            if found_nip[0] is None:
+                if not blank(n):
+                    problems.append(problem(source.place(row_no, "nip"), found_nip[1], Severity.PERINGATAN,
+                                            value=text(n), reason=found_nip[2]))
+            else:
+                nip = found_nip[0]
+        name, office, product, note = (cells.get(k) for k in ("buyer_name", "office", "product", "note"))
+        add_sale(Sale(day, named or text(seller_cell).strip(), verdict[0],
+                      r.strip() if type(r) is str_type else text(r), nip,
+                      "" if name is None else name.strip() if type(name) is str_type else text(name),
+                      "" if office is None else office.strip() if type(office) is str_type else text(office),
+                      "" if product is None else product.strip() if type(product) is str_type else text(product),
+                      "" if note is None else note.strip() if type(note) is str_type else text(note),
+                      source, row_no))
+    return count
+
+
+_SALES_ONE_SELLER = schema.SheetSpec(schema.SALES.name, tuple(
+    dataclasses.replace(c, required=False) if c.key == "seller" else c for c in schema.SALES.columns))
+
+
 _MONTH_FIRST_EVIDENCE = 2
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\s*$")
 
@@ -982,6 +1134,7 @@ _READERS = {
     schema.ROLE_OFFICES: _read_offices,
     schema.ROLE_SELLERS: _read_sellers,
     schema.ROLE_SETTINGS: _read_settings,
+    schema.ROLE_SALES: _read_sales,
 }
 _ROLE_BY_NAME = {
     schema.EMPLOYEES.name.casefold(): schema.ROLE_EMPLOYEES,
@@ -994,7 +1147,7 @@ _DETECTABLE = ((schema.ROLE_PURCHASES, schema.PURCHASES), (schema.ROLE_EMPLOYEES
                (schema.ROLE_OFFICES, schema.OFFICES), (schema.ROLE_SELLERS, schema.SELLERS))
 # header key -> [(column key, rank)] per table: one dictionary look-up per header cell.
 _HEADER_LOOKUP: dict[str, dict[str, list]] = {}
-for _spec in (schema.PURCHASES, schema.EMPLOYEES, schema.OFFICES, schema.SELLERS):
+for _spec in (schema.PURCHASES, schema.EMPLOYEES, schema.OFFICES, schema.SELLERS, schema.SALES):
     _lookup: dict[str, list] = {}
     for _column in _spec.columns:
         for _rank, _name in enumerate((_column.header,) + _column.aliases):
@@ -1016,5 +1169,6 @@ _ROLE_NEEDS = "; ".join([
     f"pegawai (lembar '{schema.EMPLOYEES.name}', atau kolom {_needs(schema.EMPLOYEES)})",
     f"UMKM (lembar '{schema.SELLERS.name}', atau kolom {_needs(schema.SELLERS)})",
     f"OPD (lembar '{schema.OFFICES.name}', atau kolom {_needs(schema.OFFICES)})",
+    f"buku penjualan UMKM (nama lembar diawali '{schema.SALES_PREFIX}', atau kolom {_needs(schema.SALES)})",
     f"pengaturan (lembar '{schema.SHEET_SETTINGS}')",
 ])

@@ -43,9 +43,11 @@ PROBLEMS_SHEET = "Masalah Data"
 TREND_SHEET = "Tren"
 SHORT_SHEET = "Belum Memenuhi"
 FILES_SHEET = "Berkas"
+RECONCILIATION_SHEET = "Rekonsiliasi"
 OFFICE_SHEET_PREFIX = "Rekap "
 # Excel reserves "History"; the others are ours.
-RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SHORT_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, FILES_SHEET, "History")
+RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SHORT_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, FILES_SHEET,
+                        RECONCILIATION_SHEET, "History")
 
 REPORT_TITLE = schema.REPORT_TITLE
 
@@ -126,6 +128,8 @@ class SheetTable:
     excel_table: bool = False  # a filterable Excel table (ListObject) rather than a plain autofilter
     one_page: bool = False  # print on one A4 page (with its chart), no header repeated
     same_width: tuple = ()  # (first, last) columns given one width, e.g. the months of a grid
+    # Cells that link to a place in an input file: (row index, column) -> (file, sheet, cell).
+    links: dict = field(default_factory=dict)
 
     @property
     def header_row(self) -> int:
@@ -316,6 +320,40 @@ def _problems_table(result: Result) -> SheetTable:
     )
 
 
+def _reconciliation_table(result: Result) -> SheetTable:
+    """The offices' claims against the sellers' books (issue 22): one row per UMKM, the worst mismatch first,
+    then every line found on one side only, each linked to its place in its file."""
+    rows, links = [], {}
+    for i, r in enumerate(result.reconciliation, 1):
+        rows.append([i, _text(r.seller), "ya" if r.reconciled else "tidak direkonsiliasi", r.sales, r.claims,
+                     r.matched, r.only_seller, r.only_claim, r.sales_rupiah, r.claims_rupiah,
+                     _text(", ".join(r.files) or "-")])
+    lines = [("hanya di buku penjual", x) for r in result.reconciliation for x in r.seller_lines] + \
+            [("hanya di isian OPD", x) for r in result.reconciliation for x in r.claim_lines]
+    if lines:
+        rows.append([None] * 11)
+        rows.append(["", "Baris tanpa pasangan", "Sisi", "Tanggal", "No. Nota", "NIP", "", "", "Jumlah", "",
+                     "Tempat (berkas, lembar, sel)"])
+        for k, (side, x) in enumerate(lines, 1):
+            place = x.place("receipt")
+            links[(len(rows), 10)] = (place.file, place.sheet, place.cell)
+            rows.append([k, _text(x.seller), side, x.date.strftime("%d/%m/%Y"), _text(x.receipt), _text(x.nip or "-"),
+                         None, None, x.amount, None, _text(f"{place.file}, {place.sheet}, {place.cell}")])
+    return SheetTable(
+        name=RECONCILIATION_SHEET,
+        title=[REPORT_TITLE, "Rekonsiliasi isian OPD dengan buku penjualan UMKM (selisih terbesar lebih dulu)",
+               _period_line(result)],
+        facts=[("Klaim tanpa catatan penjual", result.claims_without_sale, "count"),
+               ("Penjualan tanpa klaim", sum(r.only_seller for r in result.reconciliation), "count")],
+        header=["No", "UMKM", "Direkonsiliasi", "Penjualan", "Klaim", "Cocok", "Hanya Penjual", "Hanya Klaim",
+                "Rupiah Penjualan", "Rupiah Klaim", "Buku Penjualan"],
+        kinds=["count", "longtext", "text", "count", "count", "count", "count", "count", "rupiah", "rupiah",
+               "longtext"],
+        rows=rows, links=links, key="rekonsiliasi",
+        empty_text="Tidak ada UMKM yang mengirim buku penjualan untuk periode ini; belum ada yang direkonsiliasi.",
+    )
+
+
 def _files_table(result: Result) -> SheetTable:
     """Every input file's sheets: the table each was read as and its rows, or why it was left alone."""
     read = [s for s in result.sheets if s.read]
@@ -414,7 +452,10 @@ def sheet_tables(result: Result, trend: Optional[Sequence[TrendPoint]] = None) -
     for e in result.employees:
         by_office[e.office].append(e)
     tables += [_office_table(result, o, names[o.office], by_office[o.office]) for o in result.offices]
-    tables += [_sellers_table(result), _problems_table(result), _files_table(result)]
+    tables += [_sellers_table(result)]
+    if result.reconciliation:
+        tables.append(_reconciliation_table(result))
+    tables += [_problems_table(result), _files_table(result)]
     if trend is not None:
         tables.append(_trend_table(result, trend))
     return tables
@@ -693,6 +734,9 @@ class _Writer:
         for i in table.strong_rows:
             for c, value in enumerate(table.rows[i]):
                 self._cell(ws, first + i, c, value, table.kinds[c], prefix="total_")
+        for (i, c), (file, sheet, cell) in table.links.items():
+            target = f"external:{file}" + (f"#'{sheet}'!{cell}" if sheet and cell else "")
+            ws.write_url(first + i, c, target, self.f["link"], string=_text(table.rows[i][c]))
         last = first + len(table.rows) - 1
         total_row = None
         if not table.rows and table.empty_text:

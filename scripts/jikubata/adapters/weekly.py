@@ -152,6 +152,8 @@ class WeeklyOutcome:
         silent = self.result.offices_not_reported
         if silent:
             lines.append(f"Belum melapor ({len(silent)} OPD, tidak dihitung dalam kepatuhan): {', '.join(silent)}.")
+        if self.result.reconciliation:
+            lines.append(reconciliation_line(self.result))
         lines += [f"Berkas {p.place.file}: {p.message}" for p in self.file_problems()]
         if errors or warnings:
             lines.append(f"Masalah data: {errors} galat, {warnings} peringatan (lihat lembar Masalah Data).")
@@ -204,6 +206,8 @@ class WeeklyOutcome:
         silent = result.offices_not_reported
         if silent:
             lines += ["", f"Belum melapor ({len(silent)} OPD):"] + [f"- {label(o)}" for o in silent]
+        if result.reconciliation:
+            lines += ["", reconciliation_line(result)]
         problems = [f"- Berkas {p.place.file}: {p.message}" for p in self.file_problems()]
         if errors or warnings:
             problems.append(f"- Masalah data: {errors} galat, {warnings} peringatan (lihat lembar Masalah Data).")
@@ -235,6 +239,11 @@ def _delta(now: OfficeTotals, before: Optional[OfficeTotals]) -> Optional[float]
 def subject_for(week: str, as_of: dt.date) -> str:
     """`Rekap Mingguan Jiku Bata, minggu ke-4 November 2026 (16–22 November)`; `week` (ISO) is not shown."""
     return f"Rekap Mingguan Jiku Bata, {indonesian.week(as_of)}"
+
+
+def reconciliation_line(result) -> str:
+    """The weekly email's one line on the sellers' books (issue 22)."""
+    return f"{result.claims_without_sale} klaim tanpa catatan penjual (lihat lembar Rekonsiliasi)."
 
 
 def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) -> str:
@@ -275,6 +284,8 @@ def render_email(report: WeeklyReport, *, subject: str, attachment_name: str) ->
         peringatan=warnings,
         masalah_berkas=[p for p in result.problems if not p.place.sheet and not p.place.cell],
         lampiran=attachment_name,
+        rekonsiliasi=bool(result.reconciliation),
+        klaim_tanpa_penjual=result.claims_without_sale,
     )
 
 

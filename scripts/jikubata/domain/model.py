@@ -99,6 +99,8 @@ class Settings:
     # None = not said: then "Ya" when a UMKM sheet exists (SPEC §4).
     registered_only: Optional[bool] = None
     reasonable_limit: int = 5_000_000
+    require_seller_match: bool = False   # `Belanja Harus Cocok Penjual` (issue 22)
+    accept_seller_records: bool = True   # `Akui Catatan Penjual` (issue 22)
     letter_number_format: str = DEFAULT_LETTER_NUMBER_FORMAT
     government: str = "PEMERINTAH KOTA AMBON"
     issuing_office: str = "DINAS PERINDUSTRIAN DAN PERDAGANGAN"
@@ -282,6 +284,28 @@ class Purchase:
         return self.source.place(self.row, key) if self.source else Place("", "", "")
 
 
+@dataclass(slots=True)
+class Sale:
+    """One line of a seller's sales book (issue 22): the seller's own record of a purchase.
+
+    `nip` is "" when the seller did not write the buyer's NIP (or wrote one that is not valid)."""
+
+    date: dt.date
+    seller: str
+    amount: int
+    receipt: str
+    nip: str = ""
+    buyer_name: str = ""
+    office: str = ""
+    product: str = ""
+    note: str = ""
+    source: Optional[SheetSource] = None
+    row: int = 0
+
+    def place(self, key: Optional[str] = None) -> Place:
+        return self.source.place(self.row, key) if self.source else Place("", "", "")
+
+
 @dataclass
 class Office:
     name: str
@@ -352,6 +376,7 @@ class FormIdentity:
     version: str
     generated_at: dt.datetime   # aware
     saved_at: Optional[dt.datetime] = None  # aware
+    kind: str = "belanja"       # "belanja": an OPD's entry form; "penjualan": a seller's (`office` is the UMKM)
 
     @property
     def pristine(self) -> bool:
@@ -408,6 +433,11 @@ class Dataset(_WithProblems):
     ignored_files: list[str] = field(default_factory=list)
     # Entry forms among the files (file name -> identity): their rows are checked against it.
     forms: dict[str, FormIdentity] = field(default_factory=dict)
+    # Sellers' sales books (issue 22): their lines, and the sellers' forms among the files.
+    sales: list[Sale] = field(default_factory=list)
+    seller_forms: dict[str, FormIdentity] = field(default_factory=dict)
+    # After validation: a `reconciliation.Reconciliation` (claims set against the sales books); None before.
+    reconciliation: Optional[object] = None
 
 
 # ---------------------------------------------------------------- results
@@ -470,6 +500,14 @@ class Result(_WithProblems):
     settings: Settings
     office_info: dict[str, Office]
     sheets: list[SheetRead] = field(default_factory=list)
+    # Per UMKM, the offices' claims against the sellers' books in the period (`reconciliation.summarise`);
+    # empty when no UMKM sent a sales book for it.
+    reconciliation: list = field(default_factory=list)
+
+    @property
+    def claims_without_sale(self) -> int:
+        """Claims of the period that their UMKM's sales book does not hold (the weekly email's line)."""
+        return sum(r.only_claim for r in self.reconciliation)
 
     @property
     def total(self) -> OfficeTotals:
@@ -516,6 +554,7 @@ class Result(_WithProblems):
             "masalah": [problem_json(p) for p in self.problems],
             "dibaca": [{"berkas": s.file, "lembar": s.sheet, "peran": s.role, "baris": s.rows}
                        for s in self.sheets if s.read],
+            "rekonsiliasi": [r.to_json() for r in self.reconciliation],
         }
 
 
@@ -605,8 +644,10 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date, *, finished: bool 
         (SellerTotals(seller_names[k], seller_tx[k], len(seller_buyers[k]), seller_revenue[k]) for k in seller_tx),
         key=lambda s: (-s.revenue, s.seller.casefold()),
     )
+    rec = dataset.reconciliation
     return Result(period, as_of, employees, offices, sellers, list(dataset.problems), settings,
-                  {o.name: o for o in dataset.offices}, list(dataset.sheets))
+                  {o.name: o for o in dataset.offices}, list(dataset.sheets),
+                  rec.summary(period, last) if rec is not None else [])
 
 
 def offices_not_reported(dataset: Dataset, period: Period) -> set[str]:

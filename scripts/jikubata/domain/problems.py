@@ -64,6 +64,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KEPALA_OPD_TIDAK_DIKETAHUI": (P, "Kepala {office} tidak tercatat (Nama Kepala dan NIP Kepala kosong di lembar "
                                       "OPD, atau OPD ini tidak ada di sana); surat kepada OPD ini ditujukan kepada "
                                       "{addressee}{found}. Isi kepala OPD di lembar OPD."),
+    # Reconciliation with the sellers' sales books (issue 22).
+    "TIDAK_ADA_DI_BUKU_PENJUAL": (P, "No. Nota '{value}' ({seller}, {date}, {amount}) tidak ada di buku penjualan "
+                                    "UMKM ini untuk bulan itu ({other}).{consequence}"),
+    "BEDA_DENGAN_PENJUAL": (P, "No. Nota '{value}' ({seller}) tercatat berbeda di buku penjual ({other}): "
+                              "{differs}.{consequence}"),
+    "NOTA_BEDA_NOMOR": (P, "No. Nota '{value}' ({seller}) tidak ada di buku penjual, tetapi penjualan dengan tanggal "
+                          "dan jumlah yang sama tercatat dengan No. Nota '{receipt}' ({other}). Samakan nomor notanya. "
+                          "Belanja tetap dihitung."),
+    "PENJUALAN_TIDAK_DILAPORKAN": (P, "Penjualan No. Nota '{value}' ({seller}, {date}, {amount}) kepada NIP {nip} "
+                                     "tercatat di buku penjual tetapi tidak dilaporkan OPD mana pun.{consequence}"),
     "PENGATURAN_TIDAK_VALID": (P, "Pengaturan '{label}' bernilai '{value}' tidak dapat dibaca; dipakai nilai bawaan {default}."),
 }
 
@@ -75,7 +85,7 @@ def problem(place: Place, code: str, severity: Optional[Severity] = None, **fiel
 
 
 # Fields that carry our own sentences (reasons, comparisons), not cell text: kept whole.
-_OUR_OWN_TEXT = {"reason", "differs", "other", "sheets", "needs", "found", "addressee"}
+_OUR_OWN_TEXT = {"reason", "differs", "other", "sheets", "needs", "found", "addressee", "consequence"}
 
 
 def _short(value: object, limit: int = 80) -> str:

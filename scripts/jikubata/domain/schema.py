@@ -62,14 +62,16 @@ class SheetSpec:
 
 SHEET_SETTINGS = "Pengaturan"
 PURCHASE_PREFIX = "Belanja"  # every sheet whose name starts with it
+SALES_PREFIX = "Penjualan"  # a seller's sales book: every sheet whose name starts with it (issue 22)
 BARE_AMOUNT = "Jumlah"  # an amount, or a quantity beside a stronger amount column
 
 # Roles a sheet is read as (`peran` in `hitung --json`'s `dibaca`), in the order a sheet is tried.
-ROLE_PURCHASES, ROLE_EMPLOYEES, ROLE_OFFICES, ROLE_SELLERS, ROLE_SETTINGS = (
-    "belanja", "pegawai", "opd", "umkm", "pengaturan")
+ROLE_PURCHASES, ROLE_EMPLOYEES, ROLE_OFFICES, ROLE_SELLERS, ROLE_SETTINGS, ROLE_SALES = (
+    "belanja", "pegawai", "opd", "umkm", "pengaturan", "penjualan")
 
 # Sheets this product writes into the central workbook or its summaries: never read as input.
 OUTPUT_SHEETS = ("Beranda", "Hasil", "Masalah Data", "Ringkasan", "Belum Memenuhi", "Tren", "Berkas", "Daftar Surat",
+                 "Rekonsiliasi",
                  "xlwings.conf", "_xlwings.conf")
 OUTPUT_SHEET_PREFIX = "Rekap "
 # The first line of every sheet of the summary workbook (and of the `Rekap …` sheets the buttons write).
@@ -140,6 +142,22 @@ PURCHASES = SheetSpec("Belanja", (
     Column("quantity", "Qty", required=False, aliases=("Kuantitas", "Banyaknya", BARE_AMOUNT), written=False),
 ), detect=("date", "nip", "seller", "amount", "receipt"))
 
+# A seller's own sales book (issue 22): the second record of the same purchases. The seller column may be
+# left out of a sheet that names its UMKM above the header (`UMKM: Kopi Rempah`, as the sellers' forms do).
+SALES = SheetSpec("Penjualan", (
+    Column("date", "Tanggal", aliases=("Tgl", "Tanggal Penjualan", "Tanggal Jual")),
+    Column("receipt", "No. Nota", aliases=("Nota", "Nomor Nota")),
+    Column("buyer_name", "Nama Pembeli", required=False, aliases=("Pembeli",)),
+    Column("nip", "NIP Pembeli", required=False, aliases=("NIP/NIK Pembeli",)),
+    Column("office", "OPD Pembeli", required=False, aliases=("Instansi Pembeli",)),
+    Column("product", "Produk", required=False),
+    Column("amount", "Jumlah (Rp)", aliases=PURCHASES.columns[5].aliases),
+    Column("note", "Keterangan", required=False),
+    Column("seller", "UMKM", aliases=("Nama UMKM", "Penjual")),
+), detect=("date", "receipt", "amount", "seller"))
+# Headers that make a sheet an office's purchases rather than a sales book, even with its NIP column missing.
+PURCHASE_ONLY_HEADERS = ("NIP", "Nama Pegawai")
+
 # The tier table inside `Pengaturan`.
 LISTS_SHEET = "Daftar"  # hidden in the workbook: the lists behind its drop-downs
 
@@ -172,6 +190,12 @@ SETTINGS = (
                 "Ya: hanya belanja pada UMKM di lembar UMKM yang dihitung."),
     SettingSpec("reasonable_limit", "Batas Wajar Transaksi", "int",
                 "Transaksi di atas jumlah ini diberi peringatan (tetap dihitung)."),
+    SettingSpec("require_seller_match", "Belanja Harus Cocok Penjual", "bool",
+                "Ya: belanja dari UMKM yang mengirim buku penjualan hanya dihitung bila tercatat juga di buku "
+                "penjualannya (bila jumlahnya berbeda, yang lebih kecil dihitung). Tidak: hanya diberi peringatan."),
+    SettingSpec("accept_seller_records", "Akui Catatan Penjual", "bool",
+                "Ya: penjualan kepada ASN (dengan NIP pembeli) yang tidak dilaporkan OPD tetap dihitung untuk "
+                "ASN tersebut. Tidak: hanya diberi peringatan."),
     SettingSpec("letter_number_format", "Format Nomor Surat", "text",
                 "Pola nomor surat: {urut}, {bulan_romawi}, {bulan}, {tahun}."),
     SettingSpec("government", "Nama Pemerintah", "text", "Baris pertama kop surat."),

@@ -11,9 +11,9 @@ import datetime as dt
 import re
 from typing import Iterable
 
-from jikubata.domain import parse
+from jikubata.domain import parse, reconciliation
 from jikubata.domain.model import (PROGRAM_START, WIT, Dataset, Employee, FormIdentity, Place, Purchase, Severity,
-                                   office_key, registered_only, seller_key)
+                                   Sale, office_key, registered_only, seller_key)
 from jikubata.domain.indonesian import month_year, rupiah, short_date, timestamp
 from jikubata.domain.parse import printable
 from jikubata.domain.problems import problem
@@ -110,8 +110,54 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
             if p.source is not None and p.source.file in repeats:
                 receipts[p.source.file] = receipts.get(p.source.file, 0) + 1
         problems += _older_versions(repeats, receipts, data.saved_at)
+
+    # The sellers' own books (issue 22): checked like purchases, then set against the claims that count.
+    seller_forms = [f for f in data.seller_forms.values()]
+    replaced_books = superseded_forms(seller_forms)
+    problems = [p for p in problems if p.place.file not in replaced_books]
+    problems += [_replaced_problem(data.seller_forms[old], new) for old, new in replaced_books.items()]
+    sales = _valid_sales([s for s in data.sales if s.source is None or s.source.file not in replaced_books],
+                         today, problems, registered if check_sellers else None, only_registered, data.saved_at)
+    counted, found, rec = reconciliation.reconcile(
+        kept, sales, [f for f in seller_forms if f.file not in replaced_books], set(roster), data.settings)
+    problems += found
     problems.sort(key=problem_order(data.files))
-    return dataclasses.replace(data, employees=employees, purchases=kept, problems=problems)
+    return dataclasses.replace(data, employees=employees, purchases=counted, problems=problems, sales=sales,
+                               reconciliation=rec)
+
+
+def _valid_sales(sales: list[Sale], today: dt.date, problems: list, registered, only_registered: bool,
+                 saved_at: dict) -> list[Sale]:
+    """The sales that are a record at all: dated from the programme's start to today, from a registered UMKM
+    where only those count, each receipt once (within a file the first row, across files the newest saved:
+    a book sent again replaces the old one's rows)."""
+    kept: list[Sale] = []
+    _, counting = _counting_receipts(sales, {}, saved_at)
+    keys: dict[str, str] = {}
+    for s in sales:
+        ok = True
+        if s.date > today:
+            problems.append(problem(s.place("date"), "TANGGAL_MASA_DEPAN", value=short_date(s.date),
+                                    today=short_date(day=today)))
+            ok = False
+        elif s.date < PROGRAM_START:
+            problems.append(problem(s.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(s.date)))
+            ok = False
+        if registered is not None:
+            key = keys.get(s.seller) or keys.setdefault(s.seller, seller_key(s.seller))
+            if key not in registered:
+                problems.append(problem(s.place("seller"), "UMKM_TIDAK_TERDAFTAR",
+                                        Severity.GALAT if only_registered else Severity.PERINGATAN, value=s.seller,
+                                        consequence=" Buku penjualan ini tidak dicocokkan." if only_registered
+                                        else " Buku penjualan ini tetap dicocokkan."))
+                ok = ok and not only_registered
+        first = counting[(seller_key(s.seller), s.receipt.casefold())]
+        if first is not s:
+            problems.append(_duplicate_receipt(s, s.place("receipt"), first, first.place("receipt"), saved_at))
+            ok = False
+        if ok:
+            kept.append(s)
+    return kept
 
 
 def _counting_receipts(purchases: list[Purchase], seller_keys: dict, saved_at: dict) -> tuple[list, dict]:

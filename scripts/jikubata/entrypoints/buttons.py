@@ -223,6 +223,20 @@ def buat_daftar_tpp(port: WorkbookPort, clock: Clock) -> str:
     chosen = f"Sel periode kosong: dibuat daftar bulan lalu ({month_year(period.year, period.month)}).\n" if empty else ""
     return chosen + outcome.summary_text() + _folders_note(sources) + _waited_note(waited)
 
+def buat_formulir_penjual(port: WorkbookPort, clock: Clock) -> str:
+    """Write one sales-book form per registered UMKM into the `Formulir-Penjualan-TTTT-BB` folder beside this
+    workbook (issue 22); the returned books are read from there with the workbook."""
+    from jikubata.adapters import seller_forms
+
+    if year_of(port.read_cell(SHEET_HOME, PERIOD_CELL)) is not None:
+        raise InputError("formulir dibuat per bulan: isi sel periode di Beranda dengan TTTT-BB, misalnya 2026-12")
+    period = _period(port, clock)
+    folder = output_folder(port) / seller_forms.folder_name(period)
+    waited: list[str] = []
+    outcome = services.write_seller_forms(_sources(port), folder, period, clock=clock,
+                                          writer=_writer(folder, "tombol Buat Formulir Penjual", waited))
+    return outcome.summary_text(detail=False) + _waited_note(waited)
+
 
 def _folders_note(sources: services.Sheets) -> str:
     """Which folders beside the workbook were read too (a button shows no file list otherwise)."""
@@ -251,6 +265,7 @@ ACTIONS: dict[str, Callable[..., str]] = {
     "buat_surat": buat_surat,
     "buat_formulir": buat_formulir,
     "buat_daftar_tpp": buat_daftar_tpp,
+    "buat_formulir_penjual": buat_formulir_penjual,
 }
 
 
@@ -303,9 +318,10 @@ def _sources(port: WorkbookPort, clock: Optional[Clock] = None) -> services.Shee
 
 def input_folders(port: WorkbookPort, clock: Clock) -> list[Path]:
     """Folders beside the workbook whose spreadsheets the buttons read with it (issue 14): `Masukan/`
-    (office workbooks in any accepted format) and the period's `Formulir-TTTT-BB/` (the entry forms, where
-    the returned ones are saved over the blank ones; for a year, every month's). Missing or empty: none."""
-    from jikubata.adapters import files, forms
+    (office workbooks in any accepted format), the period's `Formulir-TTTT-BB/` (the entry forms, where
+    the returned ones are saved over the blank ones; for a year, every month's) and `Formulir-Penjualan-TTTT-BB/`
+    (the sellers' books, issue 22). Missing or empty: none."""
+    from jikubata.adapters import files, forms, seller_forms
 
     try:
         base = output_folder(port)
@@ -318,7 +334,8 @@ def input_folders(port: WorkbookPort, clock: Clock) -> list[Path]:
     except InputError:
         periods = []  # the action itself says what is wrong with the period cell
     found = []
-    for folder in [base / INPUT_FOLDER] + [base / forms.folder_name(p) for p in periods]:
+    for folder in [base / INPUT_FOLDER] + [base / name(p) for p in periods
+                                           for name in (forms.folder_name, seller_forms.folder_name)]:
         try:
             if folder.is_dir() and any(f.suffix.lower() in files.SPREADSHEET_SUFFIXES
                                        and not f.name.startswith(("~$", ".")) for f in folder.iterdir()):

@@ -107,8 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--keluaran", required=True, type=Path)
     s.set_defaults(func=cmd_tpp)
 
-    s = sub.add_parser("formulir", help="membuat formulir belanja (.xlsx) untuk setiap OPD")
+    s = sub.add_parser("formulir", help="membuat formulir belanja (.xlsx) untuk setiap OPD, atau dengan "
+                                        "--penjual formulir penjualan untuk setiap UMKM")
     s.add_argument("path", nargs="+", metavar="PATH", help="workbook pusat (Pegawai, OPD, UMKM) atau folder")
+    s.add_argument("--penjual", action="store_true",
+                   help="membuat formulir buku penjualan untuk setiap UMKM terdaftar, bukan formulir OPD")
     s.add_argument("--periode", required=True, type=_period)
     s.add_argument("--keluaran", required=True, type=Path)
     s.set_defaults(func=cmd_formulir)
@@ -220,8 +223,8 @@ def cmd_tpp(args) -> int:
 def cmd_formulir(args) -> int:
     from jikubata import services
 
-    outcome = services.write_forms(args.path, args.keluaran, args.periode, writer=_writer("jikubata formulir"),
-                                   progress=_progress())
+    write = services.write_seller_forms if args.penjual else services.write_forms
+    outcome = write(args.path, args.keluaran, args.periode, writer=_writer("jikubata formulir"), progress=_progress())
     print(outcome.summary_text())
     return 0
 

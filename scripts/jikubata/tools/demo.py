@@ -477,6 +477,66 @@ RESHAPED_OFFICE = 15
 RESHAPED = {"sheet_name": "Pembelian", "quantity_column": True}
 
 
+def write_sales_books(city: City, out_dir: Path, *, sellers: Optional[list[str]] = None,
+                      differences: bool = True, seed: int = 23) -> list[Path]:
+    """Each seller's own sales book (issue 22): `Penjualan-<UMKM>.xlsx`, the UMKM named above the header (no
+    seller column), the buyer's NIP on most lines. With `differences`, a few lines of each kind the
+    reconciliation reports: claims the seller never wrote, other amounts, other receipt numbers, sales no
+    office reported; receipts written in the seller's own way (`jb 2611 000012`) match all the same."""
+    import xlsxwriter
+
+    rng = random.Random(seed)
+    names = sellers if sellers is not None else [s[0] for s in SELLERS]
+    office_of = {p.nip: p.office for p in city.people}
+    by_seller: dict[str, list[Row]] = {n: [] for n in names}
+    for rows in city.purchases.values():
+        for r in rows:
+            if r.seller in by_seller and isinstance(r.date, dt.date) and isinstance(r.amount, int):
+                by_seller[r.seller].append(r)
+    paths = []
+    for n, (name, rows) in enumerate(by_seller.items()):
+        lines = []
+        for r in sorted(rows, key=lambda r: (r.date, r.receipt)):
+            receipt, amount = r.receipt, r.amount
+            roll = rng.random() if differences else 1.0
+            if roll < 0.004:
+                continue                                    # TIDAK_ADA_DI_BUKU_PENJUAL
+            if roll < 0.008:
+                amount = max(1000, amount - 5000)           # BEDA_DENGAN_PENJUAL
+            elif roll < 0.012:
+                receipt = f"NT{r.date:%d%m}{rng.randint(100, 999)}"  # NOTA_BEDA_NOMOR
+            elif roll < 0.05:
+                receipt = receipt.replace("-", " ").lower()  # the seller's own way: still the same receipt
+            nip = r.nip if isinstance(r.nip, str) and (not differences or rng.random() < 0.8) else ""
+            lines.append((r.date, receipt, r.name, nip, office_of.get(r.nip, ""), r.product, amount))
+        if differences and city.people and lines:  # sales no office reported, with the buyer's NIP
+            for k in range(2):
+                p = city.people[rng.randrange(len(city.people))]
+                day = max(x[0] for x in lines)
+                lines.append((day, f"TL-{n:02d}{k}", p.name, p.nip, p.office, "Oleh-oleh", 25_000))
+        path = out_dir / f"Penjualan-{file_slug(name)}.xlsx"
+        with atomic_path(path) as tmp:
+            wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+            bold = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
+            date = wb.add_format({"num_format": "dd/mm/yyyy"})
+            ws = wb.add_worksheet(schema.SALES.name)
+            ws.write_string(0, 0, f"Buku Penjualan {name}")
+            ws.write_string(1, 0, "UMKM")
+            ws.write_string(1, 1, name)
+            for j, header in enumerate(("Tanggal", "No. Nota", "Nama Pembeli", "NIP Pembeli", "OPD Pembeli",
+                                        "Produk", "Jumlah (Rp)")):
+                ws.write_string(3, j, header, bold)
+            for i, line in enumerate(lines, 4):
+                ws.write_datetime(i, 0, dt.datetime.combine(line[0], dt.time()), date)
+                for j, v in enumerate(line[1:6], 1):
+                    if v:
+                        ws.write_string(i, j, v)
+                ws.write_number(i, 6, line[6])
+            wb.close()
+        paths.append(path)
+    return paths
+
+
 def file_slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text).strip("-").replace("--", "-")
 
@@ -508,6 +568,12 @@ def generate(out_dir: Path, *, today: dt.date, offices: int = len(OFFICES), staf
                                             title_rows=mistakes and i % 3 == 0,
                                             shuffled_columns=mistakes and i % 5 == 2,
                                             **(RESHAPED if mistakes and i == RESHAPED_OFFICE else {})))
+    if mistakes:  # half the sellers keep a sales book of their own (issue 22)
+        half = [x[0] for x in SELLERS[::2]]
+        paths += write_sales_books(city, out_dir, sellers=half)
+        city.mistakes.append(f"Buku penjualan {len(half)} UMKM: beberapa nota OPD tidak ada di buku penjual, "
+                             "jumlah atau nomor nota berbeda, dan penjualan kepada ASN yang tidak dilaporkan OPD "
+                             "(lembar Rekonsiliasi)")
     if mistakes and RESHAPED_OFFICE < len(city.offices):
         city.mistakes.append(f"Lembar belanja {city.offices[RESHAPED_OFFICE][1]} bernama "
                              f"'{RESHAPED['sheet_name']}' dengan kolom kuantitas 'Jumlah' di samping 'Jumlah (Rp)': "
@@ -582,4 +648,6 @@ def _product_steps(out_dir: Path, inputs: Path, period: Period, clock: Clock):
         ("Rekap mingguan", weekly_runs),
         ("Formulir OPD", lambda: services.write_forms([inputs], out_dir / "formulir", period,
                                                       clock=clock).folder),
+        ("Formulir penjual", lambda: services.write_seller_forms([inputs], out_dir / "formulir-penjual", period,
+                                                                 clock=clock).folder),
     ]

@@ -29,8 +29,6 @@ SHEET_HOME = "Beranda"
 SHEET_LISTS = schema.LISTS_SHEET  # hidden: the lists behind the drop-downs
 SHEET_CONF = "xlwings.conf"   # hidden: read by xlwings' VBA module (key in column A, value in B)
 PERIOD_CELL = "D13"           # the period typed or picked on Beranda
-RESULT_CELL = "C29"           # the last run's message on Beranda (merged C29:H33), below the buttons
-RESULT_RANGE = "C29:H33"
 
 
 @dataclass(frozen=True)
@@ -58,6 +56,9 @@ BUTTONS = (
     Button("Buat Daftar TPP", "JB_BuatDaftarTPP", "buat_daftar_tpp",
            "Menulis Daftar-TPP-Jiku-Bata-TTTT-BB.xlsx dan .csv untuk BKPSDM (bulan yang sudah selesai; periode "
            "kosong = bulan lalu): kekurangan, bulan berturut-turut, potongan menurut tabel Potongan TPP."),
+    Button("Buat Formulir Penjual", "JB_BuatFormulirPenjual", "buat_formulir_penjual",
+           "Menulis satu formulir buku penjualan (.xlsx) per UMKM terdaftar ke folder Formulir-Penjualan-TTTT-BB; "
+           "buku yang kembali dicocokkan dengan belanja OPD (lembar Rekonsiliasi)."),
 )
 
 INSTRUCTIONS = (
@@ -73,6 +74,12 @@ TIER_CHOICES = ("Wali Kota", "Wakil Wali Kota", "II.a", "II.b", "III.a", "III.b"
                 "Non Eselon", "Fungsional", "Pelaksana")
 FIRST_PERIOD = (2022, 9)   # the program began on 7 September 2022
 LAST_PERIOD = (2030, 12)
+# Beranda: the buttons from row 16, two rows each; below them the section "Hasil terakhir" and the last
+# run's message (merged, five rows).
+_FIRST_BUTTON_ROW = 15                                    # 0-based
+_RESULT_SECTION_ROW = _FIRST_BUTTON_ROW + 2 * len(BUTTONS)  # 0-based
+RESULT_CELL = f"C{_RESULT_SECTION_ROW + 2}"               # the last run's message on Beranda
+RESULT_RANGE = f"C{_RESULT_SECTION_ROW + 2}:H{_RESULT_SECTION_ROW + 6}"
 INPUT_ROWS = 2000           # rows prepared with formats and drop-downs below each header
 
 XLWINGS_SETTINGS = (
@@ -271,14 +278,14 @@ class _Builder:
 
         self._section(ws, 14, "Tombol")
         for i, button in enumerate(BUTTONS):
-            row = 15 + i * 2
+            row = _FIRST_BUTTON_ROW + i * 2
             ws.set_row(row, 30)
             ws.set_row(row + 1, 6)
             ws.insert_button(row, 1, {"macro": button.macro, "caption": button.caption,
                                       "width": 280, "height": 36, "x_offset": 2, "y_offset": 2})
             ws.merge_range(row, 4, row, 7, button.explanation, fmt["button_note"])
 
-        result_section = 15 + len(BUTTONS) * 2
+        result_section = _RESULT_SECTION_ROW
         self._section(ws, result_section, "Hasil terakhir")
         ws.merge_range(RESULT_RANGE, "Belum ada proses yang dijalankan.", fmt["result"])
         for row in range(result_section + 1, result_section + 6):

@@ -1,0 +1,338 @@
+"""Two records of one purchase: the office's claim and the seller's sale (issue 22). Pure: no file, no clock.
+
+An office's admin types what its people bought (a *claim*: a `Purchase`);
+the seller writes the receipt and keeps a sales book (a `Sale`). For every
+UMKM that sent a sales book for a month, each claim is looked for among its
+sales:
+
+1. by receipt: the same UMKM and the same `No. Nota` (case, spaces, `-`, `/`
+   and leading zeros ignored); then amount and date are compared;
+2. what is left on both sides is paired by the same UMKM, date and amount,
+   and the same NIP where the sale has one.
+
+Each sale matches at most one claim and the reverse. Sorting is the only
+super-linear step (O(n log n)); look-ups are dictionaries.
+
+What the pairing means for the counting (the settings `Belanja Harus Cocok
+Penjual` and `Akui Catatan Penjual`) is `reconcile`; the figures per UMKM for
+one month are `summarise`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+import datetime as dt
+from typing import Iterable, Optional, Sequence
+
+from jikubata.domain.indonesian import rupiah, short_date
+from jikubata.domain.model import FormIdentity, Period, Place, Problem, Purchase, Sale, Settings, Severity, seller_key
+from jikubata.domain.problems import problem
+
+_IGNORED = re.compile(r"[\s\-/]+")
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+
+
+class _SellerKeys(dict):
+    """`seller_key` once per distinct spelling: a city's books repeat a few dozen names in 400,000 lines."""
+
+    def __missing__(self, name: str) -> str:
+        key = self[name] = seller_key(name)
+        return key
+
+
+def receipt_key(receipt: str) -> str:
+    """`NT-0012`, `nt 12`, `NT/12` are one receipt: case, spaces, `-`, `/` and each number's leading zeros
+    do not count."""
+    return _IGNORED.sub("", _LEADING_ZEROS.sub("", str(receipt).casefold()))
+
+
+# ---------------------------------------------------------------- the matching rule
+
+
+@dataclass(frozen=True)
+class Pair:
+    claim: object          # a Purchase (or any record with seller, receipt, date, amount, nip)
+    sale: object           # a Sale
+    by_receipt: bool       # False: paired by UMKM, date and amount only (NOTA_BEDA_NOMOR)
+
+    @property
+    def amount_differs(self) -> bool:
+        return self.claim.amount != self.sale.amount
+
+    @property
+    def date_differs(self) -> bool:
+        return self.claim.date != self.sale.date
+
+
+@dataclass
+class Matching:
+    pairs: list[Pair] = field(default_factory=list)
+    unmatched_claims: list = field(default_factory=list)
+    unmatched_sales: list = field(default_factory=list)
+
+
+def match(claims: Sequence, sales: Sequence) -> Matching:
+    """Pair claims with sales, one to one (rules 1 and 2 above); claims and sales keep their input order."""
+    taken = [False] * len(sales)
+    skey = _SellerKeys()
+    by_receipt: dict[tuple, list[int]] = {}
+    for j, s in enumerate(sales):
+        by_receipt.setdefault((skey[s.seller], receipt_key(s.receipt)), []).append(j)
+    pairs: list[tuple[int, Pair]] = []
+    left: list[tuple[int, object]] = []
+    for i, c in enumerate(claims):
+        j = _best(by_receipt.get((skey[c.seller], receipt_key(c.receipt))), taken, sales, c)
+        if j is None:
+            left.append((i, c))
+        else:
+            taken[j] = True
+            pairs.append((i, Pair(c, sales[j], True)))
+    # Rule 2 on what is left: a sale with a NIP pairs only with a claim of that NIP.
+    with_nip: dict[tuple, list[int]] = {}
+    without_nip: dict[tuple, list[int]] = {}
+    for j, s in enumerate(sales):
+        if not taken[j]:
+            key = (skey[s.seller], s.date, s.amount)
+            if s.nip:
+                with_nip.setdefault(key + (s.nip,), []).append(j)
+            else:
+                without_nip.setdefault(key, []).append(j)
+    unmatched_claims = []
+    for i, c in left:
+        key = (skey[c.seller], c.date, c.amount)
+        j = _first_free(with_nip.get(key + (c.nip,)), taken)
+        if j is None:
+            j = _first_free(without_nip.get(key), taken)
+        if j is None:
+            unmatched_claims.append(c)
+        else:
+            taken[j] = True
+            pairs.append((i, Pair(c, sales[j], False)))
+    pairs.sort(key=lambda item: item[0])
+    return Matching([p for _, p in pairs], unmatched_claims, [s for j, s in enumerate(sales) if not taken[j]])
+
+
+def _best(candidates: Optional[list[int]], taken: list[bool], sales: Sequence, claim) -> Optional[int]:
+    """Of the free sales with the claim's receipt, the one that also agrees in date and amount, else the first."""
+    if not candidates:
+        return None
+    first = None
+    for j in candidates:
+        if taken[j]:
+            continue
+        s = sales[j]
+        if s.date == claim.date and s.amount == claim.amount:
+            return j
+        if first is None:
+            first = j
+    return first
+
+
+def _first_free(candidates: Optional[list[int]], taken: list[bool]) -> Optional[int]:
+    for j in candidates or ():
+        if not taken[j]:
+            return j
+    return None
+
+
+# ---------------------------------------------------------------- what it means for the counting
+
+
+@dataclass
+class Reconciliation:
+    """The matching over all months, and which UMKM sent a sales book for which month."""
+
+    matching: Matching
+    # (seller_key, period) -> the files of that seller's books for that month (for messages and listings)
+    books: dict[tuple[str, Period], list[str]]
+    seller_names: dict[str, str]     # seller_key -> the name to show
+    claims: list[Purchase] = field(default_factory=list)      # what the offices claimed (validated), as typed
+    counted_sales: list[Sale] = field(default_factory=list)   # unreported sales that count (Akui Catatan Penjual)
+
+    def reconciled(self, seller: str, period: Period) -> bool:
+        return (seller_key(seller), period) in self.books
+
+    def summary(self, period: Period, last: Optional[dt.date] = None) -> list["SellerReconciliation"]:
+        return summarise(self, period, last)
+
+
+def books_sent(sales: Iterable[Sale], seller_forms: Iterable[FormIdentity]) -> dict[tuple[str, Period], list[str]]:
+    """Which UMKM sent a sales book for which month: a sale dated in it, or the seller's form of that month
+    came back (an empty form: it sold nothing to the ASN). Value: the files, in reading order."""
+    books: dict[tuple[str, Period], dict[str, None]] = {}
+    skey = _SellerKeys()
+    for s in sales:
+        books.setdefault((skey[s.seller], s.date.year, s.date.month), {})[s.source.file if s.source else ""] = None
+    books = {(k[0], Period(k[1], k[2])): v for k, v in books.items()}
+    for f in seller_forms:
+        books.setdefault((seller_key(f.office), f.period), {})[f.file] = None
+    return {k: list(v) for k, v in books.items()}
+
+
+def reconcile(claims: Sequence[Purchase], sales: Sequence[Sale], seller_forms: Iterable[FormIdentity],
+              roster_nips: set, settings: Settings) -> tuple[list[Purchase], list[Problem], Reconciliation]:
+    """The claims that count, the problems found, and the reconciliation (for the reports).
+
+    Only claims of UMKM that sent a book take part; a claim in a month its
+    UMKM sent no book for is left as it is ("tidak direkonsiliasi"). With
+    `Belanja Harus Cocok Penjual`, a claim without a sale does not count and a
+    matched claim counts at most the seller's amount. With `Akui Catatan
+    Penjual`, a sale with an ASN's NIP that no claim matched counts for that
+    person in the month of its own date.
+    """
+    books = books_sent(sales, seller_forms)
+    with_book = {k for k, _ in books}
+    skey = _SellerKeys()
+    names: dict[str, str] = {}
+    for spelling in dict.fromkeys([r.seller for r in sales] + [r.seller for r in claims]):
+        names.setdefault(skey[spelling], spelling)
+    taking_part = [c for c in claims if skey[c.seller] in with_book]
+    matching = match(taking_part, sales)
+    strict = settings.require_seller_match
+    problems: list[Problem] = []
+    changed: dict[int, Optional[Purchase]] = {}  # id(claim) -> what counts instead (None: nothing)
+
+    for pair in matching.pairs:
+        c, s = pair.claim, pair.sale
+        other = _where(s.place("receipt"))
+        if not pair.by_receipt:
+            problems.append(problem(c.place("receipt"), "NOTA_BEDA_NOMOR", value=c.receipt, seller=c.seller,
+                                    receipt=s.receipt, other=other))
+        elif pair.amount_differs or pair.date_differs:
+            differences = []
+            if pair.amount_differs:
+                differences.append(f"jumlah {rupiah(c.amount)} di sini, {rupiah(s.amount)} di buku penjual")
+            if pair.date_differs:
+                differences.append(f"tanggal {short_date(c.date)} di sini, {short_date(s.date)} di buku penjual")
+            consequence = (f" Yang dihitung {rupiah(min(c.amount, s.amount))} (yang lebih kecil)."
+                           if strict and pair.amount_differs else " Isian OPD tetap dihitung.")
+            at = "amount" if pair.amount_differs else "date"
+            problems.append(problem(c.place(at), "BEDA_DENGAN_PENJUAL", value=c.receipt, seller=c.seller,
+                                    differs="; ".join(differences), other=_where(s.place(at)),
+                                    consequence=consequence))
+            if strict and s.amount < c.amount:
+                changed[id(c)] = replace(c, amount=s.amount)
+    for c in matching.unmatched_claims:
+        files = books.get((seller_key(c.seller), Period.of(c.date)))
+        if files is None:
+            continue  # its UMKM sent no book for that month
+        problems.append(problem(
+            c.place("receipt"), "TIDAK_ADA_DI_BUKU_PENJUAL", Severity.GALAT if strict else Severity.PERINGATAN,
+            value=c.receipt, seller=c.seller, date=short_date(c.date), amount=rupiah(c.amount),
+            other="; ".join(files),
+            consequence=" Belanja ini tidak dihitung (Belanja Harus Cocok Penjual: Ya)." if strict
+            else " Belanja tetap dihitung."))
+        if strict:
+            changed[id(c)] = None
+    counted_sales = []
+    for s in matching.unmatched_sales:
+        if not s.nip or s.nip not in roster_nips:
+            continue  # listed in the reports only
+        counts = settings.accept_seller_records
+        problems.append(problem(s.place("nip"), "PENJUALAN_TIDAK_DILAPORKAN", value=s.receipt, seller=s.seller,
+                                nip=s.nip, date=short_date(s.date), amount=rupiah(s.amount),
+                                consequence=" Penjualan ini dihitung untuk ASN tersebut (Akui Catatan Penjual: Ya)."
+                                if counts else " Penjualan ini tidak dihitung (Akui Catatan Penjual: Tidak)."))
+        if counts:
+            counted_sales.append(s)
+
+    counted = [changed.get(id(c), c) for c in claims]
+    counted = [c for c in counted if c is not None] + [as_purchase(s) for s in counted_sales]
+    return counted, problems, Reconciliation(matching, books, names, list(claims), counted_sales)
+
+
+def as_purchase(sale: Sale) -> Purchase:
+    """A sale counted for its buyer: a purchase whose place is the sale's row in the seller's book."""
+    return Purchase(sale.date, sale.nip, sale.seller, sale.amount, sale.buyer_name, sale.product, sale.receipt,
+                    sale.note, sale.source, sale.row)
+
+
+def _where(place: Place) -> str:
+    return f"berkas {place.file}, lembar {place.sheet}, sel {place.cell}"
+
+
+# ---------------------------------------------------------------- one month, per UMKM
+
+
+@dataclass(frozen=True)
+class SellerReconciliation:
+    """One UMKM in one month: both sides counted by their own dates (`hitung --json`'s `rekonsiliasi`)."""
+
+    seller: str
+    reconciled: bool               # False: no sales book for the month ("tidak direkonsiliasi")
+    sales: int
+    claims: int
+    matched: int
+    only_seller: int
+    only_claim: int
+    sales_rupiah: int
+    claims_rupiah: int
+    files: tuple[str, ...] = ()    # the seller's books for the month
+    # The unmatched lines, for the Rekonsiliasi sheet: sales (only the seller has them) and claims.
+    seller_lines: tuple = ()
+    claim_lines: tuple = ()
+
+    @property
+    def mismatch(self) -> int:
+        return self.only_seller + self.only_claim
+
+    def to_json(self) -> dict:
+        return {"umkm": self.seller, "direkonsiliasi": self.reconciled, "penjualan": self.sales,
+                "klaim": self.claims, "cocok": self.matched, "hanya_penjual": self.only_seller,
+                "hanya_klaim": self.only_claim, "rupiah_penjualan": self.sales_rupiah,
+                "rupiah_klaim": self.claims_rupiah}
+
+
+def summarise(rec: Optional[Reconciliation], period: Period, last: Optional[dt.date] = None) -> list[SellerReconciliation]:
+    """Per UMKM with a claim or a sale dated from the period's first day to `last` (default its last day):
+    reconciled UMKM first, the worst mismatch first; then those not reconciled, by name. Empty when no
+    UMKM sent a sales book for the period (nothing was reconciled)."""
+    if rec is None or not any(p == period for _, p in rec.books):
+        return []
+    first, last = period.first_day, last or period.last_day
+
+    def inside(r) -> bool:
+        return first <= r.date <= last
+
+    acc: dict[str, dict] = {}
+
+    def row(seller: str) -> dict:
+        key = seller_key(seller)
+        if key not in acc:
+            acc[key] = {"seller": (rec.seller_names.get(key) if rec else None) or seller, "sales": 0, "claims": 0,
+                        "matched": 0, "sales_rupiah": 0, "claims_rupiah": 0, "seller_lines": [], "claim_lines": []}
+        return acc[key]
+
+    for c in rec.claims:
+        if inside(c):
+            a = row(c.seller)
+            a["claims"] += 1
+            a["claims_rupiah"] += c.amount
+    m = rec.matching
+    for p in m.pairs:
+        if inside(p.claim):
+            row(p.claim.seller)["matched"] += 1
+        if inside(p.sale):
+            a = row(p.sale.seller)
+            a["sales"] += 1
+            a["sales_rupiah"] += p.sale.amount
+    for s in m.unmatched_sales:
+        if inside(s):
+            a = row(s.seller)
+            a["sales"] += 1
+            a["sales_rupiah"] += s.amount
+            a["seller_lines"].append(s)
+    for c in m.unmatched_claims:
+        if inside(c) and rec.reconciled(c.seller, period):
+            row(c.seller)["claim_lines"].append(c)
+    out = []
+    for key, a in acc.items():
+        files = tuple(rec.books.get((key, period), ()))
+        reconciled = (key, period) in rec.books
+        out.append(SellerReconciliation(
+            a["seller"], reconciled, a["sales"], a["claims"], a["matched"] if reconciled else 0,
+            len(a["seller_lines"]), len(a["claim_lines"]), a["sales_rupiah"], a["claims_rupiah"], files,
+            tuple(a["seller_lines"]), tuple(a["claim_lines"])))
+    out.sort(key=lambda r: (not r.reconciled, -r.mismatch, -abs(r.sales_rupiah - r.claims_rupiah),
+                            r.seller.casefold()))
+    return out
