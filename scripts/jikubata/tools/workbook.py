@@ -48,17 +48,17 @@ BUTTONS = (
     Button("Buat Rekap OPD", "JB_BuatRekap", "buat_rekap",
            "Menulis workbook Rekap-Jiku-Bata-TTTT-BB.xlsx di folder workbook ini dan lembar Rekap di sini."),
     Button("Buat Surat Pengingat", "JB_BuatSurat", "buat_surat",
-           "Menulis surat kepada Kepala OPD dan pejabat yang kurang belanja ke folder Surat-TTTT-BB, "
-           "dengan daftarnya di lembar Daftar Surat."),
+           "Menulis surat ke folder Surat-TTTT-BB dan lembar Daftar Surat; kosong = bulan lalu, atau bulan "
+           "ini mulai Tanggal Pengingat."),
     Button("Buat Formulir OPD", "JB_BuatFormulir", "buat_formulir",
            "Menulis satu formulir isian belanja (.xlsx) per OPD ke folder Formulir-TTTT-BB untuk dikirim ke "
            "admin OPD; formulir yang kembali dibaca bersama workbook lain."),
     Button("Buat Daftar TPP", "JB_BuatDaftarTPP", "buat_daftar_tpp",
-           "Menulis Daftar-TPP-Jiku-Bata-TTTT-BB.xlsx dan .csv untuk BKPSDM (bulan yang sudah selesai; periode "
-           "kosong = bulan lalu): kekurangan, bulan berturut-turut, potongan menurut tabel Potongan TPP."),
+           "Menulis daftar TPP (.xlsx dan .csv) untuk BKPSDM: kekurangan dan bulan berturut-turut per ASN; "
+           "bulan yang sudah selesai, kosong = bulan lalu."),
     Button("Buat Formulir Penjual", "JB_BuatFormulirPenjual", "buat_formulir_penjual",
-           "Menulis satu formulir buku penjualan (.xlsx) per UMKM terdaftar ke folder Formulir-Penjualan-TTTT-BB; "
-           "buku yang kembali dicocokkan dengan belanja OPD (lembar Rekonsiliasi)."),
+           "Menulis formulir buku penjualan per UMKM ke folder Formulir-Penjualan-TTTT-BB; buku yang kembali "
+           "dicocokkan dengan belanja OPD."),
 )
 
 INSTRUCTIONS = (
