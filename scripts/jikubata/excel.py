@@ -41,6 +41,8 @@ def buat_formulir() -> None:
 def buat_daftar_tpp() -> None:
     """Button `Buat Daftar TPP`."""
     _press("buat_daftar_tpp")
+
+
 def buat_formulir_penjual() -> None:
     """Button `Buat Formulir Penjual`."""
     _press("buat_formulir_penjual")

@@ -223,6 +223,7 @@ def buat_daftar_tpp(port: WorkbookPort, clock: Clock) -> str:
     chosen = f"Sel periode kosong: dibuat daftar bulan lalu ({month_year(period.year, period.month)}).\n" if empty else ""
     return chosen + outcome.summary_text() + _folders_note(sources) + _waited_note(waited)
 
+
 def buat_formulir_penjual(port: WorkbookPort, clock: Clock) -> str:
     """Write one sales-book form per registered UMKM into the `Formulir-Penjualan-TTTT-BB` folder beside this
     workbook (issue 22); the returned books are read from there with the workbook."""

@@ -27,6 +27,8 @@ End Sub
 
 Sub JB_BuatDaftarTPP()
     RunPython "import jikubata.excel as jb; jb.buat_daftar_tpp()"
+End Sub
+
 Sub JB_BuatFormulirPenjual()
     RunPython "import jikubata.excel as jb; jb.buat_formulir_penjual()"
 End Sub
