@@ -211,3 +211,12 @@ def test_the_installed_command_under_a_faked_clock_follows_the_letter_calendar(b
     ws = openpyxl.load_workbook(out / "Daftar-Surat-2025-11.xlsx")["Daftar Surat"]
     kinds = [r[3] for r in ws.iter_rows(min_row=5, values_only=True)]
     assert "Pengingat" in kinds and "Pemberitahuan" in kinds   # the reminders stay listed beside the notices
+
+
+def test_the_summary_counts_the_numbers_this_run_cancelled_not_earlier_ones(tmp_path):
+    write_letters(_recomputed(1_000), tmp_path, today=NOTICE_DAY)
+    changed = write_letters(_recomputed(2_000), tmp_path, today=NOTICE_DAY)
+    assert len(changed.cancelled_now) == 3   # Maria's letter, her office's, the laporan
+    assert "3 nomor dibatalkan oleh jalan ini" in changed.summary_text()
+    again = write_letters(_recomputed(2_000), tmp_path, today=NOTICE_DAY)
+    assert again.cancelled_now == [] and "dibatalkan" not in again.summary_text()

@@ -92,6 +92,7 @@ class LettersOutcome:
     mode: Mode = Mode.NOTICE
     numbers: list[Letter] = field(default_factory=list)   # every number of the period, any status (the index)
     unreported: list[str] = field(default_factory=list)   # offices that sent no data (`belum melapor`)
+    cancelled_now: list[str] = field(default_factory=list)  # numbers this run cancelled
     sent_now: tuple[str, ...] = ()      # numbers e-mailed by this run (`--kirim`)
     resent: tuple[str, ...] = ()        # of those, sent again after an interrupted run (same Message-ID)
 
@@ -117,10 +118,10 @@ class LettersOutcome:
                 lines.append(f"  {len(replaced)} surat menggantikan surat yang sudah terkirim (isinya berubah): "
                              + ", ".join(f"{x.number} menggantikan {x.replaces}" for x in replaced[:5])
                              + (" …" if len(replaced) > 5 else "") + ".")
-            cancelled = [x for x in self.numbers if x.status == reg.CANCELLED]
-            if cancelled:
-                lines.append(f"  {len(cancelled)} nomor dibatalkan (belum terkirim, isinya berubah atau tidak "
-                             f"diperlukan lagi); berkasnya di {self.folder.name}/{reg.CANCELLED_FOLDER}/.")
+            if self.cancelled_now:
+                lines.append(f"  {len(self.cancelled_now)} nomor dibatalkan oleh jalan ini (belum terkirim, isinya "
+                             f"berubah atau tidak diperlukan lagi); berkasnya di "
+                             f"{self.folder.name}/{reg.CANCELLED_FOLDER}/.")
         if self.unreported:
             lines.append(f"  Belum melapor ({len(self.unreported)} OPD): {', '.join(self.unreported)} — hanya "
                          f"dikirimi permintaan data, tanpa surat kekurangan.")
@@ -239,6 +240,7 @@ def write_letters(result: Result, out_dir: Path | str, *, mode: Optional[Mode] =
             sent = (lambda e: is_sent(e.number)) if is_sent else None
             entries = register.claim(period, requests, today, result.settings.letter_number_format,
                                      complete=True, is_sent=sent)
+            outcome.cancelled_now = list(register.cancelled)
             replaced = {e.replaces: register.find(e.replaces) for e in entries if e.replaces}
             # An unchanged letter is never rendered again: its number keeps its bytes (README: Surat).
             fresh = {i for i, e in enumerate(entries) if e.state == reg.PENDING or not (out_dir / e.file).is_file()}

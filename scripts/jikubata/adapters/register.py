@@ -160,6 +160,7 @@ class Register:
         self.folder = Path(folder)
         self.clock = clock
         self.path = self.folder / REGISTER_FILE
+        self.cancelled: list[str] = []   # the numbers the last `claim` cancelled
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -203,6 +204,7 @@ class Register:
         """
         check_number_format(number_format)
         now = self.clock.now().isoformat(timespec="seconds")
+        self.cancelled = []
         try:
             self._begin()
             try:
@@ -348,6 +350,7 @@ class Register:
                     raise InputError(f"Surat {a} tidak dapat dipindah ke {b.parent} ({exc.strerror or exc}).") \
                         from None
         self._set_status(entry, CANCELLED, now, target)
+        self.cancelled.append(entry.number)
         return target
 
     def _settle_pending(self, now: str) -> None:
