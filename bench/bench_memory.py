@@ -7,7 +7,10 @@ separate processes, alternating; the peak is the child's own max RSS (`os.wait4`
 reports it). Prints per scale the medians and the ratio hitung / plain read.
 Targets (issue 23): peak ≤ 120 MiB at 1×, ≤ 250 MiB at 7×; time ≤ 1.15× the plain read at every scale.
 
-    python bench/bench_memory.py [--runs N] [--skala 1 4 7] [--json-ke DIR]
+    python bench/bench_memory.py [--runs N] [--skala 1 4 7] [--json-ke DIR] [--csv]
+
+`--csv` measures instead one CSV just under the 128 MiB cap (issue 20 point 4; target ≤ 400 MiB): the purchases
+of the 7× data written as one `;` CSV of 127 MB, beside the 7× central workbook (the roster), in bench/data-csv.
 
 `--json-ke DIR` also keeps each scale's `hitung --json` output (DIR/hitung-Nx.json): before and after a
 change to the reading, the files must be identical byte for byte.
@@ -26,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import generate  # noqa: E402
 
 HERE = Path(__file__).parent
-TARGET_PEAK = {1: 120, 7: 250}
+TARGET_PEAK = {1: 120, 7: 250, "csv": 400}
 TARGET_RATIO = 1.15
 
 
@@ -41,25 +44,64 @@ def timed(cmd: list[str], out=subprocess.DEVNULL) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+CSV_BYTES = 127_000_000
+
+
+def csv_at_cap() -> Path:
+    """bench/data-csv: the 7× central workbook and one CSV of 127 MB of its purchases (made once)."""
+    import csv
+    import shutil
+
+    from python_calamine import CalamineWorkbook
+
+    out = HERE / "data-csv"
+    if (out / ".lengkap").exists():
+        return out
+    source = generate.default_dir(scale=7)
+    generate.ensure(source, scale=7)
+    out.mkdir(exist_ok=True)
+    shutil.copy(source / "JikuBata-Pusat.xlsx", out / "JikuBata-Pusat.xlsx")
+    with open(out / "Belanja-besar.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";", lineterminator="\r\n")
+        w.writerow(["Tanggal", "NIP", "Nama Pegawai", "UMKM", "Produk", "Jumlah (Rp)", "No. Nota", "Keterangan"])
+        for path in sorted(source.glob("Belanja-*.xlsx")):
+            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+            for row in rows[4:]:
+                date = row[0]
+                line = [f"{date:%d/%m/%Y}" if hasattr(date, "year") else date, row[1], row[2], row[3], row[4],
+                        int(row[5]) if isinstance(row[5], float) else row[5], row[6], row[7]]
+                w.writerow(line)
+                if f.tell() > CSV_BYTES:
+                    break
+            if f.tell() > CSV_BYTES:
+                break
+    (out / ".lengkap").write_text("ok")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--skala", type=int, nargs="+", default=[1, 4, 7])
     ap.add_argument("--json-ke", type=Path, help="keep each scale's hitung --json output in this folder")
+    ap.add_argument("--csv", action="store_true", help="one 127 MB CSV beside the 7x roster (issue 20)")
     args = ap.parse_args()
     generate.compiled()
     rows = []
-    for scale in args.skala:
-        data = generate.default_dir(scale=scale)
+    for scale in ["csv"] if args.csv else args.skala:
         t = time.perf_counter()
-        files = generate.ensure(data, scale=scale)
-        print(f"{scale}×: {len(files)} workbooks in {data} (ready in {time.perf_counter() - t:.1f} s)", flush=True)
+        if scale == "csv":
+            data = csv_at_cap()
+        else:
+            data = generate.default_dir(scale=scale)
+            generate.ensure(data, scale=scale)
+        print(f"{scale}: {data} (ready in {time.perf_counter() - t:.1f} s)", flush=True)
         plain_cmd = [sys.executable, str(HERE / "plain_read.py"), str(data)]
         hitung_cmd = [sys.executable, "-m", "jikubata", "hitung", str(data), "--periode", str(generate.PERIOD),
                       "--json"]
         if args.json_ke:
             args.json_ke.mkdir(parents=True, exist_ok=True)
-            with open(args.json_ke / f"hitung-{scale}x.json", "wb") as out:
+            with open(args.json_ke / f"hitung-{scale}.json", "wb") as out:
                 timed(hitung_cmd, out)
         plain, plain_peak, hitung, peak = [], [], [], []
         for i in range(args.runs):
@@ -77,7 +119,7 @@ def main() -> None:
     print("scale | plain read s | plain peak MiB | hitung s | ratio | hitung peak MiB (median, max) | target")
     for scale, p, pp, h, ratio, med, top in rows:
         target = f"≤ {TARGET_PEAK[scale]} MiB, " if scale in TARGET_PEAK else ""
-        print(f"{scale}× | {p:.2f} | {pp:.0f} | {h:.2f} | {ratio:.2f} | {med:.0f}, {top:.0f} | "
+        print(f"{scale} | {p:.2f} | {pp:.0f} | {h:.2f} | {ratio:.2f} | {med:.0f}, {top:.0f} | "
               f"{target}≤ {TARGET_RATIO}×")
 
 
