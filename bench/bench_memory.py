@@ -12,7 +12,7 @@ Targets (issue 23): peak ≤ 120 MiB at 1×, ≤ 250 MiB at 7×; time ≤ 1.15×
 `--csv` measures instead one CSV just under the 128 MiB cap (issue 20 point 4; target ≤ 400 MiB): the purchases
 of the 7× data written as one `;` CSV of 127 MB, beside the 7× central workbook (the roster), in bench/data-csv.
 
-`--json-ke DIR` also keeps each scale's `hitung --json` output (DIR/hitung-Nx.json): before and after a
+`--json-ke DIR` also keeps each scale's `hitung --json` output (DIR/hitung-N.json, DIR/hitung-csv.json): before and after a
 change to the reading, the files must be identical byte for byte.
 """
 from __future__ import annotations
