@@ -5,7 +5,11 @@
 `--penjualan` (issue 22), also every seller's own sales book: the same sales
 as the seller wrote them, a few lines different, 216,000 more rows.
 
-    python bench/generate.py [--penjualan] [OUTDIR]   (default bench/data, with --penjualan bench/data-penjualan)
+`--skala N` makes N times the city (N × 6,000 ASN in the same 40 offices, N × 216,000 rows): 4 and 7 are
+the scales of the memory benchmark (issue 23), in bench/data-4x and bench/data-7x.
+
+    python bench/generate.py [--penjualan] [--skala N] [OUTDIR]
+    (default bench/data, with --penjualan bench/data-penjualan, with --skala N bench/data-Nx)
 """
 from __future__ import annotations
 
@@ -25,13 +29,14 @@ TODAY = dt.date(2026, 11, 30)
 PERIOD = Period(2026, 11)
 
 
-def generate(out_dir: Path, sales: bool = False) -> list[Path]:
+def generate(out_dir: Path, sales: bool = False, scale: int = 1) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
+    asn = ASN * scale
     # Officials per office come from the demo's structure; staff fill up to ASN.
     probe = demo.build_city(offices=OFFICES, staff_per_office=0)
-    staff = (ASN - len(probe.people)) // OFFICES
+    staff = (asn - len(probe.people)) // OFFICES
     city = demo.build_city(offices=OFFICES, staff_per_office=staff)
-    while len(city.people) < ASN:  # top up the remainder in the first office
+    while len(city.people) < asn:  # top up the remainder in the first office
         p = city.people[-1]
         city.people.append(demo.Person(demo._nip(demo.random.Random(len(city.people)), {x.nip for x in city.people}),
                                        p.name, p.position, p.eselon, Tier.NON_ESELON, p.office))
@@ -52,11 +57,16 @@ def generate(out_dir: Path, sales: bool = False) -> list[Path]:
     return paths
 
 
-def ensure(out_dir: Path, sales: bool = False) -> list[Path]:
+def default_dir(sales: bool = False, scale: int = 1) -> Path:
+    here = Path(__file__).parent
+    return here / ("data-penjualan" if sales else f"data-{scale}x" if scale > 1 else "data")
+
+
+def ensure(out_dir: Path, sales: bool = False, scale: int = 1) -> list[Path]:
     """Generate once; reuse when present."""
     marker = out_dir / ".lengkap"
     if not marker.exists():
-        generate(out_dir, sales)
+        generate(out_dir, sales, scale)
         marker.write_text("ok")
     return sorted(out_dir.glob("*.xlsx"))
 
@@ -90,10 +100,15 @@ def compiled() -> None:
 
 
 if __name__ == "__main__":
-    with_sales = "--penjualan" in sys.argv[1:]
-    rest = [a for a in sys.argv[1:] if a != "--penjualan"]
-    out = Path(rest[0]) if rest else Path(__file__).parent / ("data-penjualan" if with_sales else "data")
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--penjualan", action="store_true")
+    ap.add_argument("--skala", type=int, default=1)
+    ap.add_argument("outdir", nargs="?", type=Path)
+    cli = ap.parse_args()
+    out = cli.outdir or default_dir(cli.penjualan, cli.skala)
     t = time.perf_counter()
-    paths = generate(out, with_sales)
+    paths = generate(out, cli.penjualan, cli.skala)
     (out / ".lengkap").write_text("ok")
     print(f"{len(paths)} workbooks in {out} ({time.perf_counter() - t:.1f} s)")

@@ -601,3 +601,23 @@ def test_csv_written_by_libreoffice_with_times_and_guarded_nips_reads_the_same(t
     result = calculate(central, made)
     assert [p for p in result.problems if p.place.file == made.name] == []
     assert next(e.spent for e in result.employees if e.nip == nip) == 30003
+
+
+# ---------------------------------------------------------------- a CSV at the cap (issue 20 point 4)
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab;\"\r\n\x0c\u2028", max_size=60), st.integers(1, 8))
+def test_csv_text_is_split_into_the_same_lines_a_piece_at_a_time(text, chunk):
+    import io
+
+    from jikubata.adapters import files
+
+    old = files._LINES_CHUNK
+    files._LINES_CHUNK = chunk  # pieces of a few characters: every boundary is met
+    try:
+        assert list(files._text_lines(text)) == list(io.StringIO(text, newline=""))
+    finally:
+        files._LINES_CHUNK = old

@@ -36,6 +36,17 @@ def test_clean_workbook_reads_without_problems(tmp_path):
     assert d.purchases[0].amount == 20000 and d.purchases[0].date == NOV7
 
 
+def test_purchases_share_one_object_per_repeated_seller_name_and_day(tmp_path):
+    # Memory grows with the people, not the rows (issue 23): a repeated text or day is kept once.
+    rows = [(NOV7, NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 20000, f"N{k}") for k in range(3)]
+    d = load(basic(tmp_path / "a.xlsx", purchases=rows))
+    first, *others = d.purchases
+    assert len(others) == 2 and d.problems == []
+    for p in others:
+        assert p.seller is first.seller and p.buyer_name is first.buyer_name and p.date is first.date
+        assert p.receipt != first.receipt
+
+
 def test_header_below_title_rows_any_order_extra_columns_and_blank_rows(tmp_path):
     rows = [["BELANJA JIKU BATA DINAS KESEHATAN"], ["Bulan November 2026"], [],
             ["no. nota", "EXTRA", "jumlah rp", "  umkm ", "NIP", "tanggal"],

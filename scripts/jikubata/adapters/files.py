@@ -829,8 +829,7 @@ def _read_csv(path: Path) -> Workbook:
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
         raise UnreadableFile(name, f"terlalu besar untuk dibaca ({size >> 20} MiB, batas {MAX_CSV_BYTES >> 20} MiB)")
-    raw = path.read_bytes()
-    text = _decode(name, raw)
+    text = _decode(name, path.read_bytes())  # the bytes are let go as soon as they are text
     if text.lstrip()[:20].lower().startswith(("<html", "<!doctype", "<table")):
         raise UnreadableFile(name, _not_spreadsheet("halaman web HTML yang diberi nama .csv"))
     lines = _first_lines(text, 60)
@@ -906,12 +905,27 @@ def _csv_rows(name: str, text: str, delimiter: str) -> list[list[str]]:
         return [line.split(delimiter) if line else [] for line in lines]
     try:
         with _csv_field_limit():
-            return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            return list(csv.reader(_text_lines(text), delimiter=delimiter))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise UnreadableFile(name, f"satu sel CSV lebih panjang dari {CSV_FIELD_LIMIT:,} karakter".replace(
                 ",", "."), repr(exc)) from None
         raise UnreadableFile(name, _corrupt("isi CSV-nya tidak dapat diurai"), repr(exc)) from None
+
+
+_LINES_CHUNK = 1 << 20
+
+
+def _text_lines(text: str):
+    """The lines of `text` as `io.StringIO(text, newline="")` gives them (ends kept; `\n`, `\r\n` and `\r`),
+    a megabyte at a time: a StringIO of the whole text holds 4 bytes per character, which for a CSV at the
+    cap was half a gigabyte (issue 20). A piece always ends after a `\n`, so no `\r\n` is cut in two."""
+    n, start = len(text), 0
+    while start < n:
+        end = text.find("\n", min(start + _LINES_CHUNK, n - 1))
+        end = n if end < 0 else end + 1
+        yield from io.StringIO(text[start:end], newline="")
+        start = end
 
 
 def _decode(name: str, raw: bytes) -> str:

@@ -62,6 +62,10 @@ class _Accumulator:
     nip_verdicts: dict = field(default_factory=dict)
     date_verdicts: dict = field(default_factory=dict)
     amount_verdicts: dict = field(default_factory=dict)
+    # One object per distinct value kept in a purchase (issue 23): a city repeats a few dozen sellers, one name
+    # per person and a few hundred days in hundreds of thousands of rows, and each cell read is a new object.
+    same_text: dict = field(default_factory=dict)
+    same_day: dict = field(default_factory=dict)
 
     def dataset(self) -> Dataset:
         return Dataset(self.settings, self.employees, self.purchases, self.offices, self.sellers,
@@ -721,12 +725,12 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         rows, product = _with_products(rows, first, cols["unit_price"], cols["quantity"], max(cols.values()) + 1)
         cols = dict(cols, amount=product)
     c_date, c_nip, c_seller, c_amount, c_receipt = (cols[k] for k in ("date", "nip", "seller", "amount", "receipt"))
-    c_name, c_product, c_note = cols.get("buyer_name"), cols.get("product"), cols.get("note")
+    c_name = cols.get("buyer_name")
     need = max(cols.values()) + 1
-    # One C call picks a row's cells (an optional column that is absent picks the receipt, then reads as "").
-    pick = operator.itemgetter(c_date, c_nip, c_seller, c_amount, c_receipt, *(
-        c_receipt if c is None else c for c in (c_name, c_product, c_note)))
-    no_name, no_product, no_note = c_name is None, c_product is None, c_note is None
+    # One C call picks a row's cells (an absent `Nama Pegawai` picks the receipt, then reads as ""). Product and
+    # note only tell a blank or totals row (`_row_cells`): no later step reads them, so no purchase keeps them.
+    pick = operator.itemgetter(c_date, c_nip, c_seller, c_amount, c_receipt, c_receipt if c_name is None else c_name)
+    no_name = c_name is None
     # Few distinct NIPs, dates written as text (a CSV) and amounts among many rows: each is parsed once.
     nip_cache, date_cache, amount_cache = acc.nip_verdicts, acc.date_verdicts, acc.amount_verdicts
     month_first = _month_first_dates(rows, first, c_date)
@@ -737,6 +741,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
                                     example=example, meaning=meaning))
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
     problems, add_purchase, parse_nip, parse_date = acc.problems, acc.purchases.append, parse.parse_nip, parse.parse_date
+    same_text, same_day = acc.same_text.setdefault, acc.same_day
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
     row0 = sheet.row0 + 1
     skipped = 0
@@ -747,7 +752,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         if i in sheet.nul_rows and (damaged := _damaged_row(sheet, source, i, cols, schema.PURCHASES)):
             problems.extend(damaged)
             continue
-        d, n, s, a, r, name, product, note = pick(row)
+        d, n, s, a, r, name = pick(row)
         if d == "" or n == "" or s == "" or a == "" or r == "" or d is None or n is None or s is None \
                 or a is None or r is None:
             cells = _row_cells(row, cols)
@@ -763,10 +768,14 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         ok = True
         # date
         t = type(d)
-        if t is date_type:
-            day = d
-        elif t is datetime_type:
-            day = d.date()
+        if t is datetime_type:
+            day = same_day.get(d)
+            if day is None:
+                day = same_day[d] = d.date()
+        elif t is date_type:
+            day = same_day.get(d)
+            if day is None:
+                day = same_day[d] = d
         else:
             day = date_cache.get(d, _UNSEEN) if t is str_type else _UNSEEN
             if day is _UNSEEN:
@@ -809,14 +818,12 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
             ok = False
         if not ok:
             continue
-        if no_name or no_product or no_note:
-            name, product, note = "" if no_name else name, "" if no_product else product, "" if no_note else note
-        add_purchase(Purchase(
-            day, nip, s.strip() if type(s) is str_type else text(s), amount,
-            name.strip() if type(name) is str_type else text(name),
-            product.strip() if type(product) is str_type else text(product),
-            r.strip() if type(r) is str_type else text(r),
-            note.strip() if type(note) is str_type else text(note), source, row0 + i))
+        if no_name:
+            name = ""
+        s = s.strip() if type(s) is str_type else text(s)
+        name = name.strip() if type(name) is str_type else text(name)
+        add_purchase(Purchase(day, nip, same_text(s, s), amount, same_text(name, name), "",
+                              r.strip() if type(r) is str_type else text(r), "", source, row0 + i))
     return len(rows) - first - skipped
 
 

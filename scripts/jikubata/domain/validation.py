@@ -47,12 +47,12 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     seller_keys: dict[str, str] = {}
     roster_name_keys = {nip: _name_key(e.name) for nip, e in roster.items()}
 
-    receipt_keys, counting = _counting_receipts(purchases, seller_keys, data.saved_at)
+    counting, contested = _counting_purchases(purchases, seller_keys, data.saved_at)
     repeats: dict[str, dict[str, int]] = {}  # older file -> newer file -> its receipts repeated there
 
     source, form = None, None
     find_employee, keep = roster.get, kept.append
-    for p, receipt_key in zip(purchases, receipt_keys):
+    for p in purchases:
         if p.source is not source:  # rows come sheet by sheet: look the form up once per sheet
             source = p.source
             form = data.forms.get(source.file) if source is not None else None
@@ -86,12 +86,12 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
             problems.append(problem(p.place("date"), "TANGGAL_DI_LUAR_PERIODE", value=short_date(day),
                                     period=month_year(form.period.year, form.period.month),
                                     month=month_year(day.year, day.month)))
-        if check_sellers and receipt_key[0] not in registered:
+        if check_sellers and seller_keys[p.seller] not in registered:
             problems.append(problem(p.place("seller"), "UMKM_TIDAK_TERDAFTAR",
                                     Severity.GALAT if only_registered else Severity.PERINGATAN,
                                     value=p.seller, consequence=consequence))
             ok = ok and not only_registered
-        first = counting[receipt_key]
+        first = counting[_receipt_key(seller_keys[p.seller], p.receipt)] if id(p) in contested else p
         if first is not p:
             here, other = p.place("receipt"), first.place("receipt")
             if other.file != here.file:
@@ -179,6 +179,37 @@ def _counting_receipts(purchases: list[Purchase], seller_keys: dict, saved_at: d
             if mine is not None and theirs is not None and mine > theirs:
                 counting[key] = p
     return keys, counting
+
+
+def _receipt_key(seller: str, receipt: str) -> str:
+    """One receipt as one string: the seller's key (no whitespace, so no U+001F) and the receipt, casefolded.
+    A tuple of the two would cost a tuple and a string per receipt."""
+    return f"{seller}\x1f{receipt.casefold()}"
+
+
+def _counting_purchases(purchases: list[Purchase], seller_keys: dict, saved_at: dict) -> tuple[dict, set]:
+    """For each receipt (`_receipt_key`) the row that counts, as `_counting_receipts` chooses it, and the ids of
+    the rows whose receipt another row has too (the only ones a second pass needs to look up again).
+
+    Only a compact key per receipt is kept (issue 23): a city's purchases over years are millions of rows."""
+    counting: dict[str, Purchase] = {}
+    contested: set[int] = set()
+    first_of, known_seller = counting.setdefault, seller_keys.get
+    for p in purchases:
+        seller = known_seller(p.seller)
+        if seller is None:
+            seller = seller_keys[p.seller] = seller_key(p.seller)
+        key = f"{seller}\x1f{p.receipt.casefold()}"
+        first = first_of(key, p)
+        if first is p:
+            continue
+        contested.add(id(p))
+        contested.add(id(first))
+        if first.source is not None and p.source is not None and first.source.file != p.source.file:
+            mine, theirs = saved_at.get(p.source.file), saved_at.get(first.source.file)
+            if mine is not None and theirs is not None and mine > theirs:
+                counting[key] = p
+    return counting, contested
 
 
 def _duplicate_receipt(p: Purchase, here, first: Purchase, other, saved_at: dict):
