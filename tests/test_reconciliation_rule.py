@@ -33,6 +33,18 @@ def test_a_receipt_number_ignores_case_spaces_dashes_slashes_and_leading_zeros()
     assert rec.receipt_key("2026/11/007") == rec.receipt_key("2026-11-7")
 
 
+def _receipt_key_by_regex(receipt: str) -> str:
+    """The rule as first written (two regular expressions over the whole receipt): the fast key must agree."""
+    import re
+    return re.sub(r"[\s\-/]+", "", re.sub(r"(?<!\d)0+(?=\d)", "", str(receipt).casefold()))
+
+
+@hsettings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="0012 9-/aBxZ\t\x1c\xa0\u2003\u0660\u00b2\u0130\u00df", max_size=14))
+def test_the_receipt_key_is_the_rule_as_written(receipt):
+    assert rec.receipt_key(receipt) == _receipt_key_by_regex(receipt)
+
+
 # ---------------------------------------------------------------- matching
 
 
