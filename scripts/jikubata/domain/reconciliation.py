@@ -320,40 +320,41 @@ def summarise(rec: Optional[Reconciliation], period: Period, last: Optional[dt.d
     if rec is None or not any(p == period for _, p in rec.books):
         return []
     first, last = period.first_day, last or period.last_day
-
-    def inside(r) -> bool:
-        return first <= r.date <= last
-
     acc: dict[str, dict] = {}
+    skey = _SellerKeys()
 
     def row(seller: str) -> dict:
-        key = seller_key(seller)
-        if key not in acc:
-            acc[key] = {"seller": (rec.seller_names.get(key) if rec else None) or seller, "sales": 0, "claims": 0,
-                        "matched": 0, "sales_rupiah": 0, "claims_rupiah": 0, "seller_lines": [], "claim_lines": []}
-        return acc[key]
+        key = skey[seller]
+        a = acc.get(key)
+        if a is None:
+            a = acc[key] = {"seller": (rec.seller_names.get(key) if rec else None) or seller, "sales": 0,
+                            "claims": 0, "matched": 0, "sales_rupiah": 0, "claims_rupiah": 0, "seller_lines": [],
+                            "claim_lines": []}
+        return a
 
+    # A year of records, one month counted: the date test comes first, inline.
     for c in rec.claims:
-        if inside(c):
+        if first <= c.date <= last:
             a = row(c.seller)
             a["claims"] += 1
             a["claims_rupiah"] += c.amount
     m = rec.matching
     for p in m.pairs:
-        if inside(p.claim):
-            row(p.claim.seller)["matched"] += 1
-        if inside(p.sale):
-            a = row(p.sale.seller)
+        c, s = p.claim, p.sale
+        if first <= c.date <= last:
+            row(c.seller)["matched"] += 1
+        if first <= s.date <= last:
+            a = row(s.seller)
             a["sales"] += 1
-            a["sales_rupiah"] += p.sale.amount
+            a["sales_rupiah"] += s.amount
     for s in m.unmatched_sales:
-        if inside(s):
+        if first <= s.date <= last:
             a = row(s.seller)
             a["sales"] += 1
             a["sales_rupiah"] += s.amount
             a["seller_lines"].append(s)
     for c in m.unmatched_claims:
-        if inside(c) and rec.reconciled(c.seller, period):
+        if first <= c.date <= last and rec.reconciled(c.seller, period):
             row(c.seller)["claim_lines"].append(c)
     out = []
     for key, a in acc.items():
