@@ -28,8 +28,11 @@ from jikubata.domain.indonesian import rupiah, short_date
 from jikubata.domain.model import FormIdentity, Period, Place, Problem, Purchase, Sale, Settings, Severity, seller_key
 from jikubata.domain.problems import problem
 
-_IGNORED = re.compile(r"[\s\-/]+")
-_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+# Leading zeros: a run of `0` not after a digit and before one (written to start with the `0` itself, which
+# the regular expression engine looks for fast). The separators: every whitespace character, `-` and `/`.
+_LEADING_ZEROS = re.compile(r"0(?<!\d0)0*(?=\d)")
+_SEPARATORS = dict.fromkeys(map(ord, "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                                   "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000-/"))
 
 
 class _SellerKeys(dict):
@@ -43,18 +46,17 @@ class _SellerKeys(dict):
 def receipt_key(receipt: str) -> str:
     """`NT-0012`, `nt 12`, `NT/12` are one receipt: case, spaces, `-`, `/` and each number's leading zeros
     do not count."""
-    folded = str(receipt).casefold()
-    if not folded.isascii():
-        return _IGNORED.sub("", _LEADING_ZEROS.sub("", folded))
-    # The same rule piece by piece, without a regular expression over the whole receipt (twice as fast on
-    # the 400,000 receipts of a city): the separators cut it into pieces, a number never spans a separator,
-    # and a piece of ASCII digits loses its leading zeros as an integer does.
-    key = []
-    for piece in folded.replace("-", " ").replace("/", " ").split():
-        if "0" in piece:
-            piece = (piece.lstrip("0") or "0") if piece.isdigit() else _LEADING_ZEROS.sub("", piece)
-        key.append(piece)
-    return "".join(key)
+    return _LEADING_ZEROS.sub("", str(receipt).casefold()).translate(_SEPARATORS)
+
+
+def receipt_keys(receipts: Iterable[str]) -> list[str]:
+    """`receipt_key` of each receipt, in one pass over all of them joined by a NUL (which no rule touches: it
+    is no digit, no separator and has no case), several times faster than one by one for a city's books."""
+    receipts = [str(r) for r in receipts]
+    joined = "\0".join(receipts)
+    if not receipts or joined.count("\0") != len(receipts) - 1:  # a receipt with a NUL in it: one by one
+        return [receipt_key(r) for r in receipts]
+    return _LEADING_ZEROS.sub("", joined.casefold()).translate(_SEPARATORS).split("\0")
 
 
 # ---------------------------------------------------------------- the matching rule
@@ -88,8 +90,7 @@ def match(claims: Sequence, sales: Sequence) -> Matching:
     skey = _SellerKeys()
     by_receipt: dict[tuple, list[int]] = {}
     candidates_of = by_receipt.get
-    for j, s in enumerate(sales):
-        key = (skey[s.seller], receipt_key(s.receipt))
+    for j, key in enumerate(zip([skey[s.seller] for s in sales], receipt_keys([s.receipt for s in sales]))):
         candidates = candidates_of(key)
         if candidates is None:
             by_receipt[key] = [j]
@@ -97,8 +98,8 @@ def match(claims: Sequence, sales: Sequence) -> Matching:
             candidates.append(j)
     paired: list[Optional[Pair]] = [None] * len(claims)  # by the claim's index: the pairs in claim order
     left: list[int] = []
-    for i, c in enumerate(claims):
-        candidates = candidates_of((skey[c.seller], receipt_key(c.receipt)))
+    found = map(candidates_of, zip([skey[c.seller] for c in claims], receipt_keys([c.receipt for c in claims])))
+    for i, (c, candidates) in enumerate(zip(claims, found)):
         if candidates is None:
             left.append(i)
             continue
