@@ -86,34 +86,37 @@ class Matching:
 
 def match(claims: Sequence, sales: Sequence) -> Matching:
     """Pair claims with sales, one to one (rules 1 and 2 above); claims and sales keep their input order."""
-    taken = [False] * len(sales)
+    taken = bytearray(len(sales))  # 1: the sale is paired
     skey = _SellerKeys()
-    by_receipt: dict[tuple, list[int]] = {}
-    candidates_of = by_receipt.get
+    # (UMKM, receipt key) -> the sale with it, or the list of them when there are several (rare): no list
+    # for each of a city's 200,000 receipts.
+    by_receipt: dict[tuple, int | list[int]] = {}
+    first_of = by_receipt.setdefault
     for j, key in enumerate(zip([skey[s.seller] for s in sales], receipt_keys([s.receipt for s in sales]))):
-        candidates = candidates_of(key)
-        if candidates is None:
-            by_receipt[key] = [j]
-        else:
-            candidates.append(j)
+        found = first_of(key, j)
+        if found is not j:
+            if type(found) is int:
+                by_receipt[key] = [found, j]
+            else:
+                found.append(j)
     paired: list[Optional[Pair]] = [None] * len(claims)  # by the claim's index: the pairs in claim order
     left: list[int] = []
-    found = map(candidates_of, zip([skey[c.seller] for c in claims], receipt_keys([c.receipt for c in claims])))
-    for i, (c, candidates) in enumerate(zip(claims, found)):
-        if candidates is None:
+    found_all = map(by_receipt.get,
+                    zip([skey[c.seller] for c in claims], receipt_keys([c.receipt for c in claims])))
+    for i, (c, j) in enumerate(zip(claims, found_all)):
+        if j is None:
             left.append(i)
             continue
-        if len(candidates) == 1:  # nearly always: one sale with that receipt
-            j = candidates[0]
+        if type(j) is int:  # nearly always: one sale with that receipt
             if taken[j]:
                 left.append(i)
                 continue
         else:
-            j = _best(candidates, taken, sales, c)
+            j = _best(j, taken, sales, c)
             if j is None:
                 left.append(i)
                 continue
-        taken[j] = True
+        taken[j] = 1
         paired[i] = Pair(c, sales[j], True)
     # Rule 2 on what is left: a sale with a NIP pairs only with a claim of that NIP.
     with_nip: dict[tuple, list[int]] = {}
@@ -135,13 +138,13 @@ def match(claims: Sequence, sales: Sequence) -> Matching:
         if j is None:
             unmatched_claims.append(c)
         else:
-            taken[j] = True
+            taken[j] = 1
             paired[i] = Pair(c, sales[j], False)
     return Matching([p for p in paired if p is not None], unmatched_claims,
                     [s for s, t in zip(sales, taken) if not t])
 
 
-def _best(candidates: Optional[list[int]], taken: list[bool], sales: Sequence, claim) -> Optional[int]:
+def _best(candidates: Optional[list[int]], taken: bytearray, sales: Sequence, claim) -> Optional[int]:
     """Of the free sales with the claim's receipt, the one that also agrees in date and amount, else the first."""
     if not candidates:
         return None
@@ -157,7 +160,7 @@ def _best(candidates: Optional[list[int]], taken: list[bool], sales: Sequence, c
     return first
 
 
-def _first_free(candidates: Optional[list[int]], taken: list[bool]) -> Optional[int]:
+def _first_free(candidates: Optional[list[int]], taken: bytearray) -> Optional[int]:
     for j in candidates or ():
         if not taken[j]:
             return j
