@@ -869,8 +869,10 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
         d, r, a, seller_cell, n, name, office, product, note = pick(row)
         if named:
             seller_cell = named
+        if type(r) is str_type:
+            r = r.strip()
         if d is None or d == "" or r is None or r == "" or a is None or a == "" or seller_cell is None \
-                or seller_cell == "" or (type(d) is str_type and not d.strip()) or (type(r) is str_type and not r.strip()):
+                or seller_cell == "" or (type(d) is str_type and not d.strip()):
             if all(blank(c) for c in row) or i in totals:
                 continue
             cells = dict(zip(keys, pick_cells(row)))
@@ -932,8 +934,7 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
                 seller = text(seller_cell).strip()
                 if type(seller_cell) is str_type:
                     seller_names[seller_cell] = seller
-        add_sale(Sale(day, seller, verdict[0],
-                      r.strip() if type(r) is str_type else text(r), nip,
+        add_sale(Sale(day, seller, verdict[0], r if type(r) is str_type else text(r), nip,
                       "" if no_name or name is None else name.strip() if type(name) is str_type else text(name),
                       "" if no_office or office is None else office.strip() if type(office) is str_type
                       else text(office),

@@ -19,6 +19,8 @@ one month are `summarise`.
 """
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field, replace
 import datetime as dt
@@ -195,8 +197,19 @@ def books_sent(sales: Iterable[Sale], seller_forms: Iterable[FormIdentity]) -> d
     came back (an empty form: it sold nothing to the ASN). Value: the files, in reading order."""
     books: dict[tuple[str, Period], dict[str, None]] = {}
     skey = _SellerKeys()
+    last = (None, None, None)
     for s in sales:
-        books.setdefault((skey[s.seller], s.date.year, s.date.month), {})[s.source.file if s.source else ""] = None
+        # A book's lines come day by day: a line of the same seller, day and sheet as the one before adds
+        # nothing.
+        seller, day, source = s.seller, s.date, s.source
+        if day == last[1] and source is last[2] and seller == last[0]:
+            continue
+        last = seller, day, source
+        key = (skey[seller], day.year, day.month)
+        files = books.get(key)
+        if files is None:
+            files = books[key] = {}
+        files[source.file if source else ""] = None
     books = {(k[0], Period(k[1], k[2])): v for k, v in books.items()}
     for f in seller_forms:
         books.setdefault((seller_key(f.office), f.period), {})[f.file] = None
@@ -218,7 +231,7 @@ def reconcile(claims: Sequence[Purchase], sales: Sequence[Sale], seller_forms: I
     with_book = {k for k, _ in books}
     skey = _SellerKeys()
     names: dict[str, str] = {}
-    for spelling in dict.fromkeys([r.seller for r in sales] + [r.seller for r in claims]):
+    for spelling in dict.fromkeys(map(operator.attrgetter("seller"), itertools.chain(sales, claims))):
         names.setdefault(skey[spelling], spelling)
     taking_part = [c for c in claims if skey[c.seller] in with_book]
     matching = match(taking_part, sales)
