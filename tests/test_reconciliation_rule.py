@@ -33,6 +33,33 @@ def test_a_receipt_number_ignores_case_spaces_dashes_slashes_and_leading_zeros()
     assert rec.receipt_key("2026/11/007") == rec.receipt_key("2026-11-7")
 
 
+def _receipt_key_by_regex(receipt: str) -> str:
+    """The rule as first written (two regular expressions over the whole receipt): the fast key must agree."""
+    import re
+    return re.sub(r"[\s\-/]+", "", re.sub(r"(?<!\d)0+(?=\d)", "", str(receipt).casefold()))
+
+
+_RECEIPT_CHARACTERS = "0012 9-/aBxZ\t\x1c\x00\xa0\u2003\u0660\u00b2\u0130\u00df"
+
+
+@hsettings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=_RECEIPT_CHARACTERS, max_size=14))
+def test_the_receipt_key_is_the_rule_as_written(receipt):
+    assert rec.receipt_key(receipt) == _receipt_key_by_regex(receipt)
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=_RECEIPT_CHARACTERS, max_size=8), max_size=6))
+def test_the_receipt_keys_of_many_receipts_at_once_are_each_ones_key(receipts):
+    assert rec.receipt_keys(receipts) == [_receipt_key_by_regex(r) for r in receipts]
+
+
+def test_the_separators_are_every_whitespace_character_and_dash_and_slash():
+    import sys
+    spaces = {c for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(rec._SEPARATORS) == spaces | {ord("-"), ord("/")}
+
+
 # ---------------------------------------------------------------- matching
 
 

@@ -852,22 +852,37 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
                                     example=example, meaning=meaning))
     text, blank = parse.cell_text, parse.is_blank
     keys = list(cols)
-    pick = operator.itemgetter(*cols.values())
+    pick_cells = operator.itemgetter(*cols.values())
+    # One C call picks a row's cells, as for purchases (an optional column that is absent picks the receipt,
+    # then reads as absent).
+    c_seller, c_nip, c_name, c_office, c_product, c_note = (cols.get(k) for k, _ in optional)
+    pick = operator.itemgetter(c_date, c_receipt, c_amount, *(
+        c_receipt if c is None else c for c in (c_seller, c_nip, c_name, c_office, c_product, c_note)))
+    no_nip, no_name, no_office, no_product, no_note = (
+        c is None for c in (c_nip, c_name, c_office, c_product, c_note))
     optional_cols = [j for k, j in optional if j is not None]
-    str_type, date_type, datetime_type = str, dt.date, dt.datetime
-    add_sale, problems = acc.sales.append, acc.problems
+    str_type, date_type, datetime_type, int_type, float_type = str, dt.date, dt.datetime, int, float
+    add_sale, problems, totals = acc.sales.append, acc.problems, sheet.totals
+    parse_date, parse_nip, parse_amount, whole_rupiah = parse.parse_date, parse.parse_nip, parse.parse_amount, \
+        parse.whole_rupiah
+    max_amount, row0 = parse.MAX_AMOUNT, sheet.row0 + 1
+    # The seller as written, once per spelling (a book names a few sellers, or only one, on every line).
+    seller_names: dict = {}
     count = 0
     for i in range(first, len(rows)):
         row = rows[i]
         if len(row) < need:
             row = list(row) + [""] * (need - len(row))
-        cells = dict(zip(keys, pick(row))) if len(keys) > 1 else {keys[0]: row[cols[keys[0]]]}
-        d, r, a = cells["date"], cells["receipt"], cells["amount"]
-        seller_cell = named if named else cells.get("seller")
+        d, r, a, seller_cell, n, name, office, product, note = pick(row)
+        if named:
+            seller_cell = named
+        if type(r) is str_type:
+            r = r.strip()
         if d is None or d == "" or r is None or r == "" or a is None or a == "" or seller_cell is None \
-                or seller_cell == "" or (type(d) is str_type and not d.strip()) or (type(r) is str_type and not r.strip()):
-            if all(blank(c) for c in row) or i in sheet.totals:
+                or seller_cell == "" or (type(d) is str_type and not d.strip()):
+            if all(blank(c) for c in row) or i in totals:
                 continue
+            cells = dict(zip(keys, pick_cells(row)))
             missing = [c for c in required if blank(cells.get(c.key))]
             if missing:
                 if _is_totals_row(row, (c_date, c_receipt)) or (
@@ -877,10 +892,9 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
                 count += 1
                 problems.extend(_empty_fields(sheet, source, i, cols, missing))
                 continue
-        elif i in sheet.totals:
+        elif i in totals:
             continue
         count += 1
-        row_no = sheet.row0 + i + 1
         t = type(d)
         if t is datetime_type:
             day = d.date()
@@ -889,45 +903,52 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
         else:
             day = date_cache.get(d, _UNSEEN) if t is str_type else _UNSEEN
             if day is _UNSEEN:
-                day = parse.parse_date(d)
+                day = parse_date(d)
                 if t is str_type:
                     date_cache[d] = day
         t = type(a)
-        cached = t is int or t is float or t is str_type
+        cached = t is int_type or t is float_type or t is str_type
         verdict = amount_cache.get(a) if cached else None
         if verdict is None:
-            verdict = (parse.whole_rupiah(a), "") if (t is int or t is float) and 1 <= a < parse.MAX_AMOUNT \
-                else parse.parse_amount(a)
+            verdict = (whole_rupiah(a), "") if (t is int_type or t is float_type) and 1 <= a < max_amount \
+                else parse_amount(a)
             if cached:
                 amount_cache[a] = verdict
         if day is None or verdict[0] is None:
             if day is None:
-                problems.append(problem(source.place(row_no, "date"), "TANGGAL_TIDAK_VALID", value=text(d)))
+                problems.append(problem(source.place(row0 + i, "date"), "TANGGAL_TIDAK_VALID", value=text(d)))
             if verdict[0] is None:
-                problems.append(problem(source.place(row_no, "amount"), "JUMLAH_TIDAK_VALID", reason=verdict[1]))
+                problems.append(problem(source.place(row0 + i, "amount"), "JUMLAH_TIDAK_VALID", reason=verdict[1]))
             continue
         nip = ""
-        n = cells.get("nip")
-        if n is not None and n != "":
+        if not no_nip and n is not None and n != "":
             found_nip = nip_cache.get(n) if type(n) is str_type else None
             if found_nip is None:
-                found_nip = parse.parse_nip(n, True)
+                found_nip = parse_nip(n, True)
                 if type(n) is str_type:
                     nip_cache[n] = found_nip
             if found_nip[0] is None:
                 if not blank(n):
-                    problems.append(problem(source.place(row_no, "nip"), found_nip[1], Severity.PERINGATAN,
+                    problems.append(problem(source.place(row0 + i, "nip"), found_nip[1], Severity.PERINGATAN,
                                             value=text(n), reason=found_nip[2]))
             else:
                 nip = found_nip[0]
-        name, office, product, note = (cells.get(k) for k in ("buyer_name", "office", "product", "note"))
-        add_sale(Sale(day, named or text(seller_cell).strip(), verdict[0],
-                      r.strip() if type(r) is str_type else text(r), nip,
-                      "" if name is None else name.strip() if type(name) is str_type else text(name),
-                      "" if office is None else office.strip() if type(office) is str_type else text(office),
-                      "" if product is None else product.strip() if type(product) is str_type else text(product),
-                      "" if note is None else note.strip() if type(note) is str_type else text(note),
-                      source, row_no))
+        if named:
+            seller = named
+        else:
+            seller = seller_names.get(seller_cell) if type(seller_cell) is str_type else None
+            if seller is None:
+                seller = text(seller_cell).strip()
+                if type(seller_cell) is str_type:
+                    seller_names[seller_cell] = seller
+        add_sale(Sale(day, seller, verdict[0], r if type(r) is str_type else text(r), nip,
+                      "" if no_name or name is None else name.strip() if type(name) is str_type else text(name),
+                      "" if no_office or office is None else office.strip() if type(office) is str_type
+                      else text(office),
+                      "" if no_product or product is None else product.strip() if type(product) is str_type
+                      else text(product),
+                      "" if no_note or note is None else note.strip() if type(note) is str_type else text(note),
+                      source, row0 + i))
     return count
 
 

@@ -132,9 +132,8 @@ def _valid_sales(sales: list[Sale], today: dt.date, problems: list, registered, 
     where only those count, each receipt once (within a file the first row, across files the newest saved:
     a book sent again replaces the old one's rows)."""
     kept: list[Sale] = []
-    _, counting = _counting_receipts(sales, {}, saved_at)
-    keys: dict[str, str] = {}
-    for s in sales:
+    receipt_keys, counting = _counting_receipts(sales, {}, saved_at)
+    for s, receipt_key in zip(sales, receipt_keys):
         ok = True
         if s.date > today:
             problems.append(problem(s.place("date"), "TANGGAL_MASA_DEPAN", value=short_date(s.date),
@@ -144,14 +143,13 @@ def _valid_sales(sales: list[Sale], today: dt.date, problems: list, registered, 
             problems.append(problem(s.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(s.date)))
             ok = False
         if registered is not None:
-            key = keys.get(s.seller) or keys.setdefault(s.seller, seller_key(s.seller))
-            if key not in registered:
+            if receipt_key[0] not in registered:
                 problems.append(problem(s.place("seller"), "UMKM_TIDAK_TERDAFTAR",
                                         Severity.GALAT if only_registered else Severity.PERINGATAN, value=s.seller,
                                         consequence=" Buku penjualan ini tidak dicocokkan." if only_registered
                                         else " Buku penjualan ini tetap dicocokkan."))
                 ok = ok and not only_registered
-        first = counting[(seller_key(s.seller), s.receipt.casefold())]
+        first = counting[receipt_key]
         if first is not s:
             problems.append(_duplicate_receipt(s, s.place("receipt"), first, first.place("receipt"), saved_at))
             ok = False
