@@ -11,14 +11,14 @@ from jikubata.adapters import summary
 from jikubata.domain.model import (Dataset, Employee, Office, Period, Purchase, Settings, Status, Tier,
                                    aggregate_year, compute, compute_year)
 from jikubata.tools import demo
-from tests.support.cli import jikubata
+from tests.support.cli import jikubata_here
 
 AS_OF = dt.date(2026, 11, 27)  # issue 12: --per-tanggal may not be after today
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
-def jb(*args, timeout=300):
-    return jikubata(*args, timeout=timeout)
+def jb(*args):
+    return jikubata_here(*args)
 
 
 def rows_under(ws, first_header="No"):
