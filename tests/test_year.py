@@ -12,6 +12,7 @@ from jikubata.domain.model import (Dataset, Employee, Office, Period, Purchase, 
                                    aggregate_year, compute, compute_year)
 from jikubata.tools import demo
 from tests.support.cli import jikubata_here
+from tests.support.workbooks import NIP_ANI, basic
 
 AS_OF = dt.date(2026, 11, 27)  # issue 12: --per-tanggal may not be after today
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
@@ -184,7 +185,8 @@ def test_a_bad_year_is_a_clear_indonesian_error(tmp_path, bad):
 
 
 def test_as_of_date_outside_the_year_is_refused(tmp_path):
-    demo.generate(tmp_path / "masuk", today=AS_OF, months=1, mistakes=False)
+    basic(tmp_path / "masuk" / "dinkes.xlsx", purchases=[
+        (dt.date(2026, 11, 7), NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie sagu", 20000, "N1")])
     done = jb("rekap", tmp_path / "masuk", "--tahun", "2025", "--per-tanggal", "2026-11-30",
               "--keluaran", tmp_path / "k")
     assert done.returncode == 2 and "tidak berada pada tahun 2025" in done.stderr

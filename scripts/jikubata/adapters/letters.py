@@ -920,7 +920,7 @@ def write_index(outcome: LettersOutcome, target: Path) -> Path:
 
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False,
+                                            "strings_to_numbers": False, "in_memory": True,
                                             # Arial 10, as the Rekap: the row heights are measured in it.
                                             "default_format_properties": {"font_name": "Arial", "font_size": 10}})
         ws = wb.add_worksheet("Daftar Surat")
