@@ -39,7 +39,9 @@ def rows_under(ws, first_header="No"):
 @pytest.fixture(scope="module")
 def demo_year(tmp_path_factory):
     root = tmp_path_factory.mktemp("tahun")
-    demo.generate(root / "masuk", today=AS_OF)  # four months of purchases: Agustus to November 2026
+    # Four months of purchases (Agustus to November 2026) of eight offices: every rule of the year at a
+    # fifth of the city's reading, eleven times over.
+    demo.generate(root / "masuk", today=AS_OF, offices=8)
     done = jb("rekap", root / "masuk", "--tahun", "2026", "--per-tanggal", AS_OF, "--keluaran", root / "keluar")
     assert done.returncode == 0, done.stderr
     assert "Rekap-Jiku-Bata-2026.xlsx" in done.stdout
