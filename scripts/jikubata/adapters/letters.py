@@ -32,6 +32,7 @@ from jikubata.adapters.atomic import atomic_path, write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM
 from jikubata.domain.model import EmployeeResult, Result
 from jikubata.domain import correspondence as cor
+from jikubata.domain import schema
 from jikubata.domain.correspondence import (KIND_DATA_REQUEST, KIND_OFFICE, KIND_OFFICIAL, KIND_REPORT, Mode,
                                             Plan, clean, safe_stem)
 from jikubata.domain.errors import InputError
@@ -923,7 +924,7 @@ def write_index(outcome: LettersOutcome, target: Path) -> Path:
                                             "strings_to_numbers": False, "in_memory": True,
                                             # Arial 10, as the Rekap: the row heights are measured in it.
                                             "default_format_properties": {"font_name": "Arial", "font_size": 10}})
-        ws = wb.add_worksheet("Daftar Surat")
+        ws = wb.add_worksheet(schema.LETTERS_SHEET)
         title = wb.add_format({"bold": True, "font_size": 14})
         head = wb.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True,
                               "valign": "vcenter", "align": "center"})

@@ -37,14 +37,14 @@ from jikubata.domain.parse import printable
 
 # ---------------------------------------------------------------- names shown to people
 
-SUMMARY_SHEET = "Ringkasan"
+SUMMARY_SHEET = schema.SUMMARY_SHEET
 SELLERS_SHEET = "UMKM"
-PROBLEMS_SHEET = "Masalah Data"
-TREND_SHEET = "Tren"
-SHORT_SHEET = "Belum Memenuhi"
-FILES_SHEET = "Berkas"
-RECONCILIATION_SHEET = "Rekonsiliasi"
-OFFICE_SHEET_PREFIX = "Rekap "
+PROBLEMS_SHEET = schema.PROBLEMS_SHEET
+TREND_SHEET = schema.TREND_SHEET
+SHORT_SHEET = schema.SHORT_SHEET
+FILES_SHEET = schema.FILES_SHEET
+RECONCILIATION_SHEET = schema.RECONCILIATION_SHEET
+OFFICE_SHEET_PREFIX = schema.OUTPUT_SHEET_PREFIX
 # Excel reserves "History"; the others are ours.
 RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SHORT_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, FILES_SHEET,
                         RECONCILIATION_SHEET, "History")

@@ -18,16 +18,15 @@ from jikubata.domain.model import Dataset, Period, Result, Status
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah, short_date_time
-from jikubata.adapters.summary import (LINE_COLOURS, MINIMUM_NOT_SET, NO_FIGURE, OFFICE_SHEET_PREFIX,
+from jikubata.adapters.summary import (LINE_COLOURS, MINIMUM_NOT_SET, NO_FIGURE,
                                       SEVERITY_LABELS, STATUS_LABELS, TABLE_NAMES, SheetTable, unique_sheet_name)
-from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
+from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL
 from jikubata.adapters.workbook_port import ChartData, OutputSheet, WorkbookPort, find_sheet, location
 from jikubata.adapters.styles import SHORT_FILL, ColourScale
 
-SHEET_RESULT = "Hasil"
-SHEET_PROBLEMS = "Masalah Data"
-SHEET_LETTERS = "Daftar Surat"
-SUMMARY_PREFIX = OFFICE_SHEET_PREFIX
+SHEET_HOME, SHEET_RESULT, SHEET_PROBLEMS, SHEET_LETTERS = (schema.HOME_SHEET, schema.RESULT_SHEET, schema.PROBLEMS_SHEET,
+                                                          schema.LETTERS_SHEET)
+SUMMARY_PREFIX = schema.OUTPUT_SHEET_PREFIX
 
 
 # ---------------------------------------------------------------- the actions

@@ -25,9 +25,9 @@ from jikubata.domain.errors import InputError
 
 # ---------------------------------------------------------------- the layout other modules use
 
-SHEET_HOME = "Beranda"
+SHEET_HOME = schema.HOME_SHEET
 SHEET_LISTS = schema.LISTS_SHEET  # hidden: the lists behind the drop-downs
-SHEET_CONF = "xlwings.conf"   # hidden: read by xlwings' VBA module (key in column A, value in B)
+SHEET_CONF = schema.XLWINGS_SHEETS[0]   # hidden: read by xlwings' VBA module (key in column A, value in B)
 PERIOD_CELL = "D13"           # the period typed or picked on Beranda
 
 
