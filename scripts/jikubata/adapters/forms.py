@@ -27,10 +27,12 @@ from typing import Optional
 
 from jikubata.adapters import files
 from jikubata.adapters.atomic import atomic_path, unwritable
+from jikubata.adapters.styles import (ACCENT, COMPUTED_FILL, DARK_TEXT, GRID_COLOUR, INPUT_FILL, MUTED, NAVY,
+                                      RUPIAH_FORMAT, STATUS_COLOURS, STATUS_LABELS, WHITE)
 from jikubata.domain import schema
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, timestamp
-from jikubata.domain.model import (WIT, Dataset, Employee, FormIdentity, Office, Period, Tier, is_obliged,
+from jikubata.domain.model import (WIT, Dataset, Employee, FormIdentity, Office, Period, Status, Tier, is_obliged,
                                    office_index, office_key, registered_only)
 from jikubata.domain.model import column_letter as _letter
 from jikubata.domain.parse import MAX_AMOUNT, nip_and_name, printable
@@ -101,13 +103,12 @@ NIP_LENGTH = 18                  # the formulas look a choice up by its first 18
 N_FIRST, N_LAST = "AwalPeriode", "AkhirPeriode"
 N_DATES, N_NIPS, N_AMOUNTS = "KolomTanggal", "KolomNIP", "KolomJumlah"
 UNKNOWN_NIP = "NIP tidak ada di daftar"
-SHORT, MET = "Kurang", "Memenuhi"
+SHORT, MET = STATUS_LABELS[Status.KURANG], STATUS_LABELS[Status.MEMENUHI]   # as every report says them
 
 _TIER_ORDER = {t: i for i, t in enumerate(Tier)}
 _GUIDE_WIDTHS = (5, 21, 28, 36, 13, 13, 13, 11)   # No, NIP, Nama, Jabatan, Minimum, Belanja, Kekurangan, Status
 _STEP_LINE = 160                                  # characters a merged step row holds on one line
 _MINOR_WORDS = {"dan", "atau", "di", "ke", "dari", "untuk", "pada", "serta"}
-_NAVY, _INPUT, _COMPUTED, _MUTED = "#1F3864", "#FFF2CC", "#F2F2F2", "#595959"
 
 
 # ---------------------------------------------------------------- what to write
@@ -281,37 +282,38 @@ class _FormWriter:
         for name, value in identity_properties(form.office, period, generated_at).items():
             self.wb.set_custom_property(name, value)
         f = self.wb.add_format
-        border = {"border": 1, "border_color": "#BFBFBF"}
+        border = {"border": 1, "border_color": GRID_COLOUR}
+        (short_fill, short_font), (met_fill, met_font) = STATUS_COLOURS[SHORT], STATUS_COLOURS[MET]
         self.fmt = {
-            "title": f({"bold": True, "font_size": 16, "font_color": _NAVY}),
-            "subtitle": f({"font_color": _MUTED}),
-            "header": f({"bold": True, "font_color": "#FFFFFF", "bg_color": _NAVY, "text_wrap": True,
+            "title": f({"bold": True, "font_size": 16, "font_color": NAVY}),
+            "subtitle": f({"font_color": MUTED}),
+            "header": f({"bold": True, "font_color": WHITE, "bg_color": NAVY, "text_wrap": True,
                          "valign": "vcenter", **border}),
             # Shown with the month's name: what the computer understood, whatever its language and date order.
-            "in_date": f({"num_format": "d mmm yyyy", "locked": False, "bg_color": _INPUT, "align": "left",
+            "in_date": f({"num_format": "d mmm yyyy", "locked": False, "bg_color": INPUT_FILL, "align": "left",
                           **border}),
-            "in_text": f({"num_format": "@", "locked": False, "bg_color": _INPUT, **border}),
-            "in_amount": f({"num_format": '"Rp"#,##0', "locked": False, "bg_color": _INPUT, **border}),
-            "auto": f({"bg_color": _COMPUTED, "font_color": "#262626", **border}),
-            "auto_rupiah": f({"num_format": '"Rp"#,##0', "bg_color": _COMPUTED, **border}),
+            "in_text": f({"num_format": "@", "locked": False, "bg_color": INPUT_FILL, **border}),
+            "in_amount": f({"num_format": RUPIAH_FORMAT, "locked": False, "bg_color": INPUT_FILL, **border}),
+            "auto": f({"bg_color": COMPUTED_FILL, "font_color": DARK_TEXT, **border}),
+            "auto_rupiah": f({"num_format": RUPIAH_FORMAT, "bg_color": COMPUTED_FILL, **border}),
             "text": f({"num_format": "@"}),
-            "rupiah": f({"num_format": '"Rp"#,##0'}),
+            "rupiah": f({"num_format": RUPIAH_FORMAT}),
             "date": f({"num_format": "dd/mm/yyyy", "align": "left"}),
             "label": f({"bold": True, "valign": "top"}),
             "value": f({"valign": "top", "text_wrap": True}),
-            "section": f({"bold": True, "font_size": 12, "font_color": _NAVY, "bottom": 2, "bottom_color": "#2E75B6"}),
-            "step_no": f({"bold": True, "font_color": "#FFFFFF", "bg_color": "#2E75B6", "align": "center",
+            "section": f({"bold": True, "font_size": 12, "font_color": NAVY, "bottom": 2, "bottom_color": ACCENT}),
+            "step_no": f({"bold": True, "font_color": WHITE, "bg_color": ACCENT, "align": "center",
                           "valign": "top"}),
             "step": f({"text_wrap": True, "valign": "top"}),
-            "note": f({"italic": True, "font_color": _MUTED, "text_wrap": True, "valign": "top"}),
+            "note": f({"italic": True, "font_color": MUTED, "text_wrap": True, "valign": "top"}),
             "cell": f({**border}),
             "cell_text": f({"num_format": "@", **border}),
-            "cell_rupiah": f({"num_format": '"Rp"#,##0', **border}),
+            "cell_rupiah": f({"num_format": RUPIAH_FORMAT, **border}),
             "total": f({"bold": True, "top": 1}),
-            "short": f({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
-            "met": f({"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"}),
-            "unknown": f({"italic": True, "font_color": "#9C0006"}),
-            "plain": f({"bg_color": "#FFFFFF"}),  # a cell of its own format: not the column's input style
+            "short": f({"bold": True, "font_color": short_font, "bg_color": short_fill}),
+            "met": f({"bold": True, "font_color": met_font, "bg_color": met_fill}),
+            "unknown": f({"italic": True, "font_color": short_font}),
+            "plain": f({"bg_color": WHITE}),  # a cell of its own format: not the column's input style
         }
 
     def write(self) -> None:

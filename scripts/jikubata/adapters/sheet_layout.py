@@ -119,18 +119,13 @@ def _place_chart(cells: CellPort, sheet: OutputSheet, last: int, widths: list[fl
         cells.apply_style(name, (top + 1, base + 1, top + len(block), base + len(data.series)),
                           styles.kind_style("percent"))
     cells.write_values(name, top + 1, base, block)
-    width = max(sum(column_pixels(w) for w in widths), 480)
+    width = max(sum(styles.column_pixels(w) for w in widths), 480)
     height = max(240, 70 + 15 * len(block)) if data.kind == "bar" else 300
     chart = Chart(name="Grafik " + name, kind=data.kind, title=data.title,
                   source=(top, base, top + len(block), base + len(data.series)), anchor=(last + 2, 1),
                   width=width, height=height, colours=data.colours, percent=data.percent)
     if cells.add_chart(name, chart):
         cells.hide_columns(name, base, base + len(data.series))
-
-
-def column_pixels(chars: float) -> int:
-    """Pixel width of a column `chars` characters wide, as Excel lays it out (7 px digits, 5 px padding)."""
-    return int(chars * 7 + 5) if chars >= 1 else int(chars * 12 + 0.5)
 
 
 _TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")

@@ -26,8 +26,10 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from jikubata.adapters.atomic import atomic_path, unwritable
-from jikubata.adapters.styles import (GRID_COLOUR, HEADER_FILL, HEADER_FONT, LINE_COLOUR, LINK_COLOUR, MUTED, NAVY,
-                                      NUMBER_FORMATS, SEVERITY_LABELS, STATUS_COLOURS, STATUS_LABELS, TOTAL_FILL)
+from jikubata.adapters.styles import (ACCENT, CITY_LINE_COLOUR, COMPLIANCE_SCALE, GRID_COLOUR, HEADER_FILL,
+                                      HEADER_FONT, LINE_COLOUR, LINE_COLOURS, LINK_COLOUR, MUTED, NAVY, NUMBER_FORMATS,
+                                      SEVERITY_LABELS, SHORTFALL_SCALE, SOFT_GREY, STATUS_COLOURS, STATUS_LABELS,
+                                      TOTAL_FILL, column_pixels)
 from jikubata.domain import schema
 from jikubata.domain.model import (Office, OfficeTotals, Result, YearResult, office_index, office_key,
                                    worst_first, worst_first_key)
@@ -59,12 +61,6 @@ FONT = "Arial"
 MAX_SHEET_NAME = 31
 MAX_CELL_TEXT = 32_767
 TREND_CHART_OFFICES = 5  # the chart: the city and at most this many lowest offices
-# Distinct line colours for the lowest offices (Okabe-Ito, readable by the colour-blind); the city is black.
-LINE_COLOURS = ("#D55E00", "#0072B2", "#E69F00", "#009E73", "#CC79A7")
-# Colour scale of compliance: red at 0 %, yellow at 50 %, green at 100 % (fixed, so months compare).
-COMPLIANCE_SCALE = {"type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
-                    "mid_type": "num", "mid_value": 0.5, "mid_color": "#FFEB84",
-                    "max_type": "num", "max_value": 1, "max_color": "#63BE7B"}
 # The names of the Excel tables (ListObjects), by table key: the same in the file and in the open workbook.
 TABLE_NAMES = {"kurang": "BelumMemenuhi", "tahun_pegawai": "PegawaiSetahun"}
 NO_DATA = "tanpa data"  # a month with no purchase at all: not 0 %
@@ -477,8 +473,6 @@ def outcome_text(result: Result, path: os.PathLike | str) -> str:
 
 YEAR_SHORTFALL_SHEET = "Kekurangan"
 YEAR_EMPLOYEES_SHEET = "Pegawai"
-SHORTFALL_SCALE = {"type": "2_color_scale", "min_type": "num", "min_value": 0, "min_color": "#FFFFFF",
-                   "max_type": "max", "max_color": "#F8696B"}
 
 
 def _year_line(year: YearResult) -> str:
@@ -798,7 +792,7 @@ class _Writer:
     @staticmethod
     def _wrapped_row_heights(ws, table: SheetTable, first: int, widths: list[float]) -> None:
         """Give rows with wrapped text their height: LibreOffice does not grow them on opening."""
-        wrapped = [(c, _column_pixels(widths[c]) - _CELL_PADDING_PX) for c, k in enumerate(table.kinds)
+        wrapped = [(c, column_pixels(widths[c]) - _CELL_PADDING_PX) for c, k in enumerate(table.kinds)
                    if k in ("longtext", "message")]
         if not wrapped:
             return
@@ -855,7 +849,7 @@ class _Writer:
             "name": "Kepatuhan",
             "categories": [SUMMARY_SHEET, first, label_col, last, label_col],
             "values": [SUMMARY_SHEET, first, value_col, last, value_col],
-            "fill": {"color": "#2E75B6"},
+            "fill": {"color": ACCENT},
             "gap": 60,
             "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
         })
@@ -867,7 +861,7 @@ class _Writer:
         chart.show_hidden_data()
         chart.show_blanks_as("gap")
         # As wide as the table, as tall as the bars need: table and chart print on one page together.
-        width = sum(_column_pixels(w) for w in layout["widths"])
+        width = sum(column_pixels(w) for w in layout["widths"])
         chart.set_size({"width": max(width, 480), "height": max(240, 70 + 15 * len(table.rows))})
         anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
         ws.insert_chart(anchor, 0, chart, {"object_position": 1})
@@ -892,17 +886,17 @@ class _Writer:
             "name": "Kepatuhan seluruh OPD",
             "categories": [sheet, top + 1, label_col, top + len(data["months"]), label_col],
             "values": [sheet, top + 1, value_col, top + len(data["months"]), value_col],
-            "fill": {"color": "#2E75B6"}, "gap": 50,
+            "fill": {"color": ACCENT}, "gap": 50,
             "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
         })
         chart.set_title({"name": data["title"], "name_font": {"size": 11}})
         chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25, "num_font": {"size": 8},
-                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+                          "major_gridlines": {"visible": True, "line": {"color": SOFT_GREY}}})
         chart.set_x_axis({"num_font": {"size": 8}})
         chart.set_legend({"none": True})
         chart.show_hidden_data()
         chart.show_blanks_as("gap")
-        width = sum(_column_pixels(w) for w in layout["widths"])
+        width = sum(column_pixels(w) for w in layout["widths"])
         chart.set_size({"width": max(width, 560), "height": 300})
         anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
         ws.insert_chart(anchor, 0, chart, {"object_position": 1})
@@ -931,7 +925,7 @@ class _Writer:
         last_week = top + len(data["weeks"])
         for s, label in enumerate(data["labels"], 1):
             is_city = data.get("city") and s == n_series
-            colour = "#000000" if is_city else LINE_COLOURS[(s - 1) % len(LINE_COLOURS)]
+            colour = CITY_LINE_COLOUR if is_city else LINE_COLOURS[(s - 1) % len(LINE_COLOURS)]
             chart.add_series({
                 "name": [sheet, top, base + s],
                 "categories": [sheet, top + 1, base, last_week, base],
@@ -944,7 +938,7 @@ class _Writer:
         chart.set_title({"name": data.get("title") or "Kepatuhan", "name_font": {"size": 11}})
         chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25,
                           "num_font": {"size": 8}, "major_gridlines": {"visible": True,
-                                                                       "line": {"color": "#D9D9D9"}}})
+                                                                       "line": {"color": SOFT_GREY}}})
         chart.set_x_axis({"num_font": {"size": 8}})
         chart.set_legend({"position": "bottom", "font": {"size": 8}})
         chart.show_hidden_data()
@@ -1001,11 +995,7 @@ def wrapped_row_height(cells: Sequence[tuple[str, float]]) -> Optional[float]:
 
     LibreOffice does not grow rows on opening, so writers that wrap text set the height themselves.
     """
-    lines = max((_wrapped_lines(text, _column_pixels(width) - _CELL_PADDING_PX)
+    lines = max((_wrapped_lines(text, column_pixels(width) - _CELL_PADDING_PX)
                  for text, width in cells if isinstance(text, str) and text), default=1)
     return 12.75 * lines + 2 if lines > 1 else None
 
-
-def _column_pixels(chars: float) -> int:
-    """Pixel width of a column of `chars` characters, as Excel lays it out (default font, 7 px digits)."""
-    return int(chars * 7 + 5) if chars >= 1 else int(chars * 12 + 0.5)

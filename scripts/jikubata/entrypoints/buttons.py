@@ -18,11 +18,11 @@ from jikubata.domain.model import Dataset, Period, Result, Status
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah, short_date_time
-from jikubata.adapters.summary import (LINE_COLOURS, MINIMUM_NOT_SET, NO_FIGURE,
+from jikubata.adapters.summary import (MINIMUM_NOT_SET, NO_FIGURE,
                                       SEVERITY_LABELS, STATUS_LABELS, TABLE_NAMES, SheetTable, unique_sheet_name)
 from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL
 from jikubata.adapters.workbook_port import ChartData, OutputSheet, WorkbookPort, find_sheet, location
-from jikubata.adapters.styles import SHORT_FILL, ColourScale
+from jikubata.adapters.styles import CITY_LINE_COLOUR, LINE_COLOURS, SHORT_FILL, ColourScale
 
 SHEET_HOME, SHEET_RESULT, SHEET_PROBLEMS, SHEET_LETTERS = (schema.HOME_SHEET, schema.RESULT_SHEET, schema.PROBLEMS_SHEET,
                                                           schema.LETTERS_SHEET)
@@ -139,7 +139,7 @@ def chart_data(table: SheetTable):
     if table.key == "tren" and data.get("series"):
         colours = [LINE_COLOURS[i % len(LINE_COLOURS)] for i in range(len(data["series"]))]
         if data.get("city"):
-            colours[-1] = "#000000"
+            colours[-1] = CITY_LINE_COLOUR
         return ChartData("line", data["title"], list(data["weeks"]),
                          list(zip(data["labels"], data["series"])), colours=tuple(colours))
     return None
