@@ -30,7 +30,7 @@ from jikubata.adapters import register as reg
 from jikubata import resources
 from jikubata.adapters.atomic import atomic_path, write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM
-from jikubata.adapters.styles import LINK_COLOUR, RUPIAH_FORMAT, SOFT_GREY
+from jikubata.adapters.styles import LINK_COLOUR, RUPIAH_FORMAT, SOFT_GREY, wrapped_row_height
 from jikubata.domain.model import EmployeeResult, Result
 from jikubata.domain import correspondence as cor
 from jikubata.domain import schema
@@ -917,8 +917,6 @@ def delivery_status(letter) -> str:
 def write_index(outcome: LettersOutcome, target: Path) -> Path:
     """`Daftar-Surat-YYYY-MM.xlsx`: one row per letter, links to the files. Text stays text."""
     import xlsxwriter
-
-    from jikubata.adapters.summary import wrapped_row_height
 
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,

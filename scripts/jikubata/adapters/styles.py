@@ -8,8 +8,9 @@ changed here changes them all.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 from jikubata.domain.model import Severity, Status
 
@@ -145,11 +146,77 @@ class ColourScale:
                                      rule[f"{name}_color"].upper()))
         return cls(tuple(points))
 
+    def to_xlsxwriter(self) -> dict:
+        """The scale as an XlsxWriter `2_color_scale`/`3_color_scale` rule (what `from_xlsxwriter` reads)."""
+        names = ("min", "mid", "max") if len(self.points) == 3 else ("min", "max")
+        types = {kind: name for name, kind in self._KINDS.items()}
+        rule = {"type": f"{len(self.points)}_color_scale"}
+        for name, point in zip(names, self.points):
+            rule[f"{name}_type"] = types[point.kind]
+            if point.kind not in ("lowest", "highest"):
+                rule[f"{name}_value"] = point.value
+            rule[f"{name}_color"] = point.colour
+        return rule
+
 
 def column_pixels(chars: float) -> int:
     """Pixel width of a column `chars` characters wide, as Excel lays it out (default font: 7 px digits,
     5 px padding)."""
     return int(chars * 7 + 5) if chars >= 1 else int(chars * 12 + 0.5)
+
+
+# ---------------------------------------------------------------- text measured as Excel and LibreOffice lay it out
+
+# Advance widths of Arial (units per 1000 em), to measure text as Excel and LibreOffice lay it out.
+_ARIAL = {ch: w for chars, w in (
+    ("ijl'", 222), (" !,./:;[]\\ftI|", 278), ("-()r`", 333), ("*", 389), ("\"", 355), ("J", 500),
+    ("cksvxyz", 500), ("0123456789#$?_abdeghnopqu^", 556), ("+<=>~", 584), ("FTZ", 611),
+    ("&ABEKPSVXY", 667), ("CDHNRUw", 722), ("GOQ", 778), ("mM", 833), ("%", 889), ("W", 944), ("@", 1015),
+) for ch in chars}
+_PX_PER_UNIT = 10 * 96 / 72 / 1000  # 10 pt at 96 dpi
+CELL_PADDING_PX = 7
+
+
+@functools.lru_cache(maxsize=65_536)  # positions and names repeat a lot
+def text_px(text: str) -> float:
+    get = _ARIAL.get
+    return sum(get(ch, 600) for ch in text) * _PX_PER_UNIT
+
+
+def chars_for_px(px: float) -> float:
+    """The column width (Excel's units: 7 px digits + 5 px padding) that holds `px` of text."""
+    return round((px + CELL_PADDING_PX - 5) / 7 + 1.5, 1)  # and a little air
+
+
+@functools.lru_cache(maxsize=65_536)
+def wrapped_lines(text: str, room: float) -> int:
+    """Lines `text` takes when wrapped at word boundaries in `room` pixels."""
+    space = _ARIAL[" "] * _PX_PER_UNIT
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            w = text_px(word)
+            if used and used + space + w > room:
+                lines += 1
+                used = 0.0
+            if w > room:  # a word longer than the column is broken anywhere
+                extra = int(w // room)
+                lines += extra
+                w -= extra * room
+            used += (space if used else 0) + w
+    return lines
+
+
+def wrapped_row_height(cells: Sequence[tuple[str, float]]) -> Optional[float]:
+    """The row height (points) that shows every `(text, column width)` wrapped in full; None if one line does.
+
+    LibreOffice does not grow rows on opening, so writers that wrap text set the height themselves.
+    """
+    lines = max((wrapped_lines(text, column_pixels(width) - CELL_PADDING_PX)
+                 for text, width in cells if isinstance(text, str) and text), default=1)
+    return 12.75 * lines + 2 if lines > 1 else None
 
 
 def fill_style(colour: str) -> Style:
