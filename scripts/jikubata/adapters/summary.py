@@ -2,12 +2,15 @@
 
 Two layers, one source:
 
-- `sheet_tables(result)` turns a `Result` into plain tables (sheet name, title
-  lines, header, rows, column kinds). Every figure is read from the `Result`;
-  nothing here adds up money or heads again.
+- `sheet_tables(result)` (and `year_tables`) turns a `Result` into
+  `OutputSheet`s: sheet name, title lines, key figures, header, rows, column
+  kinds, colour scales, chart. Every figure is read from the `Result`; nothing
+  here adds up money or heads again. The sheets the Excel buttons write into
+  the open workbook are built here too: the same tables as `Rekap …` sheets
+  (`workbook_rekap_sheets`), and `Hasil`, `Masalah Data`, `Daftar Surat`.
 - `write_summary(result, out_dir)` lays those tables out with XlsxWriter:
-  formats, conditional status colours, charts, print set-up. The Excel button
-  (`jikubata.excel.buat_rekap`) writes the same tables into the open workbook.
+  formats, conditional status colours, charts, print set-up. In the open
+  workbook `sheet_layout` lays them out.
 
 Text from the inputs is always written with `write_string`, so a name such as
 `=HYPERLINK(...)` stays text.
