@@ -1,4 +1,7 @@
-"""The command line through a real subprocess: output, JSON of SPEC §5, exit status, no traceback."""
+"""The command line: output, JSON of SPEC §5, exit status, no traceback.
+
+Through a real subprocess where the process is the point (the JSON on stdout, one stderr line and no
+traceback whatever the input, help without a command); in this process (`jikubata_here`) otherwise."""
 import datetime as dt
 import hashlib
 import json
@@ -6,6 +9,7 @@ import json
 import pytest
 
 from tests.support.cli import jikubata as jb
+from tests.support.cli import jikubata_here
 from tests.support.workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic, write
 
 NOV7 = dt.date(2026, 11, 7)
@@ -40,7 +44,7 @@ def test_hitung_json_is_the_spec_object(book):
 
 
 def test_hitung_table_is_readable_indonesian(book):
-    r = jb("hitung", book, "--periode", "2026-11", "--per-tanggal", "2026-11-20")
+    r = jikubata_here("hitung", book, "--periode", "2026-11", "--per-tanggal", "2026-11-20")
     assert r.returncode == 0, r.stderr
     assert "November 2026" in r.stdout and "Dinas Kesehatan" in r.stdout and "Rp5.000" in r.stdout
     assert "belum memenuhi minimum: 1" in r.stdout  # Ani; Kecamatan Sirimau sent no purchase: no verdict
@@ -48,7 +52,7 @@ def test_hitung_table_is_readable_indonesian(book):
 
 
 def test_periksa_groups_problems_by_file_and_sheet(book):
-    r = jb("periksa", book)
+    r = jikubata_here("periksa", book)
     assert r.returncode == 0, r.stderr
     assert "dinkes.xlsx — lembar Belanja (1 masalah)" in r.stdout
     assert "D4" in r.stdout and "UMKM_TIDAK_TERDAFTAR" in r.stdout
@@ -56,8 +60,8 @@ def test_periksa_groups_problems_by_file_and_sheet(book):
 
 def test_inputs_are_never_modified(book):
     before = hashlib.sha256(book.read_bytes()).hexdigest()
-    jb("periksa", book)
-    jb("hitung", book, "--periode", "2026-11", "--json")
+    jikubata_here("periksa", book)
+    jikubata_here("hitung", book, "--periode", "2026-11", "--json")
     assert hashlib.sha256(book.read_bytes()).hexdigest() == before
 
 
@@ -118,26 +122,26 @@ def test_templat_salin_copies_the_shipped_templates_and_keeps_an_edited_copy(tmp
     from jikubata import resources
 
     folder = tmp_path / "templat-kantor"
-    r = jb("templat", "--salin", folder)
+    r = jikubata_here("templat", "--salin", folder)
     assert r.returncode == 0, r.stderr
     shipped = {p.name: p.read_bytes() for p in resources.shipped_templates_dir().iterdir() if p.is_file()}
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == shipped
     assert "JIKUBATA_TEMPLATES" in r.stdout and str(folder.resolve()) in r.stdout
 
     (folder / "surat-opd.docx").write_bytes(b"diubah di Word")
-    r = jb("templat", "--salin", folder)
+    r = jikubata_here("templat", "--salin", folder)
     assert r.returncode == 0 and "tidak ditimpa" in r.stdout
     assert (folder / "surat-opd.docx").read_bytes() == b"diubah di Word"
 
 
 def test_templat_without_salin_names_the_installed_folder_and_the_override(tmp_path, monkeypatch):
     monkeypatch.setenv("JIKUBATA_TEMPLATES", str(tmp_path))
-    r = jb("templat")
+    r = jikubata_here("templat")
     assert r.returncode == 0 and str(tmp_path) in r.stdout and "Templat bawaan" in r.stdout
 
 
 def test_templat_into_a_folder_that_cannot_be_made_is_one_clear_line(tmp_path):
     blocker = tmp_path / "berkas"
     blocker.write_text("bukan folder")
-    r = jb("templat", "--salin", blocker / "templat")
+    r = jikubata_here("templat", "--salin", blocker / "templat")
     assert r.returncode == 2 and r.stderr.startswith("Galat: templat tidak dapat disalin") and "Traceback" not in r.stderr

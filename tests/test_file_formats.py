@@ -28,6 +28,7 @@ from jikubata.adapters.clock import Clock
 from jikubata.domain.errors import InputError
 from jikubata.domain.model import Period
 from jikubata.tools import demo
+from tests.support.cli import jikubata_here
 
 TODAY = dt.date(2026, 11, 28)
 PERIOD = Period(2026, 11)
@@ -190,6 +191,7 @@ def test_password_protected_file_in_a_folder_is_reported_and_the_rest_counted(tm
 
 
 def run_cli(*args) -> subprocess.CompletedProcess:
+    """A child process: what a library prints to the process's stderr itself shows there too."""
     return subprocess.run([sys.executable, "-m", "jikubata", *map(str, args)], capture_output=True, text=True,
                           timeout=300)
 
@@ -261,7 +263,7 @@ def test_folder_skips_lock_and_hidden_files_and_lists_the_others_as_ignored(tmp_
     listed = files.list_inputs([folder])
     assert sorted(f.path.name for f in listed.files) == sorted(p.name for p in city.glob("*.xlsx"))
     assert listed.ignored == ["catatan.txt", "foto nota.jpg"]
-    r = run_cli("periksa", folder)
+    r = jikubata_here("periksa", folder)
     assert r.returncode == 0 and "Diabaikan (2 berkas bukan spreadsheet): catatan.txt, foto nota.jpg" in r.stdout
 
 
@@ -285,7 +287,7 @@ def test_a_file_named_on_its_own_or_open_in_libreoffice_is_said_to_be_open_too(t
     opened = {f.path.name: f.opened_in for f in files.list_inputs([folder / OFFICE, folder]).files}
     assert opened[OFFICE] == "Excel" and opened["JikuBata-Pusat.xlsx"] == "LibreOffice"
     assert not any(opened[name] for name in opened if name not in (OFFICE, "JikuBata-Pusat.xlsx"))
-    r = run_cli("periksa", folder / OFFICE, folder / "JikuBata-Pusat.xlsx")
+    r = jikubata_here("periksa", folder / OFFICE, folder / "JikuBata-Pusat.xlsx")
     assert r.returncode == 0 and r.stdout.count("BERKAS_SEDANG_DIBUKA") == 2 and "di LibreOffice" in r.stdout
 
 
@@ -486,16 +488,16 @@ def test_error_values_computed_by_libreoffice_are_named_in_xls_and_ods(tmp_path,
 
 def test_file_level_problems_come_first_in_periksa_the_summary_and_the_weekly_email(tmp_path, city):
     folder = folder_with(tmp_path, city, {OFFICE: encrypted(city / OFFICE, tmp_path / OFFICE)})
-    r = run_cli("periksa", folder)
+    r = jikubata_here("periksa", folder)
     assert r.returncode == 0, r.stderr
     groups = [line for line in r.stdout.splitlines() if " — " in line]
     assert groups[0] == f"{OFFICE} — berkas (1 masalah)" and len(groups) > 1
     out = tmp_path / "keluaran"
-    assert run_cli("rekap", folder, "--periode", PERIOD, "--keluaran", out).returncode == 0
+    assert jikubata_here("rekap", folder, "--periode", PERIOD, "--keluaran", out).returncode == 0
     ws = openpyxl.load_workbook(next(out.glob("Rekap-Jiku-Bata-*.xlsx")))["Masalah Data"]
     rows = [r for r in ws.iter_rows(values_only=True) if r and r[0] == 1]
     assert rows and rows[0][1:6] == (OFFICE, None, None, "GALAT", "BERKAS_TIDAK_TERBACA")
-    weekly = run_cli("mingguan", folder, "--keluaran", out, "--per-tanggal", "2026-11-22")
+    weekly = jikubata_here("mingguan", folder, "--keluaran", out, "--per-tanggal", "2026-11-22")
     assert weekly.returncode == 0, weekly.stderr
     email = next(out.glob("mingguan/*/email.html")).read_text(encoding="utf-8")
     assert email.index(OFFICE) < email.index("Masalah data:") and "dilindungi kata sandi" in email

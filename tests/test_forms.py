@@ -132,16 +132,24 @@ def test_cli_writes_one_form_per_office_with_obliged_staff(tmp_path, capsys):
     assert "Inspektorat" in out  # nobody obliged there: said, not silently skipped
 
 
-def test_nip_drop_down_lists_that_offices_obliged_staff_as_text(made):
+def _listed(wb, name: str) -> list:
+    sheet, cells = next(wb.defined_names[name].destinations)
+    return [c[0].value for c in wb[sheet][cells.replace("$", "")]]
+
+
+def choice(nip: str) -> str:
+    """What the NIP drop-down puts in the cell."""
+    return f"{nip} \u2014 {NAMES[nip]}"
+
+
+def test_nip_drop_down_offers_that_offices_obliged_staff_as_nip_and_name(made):
     _, paths, _ = made
     wb = openpyxl.load_workbook(paths[DINKES])
-    names = wb.defined_names
-    sheet, cells = next(names[forms.N_NIP].destinations)
-    listed = [c[0].value for c in wb[sheet][cells.replace("$", "")]]
-    assert listed == [BUDI, ANI, EKO]  # by tier, then name; CICI (Staf) has no minimum, DEDI is another OPD
-    assert all(isinstance(v, str) for v in listed)
+    # by tier, then name; CICI (Staf) has no minimum, DEDI is another OPD
+    assert _listed(wb, forms.N_CHOICES) == [choice(BUDI), choice(ANI), choice(EKO)]
+    assert _listed(wb, forms.N_NIP) == [BUDI, ANI, EKO]  # what the formulas look the choice up in, as text
     rule = _rule(wb[forms.SHEET_PURCHASES], "nip")
-    assert (rule.type, rule.formula1, rule.errorStyle in (None, "stop")) == ("list", forms.N_NIP, True)
+    assert (rule.type, rule.formula1, rule.errorStyle in (None, "stop")) == ("list", forms.N_CHOICES, True)
 
 
 def _rule(ws, key: str):
@@ -166,12 +174,13 @@ def test_sellers_dates_amounts_and_receipts_are_validated(made):
     assert _rule(ws, "receipt").type == "custom"
 
 
-def test_name_position_and_minimum_are_index_match_formulas(made):
+def test_name_position_and_minimum_are_index_match_formulas_on_the_choices_nip(made):
     _, paths, _ = made
     ws = openpyxl.load_workbook(paths[DINKES])[forms.SHEET_PURCHASES]
     for key in ("name", "position", "minimum"):
         formula = ws.cell(forms.FIRST_ROW, COLUMN[key]).value
-        assert "INDEX(" in formula and "MATCH(" in formula and "XLOOKUP" not in formula
+        assert "INDEX(" in formula and "XLOOKUP" not in formula
+        assert f"MATCH(LEFT($B{forms.FIRST_ROW},18),{forms.N_NIP},0)" in formula
 
 
 def test_only_input_cells_are_unlocked_and_sheets_are_protected_without_password(made):
@@ -239,6 +248,28 @@ def test_a_form_filled_as_an_admin_would_gives_exactly_the_entered_figures(made,
     assert spent(result) == {ANI: 22500, EKO: 20000, BUDI: 125000, CICI: 0, DEDI: 0}
     status = {e.nip: e.status for e in result.employees}
     assert (status[ANI], status[EKO], status[BUDI]) == (Status.MEMENUHI, Status.MEMENUHI, Status.MEMENUHI)
+
+
+def test_a_form_filled_from_the_drop_down_counts_each_choice_as_its_nip(made, tmp_path):
+    pusat, paths, _ = made
+    filled = fill(paths[DINKES], [(day(7), choice(ANI), SAGU, "Mie sagu", 15000, "N-1"),
+                                  (day(7), choice(EKO), KOPI, "Kopi", 20000, "N-2"),
+                                  (day(12), f"{ANI} - {NAMES[ANI]}", KOPI, "Kopi", 7500, "N-3"),
+                                  (day(20), BUDI, SAGU, "Mie sagu kering", 125000, "N-4")],  # pasted bare
+                  tmp_path / "kembali" / "Formulir-Belanja-DINKES-2026-11.xlsx")
+    result = services.calculate([pusat, filled], PERIOD, clock=CLOCK)
+    assert result.problems == []
+    assert spent(result) == {ANI: 22500, EKO: 20000, BUDI: 125000, CICI: 0, DEDI: 0}
+
+
+def test_a_nip_cell_that_is_not_exactly_a_choice_is_reported_not_guessed(made, tmp_path):
+    pusat, paths, _ = made
+    filled = fill(paths[DINKES], [(day(7), f"{ANI} \u2014 {NAMES[ANI]} {EKO}", SAGU, "Mie sagu", 15000, "N-1"),
+                                  (day(7), f"{ANI}\u2014{NAMES[ANI]}", KOPI, "Kopi", 20000, "N-2")],
+                  tmp_path / "f.xlsx")
+    result = services.calculate([pusat, filled], PERIOD, clock=CLOCK)
+    assert codes(result.problems) == ["NIP_TIDAK_VALID", "NIP_TIDAK_VALID"]
+    assert spent(result)[ANI] == 0
 
 
 def test_computed_columns_are_never_read_as_purchase_data(made, tmp_path):
@@ -414,8 +445,8 @@ def test_other_workbooks_and_broken_properties_are_no_form(made, tmp_path):
 # ---------------------------------------------------------------- LibreOffice
 
 
-def recalculated(src: Path, out_dir: Path, profile: Path) -> Path:
-    """`src` opened by LibreOffice, every formula recalculated, saved again as .xlsx."""
+def recalculated(src: Path, out_dir: Path, profile: Path, fmt: str = "xlsx") -> Path:
+    """`src` opened by LibreOffice, every formula recalculated, saved again as .xlsx (or .ods)."""
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -424,10 +455,11 @@ def recalculated(src: Path, out_dir: Path, profile: Path) -> Path:
         '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
         '</oor:items>\n')
     out_dir.mkdir(parents=True, exist_ok=True)
+    filters = {"xlsx": "xlsx:Calc Office Open XML", "ods": "ods"}
     subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                    "--convert-to", "xlsx:Calc Office Open XML", "--outdir", str(out_dir), str(src)],
+                    "--convert-to", filters[fmt], "--outdir", str(out_dir), str(src)],
                    check=True, capture_output=True, timeout=180)
-    return out_dir / src.name
+    return out_dir / f"{src.stem}.{fmt}"
 
 
 @pytest.mark.slow
@@ -458,6 +490,37 @@ def test_libreoffice_computes_the_forms_formulas_and_its_file_reads_back_exactly
     result = services.calculate([pusat, lo], PERIOD, clock=CLOCK)
     assert sorted(codes(result.problems)) == ["NIP_TIDAK_TERDAFTAR", "TANGGAL_DI_LUAR_PERIODE"]
     assert spent(result) == {ANI: 22500, EKO: 7000, BUDI: 60000, CICI: 0, DEDI: 0}
+
+
+@pytest.mark.slow
+@needs_soffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_libreoffice_fills_in_each_drop_down_choices_person_and_its_file_reads_back(made, tmp_path, fmt):
+    """Chosen from the drop-down (`NIP \u2014 Nama`): LibreOffice's formulas find the person, the Petunjuk
+    adds the choice to that NIP, and the file LibreOffice saved counts each choice as its NIP."""
+    pusat, paths, _ = made
+    rows = [(day(7), choice(ANI), SAGU, "Mie sagu", 15000, "N-1"),
+            (day(7), choice(EKO), KOPI, "Kopi", 7000, "N-2"),       # shares ANI's first 15 digits
+            (day(12), choice(ANI), KOPI, "Kopi", 7500, "N-3"),
+            (day(2), choice(BUDI), SAGU, "Mie sagu", 60000, "N-4"),
+            (day(3), BUDI, KOPI, "Kopi", 5000, "N-5")]               # pasted bare: still that person
+    filled = fill(paths[DINKES], rows, tmp_path / "isi" / paths[DINKES].name)
+    lo = recalculated(filled, tmp_path / "lo", tmp_path / "profile", fmt)
+
+    wb = CalamineWorkbook.from_path(str(lo))
+    sheet = wb.get_sheet_by_name(forms.SHEET_PURCHASES).to_python(skip_empty_area=False)
+    computed = [(r[COLUMN["nip"] - 1], r[COLUMN["name"] - 1], r[COLUMN["minimum"] - 1])
+                for r in sheet[forms.FIRST_ROW - 1:forms.FIRST_ROW - 1 + len(rows)]]
+    assert computed == [(choice(ANI), NAMES[ANI], 20000), (choice(EKO), NAMES[EKO], 20000),
+                        (choice(ANI), NAMES[ANI], 20000), (choice(BUDI), NAMES[BUDI], 100000),
+                        (BUDI, NAMES[BUDI], 100000)]
+    guide = wb.get_sheet_by_name(forms.SHEET_GUIDE).to_python(skip_empty_area=False)
+    status = {r[1]: (r[5], r[6], r[7]) for r in guide if isinstance(r[1], str) and r[1] in NAMES}
+    assert status == {BUDI: (65000, 35000, forms.SHORT), ANI: (22500, 0, forms.MET), EKO: (7000, 13000, forms.SHORT)}
+
+    result = services.calculate([pusat, lo], PERIOD, clock=CLOCK)
+    assert result.problems == []
+    assert spent(result) == {ANI: 22500, EKO: 7000, BUDI: 65000, CICI: 0, DEDI: 0}
 
 
 @pytest.mark.slow

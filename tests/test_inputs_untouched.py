@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.support.cli import jikubata
+from tests.support.cli import jikubata, jikubata_here
 from tests.support.workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, basic
 
 NOV7 = dt.date(2026, 11, 7)
@@ -82,6 +82,6 @@ def test_writing_into_the_input_folder_leaves_the_inputs_untouched(inputs, comma
 def test_refused_input_is_left_untouched_too(tmp_path):
     (tmp_path / "rusak.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     before = fingerprint(tmp_path)
-    r = jb(["hitung", str(tmp_path / "rusak.xlsx"), "--periode", "2026-11"])
+    r = jikubata_here("hitung", tmp_path / "rusak.xlsx", "--periode", "2026-11")
     assert r.returncode == 2
     assert fingerprint(tmp_path) == before

@@ -8,6 +8,7 @@ the machine's clock and the city's time zone are read in one module.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 from pathlib import Path
@@ -28,7 +29,8 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def imports(name: str) -> set[str]:
+@functools.cache  # each module's source is parsed once, however many tests ask
+def imports(name: str) -> frozenset[str]:
     """Every module `name` imports, at the top or inside a function; jikubata modules resolved to files."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(MODULES[name].read_text(encoding="utf-8"))):
@@ -39,7 +41,7 @@ def imports(name: str) -> set[str]:
             for a in node.names:
                 sub = f"{node.module}.{a.name}"
                 found.add(sub if sub in MODULES else node.module)
-    return found
+    return frozenset(found)
 
 
 def internal(name: str) -> set[str]:

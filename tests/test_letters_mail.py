@@ -19,7 +19,7 @@ from jikubata.adapters.history import SENT, History
 from jikubata.domain.model import Office, Tier
 from tests.test_mail import Inbox, Server, free_port
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice diperlukan untuk PDF")
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice diperlukan untuk PDF")
 CLOCK = Clock.fixed(dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=9))))
 
 
@@ -48,6 +48,27 @@ def written(tmp_path_factory):
 def out(written, tmp_path):
     target = tmp_path / "keluaran"
     shutil.copytree(written, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def written_with_stand_in_pdfs(tmp_path_factory):
+    """The letters, each with a one-page blank PDF beside it instead of LibreOffice's: for the tests of the
+    outbox, which attach a PDF and never read it."""
+    from pypdf import PdfWriter
+
+    base = tmp_path_factory.mktemp("surat-tanpa-libreoffice")
+    for x in letters.write_letters(result_with_addresses(), base, today=F.TODAY).letters:
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        writer.write(x.path.with_suffix(".pdf"))
+    return base
+
+
+@pytest.fixture
+def out_quick(written_with_stand_in_pdfs, tmp_path):
+    target = tmp_path / "keluaran"
+    shutil.copytree(written_with_stand_in_pdfs, target)
     return target
 
 
@@ -84,6 +105,7 @@ def deliver(out, port, dry_run=False):
 
 
 @pytest.mark.slow
+@needs_soffice
 def test_each_pdf_goes_once_to_its_recipient(out):
     server = Server(free_port()).start()
     try:
@@ -110,6 +132,7 @@ def test_each_pdf_goes_once_to_its_recipient(out):
 
 
 @pytest.mark.slow  # LibreOffice (the module's fixture)
+@needs_soffice
 def test_a_server_failing_halfway_leaves_the_rest_pending_and_a_rerun_delivers_them_once(out):
     port = free_port()
     failing = Server(port)
@@ -138,6 +161,7 @@ def test_a_server_failing_halfway_leaves_the_rest_pending_and_a_rerun_delivers_t
 
 
 @pytest.mark.slow  # LibreOffice (the module's fixture)
+@needs_soffice
 def test_coba_lists_what_would_be_sent_and_sends_nothing(out):
     outcome = deliver(out, 0, dry_run=True)
     text = outcome.summary_text()
@@ -154,6 +178,7 @@ def test_kirim_without_smtp_settings_is_a_clear_error(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@needs_soffice
 def test_surat_kirim_through_the_command_line_and_the_weekly_configuration(tmp_path, capsys):
     from tests.support import workbooks as W
     from jikubata.entrypoints import cli
@@ -224,7 +249,8 @@ def test_a_konsep_is_never_sent_nor_listed_as_going_out(tmp_path, capsys):
     assert not out.exists() or not list(out.rglob("*.docx"))
 
 
-def test_a_letter_interrupted_mid_send_goes_again_with_the_same_message_id_and_the_summary_says_so(out):
+def test_a_letter_interrupted_mid_send_goes_again_with_the_same_message_id_and_the_summary_says_so(out_quick):
+    out = out_quick
     import sqlite3
 
     from jikubata.adapters.history import SENDING
@@ -249,7 +275,8 @@ def test_a_letter_interrupted_mid_send_goes_again_with_the_same_message_id_and_t
     assert all(m.status == SENT for m in History(out).mails())
 
 
-def test_an_invalid_address_is_listed_and_nothing_is_sent_to_it(out):
+def test_an_invalid_address_is_listed_and_nothing_is_sent_to_it(out_quick):
+    out = out_quick
     outcome = again(out)
     outcome.letters = [dataclasses.replace(x, email="drs..407@bappeda.contoh.go.id")
                        if x.email.startswith("petrus") else x for x in outcome.letters]
@@ -265,7 +292,8 @@ def test_an_invalid_address_is_listed_and_nothing_is_sent_to_it(out):
     assert "1 alamat tidak valid" in text and "alamat tidak valid: drs..407@bappeda.contoh.go.id" in text
 
 
-def test_coba_lists_an_invalid_address_as_invalid_not_as_going_out(out):
+def test_coba_lists_an_invalid_address_as_invalid_not_as_going_out(out_quick):
+    out = out_quick
     outcome = again(out)
     outcome.letters = [dataclasses.replace(x, email="budi @contoh.go.id") if x.email.startswith("petrus") else x
                        for x in outcome.letters]
@@ -274,7 +302,8 @@ def test_coba_lists_an_invalid_address_as_invalid_not_as_going_out(out):
     assert "alamat tidak valid: budi @contoh.go.id" in text and "akan dikirim ke budi" not in text
 
 
-def test_the_mail_body_writes_the_number_and_the_office_as_written(out):
+def test_the_mail_body_writes_the_number_and_the_office_as_written(out_quick):
+    out = out_quick
     outcome = again(out)
     x = dataclasses.replace(outcome.letters[0], number="500.2/14/DISPERINDAG/XI/2026", pdf_path=out / "a.pdf")
     s = dataclasses.replace(result_with_addresses().settings,
@@ -288,6 +317,8 @@ def test_the_mail_body_writes_the_number_and_the_office_as_written(out):
     assert letters.mail_body(x, s)[0].rstrip().endswith("Dinas Koperasi dan UKM")
 
 
+@pytest.mark.slow  # LibreOffice: `--kirim` makes the PDFs
+@needs_soffice
 def test_surat_kirim_exits_4_when_an_email_is_held_back(tmp_path, capsys):
     from tests.support import workbooks as W
     from jikubata.entrypoints import cli

@@ -17,7 +17,7 @@ from jikubata import services
 from jikubata.adapters.clock import Clock
 from jikubata.domain import parse
 from jikubata.domain.model import Period
-from tests.support.cli import jikubata
+from tests.support.cli import jikubata_here as jikubata
 from tests.support.workbooks import NIP_ANI, NIP_BUDI, NIP_CICI, NIP_DEDI, write
 
 TODAY = dt.date(2026, 11, 28)

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from jikubata.domain.model import EmploymentStatus, Tier
-from jikubata.domain.parse import (parse_amount, parse_date, parse_nip, parse_status, parse_tier, printable,
-                                   whole_rupiah)
+from jikubata.domain.parse import (nip_and_name, parse_amount, parse_date, parse_nip, parse_status, parse_tier,
+                                   printable, whole_rupiah)
 
 # ---------------------------------------------------------------- NIP
 
@@ -30,6 +30,39 @@ def test_nip_stored_as_number_is_reported_not_guessed():
 def test_invalid_nip_says_why(typed, why):
     nip, code, reason = parse_nip(typed)
     assert nip is None and code == "NIP_TIDAK_VALID" and why in reason
+
+
+@pytest.mark.parametrize("chosen", ["198001012010012001 \u2014 Ani Latuconsina", "198001012010012001 - Ani Latuconsina",
+                                    "198001012010012001 \u2014 Dr. Ani Latuconsina, S.E., M.Si.",
+                                    " 198001012010012001 \u2014 Ani "])
+def test_a_forms_drop_down_choice_nip_and_name_is_that_nip(chosen):
+    assert parse_nip(chosen) == ("198001012010012001", None, "")
+
+
+@pytest.mark.parametrize("typed", [
+    "198001012010012001\u2014Ani",                            # no spaces around the dash
+    "198001012010012001 \u2013 Ani",                          # an en dash
+    "198001012010012001 / Ani", "198001012010012001 Ani",     # another separator, none
+    "198001012010012001 \u2014 ", "198001012010012001 \u2014 -",  # no name
+    "198001012010012001 \u2014 198001012010012009",           # a second NIP behind the dash
+    "198001012010012001 \u2014 Ani 2", "198001012010012001 \u2014 Ani\nEko",
+    "Ani \u2014 198001012010012001",                          # name first
+    "19800101201001200 \u2014 Ani", "1980010120100120011 \u2014 Ani",
+    "198013012010012001 \u2014 Ani",                          # the NIP itself is still checked
+])
+def test_only_exactly_nip_dash_name_is_read_as_a_choice(typed):
+    nip, code, _ = parse_nip(typed)
+    assert nip is None and code == "NIP_TIDAK_VALID"
+
+
+def test_a_drop_down_choice_shows_the_name_as_written():
+    assert nip_and_name("198001012010012001", " Dr. Ani  Latuconsina, S.E. ") == \
+        "198001012010012001 \u2014 Dr. Ani Latuconsina, S.E."
+
+
+@given(st.text())
+def test_every_drop_down_choice_whatever_the_roster_holds_reads_back_as_its_nip(name):
+    assert parse_nip(nip_and_name("198001012010012001", name)) == ("198001012010012001", None, "")
 
 
 @given(st.text())

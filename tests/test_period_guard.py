@@ -4,7 +4,8 @@ import datetime as dt
 import pytest
 
 from jikubata.domain.model import Period, period_refusal
-from tests.test_cli import book, jb  # noqa: F401  (the fixture and the subprocess runner)
+from tests.support.cli import jikubata_here as jb
+from tests.test_cli import book  # noqa: F401  (the fixture)
 
 TODAY = dt.date(2026, 11, 28)
 

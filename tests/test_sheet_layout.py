@@ -16,7 +16,8 @@ from jikubata.adapters import sheet_layout
 from jikubata.adapters.sheet_layout import Workbook
 from jikubata.adapters import summary
 from jikubata.adapters.styles import ColourScale
-from jikubata.adapters.workbook_port import Chart, ChartData, OutputSheet
+from jikubata.adapters.output_sheet import ChartData, OutputSheet
+from jikubata.adapters.workbook_port import Chart
 from jikubata.adapters.xlwings_port import XlwingsPort
 from jikubata.tools import workbook
 from tests.support.fake_xlwings import FakeBook, _Record, color_scale_points
@@ -203,6 +204,12 @@ def test_a_failing_button_in_excel_shows_a_critical_message(excel_open):
 
 COMPLIANCE = ColourScale.from_xlsxwriter(summary.COMPLIANCE_SCALE)
 SHORTFALL = ColourScale.from_xlsxwriter(summary.SHORTFALL_SCALE)  # from 0 (a number) to the highest value
+
+
+def test_a_colour_scale_gives_back_the_xlsxwriter_rule_it_was_read_from():
+    """The recap file and the open workbook show one scale: the file writes it back as the same rule."""
+    for rule in (summary.COMPLIANCE_SCALE, summary.SHORTFALL_SCALE):
+        assert ColourScale.from_xlsxwriter(rule).to_xlsxwriter() == rule
 
 
 def rich_sample() -> OutputSheet:

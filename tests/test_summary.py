@@ -20,7 +20,7 @@ from jikubata.domain.model import (Dataset, Employee, EmploymentStatus, Office, 
 from jikubata.domain.errors import InputError
 
 from tests.support import workbooks
-from tests.support.cli import jikubata as jb
+from tests.support.cli import jikubata_here as jb
 
 PERIOD = Period(2026, 11)
 AS_OF = dt.date(2026, 11, 20)

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from tests.support import workbooks as W
-from tests.support.cli import jikubata
+from tests.support.cli import jikubata_here as jikubata
 from jikubata import services
 from jikubata.adapters.clock import Clock
 from jikubata.domain import tpp

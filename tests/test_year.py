@@ -11,14 +11,15 @@ from jikubata.adapters import summary
 from jikubata.domain.model import (Dataset, Employee, Office, Period, Purchase, Settings, Status, Tier,
                                    aggregate_year, compute, compute_year)
 from jikubata.tools import demo
-from tests.support.cli import jikubata
+from tests.support.cli import jikubata_here
+from tests.support.workbooks import NIP_ANI, basic
 
 AS_OF = dt.date(2026, 11, 27)  # issue 12: --per-tanggal may not be after today
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
-def jb(*args, timeout=300):
-    return jikubata(*args, timeout=timeout)
+def jb(*args):
+    return jikubata_here(*args)
 
 
 def rows_under(ws, first_header="No"):
@@ -38,7 +39,9 @@ def rows_under(ws, first_header="No"):
 @pytest.fixture(scope="module")
 def demo_year(tmp_path_factory):
     root = tmp_path_factory.mktemp("tahun")
-    demo.generate(root / "masuk", today=AS_OF)  # four months of purchases: Agustus to November 2026
+    # Four months of purchases (Agustus to November 2026) of eight offices: every rule of the year at a
+    # fifth of the city's reading, eleven times over.
+    demo.generate(root / "masuk", today=AS_OF, offices=8)
     done = jb("rekap", root / "masuk", "--tahun", "2026", "--per-tanggal", AS_OF, "--keluaran", root / "keluar")
     assert done.returncode == 0, done.stderr
     assert "Rekap-Jiku-Bata-2026.xlsx" in done.stdout
@@ -184,7 +187,8 @@ def test_a_bad_year_is_a_clear_indonesian_error(tmp_path, bad):
 
 
 def test_as_of_date_outside_the_year_is_refused(tmp_path):
-    demo.generate(tmp_path / "masuk", today=AS_OF, months=1, mistakes=False)
+    basic(tmp_path / "masuk" / "dinkes.xlsx", purchases=[
+        (dt.date(2026, 11, 7), NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie sagu", 20000, "N1")])
     done = jb("rekap", tmp_path / "masuk", "--tahun", "2025", "--per-tanggal", "2026-11-30",
               "--keluaran", tmp_path / "k")
     assert done.returncode == 2 and "tidak berada pada tahun 2025" in done.stderr

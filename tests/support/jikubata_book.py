@@ -18,6 +18,10 @@ def filled_copy(path: Path, sheets: dict[str, list[list]], period=None, *, as_te
     With `as_text`, strings are stored as text cells whatever they look like (`=…` included), as Excel keeps
     text typed into a text-formatted column.
     """
+    key = repr((sheets, period, as_text))
+    if key in _FILLED:  # the same filling again (most button tests): its bytes, without openpyxl
+        Path(path).write_bytes(_FILLED[key])
+        return path
     shutil.copyfile(COMMITTED, path)
     wb = openpyxl.load_workbook(path, keep_vba=True)
     for sheet, rows in sheets.items():
@@ -28,4 +32,8 @@ def filled_copy(path: Path, sheets: dict[str, list[list]], period=None, *, as_te
                     cell.data_type = "s"
     wb["Beranda"][workbook.PERIOD_CELL] = period
     wb.save(path)
+    _FILLED[key] = Path(path).read_bytes()
     return path
+
+
+_FILLED: dict[str, bytes] = {}   # repr of a filling -> the workbook it made, for this test session

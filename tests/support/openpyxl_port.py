@@ -166,7 +166,7 @@ class OpenpyxlCells:
 
     def fit_rows(self, sheet: str, area: Area) -> None:
         # As Excel's AutoFit would; LibreOffice keeps the stored height, so the render shows this one.
-        from jikubata.adapters.summary import wrapped_row_height
+        from jikubata.adapters.styles import wrapped_row_height
 
         ws = self.book[sheet]
         r1, c1, r2, c2 = area

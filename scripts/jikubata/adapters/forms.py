@@ -1,7 +1,8 @@
 """Per-office entry forms (issue 14): write one plain .xlsx per OPD, and recognise one when it comes back.
 
-A form prevents the mistakes the reader otherwise has to report: the NIP is
-picked from that office's obliged staff (kept as text), the seller from the
+A form prevents the mistakes the reader otherwise has to report: a person is
+picked from that office's obliged staff as `NIP — Nama` (kept as text; the
+reader takes its first 18 digits, `parse.parse_nip`), the seller from the
 registered UMKM, dates are limited to the period, amounts are whole rupiah
 above zero. Name, position and minimum fill themselves in with INDEX/MATCH
 (Excel 2010+, LibreOffice, Google Sheets; no XLOOKUP), and `Petunjuk` shows
@@ -26,13 +27,15 @@ from typing import Optional
 
 from jikubata.adapters import files
 from jikubata.adapters.atomic import atomic_path, unwritable
+from jikubata.adapters.styles import (ACCENT, COMPUTED_FILL, DARK_TEXT, GRID_COLOUR, INPUT_FILL, MUTED, NAVY,
+                                      RUPIAH_FORMAT, STATUS_COLOURS, STATUS_LABELS, WHITE)
 from jikubata.domain import schema
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, timestamp
-from jikubata.domain.model import (WIT, Dataset, Employee, FormIdentity, Office, Period, Tier, is_obliged,
+from jikubata.domain.model import (WIT, Dataset, Employee, FormIdentity, Office, Period, Status, Tier, is_obliged,
                                    office_index, office_key, registered_only)
 from jikubata.domain.model import column_letter as _letter
-from jikubata.domain.parse import MAX_AMOUNT, printable
+from jikubata.domain.parse import MAX_AMOUNT, nip_and_name, printable
 
 FORM_VERSION = "1"
 FILE_PREFIX = "Formulir-Belanja-"
@@ -80,7 +83,7 @@ class _Column:
 
 COLUMNS = (
     _Column("Tanggal", "date", 13),
-    _Column("NIP", "nip", 21),
+    _Column("NIP", "nip", 38),       # holds the choice `NIP — Nama`
     _Column(f"Nama {AUTO}", "name", 28, True),
     _Column(f"Jabatan {AUTO}", "position", 30, True),
     _Column(f"Minimum {AUTO}", "minimum", 15, True),
@@ -95,16 +98,17 @@ _COL = {c.key: i for i, c in enumerate(COLUMNS)}
 # Workbook names behind the drop-downs and formulas (Excel 2010+, LibreOffice and Google Sheets all keep them).
 N_NIP, N_NAME, N_POSITION, N_MINIMUM, N_SELLERS = "DaftarNIP", "DaftarNama", "DaftarJabatan", "DaftarMinimum", \
     "DaftarUMKM"
+N_CHOICES = "DaftarPilihanNIP"   # the drop-down: `NIP — Nama`, one per person, beside DaftarNIP
+NIP_LENGTH = 18                  # the formulas look a choice up by its first 18 characters
 N_FIRST, N_LAST = "AwalPeriode", "AkhirPeriode"
 N_DATES, N_NIPS, N_AMOUNTS = "KolomTanggal", "KolomNIP", "KolomJumlah"
 UNKNOWN_NIP = "NIP tidak ada di daftar"
-SHORT, MET = "Kurang", "Memenuhi"
+SHORT, MET = STATUS_LABELS[Status.KURANG], STATUS_LABELS[Status.MEMENUHI]   # as every report says them
 
 _TIER_ORDER = {t: i for i, t in enumerate(Tier)}
 _GUIDE_WIDTHS = (5, 21, 28, 36, 13, 13, 13, 11)   # No, NIP, Nama, Jabatan, Minimum, Belanja, Kekurangan, Status
 _STEP_LINE = 160                                  # characters a merged step row holds on one line
 _MINOR_WORDS = {"dan", "atau", "di", "ke", "dari", "untuk", "pada", "serta"}
-_NAVY, _INPUT, _COMPUTED, _MUTED = "#1F3864", "#FFF2CC", "#F2F2F2", "#595959"
 
 
 # ---------------------------------------------------------------- what to write
@@ -278,37 +282,38 @@ class _FormWriter:
         for name, value in identity_properties(form.office, period, generated_at).items():
             self.wb.set_custom_property(name, value)
         f = self.wb.add_format
-        border = {"border": 1, "border_color": "#BFBFBF"}
+        border = {"border": 1, "border_color": GRID_COLOUR}
+        (short_fill, short_font), (met_fill, met_font) = STATUS_COLOURS[SHORT], STATUS_COLOURS[MET]
         self.fmt = {
-            "title": f({"bold": True, "font_size": 16, "font_color": _NAVY}),
-            "subtitle": f({"font_color": _MUTED}),
-            "header": f({"bold": True, "font_color": "#FFFFFF", "bg_color": _NAVY, "text_wrap": True,
+            "title": f({"bold": True, "font_size": 16, "font_color": NAVY}),
+            "subtitle": f({"font_color": MUTED}),
+            "header": f({"bold": True, "font_color": WHITE, "bg_color": NAVY, "text_wrap": True,
                          "valign": "vcenter", **border}),
             # Shown with the month's name: what the computer understood, whatever its language and date order.
-            "in_date": f({"num_format": "d mmm yyyy", "locked": False, "bg_color": _INPUT, "align": "left",
+            "in_date": f({"num_format": "d mmm yyyy", "locked": False, "bg_color": INPUT_FILL, "align": "left",
                           **border}),
-            "in_text": f({"num_format": "@", "locked": False, "bg_color": _INPUT, **border}),
-            "in_amount": f({"num_format": '"Rp"#,##0', "locked": False, "bg_color": _INPUT, **border}),
-            "auto": f({"bg_color": _COMPUTED, "font_color": "#262626", **border}),
-            "auto_rupiah": f({"num_format": '"Rp"#,##0', "bg_color": _COMPUTED, **border}),
+            "in_text": f({"num_format": "@", "locked": False, "bg_color": INPUT_FILL, **border}),
+            "in_amount": f({"num_format": RUPIAH_FORMAT, "locked": False, "bg_color": INPUT_FILL, **border}),
+            "auto": f({"bg_color": COMPUTED_FILL, "font_color": DARK_TEXT, **border}),
+            "auto_rupiah": f({"num_format": RUPIAH_FORMAT, "bg_color": COMPUTED_FILL, **border}),
             "text": f({"num_format": "@"}),
-            "rupiah": f({"num_format": '"Rp"#,##0'}),
+            "rupiah": f({"num_format": RUPIAH_FORMAT}),
             "date": f({"num_format": "dd/mm/yyyy", "align": "left"}),
             "label": f({"bold": True, "valign": "top"}),
             "value": f({"valign": "top", "text_wrap": True}),
-            "section": f({"bold": True, "font_size": 12, "font_color": _NAVY, "bottom": 2, "bottom_color": "#2E75B6"}),
-            "step_no": f({"bold": True, "font_color": "#FFFFFF", "bg_color": "#2E75B6", "align": "center",
+            "section": f({"bold": True, "font_size": 12, "font_color": NAVY, "bottom": 2, "bottom_color": ACCENT}),
+            "step_no": f({"bold": True, "font_color": WHITE, "bg_color": ACCENT, "align": "center",
                           "valign": "top"}),
             "step": f({"text_wrap": True, "valign": "top"}),
-            "note": f({"italic": True, "font_color": _MUTED, "text_wrap": True, "valign": "top"}),
+            "note": f({"italic": True, "font_color": MUTED, "text_wrap": True, "valign": "top"}),
             "cell": f({**border}),
             "cell_text": f({"num_format": "@", **border}),
-            "cell_rupiah": f({"num_format": '"Rp"#,##0', **border}),
+            "cell_rupiah": f({"num_format": RUPIAH_FORMAT, **border}),
             "total": f({"bold": True, "top": 1}),
-            "short": f({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
-            "met": f({"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"}),
-            "unknown": f({"italic": True, "font_color": "#9C0006"}),
-            "plain": f({"bg_color": "#FFFFFF"}),  # a cell of its own format: not the column's input style
+            "short": f({"bold": True, "font_color": short_font, "bg_color": short_fill}),
+            "met": f({"bold": True, "font_color": met_font, "bg_color": met_fill}),
+            "unknown": f({"italic": True, "font_color": short_font}),
+            "plain": f({"bg_color": WHITE}),  # a cell of its own format: not the column's input style
         }
 
     def write(self) -> None:
@@ -325,7 +330,8 @@ class _FormWriter:
     # ------------------------------------------------------------ hidden data sheet
 
     def _data(self, ws) -> None:
-        """Identity (A:B), the staff list (D:G) and the sellers (I), with the names the formulas use."""
+        """Identity (A:B), the staff list (D:G), the drop-down's choices (H) and the sellers (I), with the
+        names the formulas use."""
         fmt = self.fmt
         for i, (prop, label) in enumerate(IDENTITY_LABELS):
             ws.write_string(i, 0, label, fmt["label"])
@@ -339,14 +345,15 @@ class _FormWriter:
         self.wb.define_name(N_FIRST, f"='{SHEET_DATA}'!$B${row + 1}")
         self.wb.define_name(N_LAST, f"='{SHEET_DATA}'!$B${row + 2}")
 
-        ws.write_row(0, 3, ["NIP", "Nama", "Jabatan", "Minimum"], fmt["label"])
+        ws.write_row(0, 3, ["NIP", "Nama", "Jabatan", "Minimum", "Pilihan NIP"], fmt["label"])
         for i, e in enumerate(self.form.staff, 1):
             ws.write_string(i, 3, e.nip, fmt["text"])
             ws.write_string(i, 4, e.name)
             ws.write_string(i, 5, e.position)
             ws.write_number(i, 6, self.settings.minimums[e.tier], fmt["rupiah"])
+            ws.write_string(i, 7, nip_and_name(e.nip, e.name), fmt["text"])
         last = len(self.form.staff) + 1
-        for name, letter in ((N_NIP, "D"), (N_NAME, "E"), (N_POSITION, "F"), (N_MINIMUM, "G")):
+        for name, letter in ((N_NIP, "D"), (N_NAME, "E"), (N_POSITION, "F"), (N_MINIMUM, "G"), (N_CHOICES, "H")):
             self.wb.define_name(name, f"='{SHEET_DATA}'!${letter}$2:${letter}${last}")
         ws.write_string(0, 8, "UMKM", fmt["label"])
         for i, seller in enumerate(self.sellers, 1):
@@ -358,6 +365,7 @@ class _FormWriter:
         ws.set_column(3, 3, 21)
         ws.set_column(4, 5, 30)
         ws.set_column(6, 6, 12)
+        ws.set_column(7, 7, 48)
         ws.set_column(8, 8, 32)
         ws.protect("", {"select_locked_cells": True})
         ws.hide()
@@ -390,9 +398,10 @@ class _FormWriter:
         for r in range(first, last + 1):
             excel_row = r + 1
             for j, key, names, missing in lookups:
-                # IFERROR/INDEX/MATCH: the same result in Excel 2010+, LibreOffice and Google Sheets.
+                # IFERROR/INDEX/MATCH: the same result in Excel 2010+, LibreOffice and Google Sheets. LEFT:
+                # the NIP of a choice `NIP — Nama`, and a bare NIP as it is.
                 ws.write_formula(r, j, f'=IF(${nip}{excel_row}="","",IFERROR(INDEX({names},'
-                                       f'MATCH(${nip}{excel_row},{N_NIP},0)),{missing}))',
+                                       f'MATCH(LEFT(${nip}{excel_row},{NIP_LENGTH}),{N_NIP},0)),{missing}))',
                                  fmt["auto_rupiah"] if key == "minimum" else fmt["auto"], "")
         self._validations(ws, first, LAST_INPUT_ROW - 1, period_text)
         name_col = _COL["name"]
@@ -425,11 +434,12 @@ class _FormWriter:
                              f"{long_date(self.period.last_day)}. Ketik tahun-bulan-tanggal, misalnya "
                              f"{self.period.first_day:%Y-%m}-05."})
         column("nip", {
-            "validate": "list", "source": f"={N_NIP}",
-            "input_title": "NIP", "input_message": "Pilih NIP dari daftar; nama dan jabatan muncul sendiri.",
+            "validate": "list", "source": f"={N_CHOICES}",
+            "input_title": "NIP", "input_message": "Pilih pegawai dari daftar (NIP \u2014 Nama); nama, jabatan "
+                                                   "dan minimum muncul sendiri.",
             "error_title": "NIP tidak ada di daftar",
-            "error_message": "Pilih NIP dari daftar pegawai wajib OPD ini (lihat lembar Petunjuk). "
-                             "Bila pegawai belum ada, hubungi admin Jiku Bata."})
+            "error_message": "Pilih pegawai dari daftar (NIP \u2014 Nama) pegawai wajib OPD ini (lihat lembar "
+                             "Petunjuk). Bila pegawai belum ada, hubungi admin Jiku Bata."})
         if self.sellers:
             column("seller", {
                 "validate": "list", "source": f"={N_SELLERS}", "error_type": "stop" if self.strict_sellers
@@ -473,8 +483,9 @@ class _FormWriter:
         row = self._steps(ws, row, "Cara mengisi", [
             f"Buka lembar {SHEET_PURCHASES}. Isi satu baris untuk setiap nota belanja di Jiku Bata pada bulan "
             f"{period_text}.",
-            "Pilih NIP dari daftar (klik sel, lalu tanda panah di sebelahnya). Nama, jabatan dan minimum "
-            "belanja muncul sendiri.",
+            "Di kolom NIP, pilih pegawai dari daftar (klik sel, lalu tanda panah di sebelahnya): setiap "
+            "pilihan berisi NIP dan nama, misalnya 198001012010012001 \u2014 Ani Latuconsina. Nama, jabatan "
+            "dan minimum belanja muncul sendiri.",
             f"Pilih UMKM dari daftar. Isi tanggal ({long_date(self.period.first_day)} sampai "
             f"{long_date(self.period.last_day)}; ketik tahun-bulan-tanggal, misalnya "
             f"{self.period.first_day:%Y-%m}-05, agar terbaca benar di komputer berbahasa apa pun), jumlah: "

@@ -30,8 +30,10 @@ from jikubata.adapters import register as reg
 from jikubata import resources
 from jikubata.adapters.atomic import atomic_path, write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM
+from jikubata.adapters.styles import LINK_COLOUR, RUPIAH_FORMAT, SOFT_GREY, wrapped_row_height
 from jikubata.domain.model import EmployeeResult, Result
 from jikubata.domain import correspondence as cor
+from jikubata.domain import schema
 from jikubata.domain.correspondence import (KIND_DATA_REQUEST, KIND_OFFICE, KIND_OFFICIAL, KIND_REPORT, Mode,
                                             Plan, clean, safe_stem)
 from jikubata.domain.errors import InputError
@@ -918,21 +920,19 @@ def write_index(outcome: LettersOutcome, target: Path) -> Path:
     """`Daftar-Surat-YYYY-MM.xlsx`: one row per letter, links to the files. Text stays text."""
     import xlsxwriter
 
-    from jikubata.adapters.summary import wrapped_row_height
-
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False,
+                                            "strings_to_numbers": False, "in_memory": True,
                                             # Arial 10, as the Rekap: the row heights are measured in it.
                                             "default_format_properties": {"font_name": "Arial", "font_size": 10}})
-        ws = wb.add_worksheet("Daftar Surat")
+        ws = wb.add_worksheet(schema.LETTERS_SHEET)
         title = wb.add_format({"bold": True, "font_size": 14})
-        head = wb.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True,
+        head = wb.add_format({"bold": True, "bg_color": SOFT_GREY, "border": 1, "text_wrap": True,
                               "valign": "vcenter", "align": "center"})
         text = wb.add_format({"border": 1, "valign": "top", "text_wrap": True})
         date = wb.add_format({"border": 1, "valign": "top", "num_format": "d mmmm yyyy"})
-        money = wb.add_format({"border": 1, "valign": "top", "num_format": '"Rp"#,##0'})
-        link = wb.add_format({"border": 1, "valign": "top", "font_color": "blue", "underline": 1})
+        money = wb.add_format({"border": 1, "valign": "top", "num_format": RUPIAH_FORMAT})
+        link = wb.add_format({"border": 1, "valign": "top", "font_color": LINK_COLOUR, "underline": 1})
         listed = outcome.numbers or outcome.letters
         ws.write_string(0, 0, f"Daftar Surat Jiku Bata — {outcome.period_label}", title)
         ws.write_string(1, 0, f"Data per {long_date(outcome.as_of)}; {len(outcome.letters)} surat berlaku"

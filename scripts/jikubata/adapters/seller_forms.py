@@ -17,6 +17,7 @@ from pathlib import Path
 
 from jikubata.adapters import forms
 from jikubata.adapters.atomic import atomic_path, unwritable
+from jikubata.adapters.styles import ACCENT, GRID_COLOUR, INPUT_FILL, MUTED, NAVY, RUPIAH_FORMAT, WHITE
 from jikubata.domain import schema
 from jikubata.domain.indonesian import long_date, month_year, timestamp
 from jikubata.domain.model import WIT, Dataset, Period, Seller
@@ -34,7 +35,6 @@ COLUMNS = (("Tanggal", "date", 13), ("No. Nota", "receipt", 14), ("Nama Pembeli"
            ("NIP Pembeli", "nip", 21), ("OPD Pembeli", "office", 34), ("Produk", "product", 24),
            ("Jumlah (Rp)", "amount", 14), ("Keterangan", "note", 22))
 _COL = {key: j for j, (_, key, _) in enumerate(COLUMNS)}
-_NAVY, _INPUT, _MUTED = "#1F3864", "#FFF2CC", "#595959"
 
 
 @dataclass
@@ -129,20 +129,20 @@ class _SellerFormWriter:
         for name, value in identity_properties(seller, period, generated_at).items():
             self.wb.set_custom_property(name, value)
         f = self.wb.add_format
-        border = {"border": 1, "border_color": "#BFBFBF"}
+        border = {"border": 1, "border_color": GRID_COLOUR}
         self.fmt = {
-            "title": f({"bold": True, "font_size": 16, "font_color": _NAVY}),
-            "subtitle": f({"font_color": _MUTED}),
+            "title": f({"bold": True, "font_size": 16, "font_color": NAVY}),
+            "subtitle": f({"font_color": MUTED}),
             "label": f({"bold": True}),
             "value": f({"num_format": "@"}),
-            "header": f({"bold": True, "font_color": "#FFFFFF", "bg_color": _NAVY, "text_wrap": True,
+            "header": f({"bold": True, "font_color": WHITE, "bg_color": NAVY, "text_wrap": True,
                          "valign": "vcenter", **border}),
-            "in_date": f({"num_format": "dd/mm/yyyy", "locked": False, "bg_color": _INPUT, "align": "left",
+            "in_date": f({"num_format": "dd/mm/yyyy", "locked": False, "bg_color": INPUT_FILL, "align": "left",
                           **border}),
-            "in_text": f({"num_format": "@", "locked": False, "bg_color": _INPUT, **border}),
-            "in_amount": f({"num_format": '"Rp"#,##0', "locked": False, "bg_color": _INPUT, **border}),
-            "plain": f({"bg_color": "#FFFFFF"}),
-            "step_no": f({"bold": True, "font_color": "#FFFFFF", "bg_color": "#2E75B6", "align": "center",
+            "in_text": f({"num_format": "@", "locked": False, "bg_color": INPUT_FILL, **border}),
+            "in_amount": f({"num_format": RUPIAH_FORMAT, "locked": False, "bg_color": INPUT_FILL, **border}),
+            "plain": f({"bg_color": WHITE}),
+            "step_no": f({"bold": True, "font_color": WHITE, "bg_color": ACCENT, "align": "center",
                           "valign": "top"}),
             "step": f({"text_wrap": True, "valign": "top"}),
             "date": f({"num_format": "dd/mm/yyyy", "align": "left"}),

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Callable
 
 from jikubata.adapters import styles
-from jikubata.adapters.workbook_port import Chart, CellPort, OutputSheet, find_sheet
+from jikubata.adapters.output_sheet import OutputSheet
+from jikubata.adapters.workbook_port import Chart, CellPort, find_sheet
 
 _FORMULA_START = ("=", "+", "-", "@", "'")
 # What Excel would turn into a number, a date, a percentage or a truth value when typed.
@@ -46,7 +47,7 @@ def write_sheet(cells: CellPort, sheet: OutputSheet) -> None:
         cells.apply_style(name, (1, 1, 1, 1), styles.TITLE)
     if sheet.facts:
         _write_facts(cells, sheet)
-    top, width = sheet.header_row, len(sheet.header)
+    top, width = sheet.header_row + 1, len(sheet.header)  # 1-based, as a CellPort counts
     cells.write_values(name, top, 1, [[as_text(h) for h in sheet.header]])
     cells.apply_style(name, (top, 1, top, width), styles.HEADER)
     body = list(sheet.rows) + ([sheet.total] if sheet.total else [])
@@ -95,7 +96,7 @@ def write_sheet(cells: CellPort, sheet: OutputSheet) -> None:
 
 def _write_facts(cells: CellPort, sheet: OutputSheet) -> None:
     """The key figures: labels on one row, the figures below them as numbers in number formats."""
-    name, row, n = sheet.name, sheet.facts_row, len(sheet.facts)
+    name, row, n = sheet.name, sheet.facts_row + 1, len(sheet.facts)
     cells.write_values(name, row, 2, [[as_text(label) for label, _, _ in sheet.facts]])
     cells.apply_style(name, (row, 2, row, n + 1), styles.FACT_LABEL)
     for j, (_, value, kind) in enumerate(sheet.facts, 2):
@@ -109,7 +110,7 @@ def _write_facts(cells: CellPort, sheet: OutputSheet) -> None:
 def _place_chart(cells: CellPort, sheet: OutputSheet, last: int, widths: list[float]) -> None:
     """The chart below the table (its total included); its source is a block right of the table, hidden
     where the port's chart can plot hidden cells."""
-    data, name, top = sheet.chart, sheet.name, sheet.header_row
+    data, name, top = sheet.chart, sheet.name, sheet.header_row + 1
     base = len(sheet.header) + 2  # one empty column between the table and the block
     header = ["Label grafik"] + [label for label, _ in data.series]
     block = [[as_text(label)] + [values[i] for _, values in data.series] for i, label in enumerate(data.labels)]
@@ -119,18 +120,13 @@ def _place_chart(cells: CellPort, sheet: OutputSheet, last: int, widths: list[fl
         cells.apply_style(name, (top + 1, base + 1, top + len(block), base + len(data.series)),
                           styles.kind_style("percent"))
     cells.write_values(name, top + 1, base, block)
-    width = max(sum(column_pixels(w) for w in widths), 480)
+    width = max(sum(styles.column_pixels(w) for w in widths), 480)
     height = max(240, 70 + 15 * len(block)) if data.kind == "bar" else 300
     chart = Chart(name="Grafik " + name, kind=data.kind, title=data.title,
                   source=(top, base, top + len(block), base + len(data.series)), anchor=(last + 2, 1),
                   width=width, height=height, colours=data.colours, percent=data.percent)
     if cells.add_chart(name, chart):
         cells.hide_columns(name, base, base + len(data.series))
-
-
-def column_pixels(chars: float) -> int:
-    """Pixel width of a column `chars` characters wide, as Excel lays it out (7 px digits, 5 px padding)."""
-    return int(chars * 7 + 5) if chars >= 1 else int(chars * 12 + 0.5)
 
 
 _TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")

@@ -2,12 +2,15 @@
 
 Two layers, one source:
 
-- `sheet_tables(result)` turns a `Result` into plain tables (sheet name, title
-  lines, header, rows, column kinds). Every figure is read from the `Result`;
-  nothing here adds up money or heads again.
+- `sheet_tables(result)` (and `year_tables`) turns a `Result` into
+  `OutputSheet`s: sheet name, title lines, key figures, header, rows, column
+  kinds, colour scales, chart. Every figure is read from the `Result`; nothing
+  here adds up money or heads again. The sheets the Excel buttons write into
+  the open workbook are built here too: the same tables as `Rekap …` sheets
+  (`workbook_rekap_sheets`), and `Hasil`, `Masalah Data`, `Daftar Surat`.
 - `write_summary(result, out_dir)` lays those tables out with XlsxWriter:
-  formats, conditional status colours, charts, print set-up. The Excel button
-  (`jikubata.excel.buat_rekap`) writes the same tables into the open workbook.
+  formats, conditional status colours, charts, print set-up. In the open
+  workbook `sheet_layout` lays them out.
 
 Text from the inputs is always written with `write_string`, so a name such as
 `=HYPERLINK(...)` stays text.
@@ -15,10 +18,9 @@ Text from the inputs is always written with `write_string`, so a name such as
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -26,10 +28,15 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from jikubata.adapters.atomic import atomic_path, unwritable
-from jikubata.adapters.styles import (GRID_COLOUR, HEADER_FILL, HEADER_FONT, LINE_COLOUR, LINK_COLOUR, MUTED, NAVY,
-                                      NUMBER_FORMATS, SEVERITY_LABELS, STATUS_COLOURS, STATUS_LABELS, TOTAL_FILL)
+from jikubata.adapters.output_sheet import ChartData, OutputSheet
+from jikubata.adapters.workbook_port import find_sheet, location
+from jikubata.adapters.styles import (ACCENT, CITY_LINE_COLOUR, COMPLIANCE_SCALE, GRID_COLOUR, HEADER_FILL,
+                                      HEADER_FONT, LINE_COLOUR, LINE_COLOURS, LINK_COLOUR, MUTED, NAVY, NUMBER_FORMATS,
+                                      SEVERITY_LABELS, SHORTFALL_SCALE, SOFT_GREY, STATUS_COLOURS, STATUS_LABELS,
+                                      SHORT_FILL, TOTAL_FILL, CELL_PADDING_PX, ColourScale, chars_for_px,
+                                      column_pixels, text_px, wrapped_lines)
 from jikubata.domain import schema
-from jikubata.domain.model import (Office, OfficeTotals, Result, YearResult, office_index, office_key,
+from jikubata.domain.model import (Office, OfficeTotals, Result, Status, YearResult, office_index, office_key,
                                    worst_first, worst_first_key)
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, percent, rupiah
@@ -37,14 +44,14 @@ from jikubata.domain.parse import printable
 
 # ---------------------------------------------------------------- names shown to people
 
-SUMMARY_SHEET = "Ringkasan"
+SUMMARY_SHEET = schema.SUMMARY_SHEET
 SELLERS_SHEET = "UMKM"
-PROBLEMS_SHEET = "Masalah Data"
-TREND_SHEET = "Tren"
-SHORT_SHEET = "Belum Memenuhi"
-FILES_SHEET = "Berkas"
-RECONCILIATION_SHEET = "Rekonsiliasi"
-OFFICE_SHEET_PREFIX = "Rekap "
+PROBLEMS_SHEET = schema.PROBLEMS_SHEET
+TREND_SHEET = schema.TREND_SHEET
+SHORT_SHEET = schema.SHORT_SHEET
+FILES_SHEET = schema.FILES_SHEET
+RECONCILIATION_SHEET = schema.RECONCILIATION_SHEET
+OFFICE_SHEET_PREFIX = schema.OUTPUT_SHEET_PREFIX
 # Excel reserves "History"; the others are ours.
 RESERVED_SHEET_NAMES = (SUMMARY_SHEET, SHORT_SHEET, SELLERS_SHEET, PROBLEMS_SHEET, TREND_SHEET, FILES_SHEET,
                         RECONCILIATION_SHEET, "History")
@@ -59,12 +66,8 @@ FONT = "Arial"
 MAX_SHEET_NAME = 31
 MAX_CELL_TEXT = 32_767
 TREND_CHART_OFFICES = 5  # the chart: the city and at most this many lowest offices
-# Distinct line colours for the lowest offices (Okabe-Ito, readable by the colour-blind); the city is black.
-LINE_COLOURS = ("#D55E00", "#0072B2", "#E69F00", "#009E73", "#CC79A7")
-# Colour scale of compliance: red at 0 %, yellow at 50 %, green at 100 % (fixed, so months compare).
-COMPLIANCE_SCALE = {"type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
-                    "mid_type": "num", "mid_value": 0.5, "mid_color": "#FFEB84",
-                    "max_type": "num", "max_value": 1, "max_color": "#63BE7B"}
+COMPLIANCE = ColourScale.from_xlsxwriter(COMPLIANCE_SCALE)
+SHORTFALL = ColourScale.from_xlsxwriter(SHORTFALL_SCALE)
 # The names of the Excel tables (ListObjects), by table key: the same in the file and in the open workbook.
 TABLE_NAMES = {"kurang": "BelumMemenuhi", "tahun_pegawai": "PegawaiSetahun"}
 NO_DATA = "tanpa data"  # a month with no purchase at all: not 0 %
@@ -96,45 +99,6 @@ def trend_points(result: Result, week: Optional[str] = None) -> list[TrendPoint]
     labelled = [(o.office, o) for o in result.offices] + [(TREND_TOTAL, result.total)]
     return [TrendPoint(week, result.as_of, office, t.obliged, t.met, t.compliance, t.spent)
             for office, t in labelled]
-
-
-@dataclass
-class SheetTable:
-    """One sheet as plain values.
-
-    `kinds[i]` says how column i is shown: `text`, `longtext` (wrapped),
-    `message` (wrapped, wide), `count`, `rupiah`, `percent`, `status`
-    (coloured by its text). A text value in a number column is a placeholder
-    (`belum ditetapkan`, `-`) and is shown as text. `total` is the closing row (figures from `Result`), if any;
-    `strong_rows` are indexes of rows shown in bold like it (the city total of
-    each week in `Tren`).
-    """
-
-    name: str
-    title: list[str]
-    header: list[str]
-    kinds: list[str]
-    rows: list[list]
-    total: Optional[list] = None
-    key: str = ""  # ringkasan | opd | umkm | masalah | tren
-    office: Optional[str] = None  # the office of an `opd` table
-    empty_text: str = ""  # shown instead of rows when there are none
-    chart: dict = field(default_factory=dict)  # what the chart of the sheet plots (writer use)
-    strong_rows: list[int] = field(default_factory=list)
-    # Key figures shown under the title as cells (label, value, kind): numbers stay numbers.
-    facts: list[tuple[str, object, str]] = field(default_factory=list)
-    # Colour scales: (first column, last column, XlsxWriter conditional format) over the rows.
-    scales: list[tuple[int, int, dict]] = field(default_factory=list)
-    excel_table: bool = False  # a filterable Excel table (ListObject) rather than a plain autofilter
-    one_page: bool = False  # print on one A4 page (with its chart), no header repeated
-    same_width: tuple = ()  # (first, last) columns given one width, e.g. the months of a grid
-    # Cells that link to a place in an input file: (row index, column) -> (file, sheet, cell).
-    links: dict = field(default_factory=dict)
-
-    @property
-    def header_row(self) -> int:
-        """0-based row of the header: the title, the key figures (label and value rows), a blank row."""
-        return len(self.title) + (3 if self.facts else 1)
 
 
 # ---------------------------------------------------------------- sheet names
@@ -214,7 +178,7 @@ def _pct(value: Optional[float]):
     return NO_FIGURE if value is None else value
 
 
-def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
+def _summary_table(result: Result, names: dict[str, str]) -> OutputSheet:
     total = result.total
     offices = worst_first(result.offices)
     rows = [
@@ -222,7 +186,7 @@ def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
          o.obliged, o.met, o.short, _pct(o.compliance) if o.reported else NOT_REPORTED, o.spent, o.shortfall]
         for i, o in enumerate(offices, 1)
     ]
-    return SheetTable(
+    return OutputSheet(
         name=SUMMARY_SHEET,
         title=[REPORT_TITLE, _text(result.settings.government), _period_line(result),
                "OPD diurutkan dari kepatuhan terendah; baris Jumlah memuat angka seluruh OPD yang telah melapor."],
@@ -234,14 +198,14 @@ def _summary_table(result: Result, names: dict[str, str]) -> SheetTable:
                total.spent, total.shortfall],
         key="ringkasan",
         empty_text="Tidak ada pegawai pada data.",
-        chart={"labels": [_text(office_label(result, o.office)) for o in offices],
-               "values": [o.compliance for o in offices]},
-        scales=[(6, 6, COMPLIANCE_SCALE)],
+        chart=ChartData("bar", "Kepatuhan per OPD", [_text(office_label(result, o.office)) for o in offices],
+                        [("Kepatuhan", [o.compliance for o in offices])]),
+        scales=[(6, 6, COMPLIANCE)],
         one_page=True,
     )
 
 
-def _office_table(result: Result, totals: OfficeTotals, name: str, employees: list) -> SheetTable:
+def _office_table(result: Result, totals: OfficeTotals, name: str, employees: list) -> OutputSheet:
     people = sorted(employees,
                     key=lambda e: (-e.shortfall, e.status.rank, e.name.casefold(), e.nip))
     rows = [
@@ -256,7 +220,7 @@ def _office_table(result: Result, totals: OfficeTotals, name: str, employees: li
     title = [REPORT_TITLE, _text(totals.office), _period_line(result)]
     if head:
         title.insert(2, head)
-    return SheetTable(
+    return OutputSheet(
         name=name,
         title=title,
         header=["No", "NIP", "Nama", "Jabatan", "Tingkat", "Minimum", "Belanja", "Kekurangan", "Status"],
@@ -271,12 +235,12 @@ def _office_table(result: Result, totals: OfficeTotals, name: str, employees: li
     )
 
 
-def _short_table(result: Result) -> SheetTable:
+def _short_table(result: Result) -> OutputSheet:
     """Everyone short across the city, by office, the largest shortfall first: one list to act on."""
     people = sorted(result.short_employees(), key=lambda e: (
         office_label(result, e.office).casefold(), e.office.casefold(), -e.shortfall, e.name.casefold(), e.nip))
     total = result.total
-    return SheetTable(
+    return OutputSheet(
         name=SHORT_SHEET,
         title=[REPORT_TITLE, "ASN yang belum memenuhi belanja minimum, seluruh OPD", _period_line(result)],
         header=["No", "OPD", "Nama", "NIP", "Tingkat", "Minimum", "Belanja", "Kekurangan"],  # OPD: its Singkatan
@@ -288,13 +252,13 @@ def _short_table(result: Result) -> SheetTable:
                sum(e.spent for e in people), total.shortfall],
         key="kurang",
         empty_text="Semua ASN yang wajib telah memenuhi belanja minimum.",
-        excel_table=True,
+        table_name=TABLE_NAMES["kurang"],
     )
 
 
-def _sellers_table(result: Result) -> SheetTable:
+def _sellers_table(result: Result) -> OutputSheet:
     sellers = sorted(result.sellers, key=lambda s: (-s.revenue, s.seller.casefold()))
-    return SheetTable(
+    return OutputSheet(
         name=SELLERS_SHEET,
         title=[REPORT_TITLE, "Pendapatan UMKM dari belanja ASN — uang yang tetap beredar di Kota Ambon",
                _period_line(result)],
@@ -306,8 +270,8 @@ def _sellers_table(result: Result) -> SheetTable:
     )
 
 
-def _problems_table(result: Result) -> SheetTable:
-    return SheetTable(
+def _problems_table(result: Result) -> OutputSheet:
+    return OutputSheet(
         name=PROBLEMS_SHEET,
         title=[REPORT_TITLE, "Masalah pada data masukan (GALAT: baris tidak dihitung; PERINGATAN: tetap dihitung)"],
         facts=[("Galat", result.error_count, "count"), ("Peringatan", result.warning_count, "count")],
@@ -320,10 +284,10 @@ def _problems_table(result: Result) -> SheetTable:
     )
 
 
-def _reconciliation_table(result: Result) -> SheetTable:
+def _reconciliation_table(result: Result) -> OutputSheet:
     """The offices' claims against the sellers' books (issue 22): one row per UMKM, the worst mismatch first,
     then every line found on one side only, each linked to its place in its file."""
-    rows, links = [], {}
+    rows, places = [], {}
     for i, r in enumerate(result.reconciliation, 1):
         rows.append([i, _text(r.seller), "ya" if r.reconciled else "tidak direkonsiliasi", r.sales, r.claims,
                      r.matched, r.only_seller, r.only_claim, r.sales_rupiah, r.claims_rupiah,
@@ -336,10 +300,10 @@ def _reconciliation_table(result: Result) -> SheetTable:
                      "Tempat (berkas, lembar, sel)"])
         for k, (side, x) in enumerate(lines, 1):
             place = x.place("receipt")
-            links[(len(rows), 10)] = (place.file, place.sheet, place.cell)
+            places[(len(rows), 10)] = (place.file, place.sheet, place.cell)
             rows.append([k, _text(x.seller), side, x.date.strftime("%d/%m/%Y"), _text(x.receipt), _text(x.nip or "-"),
                          None, None, x.amount, None, _text(f"{place.file}, {place.sheet}, {place.cell}")])
-    return SheetTable(
+    return OutputSheet(
         name=RECONCILIATION_SHEET,
         title=[REPORT_TITLE, "Rekonsiliasi isian OPD dengan buku penjualan UMKM (selisih terbesar lebih dulu)",
                _period_line(result)],
@@ -349,16 +313,16 @@ def _reconciliation_table(result: Result) -> SheetTable:
                 "Rupiah Penjualan", "Rupiah Klaim", "Buku Penjualan"],
         kinds=["count", "longtext", "text", "count", "count", "count", "count", "count", "rupiah", "rupiah",
                "longtext"],
-        rows=rows, links=links, key="rekonsiliasi",
+        rows=rows, places=places, key="rekonsiliasi",
         empty_text="Tidak ada UMKM yang mengirim buku penjualan untuk periode ini; belum ada yang direkonsiliasi.",
     )
 
 
-def _files_table(result: Result) -> SheetTable:
+def _files_table(result: Result) -> OutputSheet:
     """Every input file's sheets: the table each was read as and its rows, or why it was left alone."""
     read = [s for s in result.sheets if s.read]
     files = list(dict.fromkeys(s.file for s in result.sheets))
-    return SheetTable(
+    return OutputSheet(
         name=FILES_SHEET,
         title=[REPORT_TITLE, f"Lembar pada berkas masukan: dibaca sebagai apa, berapa baris, atau mengapa dilewati "
                              f"({len(files)} berkas · {len(read)} lembar dibaca · {len(result.sheets) - len(read)} dilewati)",
@@ -375,7 +339,7 @@ def week_label(as_of: dt.date) -> str:
     return f"s.d. {as_of.day} {SHORT_MONTHS[as_of.month - 1]}"
 
 
-def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> SheetTable:
+def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> OutputSheet:
     """OPD × week compliance, the worst office (in the latest week) first, the city last."""
     weeks = sorted({p.week for p in trend})
     as_of = {}
@@ -425,10 +389,13 @@ def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> SheetTable:
         name = f"Kepatuhan per minggu: seluruh OPD dan {len(lowest)} OPD terendah"
     else:
         name = "Kepatuhan per minggu: seluruh OPD dan setiap OPD"
-    chart = {"weeks": [week_label(as_of[w]) for w in weeks], "labels": labels, "series": series,
-             "title": name, "city": total is not None}
+    colours = [LINE_COLOURS[i % len(LINE_COLOURS)] for i in range(len(series))]
+    if total is not None and colours:
+        colours[-1] = CITY_LINE_COLOUR
+    chart = ChartData("line", name, [week_label(as_of[w]) for w in weeks], list(zip(labels, series)),
+                      colours=tuple(colours), emphasise_last=total is not None) if weeks and series else None
     first_week = 3
-    return SheetTable(
+    return OutputSheet(
         name=TREND_SHEET,
         title=[REPORT_TITLE, "Kepatuhan per OPD per minggu (belanja sejak awal bulan sampai tanggal itu)",
                _period_line(result),
@@ -440,11 +407,11 @@ def _trend_table(result: Result, trend: Sequence[TrendPoint]) -> SheetTable:
         key="tren",
         empty_text="Belum ada riwayat mingguan.",
         chart=chart,
-        scales=[(first_week, first_week + len(weeks) - 1, COMPLIANCE_SCALE)] if weeks else [],
+        scales=[(first_week, first_week + len(weeks) - 1, COMPLIANCE)] if weeks else [],
     )
 
 
-def sheet_tables(result: Result, trend: Optional[Sequence[TrendPoint]] = None) -> list[SheetTable]:
+def sheet_tables(result: Result, trend: Optional[Sequence[TrendPoint]] = None) -> list[OutputSheet]:
     """Every sheet of the summary as plain tables, in workbook order."""
     names = sheet_names(result)
     tables = [_summary_table(result, names), _short_table(result)]
@@ -477,8 +444,6 @@ def outcome_text(result: Result, path: os.PathLike | str) -> str:
 
 YEAR_SHORTFALL_SHEET = "Kekurangan"
 YEAR_EMPLOYEES_SHEET = "Pegawai"
-SHORTFALL_SCALE = {"type": "2_color_scale", "min_type": "num", "min_value": 0, "min_color": "#FFFFFF",
-                   "max_type": "max", "max_color": "#F8696B"}
 
 
 def _year_line(year: YearResult) -> str:
@@ -496,7 +461,7 @@ def year_months(year: YearResult) -> tuple[str, list[int]]:
 
 
 def _year_grid(year: YearResult, name: str, subtitle: str, kind: str, key: str, figure, year_figure,
-               scale: dict, offices: list[str]) -> SheetTable:
+               scale: ColourScale, offices: list[str]) -> OutputSheet:
     """Office × month: `figure(totals)` of each month with data, "tanpa data" for the others, "belum
     melapor" for an office that sent no data that month. Months before the first data share one column."""
     folded, months = year_months(year)
@@ -514,7 +479,7 @@ def _year_grid(year: YearResult, name: str, subtitle: str, kind: str, key: str, 
     n = len(months) + (1 if folded else 0)
     rows = [[i, _text(o)] + cells(lambda m, o=o: year.office_month(o, m), year.office_year(o))
             for i, o in enumerate(offices, 1)]
-    return SheetTable(
+    return OutputSheet(
         name=name,
         title=[REPORT_TITLE, subtitle, _year_line(year),
                "OPD diurutkan dari kepatuhan setahun terendah; 'tanpa data' = belum ada belanja tercatat "
@@ -532,27 +497,26 @@ def _year_grid(year: YearResult, name: str, subtitle: str, kind: str, key: str, 
     )
 
 
-def year_tables(year: YearResult) -> list[SheetTable]:
+def year_tables(year: YearResult) -> list[OutputSheet]:
     """Every sheet of the yearly recap as plain tables; each figure is read from the monthly results."""
     totals = {o: year.office_year(o) for o in year.offices}
     offices = [t.office for t in worst_first(list(totals.values()))]
     compliance = _year_grid(
         year, SUMMARY_SHEET, "Kepatuhan per OPD per bulan (pegawai yang memenuhi dibagi pegawai wajib)",
-        "percent", "tahun", lambda t: _pct(t.compliance), lambda t: _pct(t.compliance), COMPLIANCE_SCALE, offices)
+        "percent", "tahun", lambda t: _pct(t.compliance), lambda t: _pct(t.compliance), COMPLIANCE, offices)
     compliance.title.insert(1, _text(year.settings.government))
     _, months = year_months(year)
-    compliance.chart = {"months": [SHORT_MONTHS[m - 1] for m in months],
-                        "values": [None if (t := year.city_month(m)) is None else t.compliance
-                                   for m in months],
-                        "title": f"Kepatuhan seluruh OPD per bulan, {year.year}"}
+    compliance.chart = ChartData(
+        "column", f"Kepatuhan seluruh OPD per bulan, {year.year}", [SHORT_MONTHS[m - 1] for m in months],
+        [("Kepatuhan seluruh OPD", [None if (t := year.city_month(m)) is None else t.compliance for m in months])])
     shortfall = _year_grid(
         year, YEAR_SHORTFALL_SHEET, "Jumlah kekurangan belanja per OPD per bulan", "rupiah", "tahun_kurang",
-        lambda t: t.shortfall, lambda t: t.shortfall, SHORTFALL_SCALE, offices)
+        lambda t: t.shortfall, lambda t: t.shortfall, SHORTFALL, offices)
     # Worst first (issue 21): the most months short, then the longest run, then the largest shortfall.
     people = sorted(year.employees, key=lambda e: (
         -e.months_short, -e.longest_run, -e.shortfall, office_label(year, e.office).casefold(), e.name.casefold(),
         e.nip))
-    employees = SheetTable(
+    employees = OutputSheet(
         name=YEAR_EMPLOYEES_SHEET,
         title=[REPORT_TITLE, "Setiap ASN: bulan wajib, bulan memenuhi, bulan kurang, kurang berturut-turut "
                              "terpanjang, dan kekurangan setahun; yang paling sering kurang di atas", _year_line(year)],
@@ -567,9 +531,125 @@ def year_tables(year: YearResult) -> list[SheetTable]:
                sum(e.shortfall for e in people)],
         key="tahun_pegawai",
         empty_text="Tidak ada data belanja pada tahun ini.",
-        excel_table=True,
+        table_name=TABLE_NAMES["tahun_pegawai"],
     )
     return [compliance, shortfall, employees, _problems_table(year)]
+
+
+# ---------------------------------------------------------------- the open workbook's sheets (the buttons)
+
+
+def workbook_rekap_sheets(tables: list[OutputSheet]) -> list[OutputSheet]:
+    """The recap's tables as `Rekap …` sheets of the open workbook, with what the recap file has where it
+    applies (key figures, colour scales, Excel tables, charts): each renamed `Rekap <name>`, unique;
+    `Ringkasan`'s offices linked to their sheets; the yearly grid printed on one page with its chart. Its
+    `Masalah Data` is left out: the workbook's own (`workbook_problems_sheet`) links to the cells."""
+    used: set[str] = set()
+    names = {t.name: _rekap_name(t.name, used) for t in tables if t.key != "masalah"}
+    sheets = []
+    for table in tables:
+        if table.key == "masalah":
+            continue
+        links = {}
+        if table.key == "ringkasan":
+            links = {(i, 2): "#" + location(names[row[2]], "A1") for i, row in enumerate(table.rows)
+                     if row[2] in names}
+        sheets.append(replace(table, name=names[table.name], links=links,
+                              one_page=table.one_page or table.key == "tahun"))
+    return sheets
+
+
+def _rekap_name(name: str, used: set[str]) -> str:
+    """A summary table's sheet in the open workbook: `Rekap <name>` (once), unique in `used`."""
+    if name.casefold().startswith(OFFICE_SHEET_PREFIX.casefold()):
+        name = name[len(OFFICE_SHEET_PREFIX):]
+    return unique_sheet_name(OFFICE_SHEET_PREFIX, name, used)
+
+
+def result_sheet(result: Result) -> OutputSheet:
+    """`Hasil`: every ASN with tier, minimum, spent, shortfall and status; the short ones coloured."""
+    people = sorted(result.employees, key=lambda e: (e.office.casefold(), e.status.rank,
+                                                     -e.shortfall, e.name.casefold(), e.nip))
+    rows, fills = [], {}
+    for i, e in enumerate(people):
+        rows.append([i + 1, e.nip, e.name, e.position, e.office, e.tier.label,
+                     MINIMUM_NOT_SET if e.minimum is None else e.minimum, e.spent, e.shortfall,
+                     STATUS_LABELS[e.status]])
+        if e.status is Status.KURANG:
+            fills[i] = SHORT_FILL
+    total = result.total
+    period = month_year(result.period.year, result.period.month)
+    return OutputSheet(
+        schema.RESULT_SHEET,
+        [f"Hasil perhitungan Jiku Bata \u2014 {period}",
+         f"Data per {long_date(result.as_of)}; baris ASN yang kurang berwarna merah muda."],
+        ["No", "NIP", "Nama", "Jabatan", "OPD", "Tingkat", "Minimum", "Belanja", "Kekurangan", "Status"],
+        ["count", "text", "longtext", "longtext", "longtext", "text", "rupiah", "rupiah", "rupiah", "status"],
+        rows,
+        total=["", "", "Jumlah", "", "", "", "", total.spent, total.shortfall, ""],
+        row_fills=fills,
+        widths=[6, 21, 30, 32, 34, 13, 16, 16, 16, 13],
+        empty_text="Lembar Pegawai belum berisi ASN.",
+        facts=[("Wajib belanja", total.obliged, "count"), ("Memenuhi", total.met, "count"),
+               ("Kurang", total.short, "count"), ("Kepatuhan", NO_FIGURE if total.compliance is None
+                                                 else total.compliance, "percent"),
+               ("Kekurangan", total.shortfall, "rupiah")],
+        table_name="HasilPerhitungan",
+    )
+
+
+def workbook_problems_sheet(checked, workbook: str, sheet_names: list[str], files: dict[str, Path]) -> OutputSheet:
+    """`Masalah Data` of the open workbook named `workbook` (a `Dataset` or `Result` checked): every problem;
+    its cell links to the place when the place is in this workbook (among `sheet_names`), and its file name
+    opens the file when the file was read from a folder beside it (`files`: the reader's label of each,
+    casefolded, to its path)."""
+    here = workbook.casefold()
+    rows, links = [], {}
+    for i, p in enumerate(checked.problems):
+        rows.append([i + 1, p.place.file, p.place.sheet, p.place.cell, SEVERITY_LABELS[p.severity], p.code,
+                     p.message])
+        sheet = find_sheet(sheet_names, p.place.sheet) if p.place.file.casefold() == here else None
+        if sheet and p.place.cell:
+            links[(i, 3)] = "#" + location(sheet, p.place.cell)
+        other = files.get(p.place.file.casefold()) if p.place.file.casefold() != here else None
+        if other is not None:
+            links[(i, 1)] = str(other)
+    return OutputSheet(
+        schema.PROBLEMS_SHEET,
+        ["Masalah data Jiku Bata",
+         "GALAT: baris tidak dihitung \u00b7 PERINGATAN: tetap dihitung \u00b7 klik sel untuk menuju isian"],
+        ["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
+        ["count", "text", "text", "link", "status", "text", "longtext"],
+        rows, links=links, widths=[6, 18, 14, 8, 13, 24, 80],
+        empty_text="Tidak ada masalah data.",
+        facts=[("Galat", checked.error_count, "count"), ("Peringatan", checked.warning_count, "count")],
+        table_name="MasalahData",
+    )
+
+
+def letters_sheet(result: Result, outcome) -> OutputSheet:
+    """`Daftar Surat`: what a clerk needs on paper (number, date, addressee, office, shortfall, sent?).
+
+    The file link is kept but narrow: the short text `Buka` opens the letter.
+    """
+    from jikubata.adapters.letters import delivery_status, letter_kind_label, register_status
+
+    rows, links = [], {}
+    for i, letter in enumerate(outcome.numbers or outcome.letters):
+        rows.append([i + 1, letter.number, long_date(letter.date), letter_kind_label(letter), letter.recipient,
+                     letter.office, letter.shortfall, register_status(letter), delivery_status(letter), "Buka"])
+        links[(i, 9)] = str(letter.path)
+    return OutputSheet(
+        schema.LETTERS_SHEET,
+        [f"Daftar surat \u2014 {month_year(result.period.year, result.period.month)}",
+         f"Data per {long_date(result.as_of)} \u00b7 folder {outcome.folder}"],
+        ["No", "Nomor Surat", "Tanggal", "Jenis", "Penerima", "OPD", "Kekurangan", "Status", "Status Kirim",
+         "Berkas"],
+        ["count", "text", "text", "text", "longtext", "longtext", "rupiah", "text", "text", "link"],
+        rows, links=links, widths=[5, 28, 17, 14, 34, 30, 14, 14, 14, 8],
+        empty_text="Tidak ada ASN yang kurang belanja; tidak ada surat yang dibuat.",
+        table_name="DaftarSurat",
+    )
 
 
 def year_file_name(year: YearResult) -> str:
@@ -625,7 +705,7 @@ _TEXT_KINDS = ("text", "longtext", "message", "status")
 
 
 class _Writer:
-    """Lays `SheetTable`s out in an XlsxWriter workbook."""
+    """Lays `OutputSheet`s out in an XlsxWriter workbook."""
 
     def __init__(self, path: Path, result, label: Optional[str] = None):
         """`result` is a `Result` (or a `YearResult`); `label` names its period in the footer."""
@@ -676,7 +756,7 @@ class _Writer:
         f["colours"] = {text: add({"bg_color": fill, "font_color": font}) for text, (fill, font) in STATUS_COLOURS.items()}
         return f
 
-    def write(self, tables: list[SheetTable]) -> None:
+    def write(self, tables: list[OutputSheet]) -> None:
         for table in tables:
             ws = self.wb.add_worksheet(table.name)
             layout = self._table(ws, table)
@@ -700,7 +780,7 @@ class _Writer:
             fmt = kind if kind in NUMBER_FORMATS else "count"
             ws.write_number(row, col, value, self.f[prefix + fmt])
 
-    def _table(self, ws, table: SheetTable) -> dict:
+    def _table(self, ws, table: OutputSheet) -> dict:
         for r, line in enumerate(table.title):
             style = "title" if r == 0 else "subtitle" if r == 1 else "line"
             ws.write_string(r, 0, _text(line), self.f[style])
@@ -734,7 +814,7 @@ class _Writer:
         for i in table.strong_rows:
             for c, value in enumerate(table.rows[i]):
                 self._cell(ws, first + i, c, value, table.kinds[c], prefix="total_")
-        for (i, c), (file, sheet, cell) in table.links.items():
+        for (i, c), (file, sheet, cell) in table.places.items():
             target = f"external:{file}" + (f"#'{sheet}'!{cell}" if sheet and cell else "")
             ws.write_url(first + i, c, target, self.f["link"], string=_text(table.rows[i][c]))
         last = first + len(table.rows) - 1
@@ -756,25 +836,25 @@ class _Writer:
                         "type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt})
         if table.rows:
             for c1, c2, scale in table.scales:
-                ws.conditional_format(first, c1, last, c2, scale)
+                ws.conditional_format(first, c1, last, c2, scale.to_xlsxwriter())
         ws.freeze_panes(first, 0)
-        if table.rows and table.excel_table:
+        if table.rows and table.table_name:
             # A real Excel table: filter buttons, banding; the header cells are the ones written above.
             ws.add_table(header_row, 0, last, ncols - 1, {
                 "columns": [{"header": h, "header_format": self.f["header"]} for h in table.header],
                 "style": "Table Style Light 1", "autofilter": True, "banded_rows": False,
-                "name": TABLE_NAMES.get(table.key)})
+                "name": table.table_name})
         elif table.rows:
             ws.autofilter(header_row, 0, last, ncols - 1)
         self._print_setup(ws, header_row, one_page=table.one_page)
         return {"header": header_row, "first": first, "last": last, "total": total_row, "ncols": ncols,
                 "widths": widths}
 
-    def _widths(self, ws, table: SheetTable) -> list[float]:
+    def _widths(self, ws, table: OutputSheet) -> list[float]:
         """Column widths from the widest value (in Arial), within a cap per kind."""
         widths = []
         for c, (head, kind) in enumerate(zip(table.header, table.kinds)):
-            need = max((_text_px(w) * 1.1 for w in head.split()), default=28.0)  # headers are bold
+            need = max((text_px(w) * 1.1 for w in head.split()), default=28.0)  # headers are bold
             values = [row[c] for row in table.rows]
             if table.total is not None:
                 values.append(table.total[c])
@@ -782,12 +862,12 @@ class _Writer:
             if texts:
                 # Measuring every string is slow at city scale; only the longest can be the widest.
                 longest = max(map(len, texts))
-                need = max(need, max(_text_px(t) for t in texts if len(t) * 1.6 >= longest))
+                need = max(need, max(text_px(t) for t in texts if len(t) * 1.6 >= longest))
             numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
             if numbers:
                 digits = len(f"{int(max(map(abs, numbers))):,}")
                 need = max(need, (digits + (2 if kind == "rupiah" else 0) + (3 if kind == "percent" else 0)) * 7.4)
-            widths.append(min(max(_chars_for_px(need), 5), _WIDTH_CAPS[kind]))
+            widths.append(min(max(chars_for_px(need), 5), _WIDTH_CAPS[kind]))
         if table.same_width:
             c1, c2 = table.same_width
             widths[c1:c2 + 1] = [max(widths[c1:c2 + 1])] * (c2 + 1 - c1)
@@ -796,9 +876,9 @@ class _Writer:
         return widths
 
     @staticmethod
-    def _wrapped_row_heights(ws, table: SheetTable, first: int, widths: list[float]) -> None:
+    def _wrapped_row_heights(ws, table: OutputSheet, first: int, widths: list[float]) -> None:
         """Give rows with wrapped text their height: LibreOffice does not grow them on opening."""
-        wrapped = [(c, _column_pixels(widths[c]) - _CELL_PADDING_PX) for c, k in enumerate(table.kinds)
+        wrapped = [(c, column_pixels(widths[c]) - CELL_PADDING_PX) for c, k in enumerate(table.kinds)
                    if k in ("longtext", "message")]
         if not wrapped:
             return
@@ -809,8 +889,8 @@ class _Writer:
                 # No character of Arial is wider than 13 px (W, M, @): shorter texts fit on one line.
                 if not isinstance(text, str):
                     continue
-                if "\n" in text or (len(text) * 13 > room and _text_px(text) > room):
-                    lines = max(lines, _wrapped_lines(text, room))
+                if "\n" in text or (len(text) * 13 > room and text_px(text) > room):
+                    lines = max(lines, wrapped_lines(text, room))
             if lines > 1:
                 ws.set_row(r, 12.75 * lines + 2)
 
@@ -830,7 +910,7 @@ class _Writer:
 
     # -- charts
 
-    def _summary_extras(self, ws, table: SheetTable, layout: dict) -> None:
+    def _summary_extras(self, ws, table: OutputSheet, layout: dict) -> None:
         """Link each office to its sheet, and chart compliance by office."""
         for i, row in enumerate(table.rows):
             name = row[2]
@@ -843,7 +923,8 @@ class _Writer:
         label_col, value_col = layout["ncols"], layout["ncols"] + 1
         ws.write_string(layout["header"], label_col, "Label grafik")
         ws.write_string(layout["header"], value_col, "Kepatuhan grafik")
-        for i, (label, value) in enumerate(zip(table.chart["labels"], table.chart["values"])):
+        (series, values), = table.chart.series
+        for i, (label, value) in enumerate(zip(table.chart.labels, values)):
             ws.write_string(layout["first"] + i, label_col, label)
             if value is not None:
                 ws.write_number(layout["first"] + i, value_col, value)
@@ -852,14 +933,14 @@ class _Writer:
         chart = self.wb.add_chart({"type": "bar"})
         first, last = layout["first"], layout["last"]
         chart.add_series({
-            "name": "Kepatuhan",
+            "name": series,
             "categories": [SUMMARY_SHEET, first, label_col, last, label_col],
             "values": [SUMMARY_SHEET, first, value_col, last, value_col],
-            "fill": {"color": "#2E75B6"},
+            "fill": {"color": ACCENT},
             "gap": 60,
             "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
         })
-        chart.set_title({"name": "Kepatuhan per OPD", "name_font": {"size": 12}})
+        chart.set_title({"name": table.chart.title, "name_font": {"size": 12}})
         chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25,
                           "num_font": {"size": 8}})
         chart.set_y_axis({"reverse": True, "num_font": {"size": 8}, "interval_unit": 1})
@@ -867,21 +948,22 @@ class _Writer:
         chart.show_hidden_data()
         chart.show_blanks_as("gap")
         # As wide as the table, as tall as the bars need: table and chart print on one page together.
-        width = sum(_column_pixels(w) for w in layout["widths"])
+        width = sum(column_pixels(w) for w in layout["widths"])
         chart.set_size({"width": max(width, 480), "height": max(240, 70 + 15 * len(table.rows))})
         anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
         ws.insert_chart(anchor, 0, chart, {"object_position": 1})
 
-    def _year_extras(self, ws, table: SheetTable, layout: dict) -> None:
+    def _year_extras(self, ws, table: OutputSheet, layout: dict) -> None:
         """Below the grid: a column per month of the city's compliance (no column for a month with no data)."""
         data = table.chart
-        if not data or not table.rows:
+        if data is None or not table.rows:
             return
+        (series, values), = data.series
         label_col, value_col = layout["ncols"] + 1, layout["ncols"] + 2
         top = layout["header"]
         ws.write_string(top, label_col, "Bulan")
         ws.write_string(top, value_col, "Kepatuhan kota")
-        for r, (label, value) in enumerate(zip(data["months"], data["values"]), 1):
+        for r, (label, value) in enumerate(zip(data.labels, values), 1):
             ws.write_string(top + r, label_col, label)
             if value is not None:
                 ws.write_number(top + r, value_col, value)
@@ -889,49 +971,49 @@ class _Writer:
         sheet = ws.get_name()
         chart = self.wb.add_chart({"type": "column"})
         chart.add_series({
-            "name": "Kepatuhan seluruh OPD",
-            "categories": [sheet, top + 1, label_col, top + len(data["months"]), label_col],
-            "values": [sheet, top + 1, value_col, top + len(data["months"]), value_col],
-            "fill": {"color": "#2E75B6"}, "gap": 50,
+            "name": series,
+            "categories": [sheet, top + 1, label_col, top + len(data.labels), label_col],
+            "values": [sheet, top + 1, value_col, top + len(data.labels), value_col],
+            "fill": {"color": ACCENT}, "gap": 50,
             "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
         })
-        chart.set_title({"name": data["title"], "name_font": {"size": 11}})
+        chart.set_title({"name": data.title, "name_font": {"size": 11}})
         chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25, "num_font": {"size": 8},
-                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+                          "major_gridlines": {"visible": True, "line": {"color": SOFT_GREY}}})
         chart.set_x_axis({"num_font": {"size": 8}})
         chart.set_legend({"none": True})
         chart.show_hidden_data()
         chart.show_blanks_as("gap")
-        width = sum(_column_pixels(w) for w in layout["widths"])
+        width = sum(column_pixels(w) for w in layout["widths"])
         chart.set_size({"width": max(width, 560), "height": 300})
         anchor = (layout["total"] if layout["total"] is not None else layout["last"]) + 2
         ws.insert_chart(anchor, 0, chart, {"object_position": 1})
 
-    def _trend_extras(self, ws, table: SheetTable, layout: dict) -> None:
+    def _trend_extras(self, ws, table: OutputSheet, layout: dict) -> None:
         """Beside the grid: a line for the city and for each of the lowest offices, one colour each."""
         data = table.chart
-        if not data.get("weeks") or not data.get("series"):
+        if data is None:
             return
         sheet = ws.get_name()
         # Hidden helper block right of the table: weeks down, one column per line (blank = no data).
         base = layout["ncols"] + 1
         top = layout["header"]
         ws.write_string(top, base, "Minggu")
-        for r, week in enumerate(data["weeks"], 1):
+        for r, week in enumerate(data.labels, 1):
             ws.write_string(top + r, base, week)
-        for s, (label, values) in enumerate(zip(data["labels"], data["series"]), 1):
+        for s, (label, values) in enumerate(data.series, 1):
             ws.write_string(top, base + s, label)
             for r, value in enumerate(values, 1):
                 if value is not None:
                     ws.write_number(top + r, base + s, value)
-        n_series = len(data["series"])
+        n_series = len(data.series)
         ws.set_column(base, base + n_series, None, None, {"hidden": True})
 
         chart = self.wb.add_chart({"type": "line"})
-        last_week = top + len(data["weeks"])
-        for s, label in enumerate(data["labels"], 1):
-            is_city = data.get("city") and s == n_series
-            colour = "#000000" if is_city else LINE_COLOURS[(s - 1) % len(LINE_COLOURS)]
+        last_week = top + len(data.labels)
+        for s in range(1, n_series + 1):
+            is_city = data.emphasise_last and s == n_series
+            colour = data.colours[s - 1]
             chart.add_series({
                 "name": [sheet, top, base + s],
                 "categories": [sheet, top + 1, base, last_week, base],
@@ -941,10 +1023,10 @@ class _Writer:
                 "marker": {"type": "square" if is_city else "circle", "size": 6 if is_city else 5,
                            "fill": {"color": colour}, "border": {"color": colour}},
             })
-        chart.set_title({"name": data.get("title") or "Kepatuhan", "name_font": {"size": 11}})
+        chart.set_title({"name": data.title or "Kepatuhan", "name_font": {"size": 11}})
         chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25,
                           "num_font": {"size": 8}, "major_gridlines": {"visible": True,
-                                                                       "line": {"color": "#D9D9D9"}}})
+                                                                       "line": {"color": SOFT_GREY}}})
         chart.set_x_axis({"num_font": {"size": 8}})
         chart.set_legend({"position": "bottom", "font": {"size": 8}})
         chart.show_hidden_data()
@@ -952,60 +1034,3 @@ class _Writer:
         # Beside the grid (right of the hidden block), so a long grid never cuts it over two pages.
         chart.set_size({"width": 620, "height": 420})
         ws.insert_chart(layout["header"], base + n_series + 1, chart, {"x_offset": 12, "object_position": 3})
-
-
-# Advance widths of Arial (units per 1000 em), to measure text as Excel and LibreOffice lay it out.
-_ARIAL = {ch: w for chars, w in (
-    ("ijl'", 222), (" !,./:;[]\\ftI|", 278), ("-()r`", 333), ("*", 389), ("\"", 355), ("J", 500),
-    ("cksvxyz", 500), ("0123456789#$?_abdeghnopqu^", 556), ("+<=>~", 584), ("FTZ", 611),
-    ("&ABEKPSVXY", 667), ("CDHNRUw", 722), ("GOQ", 778), ("mM", 833), ("%", 889), ("W", 944), ("@", 1015),
-) for ch in chars}
-_PX_PER_UNIT = 10 * 96 / 72 / 1000  # 10 pt at 96 dpi
-_CELL_PADDING_PX = 7
-
-
-@functools.lru_cache(maxsize=65_536)  # positions and names repeat a lot
-def _text_px(text: str) -> float:
-    get = _ARIAL.get
-    return sum(get(ch, 600) for ch in text) * _PX_PER_UNIT
-
-
-def _chars_for_px(px: float) -> float:
-    """The column width (Excel's units: 7 px digits + 5 px padding) that holds `px` of text."""
-    return round((px + _CELL_PADDING_PX - 5) / 7 + 1.5, 1)  # and a little air
-
-
-@functools.lru_cache(maxsize=65_536)
-def _wrapped_lines(text: str, room: float) -> int:
-    """Lines `text` takes when wrapped at word boundaries in `room` pixels."""
-    space = _ARIAL[" "] * _PX_PER_UNIT
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines += 1
-        used = 0.0
-        for word in paragraph.split(" "):
-            w = _text_px(word)
-            if used and used + space + w > room:
-                lines += 1
-                used = 0.0
-            if w > room:  # a word longer than the column is broken anywhere
-                extra = int(w // room)
-                lines += extra
-                w -= extra * room
-            used += (space if used else 0) + w
-    return lines
-
-
-def wrapped_row_height(cells: Sequence[tuple[str, float]]) -> Optional[float]:
-    """The row height (points) that shows every `(text, column width)` wrapped in full; None if one line does.
-
-    LibreOffice does not grow rows on opening, so writers that wrap text set the height themselves.
-    """
-    lines = max((_wrapped_lines(text, _column_pixels(width) - _CELL_PADDING_PX)
-                 for text, width in cells if isinstance(text, str) and text), default=1)
-    return 12.75 * lines + 2 if lines > 1 else None
-
-
-def _column_pixels(chars: float) -> int:
-    """Pixel width of a column of `chars` characters, as Excel lays it out (default font, 7 px digits)."""
-    return int(chars * 7 + 5) if chars >= 1 else int(chars * 12 + 0.5)

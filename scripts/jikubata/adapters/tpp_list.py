@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jikubata.adapters.atomic import atomic_path, write_bytes_atomic
+from jikubata.adapters.styles import MUTED, NAVY, RUPIAH_FORMAT, WHITE
 from jikubata.domain import tpp
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year
@@ -100,14 +101,14 @@ def _write_xlsx(result: Result, rows, target: Path) -> None:
                                             "default_format_properties": {"font_name": "Arial", "font_size": 10}})
         wb.set_properties({"title": f"Daftar TPP Jiku Bata {result.period}", "author": "Jiku Bata",
                            "subject": "Kekurangan belanja Jiku Bata per ASN untuk perhitungan TPP"})
-        head = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "text_wrap": True,
+        head = wb.add_format({"bold": True, "bg_color": NAVY, "font_color": WHITE, "text_wrap": True,
                               "valign": "vcenter", "border": 1})
         text = wb.add_format({"num_format": "@", "valign": "top"})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        money = wb.add_format({"num_format": '"Rp"#,##0', "valign": "top"})
+        money = wb.add_format({"num_format": RUPIAH_FORMAT, "valign": "top"})
         count = wb.add_format({"num_format": "0", "valign": "top", "align": "center"})
         pct = wb.add_format({"num_format": "0.##", "valign": "top", "align": "center"})
-        pending = wb.add_format({"italic": True, "valign": "top", "align": "center", "font_color": "#595959"})
+        pending = wb.add_format({"italic": True, "valign": "top", "align": "center", "font_color": MUTED})
         ws = wb.add_worksheet(SHEET)
         for i, r in enumerate(rows, 1):
             ws.write_string(i, 0, r.nip, text)

@@ -1,7 +1,7 @@
 """The open workbook, as the button actions see it, and the few primitives it is built on.
 
 `buttons` talks only to a `WorkbookPort`: read every sheet as rows, write a
-result sheet (`OutputSheet`), read or write one cell, show a message.
+result sheet (`output_sheet.OutputSheet`), read or write one cell, show a message.
 
 Underneath is a `CellPort`: the handful of primitives a spreadsheet program
 offers (write a block of values, apply a style to a range, add a link, set
@@ -13,31 +13,15 @@ tests use on `.xlsm` files (`tests/support/openpyxl_port.py`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Protocol
 
-from jikubata.adapters.styles import CHART_COLOUR, ColourScale, Style
+from jikubata.adapters.output_sheet import OutputSheet
+from jikubata.adapters.styles import ColourScale, Style
 
 # A rectangle of cells, 1-based and inclusive: (first row, first column, last row, last column).
 Area = tuple[int, int, int, int]
-
-
-@dataclass
-class ChartData:
-    """What a result sheet's chart shows, as values: a label per point and one or more series.
-
-    `kind` is `bar` (horizontal bars, the first label on top), `column` or
-    `line`; with `percent` the value axis runs from 0 % to 100 %. A `None`
-    value is a gap (nobody obliged, no data), not 0 %.
-    """
-
-    kind: str
-    title: str
-    labels: list[str]
-    series: list[tuple[str, list[Optional[float]]]]
-    colours: tuple[str, ...] = (CHART_COLOUR,)
-    percent: bool = True
 
 
 @dataclass
@@ -54,71 +38,6 @@ class Chart:
     height: int
     colours: tuple[str, ...]
     percent: bool
-
-
-@dataclass
-class OutputSheet:
-    """A result sheet as plain values: title lines, a header row, rows, and how to show them.
-
-    `links[(i, j)]` makes cell j of row i a hyperlink: `#'Sheet'!B12` jumps
-    inside the workbook, anything else is a file path. `row_fills[i]` colours
-    a whole row (e.g. the ASN who are short).
-    """
-
-    name: str
-    title: list[str]
-    header: list[str]
-    kinds: list[str]
-    rows: list[list]
-    total: Optional[list] = None
-    links: dict = field(default_factory=dict)
-    row_fills: dict = field(default_factory=dict)
-    widths: Optional[list[float]] = None
-    empty_text: str = ""
-    # Key figures under the title as cells (label, value, kind): a figure is never part of a title line.
-    facts: list[tuple[str, object, str]] = field(default_factory=list)
-    # Colour scales over the rows (not the total): (first column, last column, scale), 0-based columns.
-    scales: list[tuple[int, int, ColourScale]] = field(default_factory=list)
-    table_name: Optional[str] = None  # an Excel table (filterable) over the header and the rows
-    chart: Optional[ChartData] = None  # placed below the table
-    one_page: bool = False  # printed on one page (a summary with its chart), no header repeated
-
-    @property
-    def facts_row(self) -> int:
-        """1-based row of the key figures' labels (their values are on the row below)."""
-        return len(self.title) + 2
-
-    @property
-    def header_row(self) -> int:
-        """1-based row of the header: title lines, a blank row, the key figures (label and value rows)."""
-        if self.facts:
-            return self.facts_row + 2
-        return len(self.title) + 2 if self.title else 1
-
-    def column_widths(self) -> list[float]:
-        if self.widths:
-            out = [float(w) for w in self.widths]
-        else:
-            caps = {"longtext": 60, "message": 80, "text": 40, "link": 14, "status": 14, "rupiah": 16, "count": 10,
-                    "percent": 11}
-            out = []
-            for j, (header, kind) in enumerate(zip(self.header, self.kinds)):
-                longest = max([len(str(header))] + [len(_display(r[j], kind)) for r in self.rows[:500] if j < len(r)])
-                out.append(float(min(max(longest + 2, 8), caps.get(self.kinds[j], 40))))
-        # A key figure (bold, larger) must show in full, never as `####`.
-        for j, (label, value, kind) in enumerate(self.facts, 1):
-            if j < len(out):
-                out[j] = max(out[j], round(len(_display(value, kind)) * 1.25 + 2, 1), len(label) + 1.0)
-        return out
-
-
-def _display(value, kind: str = "rupiah") -> str:
-    """About as wide as Excel shows `value` (for column widths)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if kind == "percent":
-            return f"{value * 100:.1f}%"
-        return f"Rp{value:,.0f}" if kind == "rupiah" else f"{value:,.0f}"
-    return "" if value is None else str(value)
 
 
 class WorkbookPort(Protocol):

@@ -18,6 +18,17 @@ NIP_NUMBER = "NIP_ANGKA"
 NIP_INVALID = "NIP_TIDAK_VALID"
 _NIP_STRIP = re.compile(r"[\s.\u00a0]+")
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+]?\d+$")
+# A choice from an entry form's drop-down: `198001012010012001 — Ani Latuconsina` (em dash, or a hyphen,
+# with a space either side). The name may not hold a digit, so a second number cannot hide behind the dash.
+_NIP_AND_NAME = re.compile(r"([0-9]{18}) (?:\u2014|-) [^\W\d_][^\d\x00-\x1f]*")
+NIP_NAME_SEPARATOR = " \u2014 "
+
+
+def nip_and_name(nip: str, name: str) -> str:
+    """A drop-down choice of an entry form: the NIP, then the person's name, in the one shape `parse_nip`
+    reads back as that NIP (digits and control characters left out of the name; no name, the bare NIP)."""
+    shown = re.sub(r"^[\W\d_]+", "", " ".join(re.sub(r"[\d\x00-\x1f]+", " ", str(name)).split()))
+    return f"{nip}{NIP_NAME_SEPARATOR}{shown}" if shown else nip
 
 
 def parse_nip(value: object, nik: bool = False) -> tuple[Optional[str], Optional[str], str]:
@@ -30,9 +41,13 @@ def parse_nip(value: object, nik: bool = False) -> tuple[Optional[str], Optional
     keeps 15): it is reported, never guessed. With `nik`, a valid 16-digit
     NIK is accepted as well (the Wali Kota and Wakil Wali Kota are not ASN
     and have none): whether its owner may use it is for the caller to decide.
+    A drop-down choice of an entry form (`nip_and_name`) is its NIP; nothing
+    else around the digits is.
     """
     if type(value) is str and len(value) == 18 and value.isascii() and value.isdigit():
         text = value  # as most are typed: nothing to strip, no NIK, no number
+    elif type(value) is str and (choice := _NIP_AND_NAME.fullmatch(value.strip())):
+        text = choice[1]
     else:
         if isinstance(value, bool):
             return None, NIP_INVALID, "isinya bukan NIP"

@@ -69,10 +69,20 @@ BARE_AMOUNT = "Jumlah"  # an amount, or a quantity beside a stronger amount colu
 ROLE_PURCHASES, ROLE_EMPLOYEES, ROLE_OFFICES, ROLE_SELLERS, ROLE_SETTINGS, ROLE_SALES = (
     "belanja", "pegawai", "opd", "umkm", "pengaturan", "penjualan")
 
-# Sheets this product writes into the central workbook or its summaries: never read as input.
-OUTPUT_SHEETS = ("Beranda", "Hasil", "Masalah Data", "Ringkasan", "Belum Memenuhi", "Tren", "Berkas", "Daftar Surat",
-                 "Rekonsiliasi",
-                 "xlwings.conf", "_xlwings.conf")
+# Sheets this product writes into the central workbook or its summaries (one name each, used by every
+# writer): never read as input.
+HOME_SHEET = "Beranda"              # the workbook's buttons, period cell and result cell
+RESULT_SHEET = "Hasil"              # the button Hitung Kekurangan
+PROBLEMS_SHEET = "Masalah Data"     # the workbook's and the summary's
+SUMMARY_SHEET = "Ringkasan"
+SHORT_SHEET = "Belum Memenuhi"
+TREND_SHEET = "Tren"
+FILES_SHEET = "Berkas"
+LETTERS_SHEET = "Daftar Surat"      # the letter index: its own file, and a sheet of the workbook
+RECONCILIATION_SHEET = "Rekonsiliasi"
+XLWINGS_SHEETS = ("xlwings.conf", "_xlwings.conf")   # xlwings' settings (the workbook's is hidden)
+OUTPUT_SHEETS = (HOME_SHEET, RESULT_SHEET, PROBLEMS_SHEET, SUMMARY_SHEET, SHORT_SHEET, TREND_SHEET, FILES_SHEET,
+                 LETTERS_SHEET, RECONCILIATION_SHEET) + XLWINGS_SHEETS
 OUTPUT_SHEET_PREFIX = "Rekap "
 # The first line of every sheet of the summary workbook (and of the `Rekap …` sheets the buttons write).
 REPORT_TITLE = "REKAP BELANJA WAJIB PRODUK UMKM — JIKU BATA"

@@ -14,20 +14,16 @@ from typing import Callable, Optional, Sequence
 from jikubata.adapters import locking
 from jikubata.domain import schema
 from jikubata import services
-from jikubata.domain.model import Dataset, Period, Result, Status
+from jikubata.domain.model import Dataset, Period, Result
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah, short_date_time
-from jikubata.adapters.summary import (LINE_COLOURS, MINIMUM_NOT_SET, NO_FIGURE, OFFICE_SHEET_PREFIX,
-                                      SEVERITY_LABELS, STATUS_LABELS, TABLE_NAMES, SheetTable, unique_sheet_name)
-from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL, SHEET_HOME
-from jikubata.adapters.workbook_port import ChartData, OutputSheet, WorkbookPort, find_sheet, location
-from jikubata.adapters.styles import SHORT_FILL, ColourScale
+from jikubata.adapters import summary
+from jikubata.tools.workbook import PERIOD_CELL, RESULT_CELL
+from jikubata.adapters.workbook_port import WorkbookPort
 
-SHEET_RESULT = "Hasil"
-SHEET_PROBLEMS = "Masalah Data"
-SHEET_LETTERS = "Daftar Surat"
-SUMMARY_PREFIX = OFFICE_SHEET_PREFIX
+SHEET_HOME, SHEET_RESULT, SHEET_PROBLEMS = schema.HOME_SHEET, schema.RESULT_SHEET, schema.PROBLEMS_SHEET
+SUMMARY_PREFIX = schema.OUTPUT_SHEET_PREFIX
 
 
 # ---------------------------------------------------------------- the actions
@@ -50,15 +46,13 @@ def hitung_kekurangan(port: WorkbookPort, clock: Clock) -> str:
     """Compute the period's shortfalls; write `Hasil` and `Masalah Data`."""
     sources = _sources(port, clock)
     result = services.calculate(sources, _period(port, clock), clock=clock)
-    port.write_sheet(result_sheet(result))
+    port.write_sheet(summary.result_sheet(result))
     port.write_sheet(problems_sheet(result, port, sources.folders))
     return _result_message(result) + f" Rinciannya di lembar {SHEET_RESULT}." + _folders_note(sources)
 
 
 def buat_rekap(port: WorkbookPort, clock: Clock) -> str:
     """Write the summary workbook beside this one, and its tables as `Rekap …` sheets here."""
-    from jikubata.adapters import summary
-
     year = year_of(port.read_cell(SHEET_HOME, PERIOD_CELL))
     if year is not None:
         return _buat_rekap_tahunan(port, year, clock)
@@ -75,8 +69,6 @@ def buat_rekap(port: WorkbookPort, clock: Clock) -> str:
 
 def _buat_rekap_tahunan(port: WorkbookPort, year: int, clock: Clock) -> str:
     """The period cell holds a year: the yearly recap `Rekap-Jiku-Bata-TTTT.xlsx`, and its sheets here."""
-    from jikubata.adapters import summary
-
     folder = output_folder(port)
     waited: list[str] = []
     sources = _sources(port, clock)
@@ -100,50 +92,12 @@ def year_of(value) -> Optional[int]:
 
 
 def _write_rekap_sheets(port: WorkbookPort, tables, checked, folders: Sequence[Path] = ()) -> None:
-    """Replace every `Rekap …` sheet of the open workbook by these tables; `Masalah Data` from `checked`.
-
-    What the recap file has, where it applies, comes along: key figures in
-    cells, colour scales on compliance, Excel tables over lists, the charts,
-    and on `Ringkasan` a link from each office to its sheet.
-    """
+    """Replace every `Rekap …` sheet of the open workbook by the recap's tables; `Masalah Data` from `checked`."""
     for name in [n for n in port.sheet_names() if n.casefold().startswith(SUMMARY_PREFIX.casefold())]:
         port.delete_sheet(name)
-    used: set[str] = set()
-    names = {t.name: _rekap_name(t.name, used) for t in tables if t.key != "masalah"}
-    for table in tables:
-        if table.key == "masalah":
-            continue  # `Masalah Data` (with links to the cells) is written below
-        links = {}
-        if table.key == "ringkasan":
-            links = {(i, 2): "#" + location(names[row[2]], "A1") for i, row in enumerate(table.rows)
-                     if row[2] in names}
-        port.write_sheet(OutputSheet(
-            names[table.name], table.title, table.header, table.kinds, table.rows, table.total, links=links,
-            empty_text=table.empty_text, facts=list(table.facts),
-            scales=[(c1, c2, ColourScale.from_xlsxwriter(rule)) for c1, c2, rule in table.scales],
-            table_name=TABLE_NAMES.get(table.key) if table.excel_table else None,
-            chart=chart_data(table), one_page=table.one_page or table.key == "tahun"))
+    for sheet in summary.workbook_rekap_sheets(tables):
+        port.write_sheet(sheet)
     port.write_sheet(problems_sheet(checked, port, folders))
-
-
-def chart_data(table: SheetTable):
-    """The chart of a recap sheet, as the recap file draws it: compliance by office (worst on top), the city's
-    compliance by month, or the weekly lines of the city and the lowest offices."""
-    data = table.chart
-    if not data or not table.rows:
-        return None
-    if table.key == "ringkasan":
-        return ChartData("bar", "Kepatuhan per OPD", list(data["labels"]), [("Kepatuhan", list(data["values"]))])
-    if table.key == "tahun":
-        return ChartData("column", data["title"], list(data["months"]),
-                         [("Kepatuhan seluruh OPD", list(data["values"]))])
-    if table.key == "tren" and data.get("series"):
-        colours = [LINE_COLOURS[i % len(LINE_COLOURS)] for i in range(len(data["series"]))]
-        if data.get("city"):
-            colours[-1] = "#000000"
-        return ChartData("line", data["title"], list(data["weeks"]),
-                         list(zip(data["labels"], data["series"])), colours=tuple(colours))
-    return None
 
 
 def buat_surat(port: WorkbookPort, clock: Clock) -> str:
@@ -159,38 +113,13 @@ def buat_surat(port: WorkbookPort, clock: Clock) -> str:
     written = services.write_letters(sources, folder, period, clock=clock,
                                      writer=_writer(folder, "tombol Buat Surat Pengingat", waited))
     result, outcome = written.result, written.letters
-    port.write_sheet(letters_sheet(result, outcome))
+    port.write_sheet(summary.letters_sheet(result, outcome))
     chosen = ""
     if period is None:
         label = month_year(result.period.year, result.period.month)
         chosen = (f"Sel periode kosong: dibuat surat {outcome.mode.value} bulan {label} "
                   f"({'bulan berjalan' if outcome.mode.value == 'pengingat' else 'bulan yang sudah selesai'}).\n")
     return chosen + outcome.summary_text() + _folders_note(sources) + _waited_note(waited)
-
-
-def letters_sheet(result: Result, outcome) -> OutputSheet:
-    """`Daftar Surat`: what a clerk needs on paper (number, date, addressee, office, shortfall, sent?).
-
-    The file link is kept but narrow: the short text `Buka` opens the letter.
-    """
-    from jikubata.adapters.letters import delivery_status, letter_kind_label, register_status
-
-    rows, links = [], {}
-    for i, letter in enumerate(outcome.numbers or outcome.letters):
-        rows.append([i + 1, letter.number, long_date(letter.date), letter_kind_label(letter), letter.recipient,
-                     letter.office, letter.shortfall, register_status(letter), delivery_status(letter), "Buka"])
-        links[(i, 9)] = str(letter.path)
-    return OutputSheet(
-        SHEET_LETTERS,
-        [f"Daftar surat \u2014 {month_year(result.period.year, result.period.month)}",
-         f"Data per {long_date(result.as_of)} \u00b7 folder {outcome.folder}"],
-        ["No", "Nomor Surat", "Tanggal", "Jenis", "Penerima", "OPD", "Kekurangan", "Status", "Status Kirim",
-         "Berkas"],
-        ["count", "text", "text", "text", "longtext", "longtext", "rupiah", "text", "text", "link"],
-        rows, links=links, widths=[5, 28, 17, 14, 34, 30, 14, 14, 14, 8],
-        empty_text="Tidak ada ASN yang kurang belanja; tidak ada surat yang dibuat.",
-        table_name="DaftarSurat",
-    )
 
 
 def buat_formulir(port: WorkbookPort, clock: Clock) -> str:
@@ -376,7 +305,7 @@ def output_folder(port: WorkbookPort) -> Path:
     return path.parent
 
 
-# ---------------------------------------------------------------- result sheets
+# ---------------------------------------------------------------- result sheets (laid out in `summary`)
 
 
 def _result_message(result: Result) -> str:
@@ -389,66 +318,11 @@ def _result_message(result: Result) -> str:
     return text
 
 
-def result_sheet(result: Result) -> OutputSheet:
-    """`Hasil`: every ASN with tier, minimum, spent, shortfall and status; the short ones coloured."""
-    people = sorted(result.employees, key=lambda e: (e.office.casefold(), e.status.rank,
-                                                     -e.shortfall, e.name.casefold(), e.nip))
-    rows, fills = [], {}
-    for i, e in enumerate(people):
-        rows.append([i + 1, e.nip, e.name, e.position, e.office, e.tier.label,
-                     MINIMUM_NOT_SET if e.minimum is None else e.minimum, e.spent, e.shortfall,
-                     STATUS_LABELS[e.status]])
-        if e.status is Status.KURANG:
-            fills[i] = SHORT_FILL
-    total = result.total
-    period = month_year(result.period.year, result.period.month)
-    return OutputSheet(
-        SHEET_RESULT,
-        [f"Hasil perhitungan Jiku Bata \u2014 {period}",
-         f"Data per {long_date(result.as_of)}; baris ASN yang kurang berwarna merah muda."],
-        ["No", "NIP", "Nama", "Jabatan", "OPD", "Tingkat", "Minimum", "Belanja", "Kekurangan", "Status"],
-        ["count", "text", "longtext", "longtext", "longtext", "text", "rupiah", "rupiah", "rupiah", "status"],
-        rows,
-        total=["", "", "Jumlah", "", "", "", "", total.spent, total.shortfall, ""],
-        row_fills=fills,
-        widths=[6, 21, 30, 32, 34, 13, 16, 16, 16, 13],
-        empty_text="Lembar Pegawai belum berisi ASN.",
-        facts=[("Wajib belanja", total.obliged, "count"), ("Memenuhi", total.met, "count"),
-               ("Kurang", total.short, "count"), ("Kepatuhan", NO_FIGURE if total.compliance is None
-                                                 else total.compliance, "percent"),
-               ("Kekurangan", total.shortfall, "rupiah")],
-        table_name="HasilPerhitungan",
-    )
-
-
-def problems_sheet(checked: Dataset | Result, port: WorkbookPort, folders: Sequence[Path] = ()) -> OutputSheet:
-    """`Masalah Data`: every problem; its cell links to the place when the place is in this workbook,
-    and its file name opens the file when the file is in one of the input `folders` read with it."""
-    problems = checked.problems
-    names = port.sheet_names()
-    here = port.path.name.casefold()
-    elsewhere = _files_by_label(folders, port.path.name)
-    rows, links = [], {}
-    for i, p in enumerate(problems):
-        rows.append([i + 1, p.place.file, p.place.sheet, p.place.cell, SEVERITY_LABELS[p.severity], p.code,
-                     p.message])
-        sheet = find_sheet(names, p.place.sheet) if p.place.file.casefold() == here else None
-        if sheet and p.place.cell:
-            links[(i, 3)] = "#" + location(sheet, p.place.cell)
-        other = elsewhere.get(p.place.file.casefold()) if p.place.file.casefold() != here else None
-        if other is not None:
-            links[(i, 1)] = str(other)
-    return OutputSheet(
-        SHEET_PROBLEMS,
-        ["Masalah data Jiku Bata",
-         "GALAT: baris tidak dihitung \u00b7 PERINGATAN: tetap dihitung \u00b7 klik sel untuk menuju isian"],
-        ["No", "Berkas", "Lembar", "Sel", "Tingkat", "Kode", "Pesan"],
-        ["count", "text", "text", "link", "status", "text", "longtext"],
-        rows, links=links, widths=[6, 18, 14, 8, 13, 24, 80],
-        empty_text="Tidak ada masalah data.",
-        facts=[("Galat", checked.error_count, "count"), ("Peringatan", checked.warning_count, "count")],
-        table_name="MasalahData",
-    )
+def problems_sheet(checked: Dataset | Result, port: WorkbookPort, folders: Sequence[Path] = ()):
+    """`Masalah Data` of the open workbook: its cells link to this workbook's sheets, its file names to the
+    files of the input `folders` read with it."""
+    return summary.workbook_problems_sheet(checked, port.path.name, port.sheet_names(),
+                                           _files_by_label(folders, port.path.name))
 
 
 def _files_by_label(folders: Sequence[Path], open_name: str) -> dict[str, Path]:
@@ -465,8 +339,3 @@ def _files_by_label(folders: Sequence[Path], open_name: str) -> dict[str, Path]:
     return {label.casefold(): path for path, label in file_labels(paths, taken=[open_name]).items()}
 
 
-def _rekap_name(name: str, used: set[str]) -> str:
-    """A summary table's sheet here: `Rekap <name>` (once), unique in `used`."""
-    if name.casefold().startswith(SUMMARY_PREFIX.casefold()):
-        name = name[len(SUMMARY_PREFIX):]
-    return unique_sheet_name(SUMMARY_PREFIX, name, used)

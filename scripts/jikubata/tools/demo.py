@@ -309,7 +309,7 @@ def write_central(city: City, path: Path, settings: Optional[Settings] = None, *
 
     settings = settings or Settings()
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp))
+        wb = xlsxwriter.Workbook(str(tmp), {"in_memory": True})  # no temporary file per part
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         text = wb.add_format({"num_format": "@"})
         date = wb.add_format({"num_format": "dd/mm/yyyy"})
@@ -403,7 +403,7 @@ def write_siasn_roster(people: list[Person], path: Path) -> Path:
     import xlsxwriter
 
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp))
+        wb = xlsxwriter.Workbook(str(tmp), {"in_memory": True})  # no temporary file per part
         bold = wb.add_format({"bold": True})
         ws = wb.add_worksheet("Data PNS")
         ws.write_string(0, 0, "DAFTAR PNS — EKSPOR SIASN")

@@ -20,14 +20,16 @@ from jikubata.tools import ovba
 from jikubata.domain import schema
 from jikubata import resources
 from jikubata.adapters.atomic import atomic_path
+from jikubata.adapters.styles import (ACCENT, COMPUTED_FILL, DARK_TEXT, GRID_COLOUR, INPUT_FILL, MUTED, NAVY,
+                                      PERIOD_BORDER, RUPIAH_FORMAT, WHITE)
 from jikubata.domain.model import DEFAULT_MINIMUMS, Settings, Tier
 from jikubata.domain.errors import InputError
 
 # ---------------------------------------------------------------- the layout other modules use
 
-SHEET_HOME = "Beranda"
+SHEET_HOME = schema.HOME_SHEET
 SHEET_LISTS = schema.LISTS_SHEET  # hidden: the lists behind the drop-downs
-SHEET_CONF = "xlwings.conf"   # hidden: read by xlwings' VBA module (key in column A, value in B)
+SHEET_CONF = schema.XLWINGS_SHEETS[0]   # hidden: read by xlwings' VBA module (key in column A, value in B)
 PERIOD_CELL = "D13"           # the period typed or picked on Beranda
 
 
@@ -91,7 +93,6 @@ XLWINGS_SETTINGS = (
 )
 
 _FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
-_NAVY, _TEAL, _INPUT_FILL, _HEADER_FILL, _MUTED = "#1F3864", "#2E75B6", "#FFF2CC", "#DDEBF7", "#595959"
 
 
 def xlwings_dir() -> Path:
@@ -177,33 +178,33 @@ class _Builder:
         self.codes = code_names()
         f = self.wb.add_format
         self.fmt = {
-            "header": f({"bold": True, "font_color": "#FFFFFF", "bg_color": _NAVY, "border": 1,
-                         "border_color": "#BFBFBF", "valign": "vcenter", "text_wrap": True}),
+            "header": f({"bold": True, "font_color": WHITE, "bg_color": NAVY, "border": 1,
+                         "border_color": GRID_COLOUR, "valign": "vcenter", "text_wrap": True}),
             "text": f({"num_format": "@"}),
             "date": f({"num_format": "dd/mm/yyyy", "align": "left"}),
-            "rupiah": f({"num_format": '"Rp"#,##0'}),
+            "rupiah": f({"num_format": RUPIAH_FORMAT}),
             "label": f({"bold": True, "valign": "top", "text_wrap": True}),
-            "value": f({"num_format": "@", "bg_color": _INPUT_FILL, "border": 1, "border_color": "#BFBFBF",
+            "value": f({"num_format": "@", "bg_color": INPUT_FILL, "border": 1, "border_color": GRID_COLOUR,
                         "valign": "top", "text_wrap": True}),
-            "value_rupiah": f({"num_format": '"Rp"#,##0', "bg_color": _INPUT_FILL, "border": 1,
-                               "border_color": "#BFBFBF", "valign": "top", "align": "left"}),
-            "note": f({"font_color": _MUTED, "italic": True, "valign": "top", "text_wrap": True}),
-            "period_note": f({"font_color": _MUTED, "italic": True, "valign": "vcenter", "text_wrap": True,
+            "value_rupiah": f({"num_format": RUPIAH_FORMAT, "bg_color": INPUT_FILL, "border": 1,
+                               "border_color": GRID_COLOUR, "valign": "top", "align": "left"}),
+            "note": f({"font_color": MUTED, "italic": True, "valign": "top", "text_wrap": True}),
+            "period_note": f({"font_color": MUTED, "italic": True, "valign": "vcenter", "text_wrap": True,
                               "indent": 1}),
-            "title": f({"bold": True, "font_size": 22, "font_color": _NAVY}),
-            "subtitle": f({"font_size": 11, "font_color": _MUTED}),
-            "section": f({"bold": True, "font_size": 12, "font_color": _NAVY, "bottom": 2,
-                          "bottom_color": _TEAL}),
-            "section_line": f({"bottom": 2, "bottom_color": _TEAL}),
-            "step_no": f({"bold": True, "font_color": "#FFFFFF", "bg_color": _TEAL, "align": "center",
+            "title": f({"bold": True, "font_size": 22, "font_color": NAVY}),
+            "subtitle": f({"font_size": 11, "font_color": MUTED}),
+            "section": f({"bold": True, "font_size": 12, "font_color": NAVY, "bottom": 2,
+                          "bottom_color": ACCENT}),
+            "section_line": f({"bottom": 2, "bottom_color": ACCENT}),
+            "step_no": f({"bold": True, "font_color": WHITE, "bg_color": ACCENT, "align": "center",
                           "valign": "vcenter"}),
             "step": f({"valign": "vcenter", "text_wrap": True, "indent": 1}),
             "period_label": f({"bold": True, "valign": "vcenter"}),
             "period": f({"num_format": "@", "bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
-                         "bg_color": _INPUT_FILL, "border": 2, "border_color": "#BF9000"}),
-            "button_note": f({"valign": "vcenter", "text_wrap": True, "font_color": "#262626", "indent": 1}),
-            "result": f({"valign": "top", "text_wrap": True, "border": 1, "border_color": "#BFBFBF",
-                         "bg_color": "#F2F2F2", "font_color": "#262626"}),
+                         "bg_color": INPUT_FILL, "border": 2, "border_color": PERIOD_BORDER}),
+            "button_note": f({"valign": "vcenter", "text_wrap": True, "font_color": DARK_TEXT, "indent": 1}),
+            "result": f({"valign": "top", "text_wrap": True, "border": 1, "border_color": GRID_COLOUR,
+                         "bg_color": COMPUTED_FILL, "font_color": DARK_TEXT}),
             "plain": f({}),
         }
 
