@@ -5,7 +5,7 @@ The office workbooks of the benchmark data are converted once by LibreOffice
 `;`, dates 07/11/2026, amounts Rp20.000); the central workbook stays .xlsx.
 Per format, `hitung --json` and a plain read of the same folder (calamine, or
 the csv module for CSV; bench/plain_read.py) run as separate processes,
-alternating; prints each median and their ratio. Target (issue 11): ≤ 2.0.
+alternating; prints each median and their ratio. Target (README: Kinerja): ≤ 2.0.
 
     python bench/bench_formats.py [--runs N] [--data DIR]
 """

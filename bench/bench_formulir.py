@@ -12,7 +12,7 @@ interpreter start-up included), alternating, and the writer alone in this
 process; a third process reads the whole input folder (the central workbook
 and 40 office workbooks, 216,000 purchases) as an admin pointing at the
 folder would. Wall and CPU time are both printed, with the load average: on
-a machine shared with other work the wall time stretches. Target (issue 14):
+a machine shared with other work the wall time stretches. Target (README: Kinerja):
 all forms in under 10 s on 2 cores.
 
     python bench/bench_formulir.py [--runs N] [--data DIR]

@@ -2,7 +2,7 @@
 
 Both run as separate processes (interpreter start-up included in both),
 alternating, in the same run; prints each median, their ratio and the peak
-memory (max RSS) of `hitung`. Targets (issue 2): ratio ≤ 1.5, peak ≤ 500 MiB.
+memory (max RSS) of `hitung`. Targets (README: Kinerja): ratio ≤ 1.5, peak ≤ 500 MiB.
 
     python bench/bench_hitung.py [--runs N] [--data DIR]
 """

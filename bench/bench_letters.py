@@ -6,7 +6,7 @@ the rest staff with a minimum set), about a third of the obliged short. The
 
     python bench/bench_letters.py [--pdf-sample 40] [--workers N]
 
-Target (issue 5): at least 40 letters per second using both cores.
+Target (README: Kinerja): at least 40 letters per second using both cores.
 """
 from __future__ import annotations
 

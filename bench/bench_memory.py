@@ -1,15 +1,15 @@
-"""Peak memory and wall time of `jikubata hitung` at 1×, 4× and 7× the city (issue 23), against the plain
+"""Peak memory and wall time of `jikubata hitung` at 1×, 4× and 7× the city (README: Kinerja), against the plain
 python-calamine read of the same files.
 
 Each scale's data is made once by `generate.py --skala N` (bench/data, bench/data-4x, bench/data-7x: 216,000,
 864,000 and 1,512,000 purchase rows; 7× takes a few minutes and ~0.4 GB of disk). Both commands run as
 separate processes, alternating; the peak is the child's own max RSS (`os.wait4`, as `/usr/bin/time -v`
 reports it). Prints per scale the medians and the ratio hitung / plain read.
-Targets (issue 23): peak ≤ 120 MiB at 1×, ≤ 250 MiB at 7×; time ≤ 1.15× the plain read at every scale.
+Targets (README: Kinerja): peak ≤ 120 MiB at 1×, ≤ 250 MiB at 7×; time ≤ 1.15× the plain read at every scale.
 
     python bench/bench_memory.py [--runs N] [--skala 1 4 7] [--json-ke DIR] [--csv]
 
-`--csv` measures instead one CSV just under the 128 MiB cap (issue 20 point 4; target ≤ 400 MiB): the purchases
+`--csv` measures instead one CSV just under the 128 MiB cap (README: Keandalan; target ≤ 400 MiB): the purchases
 of the 7× data written as one `;` CSV of 127 MB, beside the 7× central workbook (the roster), in bench/data-csv.
 
 `--json-ke DIR` also keeps each scale's `hitung --json` output (DIR/hitung-N.json, DIR/hitung-csv.json): before and after a
@@ -84,7 +84,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--skala", type=int, nargs="+", default=[1, 4, 7])
     ap.add_argument("--json-ke", type=Path, help="keep each scale's hitung --json output in this folder")
-    ap.add_argument("--csv", action="store_true", help="one 127 MB CSV beside the 7x roster (issue 20)")
+    ap.add_argument("--csv", action="store_true", help="one 127 MB CSV beside the 7x roster (README: Keandalan)")
     args = ap.parse_args()
     generate.compiled()
     rows = []

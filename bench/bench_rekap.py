@@ -2,7 +2,7 @@
 
 `rekap` = read + validate + compute + write the summary workbook. Both run as
 separate processes (interpreter start-up included in both), alternating, in
-the same run; prints each median, their ratio (target, issue 4: ≤ 2.0), the
+the same run; prints each median, their ratio (target ≤ 2.0, README: Kinerja), the
 peak memory of `rekap`, and — in this process — the time of the writer alone
 (`summary.write_summary` on the computed Result) with the workbook's size.
 Then the yearly recap (`rekap --tahun`, twelve months of the same data) on

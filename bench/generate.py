@@ -2,11 +2,11 @@
 
 6,000 ASN in 40 offices, 3 purchases per person per month for 12 months:
 216,000 purchase rows in 41 workbooks (one central, one per office). With
-`--penjualan` (issue 22), also every seller's own sales book: the same sales
+`--penjualan` (README: Rekonsiliasi), also every seller's own sales book: the same sales
 as the seller wrote them, a few lines different, 216,000 more rows.
 
 `--skala N` makes N times the city (N × 6,000 ASN in the same 40 offices, N × 216,000 rows): 4 and 7 are
-the scales of the memory benchmark (issue 23), in bench/data-4x and bench/data-7x.
+the scales of the memory benchmark (README: Kinerja), in bench/data-4x and bench/data-7x.
 
     python bench/generate.py [--penjualan] [--skala N] [OUTDIR]
     (default bench/data, with --penjualan bench/data-penjualan, with --skala N bench/data-Nx)
@@ -78,7 +78,7 @@ def bench_setup(description: str):
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--data", type=Path)
-    ap.add_argument("--penjualan", action="store_true", help="with every seller's sales book (issue 22)")
+    ap.add_argument("--penjualan", action="store_true", help="with every seller's sales book (README: Rekonsiliasi)")
     args = ap.parse_args()
     args.data = args.data or Path(__file__).parent / ("data-penjualan" if args.penjualan else "data")
     t = time.perf_counter()

@@ -189,7 +189,7 @@ class SummaryOutcome:
 def write_summary(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None,
                   as_of: Optional[dt.date] = None, *, clock: Clock = SYSTEM, writer: Optional[Writer] = None,
                   progress: Progress = None) -> SummaryOutcome:
-    """Compute, then write `Rekap-Jiku-Bata-YYYY-MM.xlsx` into `out_dir` (SPEC §6.1)."""
+    """Compute, then write `Rekap-Jiku-Bata-YYYY-MM.xlsx` into `out_dir` (README: Isi workbook rekap)."""
     from jikubata.adapters import summary
 
     result = calculate(inputs, period, as_of, clock=clock, progress=progress)
@@ -266,7 +266,7 @@ def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
                   as_of: Optional[dt.date] = None, *, pdf: bool = False, clock: Clock = SYSTEM,
                   writer: Optional[Writer] = None, progress: Progress = None, send: bool = False,
                   dry_run: bool = False, mail_settings: Optional[mail.MailSettings] = None) -> LettersWritten:
-    """Compute, then write the period's letters, register rows and index into `out_dir` (SPEC §6.2)."""
+    """Compute, then write the period's letters, register rows and index into `out_dir` (README: Surat)."""
     from jikubata.adapters import history, letters
 
     if send and not dry_run and mail_settings is None:
@@ -452,7 +452,7 @@ def _when(iso: Optional[str]) -> str:
 def write_tpp_list(inputs: Inputs, out_dir: os.PathLike | str, period: Period, *, clock: Clock = SYSTEM,
                    writer: Optional[Writer] = None, progress: Progress = None) -> tpp_list.TppOutcome:
     """Compute a finished month, then write `Daftar-TPP-Jiku-Bata-TTTT-BB.xlsx` and `.csv` into `out_dir`
-    (issue 21). A running month has no final verdict and no run of months: InputError (exit 2)."""
+    (README: Kekurangan berulang dan daftar TPP). A running month has no final verdict and no run of months: InputError (exit 2)."""
     from jikubata.adapters import tpp_list
 
     today = clock.today()
@@ -476,7 +476,7 @@ def write_tpp_list(inputs: Inputs, out_dir: os.PathLike | str, period: Period, *
 def write_forms(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None, *,
                 clock: Clock = SYSTEM, writer: Optional[Writer] = None,
                 progress: Progress = None) -> forms.FormsOutcome:
-    """Check the roster, OPD and UMKM sheets, then write one entry form per OPD into `out_dir` (issue 14)."""
+    """Check the roster, OPD and UMKM sheets, then write one entry form per OPD into `out_dir` (README: Formulir isian OPD)."""
     from jikubata.adapters import forms
 
     dataset = check(inputs, clock=clock, progress=progress)
@@ -489,7 +489,7 @@ def write_forms(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Per
 def write_seller_forms(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[Period] = None, *,
                        clock: Clock = SYSTEM, writer: Optional[Writer] = None,
                        progress: Progress = None) -> seller_forms.SellerFormsOutcome:
-    """Check the inputs, then write one sales-book form per registered UMKM into `out_dir` (issue 22)."""
+    """Check the inputs, then write one sales-book form per registered UMKM into `out_dir` (README: Rekonsiliasi)."""
     from jikubata.adapters import seller_forms
 
     dataset = check(inputs, clock=clock, progress=progress)
@@ -517,7 +517,7 @@ def last_full_week_end(now: dt.datetime) -> dt.date:
 def run_weekly(inputs: Inputs, out_dir: os.PathLike | str, *, as_of: Optional[dt.date] = None,
                clock: Clock = SYSTEM, writer: Optional[Writer] = None,
                progress: Progress = None) -> weekly.WeeklyOutcome:
-    """Write the weekly summary of the week containing D into `out_dir/mingguan/YYYY-Www/` (SPEC §6.3).
+    """Write the weekly summary of the week containing D into `out_dir/mingguan/YYYY-Www/` (README: Rekap mingguan terjadwal).
 
     D is `as_of`, or the end of the last full week before now. Inputs are
     only read. The week's snapshot is recorded in the history last.

@@ -1,4 +1,4 @@
-"""A full disk is a clear failure, never a success (issue 20).
+"""A full disk is a clear failure, never a success (README: Keandalan).
 
 Writing an output can fail deep inside a library: `OSError(ENOSPC)` from a
 write, XlsxWriter's `FileCreateError` around it, SQLite's "database or disk is

@@ -1,7 +1,7 @@
 """Which input files there are, and how each one becomes sheets of rows.
 
 The file layer of the readers: it lists the spreadsheets of the paths given
-(SPEC §3, issue 11 rule 1), opens each by what its content is (not only by
+(README: Format workbook masukan), opens each by what its content is (not only by
 its name), refuses hostile files before parsing them, and tells why a file
 cannot be read in Indonesian (`UnreadableFile`). What happens to a sheet's
 rows is `reader`'s business.
@@ -42,10 +42,10 @@ log = logging.getLogger("jikubata.files")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
 ACCEPTED = ".xlsx/.xlsm/.xls/.xlsb/.ods/.csv"
 
-# Every error value a cell can hold (issue 11 rule 9).
+# Every error value a cell can hold (README: Format berkas).
 EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
                 "#GETTING_DATA", "#BLOCKED!", "#FIELD!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
-# What a formula cell saved without its value holds (issue 11 rule 10).
+# What a formula cell saved without its value holds (README: Format berkas).
 FORMULA_WITHOUT_VALUE = "rumus"
 
 # Refuse archives that expand beyond this: a real office workbook is far smaller.
@@ -123,7 +123,7 @@ class UnreadableFile(InputError):
         self.file_name, self.reason, self.detail = file_name, reason, detail
 
 
-# The reasons (issue 11 rule 8), each with what to do about it.
+# The reasons (README: Format berkas), each with what to do about it.
 RESAVE = "Buka di Excel lalu simpan ulang sebagai Buku Kerja Excel (.xlsx)"
 PASSWORD = ("dilindungi kata sandi, sehingga isinya tidak dapat dibaca. Buka dengan kata sandinya di Excel, "
             "pilih File > Info > Lindungi Buku Kerja > Enkripsi dengan Kata Sandi, kosongkan kata sandi, "
@@ -780,7 +780,7 @@ def _xls_notes(path: Path, index: int) -> dict:
 
 def _xlsx_layout(path: Path) -> tuple[dict, dict]:
     """Sheet name -> its part in the archive, and sheet name -> the rows (absolute, 0-based) of the totals
-    rows of its Excel Tables (issue 11 rule 12). Only a sheet with relationships of its own is asked for
+    rows of its Excel Tables (README: Format berkas). Only a sheet with relationships of its own is asked for
     tables, and only its small parts are read."""
     with zipfile.ZipFile(path) as zf:
         names = set(zf.NameToInfo)
@@ -919,7 +919,7 @@ _LINES_CHUNK = 1 << 20
 def _text_lines(text: str):
     """The lines of `text` as `io.StringIO(text, newline="")` gives them (ends kept; `\n`, `\r\n` and `\r`),
     a megabyte at a time: a StringIO of the whole text holds 4 bytes per character, which for a CSV at the
-    cap was half a gigabyte (issue 20). A piece always ends after a `\n`, so no `\r\n` is cut in two."""
+    cap was half a gigabyte (README: Keandalan). A piece always ends after a `\n`, so no `\r\n` is cut in two."""
     n, start = len(text), 0
     while start < n:
         end = text.find("\n", min(start + _LINES_CHUNK, n - 1))

@@ -1,4 +1,4 @@
-"""Per-office entry forms (issue 14): write one plain .xlsx per OPD, and recognise one when it comes back.
+"""Per-office entry forms (README: Formulir isian OPD): write one plain .xlsx per OPD, and recognise one when it comes back.
 
 A form prevents the mistakes the reader otherwise has to report: a person is
 picked from that office's obliged staff as `NIP — Nama` (kept as text; the
@@ -50,7 +50,7 @@ PROP_ABBREVIATION = "JikuBata.Singkatan"
 PROP_PERIOD = "JikuBata.Periode"
 PROP_VERSION = "JikuBata.VersiFormulir"
 PROP_GENERATED = "JikuBata.DibuatPada"
-# A seller's form (issue 22, `seller_forms`): the same properties, with the UMKM instead of the OPD.
+# A seller's form (README: Rekonsiliasi, `seller_forms`): the same properties, with the UMKM instead of the OPD.
 SALES_KIND, PROP_SELLER = "Formulir Penjualan Jiku Bata", "JikuBata.UMKM"
 SALES_KIND_CODE = "penjualan"   # FormIdentity.kind of a seller's form
 # The same, as labels on the hidden sheet (column A label, column B value).

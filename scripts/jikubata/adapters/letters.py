@@ -626,7 +626,7 @@ def _employee_row(i: int, e: EmployeeResult) -> dict:
 
 def _repeated_context(plan: Plan) -> dict:
     """An office notice naming people at or above `Batas Berturut`: who (by their number in the list), so the
-    head, as their direct superior, is asked to act (issue 21)."""
+    head, as their direct superior, is asked to act (README: Kekurangan berulang dan daftar TPP)."""
     numbers = [i for i, e in enumerate(plan.employees, 1) if e in plan.repeated]
     listed = [str(n) for n in numbers]
     text = ", ".join(listed[:-1]) + f" dan {listed[-1]}" if len(listed) > 1 else "".join(listed)
@@ -999,7 +999,7 @@ def mail_subject(letter: Letter) -> str:
 def mail_body(letter: Letter, settings) -> tuple[str, str]:
     """A short Indonesian body, as text and HTML: what is attached, and that it is the letter itself.
 
-    The number, the names and the office are written as they are in the letter (issue 18 rule 8);
+    The number, the names and the office are written as they are in the letter (README: Surat);
     only a letterhead line in capitals is given its ordinary form (`Dinas Perindustrian dan Perdagangan`).
     """
     from html import escape

@@ -6,7 +6,7 @@ built once (`build_message`), kept as bytes in the history until a send
 succeeds, and sent with `send`; a failure raises `MailError` with an
 Indonesian reason, so the caller logs it and keeps the message pending.
 
-Delivery is "at least once, recognisably" (issue 20): a run killed after the
+Delivery is "at least once, recognisably" (README: Keandalan): a run killed after the
 server took a message but before the outbox heard of it sends it again, and
 the copy carries the same Message-ID, derived from what the message says
 (`identity`: the letter's number or the week, and its content), so mail

@@ -62,7 +62,7 @@ class _Accumulator:
     nip_verdicts: dict = field(default_factory=dict)
     date_verdicts: dict = field(default_factory=dict)
     amount_verdicts: dict = field(default_factory=dict)
-    # One object per distinct value kept in a purchase (issue 23): a city repeats a few dozen sellers, one name
+    # One object per distinct value kept in a purchase (README: Kinerja): a city repeats a few dozen sellers, one name
     # per person and a few hundred days in hundreds of thousands of rows, and each cell read is a new object.
     same_text: dict = field(default_factory=dict)
     same_day: dict = field(default_factory=dict)
@@ -179,7 +179,7 @@ def _finish(acc: _Accumulator, label: str) -> Dataset:
 
 
 def _read_workbook(file_name: str, sheets: Iterable[SheetRows], acc: _Accumulator) -> None:
-    """Read each sheet as the table its name, or else its header row, says it is (issue 11 rule 2).
+    """Read each sheet as the table its name, or else its header row, says it is (README: Format berkas).
 
     Every sheet's fate is recorded (`Dataset.sheets`); a file from which no
     table was read is reported (`BERKAS_TANPA_DATA`), never passed silently.
@@ -243,7 +243,7 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
 
 
 def _is_sales_book(sheet: SheetRows) -> bool:
-    """A seller's sales book by its headers (issue 22): date, No. Nota, amount and the seller, or the first
+    """A seller's sales book by its headers (README: Rekonsiliasi): date, No. Nota, amount and the seller, or the first
     three under a line naming the UMKM; never a sheet with an office's `NIP` or `Nama Pegawai` column (that
     is purchases with a column missing)."""
     header = _match_header(sheet.rows, schema.SALES)
@@ -350,7 +350,7 @@ _AMOUNT_KEYS = ("amount", "unit_price", "quantity")
 
 
 def _amount_columns(header: _Header) -> tuple[dict, Optional[int]]:
-    """Which columns give a purchase's amount (issue 11 rule 4).
+    """Which columns give a purchase's amount (README: Format berkas).
 
     Returns the columns (`amount`, or `unit_price` and `quantity` when the
     amount is their product) and the index of a bare `Jumlah` that was taken
@@ -828,7 +828,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
 
 
 def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
-    """A seller's sales book (issue 22): date, No. Nota and amount required; the seller from its column or,
+    """A seller's sales book (README: Rekonsiliasi): date, No. Nota and amount required; the seller from its column or,
     in a book made for one seller, from the line above the header; buyer's NIP, name, OPD, product optional.
 
     A buyer's NIP that is not valid is reported as a warning and the sale is kept without it."""

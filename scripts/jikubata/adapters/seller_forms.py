@@ -1,4 +1,4 @@
-"""Sales-book forms for the sellers (issue 22): one plain .xlsx per registered UMKM and month.
+"""Sales-book forms for the sellers (README: Rekonsiliasi): one plain .xlsx per registered UMKM and month.
 
 Made the way the offices' entry forms are (`forms`): the identity (kind,
 UMKM, period, when made) in the custom document properties and again on a

@@ -1,4 +1,4 @@
-"""The per-department summary workbook (SPEC §6.1): `Rekap-Jiku-Bata-YYYY-MM.xlsx`.
+"""The per-department summary workbook (README: Isi workbook rekap): `Rekap-Jiku-Bata-YYYY-MM.xlsx`.
 
 Two layers, one source:
 
@@ -285,7 +285,7 @@ def _problems_table(result: Result) -> OutputSheet:
 
 
 def _reconciliation_table(result: Result) -> OutputSheet:
-    """The offices' claims against the sellers' books (issue 22): one row per UMKM, the worst mismatch first,
+    """The offices' claims against the sellers' books (README: Rekonsiliasi): one row per UMKM, the worst mismatch first,
     then every line found on one side only, each linked to its place in its file."""
     rows, places = [], {}
     for i, r in enumerate(result.reconciliation, 1):
@@ -512,7 +512,7 @@ def year_tables(year: YearResult) -> list[OutputSheet]:
     shortfall = _year_grid(
         year, YEAR_SHORTFALL_SHEET, "Jumlah kekurangan belanja per OPD per bulan", "rupiah", "tahun_kurang",
         lambda t: t.shortfall, lambda t: t.shortfall, SHORTFALL, offices)
-    # Worst first (issue 21): the most months short, then the longest run, then the largest shortfall.
+    # Worst first (README: Kekurangan berulang dan daftar TPP): the most months short, then the longest run, then the largest shortfall.
     people = sorted(year.employees, key=lambda e: (
         -e.months_short, -e.longest_run, -e.shortfall, office_label(year, e.office).casefold(), e.name.casefold(),
         e.nip))

@@ -1,4 +1,4 @@
-"""The TPP list for BKPSDM (issue 21): `Daftar-TPP-Jiku-Bata-TTTT-BB.xlsx` and `.csv`, written atomically.
+"""The TPP list for BKPSDM (README: Kekurangan berulang dan daftar TPP): `Daftar-TPP-Jiku-Bata-TTTT-BB.xlsx` and `.csv`, written atomically.
 
 The rows come from `domain.tpp.tpp_rows`; nothing is recomputed here. The
 workbook is one Excel table (filterable) with a frozen header and Rupiah

@@ -1,4 +1,4 @@
-"""The weekly summary's email (SPEC §6.3): the figures it shows and its HTML and text bodies.
+"""The weekly summary's email (README: Rekap mingguan terjadwal): the figures it shows and its HTML and text bodies.
 
 `services.run_weekly` runs the week (computes, writes the workbook with its
 `Tren` sheet, records the snapshot); this module turns the `Result` and last
@@ -242,7 +242,7 @@ def subject_for(week: str, as_of: dt.date) -> str:
 
 
 def reconciliation_line(result) -> str:
-    """The weekly email's one line on the sellers' books (issue 22)."""
+    """The weekly email's one line on the sellers' books (README: Rekonsiliasi)."""
     return f"{result.claims_without_sale} klaim tanpa catatan penjual (lihat lembar Rekonsiliasi)."
 
 

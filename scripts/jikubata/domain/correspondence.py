@@ -395,7 +395,7 @@ class Plan:
     heads_of_region: tuple[EmployeeResult, ...] = ()
     not_reported: tuple[str, ...] = ()
     asn_totals: Optional[OfficeTotals] = None
-    # Repeated shortfall (issue 21), notices only. `repeat_threshold`: `Batas Berturut` when someone in the
+    # Repeated shortfall (README: Kekurangan berulang dan daftar TPP), notices only. `repeat_threshold`: `Batas Berturut` when someone in the
     # letter reached it (0: nobody); `extra_copies`: the `Tembusan Berulang` such a letter adds; the laporan's
     # `repeated_staff`: per office, the ASN at or above the threshold.
     repeat_threshold: int = 0

@@ -2,7 +2,7 @@
 
 
 class InputError(Exception):
-    """An unusable argument or input (SPEC §5: exit status 2).
+    """An unusable argument or input (README: status keluar 2).
 
     The message is one clear Indonesian line naming the file (and sheet/cell
     where there is one).
@@ -14,7 +14,7 @@ class BusyError(Exception):
 
 
 class DiskFullError(InputError):
-    """An output could not be written because its disk (or the SQLite file's) is full (issue 20).
+    """An output could not be written because its disk (or the SQLite file's) is full (README: Keandalan).
 
     An `InputError` (exit status 2, one Indonesian line): the user frees space and runs again.
     """

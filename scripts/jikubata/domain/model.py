@@ -40,10 +40,10 @@ TIER_LABELS = {
     Tier.NON_ESELON: "Non Eselon",
 }
 
-# Officials who receive a personal reminder letter when short (SPEC §6.2).
+# Officials who receive a personal reminder letter when short (README: Surat).
 OFFICIAL_TIERS = (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA, Tier.ESELON_II, Tier.ESELON_III, Tier.ESELON_IV)
 
-# Not ASN, so without a NIP: identified by their NIK wherever a NIP goes (issue 11 rule 7).
+# Not ASN, so without a NIP: identified by their NIK wherever a NIP goes (README: Format berkas).
 NIK_TIERS = (Tier.WALIKOTA, Tier.WAKIL_WALIKOTA)
 
 # Minimum monthly spend per tier; None = "not set by the source".
@@ -96,11 +96,11 @@ class Settings:
 
     minimums: dict[Tier, Optional[int]] = field(default_factory=lambda: dict(DEFAULT_MINIMUMS))
     jiku_bata_day: int = 7
-    # None = not said: then "Ya" when a UMKM sheet exists (SPEC §4).
+    # None = not said: then "Ya" when a UMKM sheet exists (README: Aturan perhitungan).
     registered_only: Optional[bool] = None
     reasonable_limit: int = 5_000_000
-    require_seller_match: bool = False   # `Belanja Harus Cocok Penjual` (issue 22)
-    accept_seller_records: bool = True   # `Akui Catatan Penjual` (issue 22)
+    require_seller_match: bool = False   # `Belanja Harus Cocok Penjual` (README: Rekonsiliasi)
+    accept_seller_records: bool = True   # `Akui Catatan Penjual` (README: Rekonsiliasi)
     letter_number_format: str = DEFAULT_LETTER_NUMBER_FORMAT
     government: str = "PEMERINTAH KOTA AMBON"
     issuing_office: str = "DINAS PERINDUSTRIAN DAN PERDAGANGAN"
@@ -126,7 +126,7 @@ class Settings:
     holidays: tuple[dt.date, ...] = ()   # public holidays and cuti bersama: not working days
     copies_to: tuple[str, ...] = ("Wali Kota Ambon (sebagai laporan)", "Sekretaris Kota Ambon", "Inspektur Kota Ambon")
     report_recipients: tuple[str, ...] = ()
-    # Repeated shortfall (issue 21): from this many finished months short in a row, a notice asks the head of
+    # Repeated shortfall (README: Kekurangan berulang dan daftar TPP): from this many finished months short in a row, a notice asks the head of
     # office to act as direct superior, and the letter goes in copy to the personnel agency (BKPSDM).
     repeat_threshold: int = 3
     repeat_copy_to: str = "Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia Kota Ambon"
@@ -189,7 +189,7 @@ class Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
 
     def default_as_of(self, today: dt.date) -> dt.date:
-        """The period's last day, or today if that is earlier (SPEC §5)."""
+        """The period's last day, or today if that is earlier (README: Pemakaian sehari-hari)."""
         return min(self.last_day, today)
 
     def __str__(self) -> str:
@@ -286,7 +286,7 @@ class Purchase:
 
 @dataclass(slots=True)
 class Sale:
-    """One line of a seller's sales book (issue 22): the seller's own record of a purchase.
+    """One line of a seller's sales book (README: Rekonsiliasi): the seller's own record of a purchase.
 
     `nip` is "" when the seller did not write the buyer's NIP (or wrote one that is not valid)."""
 
@@ -328,7 +328,7 @@ class Seller:
 
 @dataclass(frozen=True)
 class SheetRead:
-    """What became of one sheet of an input file (issue 11 rule 14).
+    """What became of one sheet of an input file (README: Format berkas).
 
     `role` is the table it was read as (`belanja`, `pegawai`, `umkm`, `opd`,
     `pengaturan`), or None; `rows` its data rows; `skipped` says, in
@@ -362,7 +362,7 @@ class _WithProblems:
 
 @dataclass(frozen=True)
 class FormIdentity:
-    """Who a returned entry form belongs to (issue 14): kept in the form's document properties.
+    """Who a returned entry form belongs to (README: Formulir isian OPD): kept in the form's document properties.
 
     `saved_at` is when the file was last saved (its core properties, else the
     file's modification time); a form nobody saved since it was generated is
@@ -433,7 +433,7 @@ class Dataset(_WithProblems):
     ignored_files: list[str] = field(default_factory=list)
     # Entry forms among the files (file name -> identity): their rows are checked against it.
     forms: dict[str, FormIdentity] = field(default_factory=dict)
-    # Sellers' sales books (issue 22): their lines, and the sellers' forms among the files.
+    # Sellers' sales books (README: Rekonsiliasi): their lines, and the sellers' forms among the files.
     sales: list[Sale] = field(default_factory=list)
     seller_forms: dict[str, FormIdentity] = field(default_factory=dict)
     # After validation: a `reconciliation.Reconciliation` (claims set against the sales books); None before.
@@ -533,7 +533,7 @@ class Result(_WithProblems):
                 and (office is None or e.office == office)]
 
     def to_json(self) -> dict:
-        """The object of SPEC §5, field names and values exactly as written there."""
+        """The object of README: Pemakaian sehari-hari, field names and values exactly as written there."""
         return {
             "periode": str(self.period),
             "per_tanggal": self.as_of.isoformat(),
@@ -671,7 +671,7 @@ def offices_not_reported(dataset: Dataset, period: Period) -> set[str]:
     return {o for o in obliged if o not in reported}
 
 
-# ---------------------------------------------------------------- repeated shortfall (issue 21)
+# ---------------------------------------------------------------- repeated shortfall (README: Kekurangan berulang dan daftar TPP)
 
 # A month's verdict on one person, as far as a run of shortfall goes: short, met, or skipped (None: not
 # obliged — cuti, not yet in post, tier not set — or the office had not reported).

@@ -1,4 +1,4 @@
-"""Parsers for the values offices type into cells (SPEC §3). Pure functions.
+"""Parsers for the values offices type into cells (README: Format workbook masukan). Pure functions.
 
 Each parser accepts any cell content (str, int, float, bool, date, datetime,
 None) and never raises: it returns the value, or None with a reason.

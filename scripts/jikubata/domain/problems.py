@@ -1,4 +1,4 @@
-"""The data problem codes of SPEC §4: severity and Indonesian message, in one place.
+"""The data problem codes of README: Aturan perhitungan: severity and Indonesian message, in one place.
 
 GALAT: the row is not counted. PERINGATAN: the row is counted.
 """
@@ -64,7 +64,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KEPALA_OPD_TIDAK_DIKETAHUI": (P, "Kepala {office} tidak tercatat (Nama Kepala dan NIP Kepala kosong di lembar "
                                       "OPD, atau OPD ini tidak ada di sana); surat kepada OPD ini ditujukan kepada "
                                       "{addressee}{found}. Isi kepala OPD di lembar OPD."),
-    # Reconciliation with the sellers' sales books (issue 22).
+    # Reconciliation with the sellers' sales books (README: Rekonsiliasi).
     "TIDAK_ADA_DI_BUKU_PENJUAL": (P, "No. Nota '{value}' ({seller}, {date}, {amount}) tidak ada di buku penjualan "
                                     "UMKM ini untuk bulan itu ({other}).{consequence}"),
     "BEDA_DENGAN_PENJUAL": (P, "No. Nota '{value}' ({seller}) tercatat berbeda di buku penjual ({other}): "

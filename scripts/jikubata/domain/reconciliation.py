@@ -1,4 +1,4 @@
-"""Two records of one purchase: the office's claim and the seller's sale (issue 22). Pure: no file, no clock.
+"""Two records of one purchase: the office's claim and the seller's sale (README: Rekonsiliasi). Pure: no file, no clock.
 
 An office's admin types what its people bought (a *claim*: a `Purchase`);
 the seller writes the receipt and keeps a sales book (a `Sale`). For every

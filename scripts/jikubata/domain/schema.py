@@ -1,4 +1,4 @@
-"""The workbook format (SPEC §3): sheet names, columns and settings, in one place.
+"""The workbook format (README: Format workbook masukan): sheet names, columns and settings, in one place.
 
 Readers, the workbook builder, the demo generator and the Excel adapter all
 take their names from here.
@@ -40,7 +40,7 @@ class Column:
 class SheetSpec:
     name: str
     columns: tuple[Column, ...]
-    # The columns whose headers make any sheet this table (issue 11 rule 2); empty: found by name only.
+    # The columns whose headers make any sheet this table (README: Format berkas); empty: found by name only.
     detect: tuple[str, ...] = ()
     # Detection needs those columns' own headers, not an alias: a roster's `OPD` column or a purchase
     # sheet's `UMKM` column does not make a sheet a list of offices or sellers.
@@ -62,7 +62,7 @@ class SheetSpec:
 
 SHEET_SETTINGS = "Pengaturan"
 PURCHASE_PREFIX = "Belanja"  # every sheet whose name starts with it
-SALES_PREFIX = "Penjualan"  # a seller's sales book: every sheet whose name starts with it (issue 22)
+SALES_PREFIX = "Penjualan"  # a seller's sales book: every sheet whose name starts with it (README: Rekonsiliasi)
 BARE_AMOUNT = "Jumlah"  # an amount, or a quantity beside a stronger amount column
 
 # Roles a sheet is read as (`peran` in `hitung --json`'s `dibaca`), in the order a sheet is tried.
@@ -142,7 +142,7 @@ PURCHASES = SheetSpec("Belanja", (
     Column("buyer_name", "Nama Pegawai", required=False, aliases=("Nama",)),
     Column("seller", "UMKM", aliases=("Nama UMKM",)),
     Column("product", "Produk", required=False),
-    # Strongest first (issue 11 rule 4); a bare `Jumlah` is the weakest: beside a stronger one it is a quantity.
+    # Strongest first (README: Format berkas); a bare `Jumlah` is the weakest: beside a stronger one it is a quantity.
     Column("amount", "Jumlah (Rp)", aliases=("Total (Rp)", "Total Harga", "Harga Total", "Nilai (Rp)",
                                               "Jumlah Rupiah", "Nominal", "Total", BARE_AMOUNT)),
     Column("receipt", "No. Nota", aliases=("Nota", "Nomor Nota")),
@@ -152,7 +152,7 @@ PURCHASES = SheetSpec("Belanja", (
     Column("quantity", "Qty", required=False, aliases=("Kuantitas", "Banyaknya", BARE_AMOUNT), written=False),
 ), detect=("date", "nip", "seller", "amount", "receipt"))
 
-# A seller's own sales book (issue 22): the second record of the same purchases. The seller column may be
+# A seller's own sales book (README: Rekonsiliasi): the second record of the same purchases. The seller column may be
 # left out of a sheet that names its UMKM above the header (`UMKM: Kopi Rempah`, as the sellers' forms do).
 SALES = SheetSpec("Penjualan", (
     Column("date", "Tanggal", aliases=("Tgl", "Tanggal Penjualan", "Tanggal Jual")),
@@ -174,12 +174,12 @@ LISTS_SHEET = "Daftar"  # hidden in the workbook: the lists behind its drop-down
 
 def is_input_sheet(name: str) -> bool:
     """Whether a sheet of the live workbook is read: any sheet may hold a table, found by its name or its
-    headers (issue 11), except those the product writes and the drop-down lists."""
+    headers (README: Format berkas), except those the product writes and the drop-down lists."""
     return not is_output_sheet(name) and name.strip().casefold() != LISTS_SHEET.casefold()
 
 
 TIER_TABLE_HEADERS = ("Tingkat", "Minimum Belanja (Rp)")
-# The `Potongan TPP` table inside `Pengaturan` (issue 21): months short in a row | deduction of the TPP in %.
+# The `Potongan TPP` table inside `Pengaturan` (README: Kekurangan berulang dan daftar TPP): months short in a row | deduction of the TPP in %.
 TPP_TABLE_TITLE = "Potongan TPP"
 TPP_TABLE_HEADERS = ("Bulan Berturut", "Potongan (%)")
 

@@ -1,4 +1,4 @@
-"""The TPP list for BKPSDM (issue 21): one row per ASN obliged in a finished month, with the deduction of
+"""The TPP list for BKPSDM (README: Kekurangan berulang dan daftar TPP): one row per ASN obliged in a finished month, with the deduction of
 the allowance (Tambahan Penghasilan Pegawai) the city's `Potongan TPP` table sets for a run of shortfall.
 
 Pure: it reads a `Result` computed as a finished month (`compute(..., finished=True)`). The list decides

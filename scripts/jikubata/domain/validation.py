@@ -111,7 +111,7 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
                 receipts[p.source.file] = receipts.get(p.source.file, 0) + 1
         problems += _older_versions(repeats, receipts, data.saved_at)
 
-    # The sellers' own books (issue 22): checked like purchases, then set against the claims that count.
+    # The sellers' own books (README: Rekonsiliasi): checked like purchases, then set against the claims that count.
     seller_forms = [f for f in data.seller_forms.values()]
     replaced_books = superseded_forms(seller_forms)
     problems = [p for p in problems if p.place.file not in replaced_books]
@@ -189,7 +189,7 @@ def _counting_purchases(purchases: list[Purchase], seller_keys: dict, saved_at: 
     """For each receipt (`_receipt_key`) the row that counts, as `_counting_receipts` chooses it, and the ids of
     the rows whose receipt another row has too (the only ones a second pass needs to look up again).
 
-    Only a compact key per receipt is kept (issue 23): a city's purchases over years are millions of rows."""
+    Only a compact key per receipt is kept (README: Kinerja): a city's purchases over years are millions of rows."""
     counting: dict[str, Purchase] = {}
     contested: set[int] = set()
     first_of, known_seller = counting.setdefault, seller_keys.get

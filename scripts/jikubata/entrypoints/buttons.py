@@ -137,7 +137,7 @@ def buat_formulir(port: WorkbookPort, clock: Clock) -> str:
 
 
 def buat_daftar_tpp(port: WorkbookPort, clock: Clock) -> str:
-    """Write the TPP list for BKPSDM beside this workbook (issue 21). An empty period cell means last month,
+    """Write the TPP list for BKPSDM beside this workbook (README: Kekurangan berulang dan daftar TPP). An empty period cell means last month,
     the latest finished one; a running month is refused with a message."""
     cell = port.read_cell(SHEET_HOME, PERIOD_CELL)
     if year_of(cell) is not None:
@@ -155,7 +155,7 @@ def buat_daftar_tpp(port: WorkbookPort, clock: Clock) -> str:
 
 def buat_formulir_penjual(port: WorkbookPort, clock: Clock) -> str:
     """Write one sales-book form per registered UMKM into the `Formulir-Penjualan-TTTT-BB` folder beside this
-    workbook (issue 22); the returned books are read from there with the workbook."""
+    workbook (README: Rekonsiliasi); the returned books are read from there with the workbook."""
     from jikubata.adapters import seller_forms
 
     if year_of(port.read_cell(SHEET_HOME, PERIOD_CELL)) is not None:
@@ -247,10 +247,10 @@ def _sources(port: WorkbookPort, clock: Optional[Clock] = None) -> services.Shee
 
 
 def input_folders(port: WorkbookPort, clock: Clock) -> list[Path]:
-    """Folders beside the workbook whose spreadsheets the buttons read with it (issue 14): `Masukan/`
+    """Folders beside the workbook whose spreadsheets the buttons read with it (README: Formulir isian OPD): `Masukan/`
     (office workbooks in any accepted format), the period's `Formulir-TTTT-BB/` (the entry forms, where
     the returned ones are saved over the blank ones; for a year, every month's) and `Formulir-Penjualan-TTTT-BB/`
-    (the sellers' books, issue 22). Missing or empty: none."""
+    (the sellers' books, README: Rekonsiliasi). Missing or empty: none."""
     from jikubata.adapters import files, forms, seller_forms
 
     try:

@@ -46,7 +46,7 @@ def sheet_fate(s: SheetRead) -> str:
 
 
 def sheets_lines(sheets: Iterable[SheetRead]) -> list[str]:
-    """Per file, each sheet with its fate (issue 11 rule 14)."""
+    """Per file, each sheet with its fate (README: Format berkas)."""
     lines = ["Lembar yang dibaca:"]
     for file, group in groupby(sheets, key=lambda s: s.file):
         group = list(group)

@@ -430,7 +430,7 @@ EMPLOYEE_COLS = [("No", 0.8), ("Nama", 3.4), ("NIP", 3.7), ("Jabatan", 3.0), ("M
 EMPLOYEE_FIELDS = [("no", CENTER), ("nama", None), ("nip", None), ("jabatan", None), ("minimum", RIGHT),
                    ("belanja", RIGHT), ("kekurangan", RIGHT)]
 # A notice shows under a NIP (one line, beside longer names and positions: no extra height) how many
-# finished months in a row the person was short (issue 21).
+# finished months in a row the person was short (README: Kekurangan berulang dan daftar TPP).
 RUN_UNDER_NIP = ("nip", "berturut")
 # PP 94/2021: discipline belongs to the direct superior; the notice asks, it does not judge. Part of the
 # notice's closing sentence, so it costs the first page as few lines as it can (letters.py counts them).
@@ -557,7 +557,7 @@ def report_letter() -> Document:
               "{% if belum_melapor %}OPD yang belum menyampaikan data belanja bulan {{ periode }}: "
               "{% for o in belum_melapor %}{{ o }}{% if not loop.last %}, {% endif %}{% endfor %}; kepada OPD "
               "tersebut telah kami mintakan datanya.{% endif %}"
-              # Repeated shortfall (issue 21): two lines here, the names in the Lampiran.
+              # Repeated shortfall (README: Kekurangan berulang dan daftar TPP): two lines here, the names in the Lampiran.
               "{% if berulang_opd %} Sebanyak {{ jumlah_berulang }} ASN pada {{ jumlah_opd_berulang }} OPD tidak "
               "memenuhi belanja minimum {{ batas_berturut }} bulan berturut-turut atau lebih (Lampiran, Kekurangan "
               "Berulang); pembinaannya kami mohonkan kepada atasan langsung masing-masing.{% endif %}")

@@ -213,7 +213,7 @@ def build_city(*, offices: int = len(OFFICES), staff_per_office: int = 6, seed: 
         office_rows.append((name, abbr, head.name, head.nip, head.position, f"{_local_part(abbr)}@{DEMO_MAIL_DOMAIN}"))
 
     setda = office_rows[0][0]
-    # Not ASN: they have no NIP and are identified by their NIK (issue 11 rule 7).
+    # Not ASN: they have no NIP and are identified by their NIK (README: Format berkas).
     people.insert(0, Person(_nik(rng, used, woman=False), fake.name_male(), "Wali Kota Ambon", "Wali Kota",
                             Tier.WALIKOTA, setda))
     people.insert(1, Person(_nik(rng, used, woman=True), fake.name_female(), "Wakil Wali Kota Ambon",
@@ -479,7 +479,7 @@ RESHAPED = {"sheet_name": "Pembelian", "quantity_column": True}
 
 def write_sales_books(city: City, out_dir: Path, *, sellers: Optional[list[str]] = None,
                       differences: bool = True, seed: int = 23) -> list[Path]:
-    """Each seller's own sales book (issue 22): `Penjualan-<UMKM>.xlsx`, the UMKM named above the header (no
+    """Each seller's own sales book (README: Rekonsiliasi): `Penjualan-<UMKM>.xlsx`, the UMKM named above the header (no
     seller column), the buyer's NIP on most lines. With `differences`, a few lines of each kind the
     reconciliation reports: claims the seller never wrote, other amounts, other receipt numbers, sales no
     office reported; receipts written in the seller's own way (`jb 2611 000012`) match all the same."""
@@ -568,7 +568,7 @@ def generate(out_dir: Path, *, today: dt.date, offices: int = len(OFFICES), staf
                                             title_rows=mistakes and i % 3 == 0,
                                             shuffled_columns=mistakes and i % 5 == 2,
                                             **(RESHAPED if mistakes and i == RESHAPED_OFFICE else {})))
-    if mistakes:  # half the sellers keep a sales book of their own (issue 22)
+    if mistakes:  # half the sellers keep a sales book of their own (README: Rekonsiliasi)
         half = [x[0] for x in SELLERS[::2]]
         paths += write_sales_books(city, out_dir, sellers=half)
         city.mistakes.append(f"Buku penjualan {len(half)} UMKM: beberapa nota OPD tidak ada di buku penjual, "

@@ -1,4 +1,4 @@
-"""Build `workbook/JikuBata.xlsm`, the Excel front end, from its text sources (SPEC §7).
+"""Build `workbook/JikuBata.xlsm`, the Excel front end, from its text sources (README: Memasang Jiku Bata di Windows).
 
 The layout lives here, the button macros in `workbook/vba/JikuBata.bas`, and
 xlwings' standalone VBA modules come from the installed xlwings package. The
@@ -71,7 +71,7 @@ INSTRUCTIONS = (
     "Tekan Buat Rekap OPD dan Buat Surat Pengingat; berkasnya disimpan di folder workbook ini.",
 )
 
-# Spellings offered in the Eselon drop-down (any spelling of SPEC §3 is accepted when typed).
+# Spellings offered in the Eselon drop-down (any spelling of README: Format workbook masukan is accepted when typed).
 TIER_CHOICES = ("Wali Kota", "Wakil Wali Kota", "II.a", "II.b", "III.a", "III.b", "IV.a", "IV.b",
                 "Non Eselon", "Fungsional", "Pelaksana")
 FIRST_PERIOD = (2022, 9)   # the program began on 7 September 2022
@@ -343,7 +343,7 @@ class _Builder:
             else:
                 ws.write_number(row + j, 1, minimum, fmt["value_rupiah"])
                 ws.write_string(row + j, 2, "Minimum belanja per bulan.", fmt["note"])
-        # The `Potongan TPP` table (issue 21): left empty, because the city decides it.
+        # The `Potongan TPP` table (README: Kekurangan berulang dan daftar TPP): left empty, because the city decides it.
         row += len(Tier) + 2
         ws.write_row(row, 0, list(schema.TPP_TABLE_HEADERS), fmt["header"])
         ws.write_string(row, 2, "Keterangan", fmt["header"])
