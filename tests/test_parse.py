@@ -213,3 +213,11 @@ def test_printable_turns_each_unprintable_character_into_a_space(text):
 def test_printable_leaves_ordinary_text_alone_and_blanks_escape_codes():
     assert printable("Dinas Kesehatan – Rp20.000") == "Dinas Kesehatan – Rp20.000"
     assert printable("Ani\x1b[31m\tB\u202eudi") == "Ani [31m B udi"
+
+
+@pytest.mark.parametrize("value, expected", [("Ya", True), ("tidak", False), (1, True), (0.0, False), (1.0, True),
+                                             (True, True), (2, None), ("mungkin", None)])
+def test_yes_no_settings_accept_number_cells_one_and_zero(value, expected):
+    from jikubata.domain.parse import parse_yes_no
+
+    assert parse_yes_no(value) is expected

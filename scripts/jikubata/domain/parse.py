@@ -356,8 +356,11 @@ def parse_amount(value: object) -> tuple[Optional[int], str]:
 
 
 def parse_yes_no(value: object) -> Optional[bool]:
+    """`Ya`/`Tidak` and their spellings; a number cell 1 or 0 (a checkbox or a typed 1 is stored as a number)."""
     if isinstance(value, bool):
         return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
     key = str(value).strip().casefold()
     if key in ("ya", "y", "yes", "benar", "true", "1"):
         return True

@@ -321,6 +321,8 @@ def write_central(city: City, path: Path, settings: Optional[Settings] = None, *
             value = values.get(spec.key, getattr(settings, spec.key))
             if isinstance(value, tuple):
                 value = "; ".join(f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v for v in value)
+            elif isinstance(value, bool):
+                value = "Ya" if value else "Tidak"   # as an administrator types it
             ws.write_string(i, 0, spec.label)
             (ws.write_number if isinstance(value, int) else ws.write_string)(i, 1, value)
             ws.write_string(i, 2, spec.explanation)
