@@ -320,7 +320,7 @@ def _sent_letters(out_dir: Path) -> Optional[Callable[[str], bool]]:
     if not (out_dir / history.DB_NAME).is_file():
         return None
     db = history.History(out_dir)
-    gone = {history.SENT, getattr(history, "SENDING", history.SENT)}
+    gone = {history.SENT, history.SENDING}   # `mengirim`: it may have been delivered; never cancel it
 
     def is_sent(number: str) -> bool:
         return db.delivery(f"surat:{number}")[0] in gone
