@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -17,12 +16,9 @@ from docx import Document
 from tests.support import letters_fixtures as F
 from tests.support import workbooks as W
 from jikubata.adapters import register as reg
-from jikubata.adapters.clock import Clock
-from jikubata.adapters.letters import KIND_OFFICE, KIND_OFFICIAL, KIND_REPORT, write_letters
+from jikubata.adapters.letters import KIND_OFFICE, KIND_OFFICIAL, write_letters
 from jikubata.domain.errors import InputError
-from jikubata.domain.model import Period, Tier
 from jikubata.entrypoints import cli
-from jikubata import services
 
 NOTICE_DAY = dt.date(2026, 12, 2)   # November's notices
 
@@ -41,16 +37,8 @@ def maria(outcome):
     return next(x for x in outcome.letters if x.kind == KIND_OFFICIAL and "Maria" in x.recipient)
 
 
-def with_maria_spending(amount):
-    """small_result with Maria (Eselon IV, Rp15.000 of Rp20.000) spending `amount` more in November."""
-    result = F.small_result()
-    from jikubata.domain.model import compute
-    data = F.dataset([], [])  # rebuilt below from the same fixtures
-    del data
-    return result if not amount else _recomputed(amount)
-
-
 def _recomputed(extra):
+    """small_result with Maria (Eselon IV, Rp15.000 of Rp20.000) spending `extra` more in November."""
     from jikubata.domain.model import Dataset, compute
     base = F.small_result()
     people = [F.employee(int(e.nip[-3:]), e.name, e.tier, e.office, e.position) for e in base.employees]

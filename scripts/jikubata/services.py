@@ -315,7 +315,7 @@ def letter_mode(result: Result, today: dt.date) -> cor.Mode:
 
 def _sent_letters(out_dir: Path) -> Optional[Callable[[str], bool]]:
     """Whether the outbox sent (or began to send) a letter, by its number; None without an outbox."""
-    from jikubata.adapters import history, letters
+    from jikubata.adapters import history
 
     if not (out_dir / history.DB_NAME).is_file():
         return None

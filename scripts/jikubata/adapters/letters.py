@@ -35,7 +35,8 @@ from jikubata.domain.model import EmployeeResult, Result
 from jikubata.domain import correspondence as cor
 from jikubata.domain import schema
 from jikubata.domain.correspondence import (KIND_DATA_REQUEST, KIND_OFFICE, KIND_OFFICIAL, KIND_REPORT, Mode,
-                                            Plan, clean, safe_stem)
+                                            Plan, clean)
+from jikubata.domain.correspondence import safe_stem  # noqa: F401  (re-exported: file names of letters)
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, rupiah, rupiah_words, title_case, words
 
