@@ -208,3 +208,39 @@ def test_the_summary_counts_the_numbers_this_run_cancelled_not_earlier_ones(tmp_
     assert "3 nomor dibatalkan oleh jalan ini" in changed.summary_text()
     again = write_letters(_recomputed(2_000), tmp_path, today=NOTICE_DAY)
     assert again.cancelled_now == [] and "dibatalkan" not in again.summary_text()
+
+
+def _every_row_names_a_file(folder) -> list[str]:
+    with reg.Register(folder) as r:
+        return [e.file for e in r.entries() if e.state == reg.ISSUED and not (folder / e.file).is_file()]
+
+
+def test_a_crash_while_setting_letters_aside_never_leaves_a_number_without_its_file(tmp_path, monkeypatch):
+    """Killed inside the claim (after the copies, before the commit), then after the commit (before the
+    originals are removed): every issued number still names a file, and the rerun settles it."""
+    write_letters(_recomputed(1_000), tmp_path, today=NOTICE_DAY)
+    real = reg.Register._set_status
+
+    def crash(self, entry, status, now, file=None):
+        if status == reg.CANCELLED:
+            raise KeyboardInterrupt   # as a kill in the middle of the transaction
+        return real(self, entry, status, now, file)
+
+    monkeypatch.setattr(reg.Register, "_set_status", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_letters(_recomputed(2_000), tmp_path, today=NOTICE_DAY)
+    monkeypatch.setattr(reg.Register, "_set_status", real)
+    assert _every_row_names_a_file(tmp_path) == []
+
+    monkeypatch.setattr(reg.Register, "_remove_set_aside", lambda self: None)   # killed right after the commit
+    changed = write_letters(_recomputed(2_000), tmp_path, today=NOTICE_DAY)
+    assert len(changed.cancelled_now) == 3 and _every_row_names_a_file(tmp_path) == []
+    monkeypatch.undo()
+    write_letters(_recomputed(2_000), tmp_path, today=NOTICE_DAY)   # the next run removes the set-aside originals
+    letters_folder = tmp_path / "Surat-2026-11"
+    with reg.Register(tmp_path) as r:
+        cancelled = [e for e in r.entries() if e.status == reg.CANCELLED]
+        live = {e.file for e in r.entries() if e.status in reg.LIVE}
+    assert len(cancelled) == 3 and all((tmp_path / e.file).is_file() for e in cancelled)
+    on_disk = {f"Surat-2026-11/{p.name}" for p in letters_folder.glob("*.docx")}
+    assert on_disk == live   # no original of a cancelled letter left beside the live ones

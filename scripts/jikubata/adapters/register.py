@@ -47,6 +47,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
+from jikubata.adapters.atomic import write_bytes_atomic
 from jikubata.adapters.clock import SYSTEM, Clock
 from jikubata.domain.errors import BusyError, InputError
 from jikubata.domain.indonesian import roman_month
@@ -57,7 +58,7 @@ PENDING, ISSUED = "pending", "issued"
 WRITTEN, SENT, CANCELLED, REPLACED = "dibuat", "terkirim", "dibatalkan", "diganti"
 LIVE = (WRITTEN, SENT)
 CANCELLED_FOLDER = "Dibatalkan"
-_SCHEMA_VERSION = 2
+_SCHEMA_VERSION = 3
 _BUSY_TIMEOUT_S = 60
 _PLACEHOLDERS = ("urut", "bulan_romawi", "bulan", "tahun")
 
@@ -83,6 +84,7 @@ CREATE TABLE IF NOT EXISTS letters (
     as_of         TEXT,
     replaces      INTEGER REFERENCES letters (id),
     status_at     TEXT,
+    cancelled_from TEXT,          -- a cancelled letter's file before it was set aside in `Dibatalkan/`
     UNIQUE (year, seq),
     UNIQUE (file)
 );
@@ -255,6 +257,7 @@ class Register:
                 raise
         except sqlite3.OperationalError as exc:
             raise self._error(exc) from None
+        self._remove_set_aside()
         return entries
 
     def mark_sent(self, numbers: Iterable[str]) -> None:
@@ -313,6 +316,11 @@ class Register:
             return
         self._begin()
         try:
+            if version == 2:   # statuses, before letters were set aside by copying
+                self._db.execute("ALTER TABLE letters ADD COLUMN cancelled_from TEXT")
+                self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+                self._db.execute("COMMIT")
+                return
             exists = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'letters'"
                                       ).fetchone()
             if exists:
@@ -333,11 +341,14 @@ class Register:
         return replace(entry, status=status, status_at=now, file=file or entry.file)
 
     def _cancel(self, entry: Entry, now: str, used: set[str]) -> str:
-        """Mark a letter `dibatalkan` and move its files (the .docx and its .pdf) to `Dibatalkan/` beside them.
+        """Mark a letter `dibatalkan` and set its files (the .docx and its .pdf) aside in `Dibatalkan/`.
 
-        Moved inside the claim's transaction: a crash before the commit leaves
-        the row live with its file gone, and the next run cancels it again
-        (a move whose source is gone is skipped)."""
+        Crash-safe in three steps: the files are *copied* into `Dibatalkan/`
+        (atomically) inside the claim's transaction; the row names the copy
+        when the transaction commits; only then are the originals removed
+        (`_remove_set_aside`, also at the start of the next claim). A crash at
+        any point leaves every row's file in place: before the commit the row
+        still names the original, after it the copy."""
         old = Path(entry.file)
         target = unique_file((old.parent / CANCELLED_FOLDER / old.name).as_posix(), used)
         src, dst = self.folder / entry.file, self.folder / target
@@ -345,19 +356,40 @@ class Register:
             if a.is_file():
                 try:
                     b.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(a, b)
+                    write_bytes_atomic(b, a.read_bytes())
                 except OSError as exc:
-                    raise InputError(f"Surat {a} tidak dapat dipindah ke {b.parent} ({exc.strerror or exc}).") \
+                    raise InputError(f"Surat {a} tidak dapat disalin ke {b.parent} ({exc.strerror or exc}).") \
                         from None
+        self._db.execute("UPDATE letters SET cancelled_from = ? WHERE id = ?", (entry.file, entry.id))
         self._set_status(entry, CANCELLED, now, target)
         self.cancelled.append(entry.number)
         return target
+
+    def _remove_set_aside(self) -> None:
+        """Remove the originals of letters set aside in `Dibatalkan/` once the register names the copies, unless
+        a live letter has since been given that file name."""
+        try:
+            rows = self._db.execute(
+                "SELECT cancelled_from, file FROM letters WHERE status = 'dibatalkan' AND cancelled_from IS NOT NULL "
+                "AND cancelled_from NOT IN (SELECT file FROM letters WHERE status IN ('dibuat', 'terkirim'))"
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return
+        for original, copy in rows:
+            a, b = self.folder / original, self.folder / copy
+            for x, y in ((a, b), (a.with_suffix(".pdf"), b.with_suffix(".pdf"))):
+                try:
+                    if x.is_file() and y.is_file():
+                        x.unlink()
+                except OSError:
+                    pass   # tried again by the next claim
 
     def _settle_pending(self, now: str) -> None:
         """A pending row whose file is in place was written: mark it issued (see the module docstring)."""
         for row_id, file in self._db.execute("SELECT id, file FROM letters WHERE state = 'pending'").fetchall():
             if (self.folder / file).is_file():
                 self._db.execute("UPDATE letters SET state = 'issued', issued_at = ? WHERE id = ?", (now, row_id))
+        self._remove_set_aside()   # what a crash after an earlier claim's commit left
 
     def _error(self, exc: sqlite3.OperationalError) -> Exception:
         if "locked" in str(exc) or "busy" in str(exc):
@@ -376,7 +408,7 @@ def peek(folder: Path | str, period: str, requests: Sequence[Request]) -> list[O
         return [None] * len(requests)
     try:
         (version,) = db.execute("PRAGMA user_version").fetchone()
-        if version < _SCHEMA_VERSION:
+        if version < 2:   # before letter statuses: nothing to match
             return [None] * len(requests)
         live = {}
         for row in db.execute("SELECT * FROM letters WHERE period = ? AND status IN (?, ?)", (period, *LIVE)):
