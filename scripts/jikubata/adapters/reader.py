@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-from jikubata.adapters import forms
+from jikubata.adapters import form_identity
 from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
 from jikubata.domain import parse, schema
@@ -128,10 +128,10 @@ def read_inputs(paths: Sequence[str | os.PathLike],
             acc.saved_at[label] = book.saved_at
             _read_workbook(label, book.sheets, acc)
             # An entry form says whose and which month it is, in whatever format it came back.
-            identity = forms.identity_of(item.path, book)
+            identity = form_identity.identity_of(item.path, book)
             del book
             if identity is not None:
-                found = acc.seller_forms if identity.kind == forms.SALES_KIND_CODE else acc.forms
+                found = acc.seller_forms if identity.kind == form_identity.SALES_KIND_CODE else acc.forms
                 found[label] = replace(identity, file=label)
     return _finish(acc, labels[todo[0].path] if len(todo) == 1 and not memory else "berkas masukan")
 
@@ -277,8 +277,8 @@ def _seller_above(rows: list) -> Optional[str]:
     return None
 
 
-_FORM_HELPER_SHEETS = {forms.SHEET_GUIDE.casefold(): "lembar petunjuk",
-                       forms.SHEET_DATA.casefold(): "lembar data formulir OPD: identitas dan daftar pilihan"}
+_FORM_HELPER_SHEETS = {form_identity.SHEET_GUIDE.casefold(): "lembar petunjuk",
+                       form_identity.SHEET_DATA.casefold(): "lembar data formulir OPD: identitas dan daftar pilihan"}
 
 
 def _names_nip(sheet: SheetRows, spec: schema.SheetSpec) -> bool:
