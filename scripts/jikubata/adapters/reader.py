@@ -358,10 +358,10 @@ def _amount_columns(header: _Header) -> tuple[dict, Optional[int]]:
     """
     m = header.matches
     amounts = m.get("amount", [])
-    strong = [j for rank, j in amounts if rank != _BARE_AMOUNT_RANK]
-    bare = [j for rank, j in amounts if rank == _BARE_AMOUNT_RANK]
+    strong = [j for rank, j in amounts if rank != schema.BARE_ALIAS.rank]
+    bare = [j for rank, j in amounts if rank == schema.BARE_ALIAS.rank]
     unit = [j for _, j in m.get("unit_price", [])]
-    quantity = [j for rank, j in m.get("quantity", []) if rank != _BARE_QUANTITY_RANK]
+    quantity = [j for rank, j in m.get("quantity", []) if rank != schema.BARE_ALIAS.rank]
     if strong:
         return {"amount": strong[0]}, (bare[0] if bare else None)
     if bare and unit and not quantity:
@@ -1178,13 +1178,9 @@ _HEADER_LOOKUP: dict[str, dict[str, list]] = {}
 for _spec in (schema.PURCHASES, schema.EMPLOYEES, schema.OFFICES, schema.SELLERS, schema.SALES):
     _lookup: dict[str, list] = {}
     for _column in _spec.columns:
-        for _rank, _name in enumerate((_column.header,) + _column.aliases):
-            _lookup.setdefault(schema.header_key(_name), []).append((_column.key, _rank))
+        for _name in _column.names:
+            _lookup.setdefault(schema.header_key(_name.header), []).append((_column.key, _name.rank))
     _HEADER_LOOKUP[_spec.name] = _lookup
-_BARE_AMOUNT_RANK = next(r for k, r in _HEADER_LOOKUP[schema.PURCHASES.name][schema.header_key(schema.BARE_AMOUNT)]
-                         if k == "amount")
-_BARE_QUANTITY_RANK = next(r for k, r in _HEADER_LOOKUP[schema.PURCHASES.name][schema.header_key(schema.BARE_AMOUNT)]
-                           if k == "quantity")
 
 
 def _needs(spec: schema.SheetSpec) -> str:
