@@ -25,14 +25,13 @@ from typing import Callable, Iterable, Optional, Sequence
 from jikubata.adapters import form_identity
 from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
-from jikubata.domain import parse, schema
+from jikubata.domain import intake, parse, schema
 from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Severity, Employee, Office, Place, Problem, Purchase, Sale,
                                    Seller, Settings, SheetRead, SheetSource, Tier, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, rupiah
 from jikubata.domain.problems import problem
 
-HEADER_SEARCH_ROWS = 10
 _UNSEEN = object()
 log = logging.getLogger("jikubata.reader")
 
@@ -221,7 +220,7 @@ def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
         return None, "lembar keluaran Jiku Bata"
     if key in _FORM_HELPER_SHEETS:  # an entry form's guide and its hidden lists: its purchases are on `Belanja`
         return None, _FORM_HELPER_SHEETS[key]
-    if not any(any(not parse.is_blank(c) for c in row) for row in sheet.rows[:HEADER_SEARCH_ROWS]):
+    if not any(any(not parse.is_blank(c) for c in row) for row in sheet.rows[:intake.HEADER_SEARCH_ROWS]):
         return None, "kosong"
     found = {spec.name: _detected(sheet, spec) for _, spec in _DETECTABLE[:2]}
     for role, spec in _DETECTABLE[:2]:
@@ -246,7 +245,7 @@ def _is_sales_book(sheet: SheetRows) -> bool:
     """A seller's sales book by its headers (README: Rekonsiliasi): date, No. Nota, amount and the seller, or the first
     three under a line naming the UMKM; never a sheet with an office's `NIP` or `Nama Pegawai` column (that
     is purchases with a column missing)."""
-    header = _match_header(sheet.rows, schema.SALES)
+    header = intake.match_header(sheet.rows, schema.SALES)
     found = header.best()
     if not {"date", "receipt", "amount"} <= found.keys():
         return False
@@ -282,7 +281,7 @@ _FORM_HELPER_SHEETS = {form_identity.SHEET_GUIDE.casefold(): "lembar petunjuk",
 
 
 def _names_nip(sheet: SheetRows, spec: schema.SheetSpec) -> bool:
-    return "nip" in _match_header(sheet.rows, spec).matches
+    return "nip" in intake.match_header(sheet.rows, spec).matches
 
 
 def _first_text(sheet: SheetRows) -> Optional[str]:
@@ -307,70 +306,16 @@ def _fill_merged(sheet: SheetRows) -> None:
                 row[j] = value
 
 
-@dataclass
-class _Header:
-    """The header row of a sheet: its index, and per column key the cells naming it, strongest first."""
-
-    index: int
-    matches: dict  # key -> [(rank, column index)], sorted
-
-    def best(self) -> dict:
-        return {k: v[0][1] for k, v in self.matches.items()}
-
-
-def _match_header(rows: list, spec: schema.SheetSpec) -> _Header:
-    """The row of the first ten that names the most of the spec's columns."""
-    lookup = _HEADER_LOOKUP[spec.name]
-    best = _Header(0, {})
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        matches: dict[str, list] = {}
-        for j, cell in enumerate(row):
-            if type(cell) is not str or not cell.strip():
-                continue
-            for column_key, rank in lookup.get(schema.header_key(cell), ()):
-                matches.setdefault(column_key, []).append((rank, j))
-        if len(matches) > len(best.matches):
-            best = _Header(i, {k: sorted(v) for k, v in matches.items()})
-    return best
-
-
 def _detected(sheet: SheetRows, spec: schema.SheetSpec) -> int:
     """How many of the spec's detection columns the sheet's header row names."""
-    header = _match_header(sheet.rows, spec)
+    header = intake.match_header(sheet.rows, spec)
     cols = header.best()
     if spec is schema.PURCHASES:
-        cols = _amount_columns(header)[0] | {k: v for k, v in cols.items() if k not in _AMOUNT_KEYS}
+        cols = intake.amount_columns(header)[0] | {k: v for k, v in cols.items() if k not in intake.AMOUNT_KEYS}
         if "unit_price" in cols:
             cols["amount"] = cols["unit_price"]
     return sum(key in cols and not (spec.detect_by_own_header and header.matches[key][0][0] != 0)
                for key in spec.detect)
-
-
-_AMOUNT_KEYS = ("amount", "unit_price", "quantity")
-
-
-def _amount_columns(header: _Header) -> tuple[dict, Optional[int]]:
-    """Which columns give a purchase's amount (README: Format berkas).
-
-    Returns the columns (`amount`, or `unit_price` and `quantity` when the
-    amount is their product) and the index of a bare `Jumlah` that was taken
-    as a quantity beside a stronger amount column, if any.
-    """
-    m = header.matches
-    amounts = m.get("amount", [])
-    strong = [j for rank, j in amounts if rank != schema.BARE_ALIAS.rank]
-    bare = [j for rank, j in amounts if rank == schema.BARE_ALIAS.rank]
-    unit = [j for _, j in m.get("unit_price", [])]
-    quantity = [j for rank, j in m.get("quantity", []) if rank != schema.BARE_ALIAS.rank]
-    if strong:
-        return {"amount": strong[0]}, (bare[0] if bare else None)
-    if bare and unit and not quantity:
-        return {"unit_price": unit[0], "quantity": bare[0]}, None
-    if bare:
-        return {"amount": bare[0]}, None
-    if unit and quantity:
-        return {"unit_price": unit[0], "quantity": quantity[0]}, None
-    return {}, None
 
 
 def _find_header(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator):
@@ -381,11 +326,11 @@ def _find_header(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: 
     required column is reported at the header row's first cell and the sheet
     is skipped.
     """
-    header = _match_header(sheet.rows, spec)
+    header = intake.match_header(sheet.rows, spec)
     best_index, best_cols = header.index, header.best()
     if spec is schema.PURCHASES:
-        amount_cols, doubtful = _amount_columns(header)
-        best_cols = {k: v for k, v in best_cols.items() if k not in _AMOUNT_KEYS} | amount_cols
+        amount_cols, doubtful = intake.amount_columns(header)
+        best_cols = {k: v for k, v in best_cols.items() if k not in intake.AMOUNT_KEYS} | amount_cols
         if doubtful is not None:
             row = sheet.rows[best_index]
             place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + doubtful)}{sheet.row0 + best_index + 1}")
@@ -832,7 +777,7 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
     in a book made for one seller, from the line above the header; buyer's NIP, name, OPD, product optional.
 
     A buyer's NIP that is not valid is reported as a warning and the sale is kept without it."""
-    header = _match_header(sheet.rows, schema.SALES)
+    header = intake.match_header(sheet.rows, schema.SALES)
     named = None if "seller" in header.matches else _seller_above(sheet.rows[:header.index])
     found = _find_header(file_name, sheet, _SALES_ONE_SELLER if named else schema.SALES, acc)
     if not found:
@@ -1173,14 +1118,6 @@ _ROLE_BY_NAME = {
 # A sheet with another name is tried as each of these, in this order.
 _DETECTABLE = ((schema.ROLE_PURCHASES, schema.PURCHASES), (schema.ROLE_EMPLOYEES, schema.EMPLOYEES),
                (schema.ROLE_OFFICES, schema.OFFICES), (schema.ROLE_SELLERS, schema.SELLERS))
-# header key -> [(column key, rank)] per table: one dictionary look-up per header cell.
-_HEADER_LOOKUP: dict[str, dict[str, list]] = {}
-for _spec in (schema.PURCHASES, schema.EMPLOYEES, schema.OFFICES, schema.SELLERS, schema.SALES):
-    _lookup: dict[str, list] = {}
-    for _column in _spec.columns:
-        for _name in _column.names:
-            _lookup.setdefault(schema.header_key(_name.header), []).append((_column.key, _name.rank))
-    _HEADER_LOOKUP[_spec.name] = _lookup
 
 
 def _needs(spec: schema.SheetSpec) -> str:
