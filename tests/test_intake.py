@@ -64,3 +64,46 @@ def test_a_bare_jumlah_is_the_weakest_name_of_an_amount_and_of_a_quantity():
     amount, quantity = (next(c for c in schema.PURCHASES.columns if c.key == k) for k in ("amount", "quantity"))
     for column in (amount, quantity):
         assert column.rank(schema.header_key(schema.BARE_AMOUNT)) == max(a.rank for a in column.names)
+
+
+# ---------------------------------------------------------------- which table a sheet is
+
+
+def test_a_sheet_is_the_table_its_name_says():
+    assert intake.role_of("Pegawai", []) == (schema.ROLE_EMPLOYEES, "")
+    assert intake.role_of("Belanja Oktober", []) == (schema.ROLE_PURCHASES, "")
+    assert intake.role_of("penjualan", []) == (schema.ROLE_SALES, "")
+
+
+def test_a_sheet_with_another_name_is_the_table_its_header_names():
+    assert intake.role_of("Sheet1", [PURCHASE_HEADER]) == (schema.ROLE_PURCHASES, "")
+    assert intake.role_of("Data", [["NIP", "Nama", "Eselon", "OPD"]]) == (schema.ROLE_EMPLOYEES, "")
+
+
+def test_purchases_with_a_column_missing_are_still_purchases():
+    assert intake.role_of("Sheet1", [["Tanggal", "NIP", "UMKM"]]) == (schema.ROLE_PURCHASES, "")
+
+
+def test_a_sales_book_names_its_seller_in_a_column_or_above_the_header():
+    header = ["Tanggal", "No. Nota", "Jumlah (Rp)"]
+    assert intake.role_of("Sheet1", [header + ["UMKM"]]) == (schema.ROLE_SALES, "")
+    assert intake.role_of("Sheet1", [["UMKM: Kopi Rempah"], header]) == (schema.ROLE_SALES, "")
+    # Without a seller it is purchases with the NIP and UMKM columns missing (three of five).
+    assert intake.role_of("Sheet1", [header]) == (schema.ROLE_PURCHASES, "")
+
+
+def test_a_list_with_a_name_column_is_no_list_of_sellers_when_it_names_a_nip():
+    assert intake.role_of("Sheet1", [["Nama UMKM", "Pemilik"]]) == (schema.ROLE_SELLERS, "")
+    assert intake.role_of("Sheet1", [["Nama UMKM", "NIP"]])[0] is None
+
+
+def test_our_own_output_sheets_empty_sheets_and_named_others_are_left_alone():
+    assert intake.role_of("UMKM", [[schema.REPORT_TITLE]]) == (None, "lembar keluaran Jiku Bata")
+    assert intake.role_of("Sheet1", [[None, ""]]) == (None, "kosong")
+    assert intake.role_of("Petunjuk", [PURCHASE_HEADER], {"petunjuk": "lembar petunjuk"}) == (None, "lembar petunjuk")
+
+
+def test_the_seller_above_the_header_is_read_from_one_cell_or_two():
+    assert intake.seller_above([["UMKM:  Kopi   Rempah"]]) == "Kopi Rempah"
+    assert intake.seller_above([["Nama UMKM", None, "Mie Sagu"]]) == "Mie Sagu"
+    assert intake.seller_above([["Catatan", "UMKM"]]) is None

@@ -206,88 +206,12 @@ def _read_workbook(file_name: str, sheets: Iterable[SheetRows], acc: _Accumulato
 
 def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
     """The role a sheet is read as, or None and why it is left alone (in Indonesian)."""
-    key = sheet.name.strip().casefold()
-    title = _first_text(sheet)
-    if title == schema.REPORT_TITLE:  # a sheet of our own summary (its `UMKM` sheet is no list of sellers)
-        return None, "lembar keluaran Jiku Bata"
-    if key in _ROLE_BY_NAME:
-        return _ROLE_BY_NAME[key], ""
-    if key.startswith(schema.PURCHASE_PREFIX.casefold()):
-        return schema.ROLE_PURCHASES, ""
-    if key.startswith(schema.SALES_PREFIX.casefold()):
-        return schema.ROLE_SALES, ""
-    if schema.is_output_sheet(sheet.name, title):
-        return None, "lembar keluaran Jiku Bata"
-    if key in _FORM_HELPER_SHEETS:  # an entry form's guide and its hidden lists: its purchases are on `Belanja`
-        return None, _FORM_HELPER_SHEETS[key]
-    if not any(any(not parse.is_blank(c) for c in row) for row in sheet.rows[:intake.HEADER_SEARCH_ROWS]):
-        return None, "kosong"
-    found = {spec.name: _detected(sheet, spec) for _, spec in _DETECTABLE[:2]}
-    for role, spec in _DETECTABLE[:2]:
-        if found[spec.name] == len(spec.detect):
-            return role, ""
-    if _is_sales_book(sheet):
-        return schema.ROLE_SALES, ""
-    # More than half of the columns of purchases or the roster (3 of 5, 3 of 4): that table with a column
-    # missing, read so that KOLOM_HILANG names what is missing; never a list of UMKM or offices that
-    # happens to have their name column, nor a sheet passed over without a word.
-    near = [(found[spec.name] / len(spec.detect), -k, role) for k, (role, spec) in enumerate(_DETECTABLE[:2])
-            if 2 * found[spec.name] > len(spec.detect)]
-    if near:
-        return max(near)[2], ""
-    for role, spec in _DETECTABLE[2:]:
-        if _detected(sheet, spec) == len(spec.detect) and not any(_names_nip(sheet, s) for _, s in _DETECTABLE[:2]):
-            return role, ""
-    return None, "nama dan judul kolomnya tidak cocok dengan tabel mana pun"
+    return intake.role_of(sheet.name, sheet.rows, _FORM_HELPER_SHEETS)
 
 
-def _is_sales_book(sheet: SheetRows) -> bool:
-    """A seller's sales book by its headers (README: Rekonsiliasi): date, No. Nota, amount and the seller, or the first
-    three under a line naming the UMKM; never a sheet with an office's `NIP` or `Nama Pegawai` column (that
-    is purchases with a column missing)."""
-    header = intake.match_header(sheet.rows, schema.SALES)
-    found = header.best()
-    if not {"date", "receipt", "amount"} <= found.keys():
-        return False
-    row = sheet.rows[header.index]
-    if any(type(c) is str and schema.header_key(c) in _PURCHASE_ONLY for c in row):
-        return False
-    return "seller" in found or _seller_above(sheet.rows[:header.index]) is not None
-
-
-_PURCHASE_ONLY = {schema.header_key(h) for h in schema.PURCHASE_ONLY_HEADERS}
-_SELLER_LABELS = {schema.header_key(h) for h in ("UMKM", "Nama UMKM", "Penjual")}
-
-
-def _seller_above(rows: list) -> Optional[str]:
-    """The UMKM a sheet names above its header: `UMKM | Kopi Rempah` in two cells, or `UMKM: Kopi Rempah`."""
-    for row in rows:
-        for j, cell in enumerate(row):
-            if type(cell) is not str:
-                continue
-            label, colon, rest = cell.partition(":")
-            if schema.header_key(label) not in _SELLER_LABELS:
-                continue
-            if colon and rest.strip():
-                return " ".join(rest.split())
-            value = next((c for c in row[j + 1:] if not parse.is_blank(c)), None)
-            if value is not None:
-                return " ".join(parse.cell_text(value).split())
-    return None
-
-
+# An entry form's guide and its hidden lists: its purchases are on `Belanja`.
 _FORM_HELPER_SHEETS = {form_identity.SHEET_GUIDE.casefold(): "lembar petunjuk",
                        form_identity.SHEET_DATA.casefold(): "lembar data formulir OPD: identitas dan daftar pilihan"}
-
-
-def _names_nip(sheet: SheetRows, spec: schema.SheetSpec) -> bool:
-    return "nip" in intake.match_header(sheet.rows, spec).matches
-
-
-def _first_text(sheet: SheetRows) -> Optional[str]:
-    """The first filled cell of the sheet's first row (a title, for sheets that have one)."""
-    row = sheet.rows[0] if sheet.rows else ()
-    return next((c.strip() for c in row if isinstance(c, str) and c.strip()), None)
 
 
 def _fill_merged(sheet: SheetRows) -> None:
@@ -304,18 +228,6 @@ def _fill_merged(sheet: SheetRows) -> None:
             row = rows[i]
             if j < len(row) and parse.is_blank(row[j]):
                 row[j] = value
-
-
-def _detected(sheet: SheetRows, spec: schema.SheetSpec) -> int:
-    """How many of the spec's detection columns the sheet's header row names."""
-    header = intake.match_header(sheet.rows, spec)
-    cols = header.best()
-    if spec is schema.PURCHASES:
-        cols = intake.amount_columns(header)[0] | {k: v for k, v in cols.items() if k not in intake.AMOUNT_KEYS}
-        if "unit_price" in cols:
-            cols["amount"] = cols["unit_price"]
-    return sum(key in cols and not (spec.detect_by_own_header and header.matches[key][0][0] != 0)
-               for key in spec.detect)
 
 
 def _find_header(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator):
@@ -778,7 +690,7 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
 
     A buyer's NIP that is not valid is reported as a warning and the sale is kept without it."""
     header = intake.match_header(sheet.rows, schema.SALES)
-    named = None if "seller" in header.matches else _seller_above(sheet.rows[:header.index])
+    named = None if "seller" in header.matches else intake.seller_above(sheet.rows[:header.index])
     found = _find_header(file_name, sheet, _SALES_ONE_SELLER if named else schema.SALES, acc)
     if not found:
         return _MISSING_COLUMNS
@@ -1109,17 +1021,6 @@ _READERS = {
     schema.ROLE_SETTINGS: _read_settings,
     schema.ROLE_SALES: _read_sales,
 }
-_ROLE_BY_NAME = {
-    schema.EMPLOYEES.name.casefold(): schema.ROLE_EMPLOYEES,
-    schema.OFFICES.name.casefold(): schema.ROLE_OFFICES,
-    schema.SELLERS.name.casefold(): schema.ROLE_SELLERS,
-    schema.SHEET_SETTINGS.casefold(): schema.ROLE_SETTINGS,
-}
-# A sheet with another name is tried as each of these, in this order.
-_DETECTABLE = ((schema.ROLE_PURCHASES, schema.PURCHASES), (schema.ROLE_EMPLOYEES, schema.EMPLOYEES),
-               (schema.ROLE_OFFICES, schema.OFFICES), (schema.ROLE_SELLERS, schema.SELLERS))
-
-
 def _needs(spec: schema.SheetSpec) -> str:
     by_key = {c.key: c.header for c in spec.columns}
     return ", ".join(by_key[k] for k in spec.detect)

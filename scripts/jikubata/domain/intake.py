@@ -8,9 +8,9 @@ workbook holds them (text, numbers, dates, None).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional
 
-from jikubata.domain import schema
+from jikubata.domain import parse, schema
 
 HEADER_SEARCH_ROWS = 10   # the header row is one of a sheet's first rows
 
@@ -82,3 +82,113 @@ def amount_columns(header: Header) -> tuple[dict, Optional[int]]:
     if unit and quantity:
         return {"unit_price": unit[0], "quantity": quantity[0]}, None
     return {}, None
+
+
+# ---------------------------------------------------------------- which table a sheet is
+
+
+_ROLE_BY_NAME = {
+    schema.EMPLOYEES.name.casefold(): schema.ROLE_EMPLOYEES,
+    schema.OFFICES.name.casefold(): schema.ROLE_OFFICES,
+    schema.SELLERS.name.casefold(): schema.ROLE_SELLERS,
+    schema.SHEET_SETTINGS.casefold(): schema.ROLE_SETTINGS,
+}
+# A sheet with another name is tried as each of these, in this order.
+_DETECTABLE = ((schema.ROLE_PURCHASES, schema.PURCHASES), (schema.ROLE_EMPLOYEES, schema.EMPLOYEES),
+               (schema.ROLE_OFFICES, schema.OFFICES), (schema.ROLE_SELLERS, schema.SELLERS))
+
+
+def role_of(name: str, rows: list, left_alone: Optional[Mapping[str, str]] = None) -> tuple[Optional[str], str]:
+    """The role a sheet is read as, by its name or else its header row (README: Format berkas), or None and
+    why it is left alone (in Indonesian). `left_alone` maps other sheet names (casefolded) to the reason
+    they are not read (an entry form's guide and hidden lists: its purchases are on `Belanja`)."""
+    key = name.strip().casefold()
+    title = _first_text(rows)
+    if title == schema.REPORT_TITLE:  # a sheet of our own summary (its `UMKM` sheet is no list of sellers)
+        return None, "lembar keluaran Jiku Bata"
+    if key in _ROLE_BY_NAME:
+        return _ROLE_BY_NAME[key], ""
+    if key.startswith(schema.PURCHASE_PREFIX.casefold()):
+        return schema.ROLE_PURCHASES, ""
+    if key.startswith(schema.SALES_PREFIX.casefold()):
+        return schema.ROLE_SALES, ""
+    if schema.is_output_sheet(name, title):
+        return None, "lembar keluaran Jiku Bata"
+    if left_alone and key in left_alone:
+        return None, left_alone[key]
+    if not any(any(not parse.is_blank(c) for c in row) for row in rows[:HEADER_SEARCH_ROWS]):
+        return None, "kosong"
+    found = {spec.name: _detected(rows, spec) for _, spec in _DETECTABLE[:2]}
+    for role, spec in _DETECTABLE[:2]:
+        if found[spec.name] == len(spec.detect):
+            return role, ""
+    if _is_sales_book(rows):
+        return schema.ROLE_SALES, ""
+    # More than half of the columns of purchases or the roster (3 of 5, 3 of 4): that table with a column
+    # missing, read so that KOLOM_HILANG names what is missing; never a list of UMKM or offices that
+    # happens to have their name column, nor a sheet passed over without a word.
+    near = [(found[spec.name] / len(spec.detect), -k, role) for k, (role, spec) in enumerate(_DETECTABLE[:2])
+            if 2 * found[spec.name] > len(spec.detect)]
+    if near:
+        return max(near)[2], ""
+    for role, spec in _DETECTABLE[2:]:
+        if _detected(rows, spec) == len(spec.detect) and not any(_names_nip(rows, s) for _, s in _DETECTABLE[:2]):
+            return role, ""
+    return None, "nama dan judul kolomnya tidak cocok dengan tabel mana pun"
+
+
+def _is_sales_book(rows: list) -> bool:
+    """A seller's sales book by its headers (README: Rekonsiliasi): date, No. Nota, amount and the seller, or the first
+    three under a line naming the UMKM; never a sheet with an office's `NIP` or `Nama Pegawai` column (that
+    is purchases with a column missing)."""
+    header = match_header(rows, schema.SALES)
+    found = header.best()
+    if not {"date", "receipt", "amount"} <= found.keys():
+        return False
+    row = rows[header.index]
+    if any(type(c) is str and schema.header_key(c) in _PURCHASE_ONLY for c in row):
+        return False
+    return "seller" in found or seller_above(rows[:header.index]) is not None
+
+
+_PURCHASE_ONLY = {schema.header_key(h) for h in schema.PURCHASE_ONLY_HEADERS}
+_SELLER_LABELS = {schema.header_key(h) for h in ("UMKM", "Nama UMKM", "Penjual")}
+
+
+def seller_above(rows: list) -> Optional[str]:
+    """The UMKM a sheet names above its header: `UMKM | Kopi Rempah` in two cells, or `UMKM: Kopi Rempah`."""
+    for row in rows:
+        for j, cell in enumerate(row):
+            if type(cell) is not str:
+                continue
+            label, colon, rest = cell.partition(":")
+            if schema.header_key(label) not in _SELLER_LABELS:
+                continue
+            if colon and rest.strip():
+                return " ".join(rest.split())
+            value = next((c for c in row[j + 1:] if not parse.is_blank(c)), None)
+            if value is not None:
+                return " ".join(parse.cell_text(value).split())
+    return None
+
+
+def _names_nip(rows: list, spec: schema.SheetSpec) -> bool:
+    return "nip" in match_header(rows, spec).matches
+
+
+def _first_text(rows: list) -> Optional[str]:
+    """The first filled cell of the sheet's first row (a title, for sheets that have one)."""
+    row = rows[0] if rows else ()
+    return next((c.strip() for c in row if isinstance(c, str) and c.strip()), None)
+
+
+def _detected(rows: list, spec: schema.SheetSpec) -> int:
+    """How many of the spec's detection columns the sheet's header row names."""
+    header = match_header(rows, spec)
+    cols = header.best()
+    if spec is schema.PURCHASES:
+        cols = amount_columns(header)[0] | {k: v for k, v in cols.items() if k not in AMOUNT_KEYS}
+        if "unit_price" in cols:
+            cols["amount"] = cols["unit_price"]
+    return sum(key in cols and not (spec.detect_by_own_header and header.matches[key][0][0] != 0)
+               for key in spec.detect)
