@@ -107,3 +107,38 @@ def test_the_seller_above_the_header_is_read_from_one_cell_or_two():
     assert intake.seller_above([["UMKM:  Kopi   Rempah"]]) == "Kopi Rempah"
     assert intake.seller_above([["Nama UMKM", None, "Mie Sagu"]]) == "Mie Sagu"
     assert intake.seller_above([["Catatan", "UMKM"]]) is None
+
+
+# ---------------------------------------------------------------- totals rows
+
+
+def test_a_row_reading_total_with_no_nip_date_or_nota_is_a_totals_row():
+    # Tanggal, NIP, UMKM, Jumlah (Rp), No. Nota; the key columns are the date, the NIP and the nota.
+    assert intake.is_totals_row(["TOTAL:", None, "", 325_000, None], (0, 1, 4))
+    assert intake.is_totals_row([None, None, "Jumlah Belanja", 325_000], (0, 1, 4))
+    assert not intake.is_totals_row(["2026-11-03", None, "Total", 325_000, None], (0, 1, 4))
+    assert not intake.is_totals_row([None, None, "Mie Sagu", 325_000, None], (0, 1, 4))
+
+
+def test_a_lists_totals_row_reads_just_total_beside_counts():
+    assert intake.is_totals_name(["Jumlah UMKM", "25", None], 0)
+    assert intake.is_totals_name(["Total", 25, "25 UMKM"], 0)
+    assert not intake.is_totals_name(["Jumlah Jaya", None], 0)
+    assert not intake.is_totals_name(["Total", "Budi"], 0)
+
+
+def test_a_row_of_just_the_sum_of_the_purchases_above_is_a_totals_row():
+    cols = {"date": 0, "nip": 1, "seller": 2, "amount": 3, "receipt": 4}
+    rows = [PURCHASE_HEADER,
+            ["2026-11-03", "198001012010012001", "Mie Sagu", 20_000, "N1"],
+            ["2026-11-04", "198001012010012001", "Mie Sagu", 30_000, "N2"],
+            [None, None, None, 50_000, 2],
+            [None, None, None, 40_000, None]]
+    sums = intake.SumsAbove(rows, 1, cols)
+    assert sums.is_total(rows[3], 3, {"amount": 50_000, "receipt": 2})
+    assert not sums.is_total(rows[4], 4, {"amount": 40_000, "receipt": None})
+
+
+def test_an_amount_cell_is_a_positive_number_or_text_reading_one():
+    assert [intake.amount_value(v) for v in (325_000, "Rp325.000", 0, -5, "", None, "lima")] == \
+        [325_000, 325_000, None, None, None, None, None]

@@ -7,8 +7,9 @@ workbook holds them (text, numbers, dates, None).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Iterable, Mapping, Optional
 
 from jikubata.domain import parse, schema
 
@@ -192,3 +193,100 @@ def _detected(rows: list, spec: schema.SheetSpec) -> int:
             cols["amount"] = cols["unit_price"]
     return sum(key in cols and not (spec.detect_by_own_header and header.matches[key][0][0] != 0)
                for key in spec.detect)
+
+
+# ---------------------------------------------------------------- totals rows
+
+
+# What a totals row says (`Total`, `Jumlah`, `Grand Total`, `Sub Total`, `TOTAL:`, `Jumlah Belanja`…).
+_TOTAL_WORDS = ("total", "jumlah", "grandtotal", "subtotal")
+
+
+def is_totals_row(row: list, blank_keys: Iterable[int]) -> bool:
+    """A row that only sums the rows above: no NIP, date or nota, and a cell reading `Total`/`Jumlah`.
+
+    `blank_keys` are the columns that must be blank or hold that word (NIP, date, nota). An Excel
+    Table's totals row (`SheetRows.totals`, from the file) needs no label: it is skipped wherever a
+    required field is blank (its SUBTOTAL may count the notas).
+    """
+    label = None
+    for j, cell in enumerate(row):
+        if type(cell) is str and schema.header_key(cell).startswith(_TOTAL_WORDS):
+            label = j
+            break
+    if label is None:
+        return False
+    width = len(row)
+    return all(j == label or j >= width or parse.is_blank(row[j]) for j in blank_keys)
+
+
+def is_totals_name(row: list, name_col: int) -> bool:
+    """A list's totals row typed by hand: the name cell reads just `Total`/`Jumlah` (`Jumlah:`, `TOTAL`,
+    `Grand Total`, `Jumlah UMKM`, `Total OPD`) and every other cell is blank or a count (`25`, `25 UMKM`).
+    `Jumlah Jaya` stays a name."""
+    name = row[name_col] if name_col < len(row) else None
+    if type(name) is not str:
+        return False
+    key = schema.header_key(name)
+    if key not in _TOTAL_WORDS and not any(key == w + what for w in _TOTAL_WORDS for what in _LISTED):
+        return False
+    return all(j == name_col or parse.is_blank(v) or (isinstance(v, (int, float)) and not isinstance(v, bool))
+               or (isinstance(v, str) and _COUNT_TEXT.match(v.strip())) for j, v in enumerate(row))
+
+
+_LISTED = ("umkm", "opd", "perangkatdaerah", "pelaku", "usaha")
+_COUNT_TEXT = re.compile(r"^\d+\s*(umkm|opd|perangkat daerah)?$", re.IGNORECASE)
+
+
+class SumsAbove:
+    """A totals row without a label, as an Excel Table's Total Row becomes once saved as .xls/.ods/.csv
+    (the table itself is gone): nothing but an amount equal to the sum of the purchases above it (all of
+    them, or those since the last such row: a subtotal), and at most the count of their notas under
+    No. Nota. A row with anything else in it (a name, a product) is an incomplete purchase, reported."""
+
+    def __init__(self, rows: list, first: int, cols: dict):
+        self.rows, self.first = rows, first
+        self.amount_col, self.receipt_col = cols["amount"], cols["receipt"]
+        self.key_cols = (cols["date"], cols["nip"], cols["seller"])
+        self.upto = first
+        self.total = self.since = 0.0          # the purchases above; those since the last totals row
+        self.receipts = self.receipts_since = 0
+
+    def is_total(self, row: list, i: int, cells: dict) -> bool:
+        amount = amount_value(cells.get("amount"))
+        if amount is None or any(not parse.is_blank(v) for j, v in enumerate(row)
+                                 if j not in (self.amount_col, self.receipt_col)):
+            return False
+        self._add_rows_up_to(i)
+        receipt = cells.get("receipt")
+        count = receipt if _is_number(receipt) else int(receipt) if str(receipt).strip().isdigit() else None
+        if abs(amount - self.since) < 0.5 and (parse.is_blank(receipt) or count == self.receipts_since):
+            self.since, self.receipts_since = 0.0, 0
+            return True
+        return abs(amount - self.total) < 0.5 and (parse.is_blank(receipt) or count == self.receipts)
+
+    def _add_rows_up_to(self, i: int) -> None:
+        """Purchases only: a row with a date, NIP or UMKM (a totals row above adds nothing)."""
+        for r in self.rows[self.upto:i]:
+            if not any(j < len(r) and not parse.is_blank(r[j]) for j in self.key_cols):
+                continue
+            value = amount_value(r[self.amount_col]) if len(r) > self.amount_col else None
+            self.total += value or 0
+            self.since += value or 0
+            if len(r) > self.receipt_col and not parse.is_blank(r[self.receipt_col]):
+                self.receipts += 1
+                self.receipts_since += 1
+        self.upto = max(self.upto, i)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def amount_value(value) -> Optional[float]:
+    """An amount cell as a number (text as a CSV has it: `325000`, `Rp325.000`), else None."""
+    if _is_number(value):
+        return value if value > 0 else None
+    if isinstance(value, str) and value.strip():
+        return parse.parse_amount(value)[0]
+    return None
