@@ -142,3 +142,26 @@ def test_a_row_of_just_the_sum_of_the_purchases_above_is_a_totals_row():
 def test_an_amount_cell_is_a_positive_number_or_text_reading_one():
     assert [intake.amount_value(v) for v in (325_000, "Rp325.000", 0, -5, "", None, "lima")] == \
         [325_000, 325_000, None, None, None, None, None]
+
+
+# ---------------------------------------------------------------- month-first dates
+
+
+def month_first(*dates) -> bool:
+    return intake.month_first_dates([["Tanggal"]] + [[d] for d in dates], 1, 0) is not None
+
+
+def test_dates_are_day_first_unless_two_are_real_only_month_first():
+    assert not month_first("03/11/2026", "05/11/2026")        # both ways real: day first stays
+    assert not month_first("11/24/2026")                      # one date is no evidence
+    assert month_first("11/24/2026", "11/25/2026", "11/05/2026")
+
+
+def test_month_first_needs_ten_times_the_dates_real_only_day_first():
+    assert not month_first("13/11/2026", "11/24/2026", "11/25/2026")
+
+
+def test_month_first_dates_come_with_their_dates_and_an_example():
+    verdicts, (example, meaning) = intake.month_first_dates([["11/24/2026"], ["11/25/2026"]], 0, 0)
+    assert verdicts["11/24/2026"].isoformat() == "2026-11-24"
+    assert example in verdicts and "November 2026" in meaning

@@ -10,7 +10,6 @@ unknown NIP, duplicate receipt, dates against today…) live in `validation`.
 """
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 import logging
@@ -29,7 +28,7 @@ from jikubata.domain import intake, parse, schema
 from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Severity, Employee, Office, Place, Problem, Purchase, Sale,
                                    Seller, Settings, SheetRead, SheetSource, Tier, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
-from jikubata.domain.indonesian import long_date, rupiah
+from jikubata.domain.indonesian import rupiah
 from jikubata.domain.problems import problem
 
 _UNSEEN = object()
@@ -498,7 +497,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     no_name = c_name is None
     # Few distinct NIPs, dates written as text (a CSV) and amounts among many rows: each is parsed once.
     nip_cache, date_cache, amount_cache = acc.nip_verdicts, acc.date_verdicts, acc.amount_verdicts
-    month_first = _month_first_dates(rows, first, c_date)
+    month_first = intake.month_first_dates(rows, first, c_date)
     if month_first is not None:  # this sheet's text dates are month/day/year: its own verdicts
         date_cache, (example, meaning) = month_first
         acc.problems.append(problem(source.place(sheet.row0 + first, "date"), "TANGGAL_BULAN_DULU",
@@ -609,7 +608,7 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
     need = max(cols.values()) + 1
     required = [c for c in _SALES_ONE_SELLER.required] + ([] if named else [schema.SALES.columns[-1]])
     nip_cache, date_cache, amount_cache = acc.nip_verdicts, acc.date_verdicts, acc.amount_verdicts
-    month_first = _month_first_dates(rows, first, c_date)
+    month_first = intake.month_first_dates(rows, first, c_date)
     if month_first is not None:
         date_cache, (example, meaning) = month_first
         acc.problems.append(problem(source.place(sheet.row0 + first, "date"), "TANGGAL_BULAN_DULU",
@@ -719,44 +718,6 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
 
 _SALES_ONE_SELLER = schema.SheetSpec(schema.SALES.name, tuple(
     dataclasses.replace(c, required=False) if c.key == "seller" else c for c in schema.SALES.columns))
-
-
-_MONTH_FIRST_EVIDENCE = 2
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\s*$")
-
-
-def _real_date(year: int, month: int, day: int) -> bool:
-    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and 1 <= year <= 9999
-
-
-def _month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict, tuple[str, str]]]:
-    """When a sheet's dates are text written month first (`08/24/2026`, as Excel or LibreOffice in English
-    save a CSV): every such text with its date, and an example with its meaning. Otherwise None.
-
-    Day first is the rule (Indonesian). Month first only on plain evidence: dates that are real only when
-    read month first (24 cannot be a month). A sheet whose dates all read both ways (only days 1–12)
-    stays day first: nothing in it says otherwise.
-    """
-    texts = {row[col] for row in rows[first:] if len(row) > col and type(row[col]) is str}
-    found = [(m, t) for t in texts if (m := _NUMERIC_DATE.match(parse.without_time(t.strip().casefold())))]
-    if not found:
-        return None
-    # Evidence: dates that are real only one way (a wrong date such as 31/02 is evidence of nothing).
-    day_only = month_only = 0
-    for m, _ in found:
-        a, b, year = int(m[1]), int(m[2]), int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-        as_dmy, as_mdy = _real_date(year, b, a), _real_date(year, a, b)
-        if as_dmy and not as_mdy:
-            day_only += 1
-        elif as_mdy and not as_dmy:
-            month_only += 1
-    # Day first unless month first is plain: at least two dates real only that way, and ten times as many
-    # as those real only day first (one mistyped 05/13 or one pasted row never turns a whole sheet round).
-    if month_only < _MONTH_FIRST_EVIDENCE or month_only < 10 * day_only:
-        return None
-    verdicts = {t: parse.parse_date(f"{m[2]}/{m[1]}/{m[3]}") for m, t in found}
-    example = next((t for (m, t) in sorted(found, key=lambda x: -int(x[0][2])) if verdicts[t]), found[0][1])
-    return verdicts, (example.strip(), long_date(verdicts[example]) if verdicts[example] else "?")
 
 
 def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:

@@ -7,11 +7,13 @@ workbook holds them (text, numbers, dates, None).
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional
 
 from jikubata.domain import parse, schema
+from jikubata.domain.indonesian import long_date
 
 HEADER_SEARCH_ROWS = 10   # the header row is one of a sheet's first rows
 
@@ -290,3 +292,44 @@ def amount_value(value) -> Optional[float]:
     if isinstance(value, str) and value.strip():
         return parse.parse_amount(value)[0]
     return None
+
+
+# ---------------------------------------------------------------- month-first dates
+
+
+_MONTH_FIRST_EVIDENCE = 2
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\s*$")
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and 1 <= year <= 9999
+
+
+def month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict, tuple[str, str]]]:
+    """When a sheet's dates are text written month first (`08/24/2026`, as Excel or LibreOffice in English
+    save a CSV): every such text with its date, and an example with its meaning. Otherwise None.
+
+    Day first is the rule (Indonesian). Month first only on plain evidence: dates that are real only when
+    read month first (24 cannot be a month). A sheet whose dates all read both ways (only days 1–12)
+    stays day first: nothing in it says otherwise.
+    """
+    texts = {row[col] for row in rows[first:] if len(row) > col and type(row[col]) is str}
+    found = [(m, t) for t in texts if (m := _NUMERIC_DATE.match(parse.without_time(t.strip().casefold())))]
+    if not found:
+        return None
+    # Evidence: dates that are real only one way (a wrong date such as 31/02 is evidence of nothing).
+    day_only = month_only = 0
+    for m, _ in found:
+        a, b, year = int(m[1]), int(m[2]), int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+        as_dmy, as_mdy = _real_date(year, b, a), _real_date(year, a, b)
+        if as_dmy and not as_mdy:
+            day_only += 1
+        elif as_mdy and not as_dmy:
+            month_only += 1
+    # Day first unless month first is plain: at least two dates real only that way, and ten times as many
+    # as those real only day first (one mistyped 05/13 or one pasted row never turns a whole sheet round).
+    if month_only < _MONTH_FIRST_EVIDENCE or month_only < 10 * day_only:
+        return None
+    verdicts = {t: parse.parse_date(f"{m[2]}/{m[1]}/{m[3]}") for m, t in found}
+    example = next((t for (m, t) in sorted(found, key=lambda x: -int(x[0][2])) if verdicts[t]), found[0][1])
+    return verdicts, (example.strip(), long_date(verdicts[example]) if verdicts[example] else "?")
