@@ -1,5 +1,6 @@
 """The intake rules (README: Format berkas) on plain rows: no file, no workbook, no clock."""
 from jikubata.domain import intake, schema
+from jikubata.domain.model import Tier
 
 PURCHASE_HEADER = ["Tanggal", "NIP", "UMKM", "Jumlah (Rp)", "No. Nota"]
 
@@ -165,3 +166,30 @@ def test_month_first_dates_come_with_their_dates_and_an_example():
     verdicts, (example, meaning) = intake.month_first_dates([["11/24/2026"], ["11/25/2026"]], 0, 0)
     assert verdicts["11/24/2026"].isoformat() == "2026-11-24"
     assert example in verdicts and "November 2026" in meaning
+
+
+# ---------------------------------------------------------------- a roster's blank Eselon
+
+
+SIASN_HEADER = ["NIP Baru", "Nama", "Jabatan Nama", "Eselon", "Unor Induk Nama", "Jenis Jabatan"]
+
+
+def roster_columns(header_row: list) -> dict:
+    return intake.match_header([header_row], schema.EMPLOYEES).best()
+
+
+def test_in_a_siasn_export_a_blank_eselon_is_non_eselon():
+    staff = intake.blank_tier_is_staff(roster_columns(SIASN_HEADER))
+    assert staff
+    assert intake.roster_tier(None, staff) is Tier.NON_ESELON
+    assert intake.roster_tier("IV.a", staff) is Tier.ESELON_IV
+    tier = next(c for c in schema.EMPLOYEES.columns if c.key == "tier")
+    assert intake.roster_missing([tier], staff) == []
+
+
+def test_in_our_own_roster_a_blank_eselon_is_missing():
+    staff = intake.blank_tier_is_staff(roster_columns(["NIP", "Nama", "Jabatan", "Eselon", "OPD"]))
+    assert not staff
+    assert intake.roster_tier("", staff) is None
+    tier = next(c for c in schema.EMPLOYEES.columns if c.key == "tier")
+    assert intake.roster_missing([tier], staff) == [tier]

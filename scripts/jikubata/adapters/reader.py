@@ -26,7 +26,7 @@ from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
 from jikubata.domain import intake, parse, schema
 from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Severity, Employee, Office, Place, Problem, Purchase, Sale,
-                                   Seller, Settings, SheetRead, SheetSource, Tier, NIK_TIERS, column_letter)
+                                   Seller, Settings, SheetRead, SheetSource, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import rupiah
 from jikubata.domain.problems import problem
@@ -314,8 +314,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
     if not found:
         return _MISSING_COLUMNS
     source, first, cols = found
-    # A roster exported from SIASN/SIMPEG has a `Jenis Jabatan`: there a blank Eselon means Non Eselon.
-    blank_tier_is_staff = "position_kind" in cols
+    blank_tier_is_staff = intake.blank_tier_is_staff(cols)
     key_columns = [cols[k] for k in ("nip", "tier")]
     parse_tier, parse_status = _once_per_text(parse.parse_tier), _once_per_text(parse.parse_status)
     parse_grade = _once_per_text(parse.eselon_grade)
@@ -336,13 +335,11 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
         if i in sheet.nul_rows and (damaged := _damaged_row(sheet, source, i, cols, schema.EMPLOYEES)):
             acc.problems.extend(damaged)
             continue
-        if blank_tier_is_staff:
-            missing = [c for c in missing if c.key != "tier"]
+        missing = intake.roster_missing(missing, blank_tier_is_staff)
         if missing:
             acc.problems.extend(_empty_fields(sheet, source, i, cols, missing))
             continue
-        tier = Tier.NON_ESELON if blank_tier_is_staff and parse.is_blank(cells["tier"]) \
-            else parse_tier(cells["tier"])
+        tier = intake.roster_tier(cells["tier"], blank_tier_is_staff, parse_tier)
         nip, code, reason = parse_nip(cells["nip"])
         if nip and parse.is_nik_shaped(nip) and tier not in NIK_TIERS:
             acc.rejected_nips.add(nip)  # its purchases need no second report

@@ -10,10 +10,11 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional
+from typing import Callable, Iterable, Mapping, Optional
 
 from jikubata.domain import parse, schema
 from jikubata.domain.indonesian import long_date
+from jikubata.domain.model import Tier
 
 HEADER_SEARCH_ROWS = 10   # the header row is one of a sheet's first rows
 
@@ -333,3 +334,25 @@ def month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict, 
     verdicts = {t: parse.parse_date(f"{m[2]}/{m[1]}/{m[3]}") for m, t in found}
     example = next((t for (m, t) in sorted(found, key=lambda x: -int(x[0][2])) if verdicts[t]), found[0][1])
     return verdicts, (example.strip(), long_date(verdicts[example]) if verdicts[example] else "?")
+
+
+# ---------------------------------------------------------------- a roster's blank Eselon
+
+
+def blank_tier_is_staff(columns: Mapping[str, int]) -> bool:
+    """A roster exported from SIASN/SIMPEG has a `Jenis Jabatan` column: there a blank Eselon means
+    Non Eselon (README: Format berkas). Elsewhere a blank Eselon is a missing value."""
+    return "position_kind" in columns
+
+
+def roster_missing(missing: list[schema.Column], blank_tier_is_staff: bool) -> list[schema.Column]:
+    """The required roster columns a row leaves blank, the Eselon not among them where blank means staff."""
+    return [c for c in missing if c.key != "tier"] if blank_tier_is_staff else missing
+
+
+def roster_tier(cell: object, blank_tier_is_staff: bool,
+                parse_tier: Callable[[object], Optional[Tier]] = parse.parse_tier) -> Optional[Tier]:
+    """A roster row's tier: its Eselon cell read, or Non Eselon for a blank one where blank means staff."""
+    if blank_tier_is_staff and parse.is_blank(cell):
+        return Tier.NON_ESELON
+    return parse_tier(cell)
