@@ -1,6 +1,8 @@
 """The intake rules (README: Format berkas) on plain rows: no file, no workbook, no clock."""
+import datetime as dt
+
 from jikubata.domain import intake, schema
-from jikubata.domain.model import Tier
+from jikubata.domain.model import DEFAULT_MINIMUMS, Place, Settings, Tier
 
 PURCHASE_HEADER = ["Tanggal", "NIP", "UMKM", "Jumlah (Rp)", "No. Nota"]
 
@@ -193,3 +195,44 @@ def test_in_our_own_roster_a_blank_eselon_is_missing():
     assert intake.roster_tier("", staff) is None
     tier = next(c for c in schema.EMPLOYEES.columns if c.key == "tier")
     assert intake.roster_missing([tier], staff) == [tier]
+
+
+# ---------------------------------------------------------------- the Pengaturan sheet
+
+
+def settings_of(rows: list) -> tuple[Settings, list]:
+    settings, problems = Settings(), []
+    intake.read_settings(rows, settings, lambda i, j: Place("pusat.xlsx", "Pengaturan", f"{i},{j}"), problems)
+    return settings, problems
+
+
+def test_a_setting_is_the_value_right_of_its_label():
+    settings, problems = settings_of([["Hari Jiku Bata", 9, "tanggal berapa pun 1–31"]])
+    assert (settings.jiku_bata_day, problems) == (9, [])
+
+
+def test_an_unreadable_setting_is_named_where_it_is_and_its_default_kept():
+    settings, (p,) = settings_of([[None], ["Hari Jiku Bata", 40]])
+    assert settings.jiku_bata_day == 7
+    assert (p.code, p.place.cell) == ("PENGATURAN_TIDAK_VALID", "1,1")
+
+
+def test_the_tier_table_sets_minimums_and_a_blank_minimum_means_none():
+    settings, problems = settings_of([["Tingkat", "Minimum Belanja (Rp)"], ["Eselon III", 50_000],
+                                      ["Eselon IV", None], ["Eselon II", "banyak"]])
+    assert settings.minimums[Tier.ESELON_III] == 50_000
+    assert settings.minimums[Tier.ESELON_IV] is None
+    assert settings.minimums[Tier.ESELON_II] == DEFAULT_MINIMUMS[Tier.ESELON_II]
+    assert [p.code for p in problems] == ["PENGATURAN_TIDAK_VALID"]
+
+
+def test_the_tpp_table_reads_months_in_a_row_and_percent():
+    settings, problems = settings_of([["Bulan Berturut", "Potongan (%)"], [3, "10%"], [1, 5], ["dua", 5]])
+    assert settings.tpp_deductions == ((1, 5.0), (3, 10.0))
+    assert len(problems) == 1
+
+
+def test_holidays_are_dates_and_spans_of_days():
+    settings, problems = settings_of([["Hari Libur", "25/12/2026; 24 s.d. 26 Desember 2026, besok"]])
+    assert settings.holidays == (dt.date(2026, 12, 24), dt.date(2026, 12, 25), dt.date(2026, 12, 26))
+    assert [p.code for p in problems] == ["PENGATURAN_TIDAK_VALID"]

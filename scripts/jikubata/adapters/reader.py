@@ -15,7 +15,6 @@ import datetime as dt
 import logging
 import operator
 import os
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,10 +24,9 @@ from jikubata.adapters import form_identity
 from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
 from jikubata.domain import intake, parse, schema
-from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Severity, Employee, Office, Place, Problem, Purchase, Sale,
+from jikubata.domain.model import (Dataset, Severity, Employee, Office, Place, Problem, Purchase, Sale,
                                    Seller, Settings, SheetRead, SheetSource, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
-from jikubata.domain.indonesian import rupiah
 from jikubata.domain.problems import problem
 
 _UNSEEN = object()
@@ -718,165 +716,15 @@ _SALES_ONE_SELLER = schema.SheetSpec(schema.SALES.name, tuple(
 
 
 def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
-    """Key/value rows (`Hari Jiku Bata | 7`) and the tier table (`Tingkat | Minimum Belanja (Rp)`).
-
-    Taken from the first workbook that has a `Pengaturan` sheet.
-    """
+    """The settings (`intake.read_settings`), taken from the first workbook that has a `Pengaturan` sheet."""
     if acc.settings_from is not None:
         return f"pengaturan sudah diambil dari {acc.settings_from}"
     acc.settings_from = file_name
-    settings = acc.settings
-    by_label = {schema.header_key(s.label): s for s in schema.SETTINGS}
-    tier_header = schema.header_key(schema.TIER_TABLE_HEADERS[0])
-    tpp_header = schema.header_key(schema.TPP_TABLE_HEADERS[0])
-    in_tiers = in_tpp = False
-    tpp_col = 0
-    deductions: dict[int, float] = {}
-    count = 0
-    for i, row in enumerate(sheet.rows):
-        filled = [(j, c) for j, c in enumerate(row) if not parse.is_blank(c)]
-        if not filled:
-            continue
-        count += 1
-        j0, first = filled[0]
-        # The value sits right of the label; further right is an explanation, never the value.
-        value = row[j0 + 1] if j0 + 1 < len(row) else None
-        key = schema.header_key(first)
-        place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + j0 + 1)}{sheet.row0 + i + 1}")
-        if key == tier_header:
-            in_tiers, in_tpp = True, False
-            continue
-        if key == tpp_header:
-            in_tiers, in_tpp, tpp_col = False, True, j0
-            continue
-        spec = by_label.get(key)
-        if spec is not None:
-            in_tiers = in_tpp = False
-            _apply_setting(settings, spec, value, place, acc)
-        elif in_tpp:
-            if j0 == tpp_col:  # a note beside an empty row is not a row of the table
-                _apply_deduction(deductions, first, value, place, acc)
-        elif in_tiers:
-            tier = parse.parse_tier(first)
-            if tier is None:
-                continue
-            cell = row[j0 + 1] if j0 + 1 < len(row) else None
-            if parse.is_blank(cell):
-                settings.minimums[tier] = None
-                continue
-            amount, reason = parse.parse_amount(cell)
-            if amount is None:
-                acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=f"Minimum {tier.label}",
-                                            value=parse.cell_text(cell), default=rupiah(DEFAULT_MINIMUMS[tier])))
-                settings.minimums[tier] = DEFAULT_MINIMUMS[tier]
-            else:
-                settings.minimums[tier] = amount
-    settings.tpp_deductions = tuple(sorted(deductions.items()))
-    return count
 
+    def place_of(i: int, j: int) -> Place:
+        return Place(file_name, sheet.name, f"{column_letter(sheet.col0 + j)}{sheet.row0 + i + 1}")
 
-def _apply_deduction(table: dict[int, float], months: object, value: object, place: Place,
-                     acc: _Accumulator) -> None:
-    """A row of the `Potongan TPP` table: `3 | 10` (months short in a row, % of the TPP). A row that cannot be
-    read is named and left out."""
-    def number(cell: object) -> Optional[float]:
-        if isinstance(cell, bool):
-            return None
-        if isinstance(cell, (int, float)):
-            return float(cell)
-        text = str(cell).strip().rstrip("%").strip().replace(",", ".")
-        try:
-            return float(text)
-        except ValueError:
-            return None
-    n, pct = number(months), number(value)
-    if n is None or not n.is_integer() or n < 1 or pct is None or not 0 <= pct <= 100:
-        acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=schema.TPP_TABLE_TITLE,
-                                    value=f"{parse.cell_text(months)} | {parse.cell_text(value)}",
-                                    default="tanpa baris ini (tulis bulan 1, 2, … dan persen 0–100)"))
-        return
-    table[int(n)] = pct
-
-
-def _apply_setting(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
-                   acc: _Accumulator) -> None:
-    if parse.is_blank(value):
-        if spec.kind in ("text", "list", "dates"):
-            setattr(settings, spec.key, "" if spec.kind == "text" else ())
-        return
-    if spec.kind == "dates":
-        _apply_dates(settings, spec, value, place, acc)
-        return
-    if spec.kind == "int":
-        parsed, _ = parse.parse_amount(value)
-        if spec.key == "jiku_bata_day" and parsed is not None and not 1 <= parsed <= 31:
-            parsed = None
-    elif spec.kind == "bool":
-        parsed = parse.parse_yes_no(value)
-    elif spec.kind == "list":
-        parsed = tuple(p.strip() for p in str(value).replace("\n", ";").split(";") if p.strip())
-    else:
-        parsed = parse.cell_text(value)
-    if parsed is None:
-        acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label,
-                                    value=parse.cell_text(value), default=str(getattr(settings, spec.key))))
-        return
-    setattr(settings, spec.key, parsed)
-
-
-# `07/12/2026 s.d. 09/12/2026`, `24 – 26 Desember 2026`: a span of days (cuti bersama in an SKB).
-_DATE_SPAN = re.compile(r"\s+(?:s\.?\s?d\.?|s/d|sampai(?:\s+dengan)?|hingga|-|–|—)\s+", re.IGNORECASE)
-_MAX_SPAN_DAYS = 31
-
-
-def _apply_dates(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
-                 acc: _Accumulator) -> None:
-    """A date cell, or dates as text separated by `;`, `,` or new lines, and spans `A s.d. B`; each
-    unreadable part is named (PENGATURAN_TIDAK_VALID) and the readable ones are kept."""
-    days: list[dt.date] = []
-    for part in _date_parts(value):
-        found = _dates_of(part)
-        if found is None:
-            acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label,
-                                        value=parse.cell_text(part), default="tanpa tanggal ini (tulis seperti 25/12/2026)"))
-        else:
-            days += found
-    setattr(settings, spec.key, tuple(sorted(set(days))))
-
-
-def _date_parts(value: object) -> list:
-    if not isinstance(value, str):
-        return [value]
-    parts = []
-    for chunk in (c.strip() for c in value.replace("\n", ";").split(";")):
-        if not chunk:
-            continue
-        # A comma separates dates unless it follows a weekday (`Jumat, 25 Desember 2026`).
-        if parse.parse_date(chunk) is None and "," in chunk:
-            parts += [c.strip() for c in chunk.split(",") if c.strip()]
-        else:
-            parts.append(chunk)
-    return parts
-
-
-def _dates_of(part: object) -> Optional[list[dt.date]]:
-    """One date, or every day of a span `A s.d. B` (`24 s.d. 26 Desember 2026` takes B's month and year)."""
-    day = parse.parse_date(part)
-    if day is not None:
-        return [day]
-    pieces = _DATE_SPAN.split(str(part).strip()) if isinstance(part, str) else []
-    if len(pieces) != 2:
-        return None
-    end = parse.parse_date(pieces[1])
-    start = parse.parse_date(pieces[0])
-    if start is None and end is not None and pieces[0].strip().isdigit():
-        try:
-            start = end.replace(day=int(pieces[0]))
-        except ValueError:
-            start = None
-    if start is None or end is None or not 0 <= (end - start).days < _MAX_SPAN_DAYS:
-        return None
-    return [start + dt.timedelta(days=k) for k in range((end - start).days + 1)]
+    return intake.read_settings(sheet.rows, acc.settings, place_of, acc.problems)
 
 
 _READERS = {

@@ -8,13 +8,15 @@ workbook holds them (text, numbers, dates, None).
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Optional
 
 from jikubata.domain import parse, schema
-from jikubata.domain.indonesian import long_date
-from jikubata.domain.model import Tier
+from jikubata.domain.indonesian import long_date, rupiah
+from jikubata.domain.model import DEFAULT_MINIMUMS, Place, Problem, Settings, Tier
+from jikubata.domain.problems import problem
 
 HEADER_SEARCH_ROWS = 10   # the header row is one of a sheet's first rows
 
@@ -356,3 +358,167 @@ def roster_tier(cell: object, blank_tier_is_staff: bool,
     if blank_tier_is_staff and parse.is_blank(cell):
         return Tier.NON_ESELON
     return parse_tier(cell)
+
+
+# ---------------------------------------------------------------- the Pengaturan sheet
+
+
+def read_settings(rows: list, settings: Settings, place_of: Callable[[int, int], Place],
+                  problems: list[Problem]) -> int:
+    """The `Pengaturan` sheet into `settings` (README: Pengaturan): key/value rows (`Hari Jiku Bata | 7`),
+    the tier table (`Tingkat | Minimum Belanja (Rp)`) and the `Potongan TPP` table. A value that cannot be
+    read is reported in `problems` at `place_of(row index, column index)` and its default kept. Returns
+    the number of rows that are not blank."""
+    by_label = {schema.header_key(s.label): s for s in schema.SETTINGS}
+    tier_header = schema.header_key(schema.TIER_TABLE_HEADERS[0])
+    tpp_header = schema.header_key(schema.TPP_TABLE_HEADERS[0])
+    in_tiers = in_tpp = False
+    tpp_col = 0
+    deductions: dict[int, float] = {}
+    count = 0
+    for i, row in enumerate(rows):
+        filled = [(j, c) for j, c in enumerate(row) if not parse.is_blank(c)]
+        if not filled:
+            continue
+        count += 1
+        j0, first = filled[0]
+        # The value sits right of the label; further right is an explanation, never the value.
+        value = row[j0 + 1] if j0 + 1 < len(row) else None
+        key = schema.header_key(first)
+        place = place_of(i, j0 + 1)
+        if key == tier_header:
+            in_tiers, in_tpp = True, False
+            continue
+        if key == tpp_header:
+            in_tiers, in_tpp, tpp_col = False, True, j0
+            continue
+        spec = by_label.get(key)
+        if spec is not None:
+            in_tiers = in_tpp = False
+            _apply_setting(settings, spec, value, place, problems)
+        elif in_tpp:
+            if j0 == tpp_col:  # a note beside an empty row is not a row of the table
+                _apply_deduction(deductions, first, value, place, problems)
+        elif in_tiers:
+            tier = parse.parse_tier(first)
+            if tier is None:
+                continue
+            cell = row[j0 + 1] if j0 + 1 < len(row) else None
+            if parse.is_blank(cell):
+                settings.minimums[tier] = None
+                continue
+            amount, reason = parse.parse_amount(cell)
+            if amount is None:
+                problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=f"Minimum {tier.label}",
+                                        value=parse.cell_text(cell), default=rupiah(DEFAULT_MINIMUMS[tier])))
+                settings.minimums[tier] = DEFAULT_MINIMUMS[tier]
+            else:
+                settings.minimums[tier] = amount
+    settings.tpp_deductions = tuple(sorted(deductions.items()))
+    return count
+
+
+
+
+def _apply_deduction(table: dict[int, float], months: object, value: object, place: Place,
+                     problems: list[Problem]) -> None:
+    """A row of the `Potongan TPP` table: `3 | 10` (months short in a row, % of the TPP). A row that cannot be
+    read is named and left out."""
+    def number(cell: object) -> Optional[float]:
+        if isinstance(cell, bool):
+            return None
+        if isinstance(cell, (int, float)):
+            return float(cell)
+        text = str(cell).strip().rstrip("%").strip().replace(",", ".")
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    n, pct = number(months), number(value)
+    if n is None or not n.is_integer() or n < 1 or pct is None or not 0 <= pct <= 100:
+        problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=schema.TPP_TABLE_TITLE,
+                                    value=f"{parse.cell_text(months)} | {parse.cell_text(value)}",
+                                    default="tanpa baris ini (tulis bulan 1, 2, … dan persen 0–100)"))
+        return
+    table[int(n)] = pct
+
+
+def _apply_setting(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
+                   problems: list[Problem]) -> None:
+    if parse.is_blank(value):
+        if spec.kind in ("text", "list", "dates"):
+            setattr(settings, spec.key, "" if spec.kind == "text" else ())
+        return
+    if spec.kind == "dates":
+        _apply_dates(settings, spec, value, place, problems)
+        return
+    if spec.kind == "int":
+        parsed, _ = parse.parse_amount(value)
+        if spec.key == "jiku_bata_day" and parsed is not None and not 1 <= parsed <= 31:
+            parsed = None
+    elif spec.kind == "bool":
+        parsed = parse.parse_yes_no(value)
+    elif spec.kind == "list":
+        parsed = tuple(p.strip() for p in str(value).replace("\n", ";").split(";") if p.strip())
+    else:
+        parsed = parse.cell_text(value)
+    if parsed is None:
+        problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label,
+                                    value=parse.cell_text(value), default=str(getattr(settings, spec.key))))
+        return
+    setattr(settings, spec.key, parsed)
+
+
+# `07/12/2026 s.d. 09/12/2026`, `24 – 26 Desember 2026`: a span of days (cuti bersama in an SKB).
+_DATE_SPAN = re.compile(r"\s+(?:s\.?\s?d\.?|s/d|sampai(?:\s+dengan)?|hingga|-|–|—)\s+", re.IGNORECASE)
+_MAX_SPAN_DAYS = 31
+
+
+def _apply_dates(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
+                 problems: list[Problem]) -> None:
+    """A date cell, or dates as text separated by `;`, `,` or new lines, and spans `A s.d. B`; each
+    unreadable part is named (PENGATURAN_TIDAK_VALID) and the readable ones are kept."""
+    days: list[dt.date] = []
+    for part in _date_parts(value):
+        found = _dates_of(part)
+        if found is None:
+            problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label,
+                                        value=parse.cell_text(part), default="tanpa tanggal ini (tulis seperti 25/12/2026)"))
+        else:
+            days += found
+    setattr(settings, spec.key, tuple(sorted(set(days))))
+
+
+def _date_parts(value: object) -> list:
+    if not isinstance(value, str):
+        return [value]
+    parts = []
+    for chunk in (c.strip() for c in value.replace("\n", ";").split(";")):
+        if not chunk:
+            continue
+        # A comma separates dates unless it follows a weekday (`Jumat, 25 Desember 2026`).
+        if parse.parse_date(chunk) is None and "," in chunk:
+            parts += [c.strip() for c in chunk.split(",") if c.strip()]
+        else:
+            parts.append(chunk)
+    return parts
+
+
+def _dates_of(part: object) -> Optional[list[dt.date]]:
+    """One date, or every day of a span `A s.d. B` (`24 s.d. 26 Desember 2026` takes B's month and year)."""
+    day = parse.parse_date(part)
+    if day is not None:
+        return [day]
+    pieces = _DATE_SPAN.split(str(part).strip()) if isinstance(part, str) else []
+    if len(pieces) != 2:
+        return None
+    end = parse.parse_date(pieces[1])
+    start = parse.parse_date(pieces[0])
+    if start is None and end is not None and pieces[0].strip().isdigit():
+        try:
+            start = end.replace(day=int(pieces[0]))
+        except ValueError:
+            start = None
+    if start is None or end is None or not 0 <= (end - start).days < _MAX_SPAN_DAYS:
+        return None
+    return [start + dt.timedelta(days=k) for k in range((end - start).days + 1)]
