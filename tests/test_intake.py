@@ -69,6 +69,15 @@ def test_a_bare_jumlah_is_the_weakest_name_of_an_amount_and_of_a_quantity():
         assert column.rank(schema.header_key(schema.BARE_AMOUNT)) == max(a.rank for a in column.names)
 
 
+
+def test_the_amount_of_a_row_is_unit_price_times_quantity():
+    rows = [["Harga Satuan", "Qty"], [12_500, 2], ["Rp5.000", "3"], [12_500, None], ["gratis", 2]]
+    out, column = intake.with_products(rows, 1, 0, 1, 2)
+    assert column == 2 and out[0] == rows[0]
+    assert [row[column] for row in out[1:4]] == [25_000, 15_000, ""]   # a blank one: an incomplete row
+    bad = out[4][column]
+    assert type(bad) is intake.BadAmount and bad.startswith("harga satuan ")
+
 # ---------------------------------------------------------------- which table a sheet is
 
 

@@ -447,31 +447,6 @@ def _read_sellers(file_name: str, sheet: SheetRows, acc: _Accumulator):
     return _MISSING_COLUMNS if counter[0] is None else counter[0]
 
 
-class _BadAmount(str):
-    """An amount that could not be computed from unit price × quantity: the text is the reason."""
-
-
-def _with_products(rows: list, first: int, unit: int, quantity: int, need: int) -> tuple[list, int]:
-    """The rows with one more column holding unit price × quantity, and that column's index."""
-    out = rows[:first]
-    width = need
-    for row in rows[first:]:
-        row = list(row) + [""] * (width - len(row))
-        u, q = row[unit], row[quantity]
-        if parse.is_blank(u) or parse.is_blank(q):
-            row.append("")  # reported as an incomplete row
-        else:
-            price, why_price = parse.parse_amount(u)
-            count, why_count = parse.parse_amount(q)
-            if price is None or count is None:
-                which = f"harga satuan {why_price}" if price is None else f"kuantitas {why_count}"
-                row.append(_BadAmount(which))
-            else:
-                row.append(price * count)
-        out.append(row)
-    return out, width
-
-
 def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     """The hot loop: city scale is hundreds of thousands of rows, so the common
     cell types take a short path and a Place is only built for a problem."""
@@ -481,7 +456,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     source, first, cols = found
     rows = sheet.rows
     if "unit_price" in cols:
-        rows, product = _with_products(rows, first, cols["unit_price"], cols["quantity"], max(cols.values()) + 1)
+        rows, product = intake.with_products(rows, first, cols["unit_price"], cols["quantity"], max(cols.values()) + 1)
         cols = dict(cols, amount=product)
     c_date, c_nip, c_seller, c_amount, c_receipt = (cols[k] for k in ("date", "nip", "seller", "amount", "receipt"))
     c_name = cols.get("buyer_name")
@@ -562,7 +537,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         cached = t is float_type or t is int_type or t is str_type
         verdict = amount_cache.get(a) if cached else None
         if verdict is None:
-            if t is _BadAmount:  # unit price × quantity that could not be computed
+            if t is intake.BadAmount:  # unit price × quantity that could not be computed
                 verdict = None, str(a)
             elif (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
                 verdict = whole_rupiah(a), ""

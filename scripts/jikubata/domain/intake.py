@@ -90,6 +90,31 @@ def amount_columns(header: Header) -> tuple[dict, Optional[int]]:
     return {}, None
 
 
+class BadAmount(str):
+    """An amount that could not be computed from unit price × quantity: the text is the reason."""
+
+
+def with_products(rows: list, first: int, unit: int, quantity: int, need: int) -> tuple[list, int]:
+    """The rows with one more column holding unit price × quantity, and that column's index."""
+    out = rows[:first]
+    width = need
+    for row in rows[first:]:
+        row = list(row) + [""] * (width - len(row))
+        u, q = row[unit], row[quantity]
+        if parse.is_blank(u) or parse.is_blank(q):
+            row.append("")  # reported as an incomplete row
+        else:
+            price, why_price = parse.parse_amount(u)
+            count, why_count = parse.parse_amount(q)
+            if price is None or count is None:
+                which = f"harga satuan {why_price}" if price is None else f"kuantitas {why_count}"
+                row.append(BadAmount(which))
+            else:
+                row.append(price * count)
+        out.append(row)
+    return out, width
+
+
 # ---------------------------------------------------------------- which table a sheet is
 
 
@@ -482,8 +507,8 @@ def _apply_dates(settings: Settings, spec: schema.SettingSpec, value: object, pl
     for part in _date_parts(value):
         found = _dates_of(part)
         if found is None:
-            problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label,
-                                        value=parse.cell_text(part), default="tanpa tanggal ini (tulis seperti 25/12/2026)"))
+            problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label, value=parse.cell_text(part),
+                                    default="tanpa tanggal ini (tulis seperti 25/12/2026)"))
         else:
             days += found
     setattr(settings, spec.key, tuple(sorted(set(days))))
