@@ -36,6 +36,22 @@ def test_where_two_headers_name_one_column_the_lower_rank_wins():
     assert header.best()["office"] == 4
 
 
+
+def test_a_header_missing_required_columns_says_which():
+    found = intake.header_columns([["Tanggal", "NIP", "Keterangan"]], schema.PURCHASES)
+    assert found.missing == ["UMKM", "Jumlah (Rp)", "No. Nota"] and found.named_any
+
+
+def test_purchases_with_unit_price_and_quantity_miss_no_amount():
+    found = intake.header_columns([PURCHASE_HEADER[:3] + ["Harga", "Qty", "Nota"]], schema.PURCHASES)
+    assert found.missing == [] and found.doubtful is None
+    assert (found.columns["unit_price"], found.columns["quantity"]) == (3, 4) and "amount" not in found.columns
+
+
+def test_a_bare_jumlah_beside_the_amount_is_named_as_doubtful():
+    found = intake.header_columns([PURCHASE_HEADER + ["Jumlah"]], schema.PURCHASES)
+    assert (found.columns["amount"], found.doubtful) == (3, 5)
+
 # ---------------------------------------------------------------- a purchase's amount
 
 

@@ -230,28 +230,23 @@ def _fill_merged(sheet: SheetRows) -> None:
 def _find_header(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator):
     """Locate the header row in the first rows; return (SheetSource, first data index, columns) or None.
 
-    The header row is the one naming the most of the sheet's columns; where
-    several cells name one column, the strongest name wins. A missing
-    required column is reported at the header row's first cell and the sheet
-    is skipped.
+    Which row and columns is `intake.header_columns`. A doubtful amount
+    column is reported; a missing required column is reported at the header
+    row's first cell and the sheet is skipped.
     """
-    header = intake.match_header(sheet.rows, spec)
-    best_index, best_cols = header.index, header.best()
-    if spec is schema.PURCHASES:
-        amount_cols, doubtful = intake.amount_columns(header)
-        best_cols = {k: v for k, v in best_cols.items() if k not in intake.AMOUNT_KEYS} | amount_cols
-        if doubtful is not None:
-            row = sheet.rows[best_index]
-            place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + doubtful)}{sheet.row0 + best_index + 1}")
-            acc.problems.append(problem(place, "KOLOM_MERAGUKAN", value=parse.cell_text(row[doubtful]),
-                                        used=parse.cell_text(row[amount_cols["amount"]])))
-    missing = [c.header for c in spec.required
-               if c.key not in best_cols and not (c.key == "amount" and "unit_price" in best_cols)]
-    if missing:
-        row = sheet.rows[best_index] if sheet.rows and header.matches else []
+    header = intake.header_columns(sheet.rows, spec)
+    best_index, best_cols = header.index, header.columns
+    if header.doubtful is not None:
+        row = sheet.rows[best_index]
+        place = Place(file_name, sheet.name,
+                      f"{column_letter(sheet.col0 + header.doubtful)}{sheet.row0 + best_index + 1}")
+        acc.problems.append(problem(place, "KOLOM_MERAGUKAN", value=parse.cell_text(row[header.doubtful]),
+                                    used=parse.cell_text(row[best_cols["amount"]])))
+    if header.missing:
+        row = sheet.rows[best_index] if sheet.rows and header.named_any else []
         first = next((j for j, c in enumerate(row) if not parse.is_blank(c)), 0)
         place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + first)}{sheet.row0 + best_index + 1}")
-        acc.problems.append(problem(place, "KOLOM_HILANG", columns=", ".join(missing)))
+        acc.problems.append(problem(place, "KOLOM_HILANG", columns=", ".join(header.missing)))
         return None
     source = SheetSource(file_name, sheet.name, {k: sheet.col0 + j for k, j in best_cols.items()})
     if "unit_price" in best_cols:  # problems with the amount are shown at the unit price

@@ -60,6 +60,31 @@ def match_header(rows: list, spec: schema.SheetSpec) -> Header:
     return best
 
 
+
+@dataclass
+class HeaderColumns:
+    """What a sheet's header row says: where it is, the column of each field, and what is wrong with it."""
+
+    index: int                  # the header row
+    columns: dict               # column key -> index in the row (a purchase's amount: `amount_columns`)
+    doubtful: Optional[int]     # a bare `Jumlah` beside a stronger amount column (KOLOM_MERAGUKAN)
+    missing: list[str]          # the headers of required columns not found (KOLOM_HILANG)
+    named_any: bool             # whether the row names any column of the table at all
+
+
+def header_columns(rows: list, spec: schema.SheetSpec) -> HeaderColumns:
+    """The header row and its columns (README: Format berkas): the row of the first ten naming the most
+    of the table's columns; where several cells name one column, the strongest name wins. Purchases
+    without an amount column need unit price and quantity instead."""
+    header = match_header(rows, spec)
+    cols, doubtful = header.best(), None
+    if spec is schema.PURCHASES:
+        amount_cols, doubtful = amount_columns(header)
+        cols = {k: v for k, v in cols.items() if k not in AMOUNT_KEYS} | amount_cols
+    missing = [c.header for c in spec.required
+               if c.key not in cols and not (c.key == "amount" and "unit_price" in cols)]
+    return HeaderColumns(header.index, cols, doubtful, missing, bool(header.matches))
+
 # ---------------------------------------------------------------- a purchase's amount
 
 
