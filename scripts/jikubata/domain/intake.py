@@ -1,9 +1,14 @@
 """The intake rules (README: Format berkas): what the rows of a sheet say, decided without a file.
 
 The reader (`adapters/reader.py`) opens the files and hands each sheet's
-rows here: which row is the header and which columns it names, which
-column gives a purchase's amount. A row is a list of cell values as a
-workbook holds them (text, numbers, dates, None).
+rows here: which table a sheet is (by its name, else its header row), which
+row is the header and which column holds each field, where a purchase's
+amount comes from (an amount column, or unit price × quantity), which rows
+only total the rows above, whether text dates are written month first,
+what a blank Eselon means in a SIASN export, and what the `Pengaturan`
+sheet sets. A row is a list of cell values as a workbook holds them (text,
+numbers, dates, None); the reader turns the answers into records and
+places its problems in the file.
 """
 from __future__ import annotations
 
