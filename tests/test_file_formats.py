@@ -538,7 +538,7 @@ def test_csv_saved_by_an_english_libreoffice_has_month_first_dates_and_the_same_
     (["11/05/2026 08:45", "11/24/2026 9:00 AM", "11/25/2026 10.15"], True),  # with a time of day
 ])
 def test_dates_are_read_month_first_only_on_evidence(dates, month_first):
-    from jikubata.adapters.reader import _month_first_dates
+    from jikubata.domain.intake import month_first_dates as _month_first_dates
 
     rows = [["Tanggal"]] + [[d] for d in dates]
     found = _month_first_dates(rows, 1, 0)

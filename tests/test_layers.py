@@ -104,3 +104,17 @@ def test_the_clock_and_the_time_zone_are_read_in_one_module():
                      if p.is_file() and p.suffix in (".py", ".j2", ".bas", ".md", ".toml")
                      and CLOCK.search(p.read_text(encoding="utf-8", errors="replace")))
     assert readers == [CLOCK_MODULE]
+
+
+def test_the_intake_rules_import_only_the_standard_library_and_the_domain():
+    """The reader's decisions on rows (README: Susunan kode) are testable without a file."""
+    name = "jikubata.domain.intake"
+    assert name in MODULES
+    outside = {m for m in imports(name)
+               if m.split(".")[0] not in sys.stdlib_module_names and not m.startswith("jikubata.domain")}
+    assert outside == set(), f"{name} imports {sorted(outside)}"
+
+
+def test_the_reader_does_not_import_the_forms_writer():
+    assert {"jikubata.adapters.forms", "jikubata.adapters.seller_forms"}.isdisjoint(
+        internal("jikubata.adapters.reader"))

@@ -10,29 +10,25 @@ unknown NIP, duplicate receipt, dates against today…) live in `validation`.
 """
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 import logging
 import operator
 import os
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-from jikubata.adapters import forms
+from jikubata.adapters import form_identity
 from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
-from jikubata.domain import parse, schema
-from jikubata.domain.model import (DEFAULT_MINIMUMS, Dataset, Severity, Employee, Office, Place, Problem, Purchase, Sale,
-                                   Seller, Settings, SheetRead, SheetSource, Tier, NIK_TIERS, column_letter)
+from jikubata.domain import intake, parse, schema
+from jikubata.domain.model import (Dataset, Severity, Employee, Office, Place, Problem, Purchase, Sale,
+                                   Seller, Settings, SheetRead, SheetSource, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
-from jikubata.domain.indonesian import long_date, rupiah
 from jikubata.domain.problems import problem
 
-HEADER_SEARCH_ROWS = 10
 _UNSEEN = object()
 log = logging.getLogger("jikubata.reader")
 
@@ -128,10 +124,10 @@ def read_inputs(paths: Sequence[str | os.PathLike],
             acc.saved_at[label] = book.saved_at
             _read_workbook(label, book.sheets, acc)
             # An entry form says whose and which month it is, in whatever format it came back.
-            identity = forms.identity_of(item.path, book)
+            identity = form_identity.identity_of(item.path, book)
             del book
             if identity is not None:
-                found = acc.seller_forms if identity.kind == forms.SALES_KIND_CODE else acc.forms
+                found = acc.seller_forms if identity.kind == form_identity.SALES_KIND_CODE else acc.forms
                 found[label] = replace(identity, file=label)
     return _finish(acc, labels[todo[0].path] if len(todo) == 1 and not memory else "berkas masukan")
 
@@ -207,88 +203,12 @@ def _read_workbook(file_name: str, sheets: Iterable[SheetRows], acc: _Accumulato
 
 def _role_of(sheet: SheetRows) -> tuple[Optional[str], str]:
     """The role a sheet is read as, or None and why it is left alone (in Indonesian)."""
-    key = sheet.name.strip().casefold()
-    title = _first_text(sheet)
-    if title == schema.REPORT_TITLE:  # a sheet of our own summary (its `UMKM` sheet is no list of sellers)
-        return None, "lembar keluaran Jiku Bata"
-    if key in _ROLE_BY_NAME:
-        return _ROLE_BY_NAME[key], ""
-    if key.startswith(schema.PURCHASE_PREFIX.casefold()):
-        return schema.ROLE_PURCHASES, ""
-    if key.startswith(schema.SALES_PREFIX.casefold()):
-        return schema.ROLE_SALES, ""
-    if schema.is_output_sheet(sheet.name, title):
-        return None, "lembar keluaran Jiku Bata"
-    if key in _FORM_HELPER_SHEETS:  # an entry form's guide and its hidden lists: its purchases are on `Belanja`
-        return None, _FORM_HELPER_SHEETS[key]
-    if not any(any(not parse.is_blank(c) for c in row) for row in sheet.rows[:HEADER_SEARCH_ROWS]):
-        return None, "kosong"
-    found = {spec.name: _detected(sheet, spec) for _, spec in _DETECTABLE[:2]}
-    for role, spec in _DETECTABLE[:2]:
-        if found[spec.name] == len(spec.detect):
-            return role, ""
-    if _is_sales_book(sheet):
-        return schema.ROLE_SALES, ""
-    # More than half of the columns of purchases or the roster (3 of 5, 3 of 4): that table with a column
-    # missing, read so that KOLOM_HILANG names what is missing; never a list of UMKM or offices that
-    # happens to have their name column, nor a sheet passed over without a word.
-    near = [(found[spec.name] / len(spec.detect), -k, role) for k, (role, spec) in enumerate(_DETECTABLE[:2])
-            if 2 * found[spec.name] > len(spec.detect)]
-    if near:
-        return max(near)[2], ""
-    for role, spec in _DETECTABLE[2:]:
-        if _detected(sheet, spec) == len(spec.detect) and not any(_names_nip(sheet, s) for _, s in _DETECTABLE[:2]):
-            return role, ""
-    return None, "nama dan judul kolomnya tidak cocok dengan tabel mana pun"
+    return intake.role_of(sheet.name, sheet.rows, _FORM_HELPER_SHEETS)
 
 
-def _is_sales_book(sheet: SheetRows) -> bool:
-    """A seller's sales book by its headers (README: Rekonsiliasi): date, No. Nota, amount and the seller, or the first
-    three under a line naming the UMKM; never a sheet with an office's `NIP` or `Nama Pegawai` column (that
-    is purchases with a column missing)."""
-    header = _match_header(sheet.rows, schema.SALES)
-    found = header.best()
-    if not {"date", "receipt", "amount"} <= found.keys():
-        return False
-    row = sheet.rows[header.index]
-    if any(type(c) is str and schema.header_key(c) in _PURCHASE_ONLY for c in row):
-        return False
-    return "seller" in found or _seller_above(sheet.rows[:header.index]) is not None
-
-
-_PURCHASE_ONLY = {schema.header_key(h) for h in schema.PURCHASE_ONLY_HEADERS}
-_SELLER_LABELS = {schema.header_key(h) for h in ("UMKM", "Nama UMKM", "Penjual")}
-
-
-def _seller_above(rows: list) -> Optional[str]:
-    """The UMKM a sheet names above its header: `UMKM | Kopi Rempah` in two cells, or `UMKM: Kopi Rempah`."""
-    for row in rows:
-        for j, cell in enumerate(row):
-            if type(cell) is not str:
-                continue
-            label, colon, rest = cell.partition(":")
-            if schema.header_key(label) not in _SELLER_LABELS:
-                continue
-            if colon and rest.strip():
-                return " ".join(rest.split())
-            value = next((c for c in row[j + 1:] if not parse.is_blank(c)), None)
-            if value is not None:
-                return " ".join(parse.cell_text(value).split())
-    return None
-
-
-_FORM_HELPER_SHEETS = {forms.SHEET_GUIDE.casefold(): "lembar petunjuk",
-                       forms.SHEET_DATA.casefold(): "lembar data formulir OPD: identitas dan daftar pilihan"}
-
-
-def _names_nip(sheet: SheetRows, spec: schema.SheetSpec) -> bool:
-    return "nip" in _match_header(sheet.rows, spec).matches
-
-
-def _first_text(sheet: SheetRows) -> Optional[str]:
-    """The first filled cell of the sheet's first row (a title, for sheets that have one)."""
-    row = sheet.rows[0] if sheet.rows else ()
-    return next((c.strip() for c in row if isinstance(c, str) and c.strip()), None)
+# An entry form's guide and its hidden lists: its purchases are on `Belanja`.
+_FORM_HELPER_SHEETS = {form_identity.SHEET_GUIDE.casefold(): "lembar petunjuk",
+                       form_identity.SHEET_DATA.casefold(): "lembar data formulir OPD: identitas dan daftar pilihan"}
 
 
 def _fill_merged(sheet: SheetRows) -> None:
@@ -307,97 +227,26 @@ def _fill_merged(sheet: SheetRows) -> None:
                 row[j] = value
 
 
-@dataclass
-class _Header:
-    """The header row of a sheet: its index, and per column key the cells naming it, strongest first."""
-
-    index: int
-    matches: dict  # key -> [(rank, column index)], sorted
-
-    def best(self) -> dict:
-        return {k: v[0][1] for k, v in self.matches.items()}
-
-
-def _match_header(rows: list, spec: schema.SheetSpec) -> _Header:
-    """The row of the first ten that names the most of the spec's columns."""
-    lookup = _HEADER_LOOKUP[spec.name]
-    best = _Header(0, {})
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        matches: dict[str, list] = {}
-        for j, cell in enumerate(row):
-            if type(cell) is not str or not cell.strip():
-                continue
-            for column_key, rank in lookup.get(schema.header_key(cell), ()):
-                matches.setdefault(column_key, []).append((rank, j))
-        if len(matches) > len(best.matches):
-            best = _Header(i, {k: sorted(v) for k, v in matches.items()})
-    return best
-
-
-def _detected(sheet: SheetRows, spec: schema.SheetSpec) -> int:
-    """How many of the spec's detection columns the sheet's header row names."""
-    header = _match_header(sheet.rows, spec)
-    cols = header.best()
-    if spec is schema.PURCHASES:
-        cols = _amount_columns(header)[0] | {k: v for k, v in cols.items() if k not in _AMOUNT_KEYS}
-        if "unit_price" in cols:
-            cols["amount"] = cols["unit_price"]
-    return sum(key in cols and not (spec.detect_by_own_header and header.matches[key][0][0] != 0)
-               for key in spec.detect)
-
-
-_AMOUNT_KEYS = ("amount", "unit_price", "quantity")
-
-
-def _amount_columns(header: _Header) -> tuple[dict, Optional[int]]:
-    """Which columns give a purchase's amount (README: Format berkas).
-
-    Returns the columns (`amount`, or `unit_price` and `quantity` when the
-    amount is their product) and the index of a bare `Jumlah` that was taken
-    as a quantity beside a stronger amount column, if any.
-    """
-    m = header.matches
-    amounts = m.get("amount", [])
-    strong = [j for rank, j in amounts if rank != _BARE_AMOUNT_RANK]
-    bare = [j for rank, j in amounts if rank == _BARE_AMOUNT_RANK]
-    unit = [j for _, j in m.get("unit_price", [])]
-    quantity = [j for rank, j in m.get("quantity", []) if rank != _BARE_QUANTITY_RANK]
-    if strong:
-        return {"amount": strong[0]}, (bare[0] if bare else None)
-    if bare and unit and not quantity:
-        return {"unit_price": unit[0], "quantity": bare[0]}, None
-    if bare:
-        return {"amount": bare[0]}, None
-    if unit and quantity:
-        return {"unit_price": unit[0], "quantity": quantity[0]}, None
-    return {}, None
-
-
 def _find_header(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _Accumulator):
     """Locate the header row in the first rows; return (SheetSource, first data index, columns) or None.
 
-    The header row is the one naming the most of the sheet's columns; where
-    several cells name one column, the strongest name wins. A missing
-    required column is reported at the header row's first cell and the sheet
-    is skipped.
+    Which row and columns is `intake.header_columns`. A doubtful amount
+    column is reported; a missing required column is reported at the header
+    row's first cell and the sheet is skipped.
     """
-    header = _match_header(sheet.rows, spec)
-    best_index, best_cols = header.index, header.best()
-    if spec is schema.PURCHASES:
-        amount_cols, doubtful = _amount_columns(header)
-        best_cols = {k: v for k, v in best_cols.items() if k not in _AMOUNT_KEYS} | amount_cols
-        if doubtful is not None:
-            row = sheet.rows[best_index]
-            place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + doubtful)}{sheet.row0 + best_index + 1}")
-            acc.problems.append(problem(place, "KOLOM_MERAGUKAN", value=parse.cell_text(row[doubtful]),
-                                        used=parse.cell_text(row[amount_cols["amount"]])))
-    missing = [c.header for c in spec.required
-               if c.key not in best_cols and not (c.key == "amount" and "unit_price" in best_cols)]
-    if missing:
-        row = sheet.rows[best_index] if sheet.rows and header.matches else []
+    header = intake.header_columns(sheet.rows, spec)
+    best_index, best_cols = header.index, header.columns
+    if header.doubtful is not None:
+        row = sheet.rows[best_index]
+        place = Place(file_name, sheet.name,
+                      f"{column_letter(sheet.col0 + header.doubtful)}{sheet.row0 + best_index + 1}")
+        acc.problems.append(problem(place, "KOLOM_MERAGUKAN", value=parse.cell_text(row[header.doubtful]),
+                                    used=parse.cell_text(row[best_cols["amount"]])))
+    if header.missing:
+        row = sheet.rows[best_index] if sheet.rows and header.named_any else []
         first = next((j for j, c in enumerate(row) if not parse.is_blank(c)), 0)
         place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + first)}{sheet.row0 + best_index + 1}")
-        acc.problems.append(problem(place, "KOLOM_HILANG", columns=", ".join(missing)))
+        acc.problems.append(problem(place, "KOLOM_HILANG", columns=", ".join(header.missing)))
         return None
     source = SheetSource(file_name, sheet.name, {k: sheet.col0 + j for k, j in best_cols.items()})
     if "unit_price" in best_cols:  # problems with the amount are shown at the unit price
@@ -406,98 +255,6 @@ def _find_header(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: 
 
 
 _MISSING_COLUMNS = "kolom wajib tidak ditemukan, lihat KOLOM_HILANG"
-# What a totals row says (`Total`, `Jumlah`, `Grand Total`, `Sub Total`, `TOTAL:`, `Jumlah Belanja`…).
-_TOTAL_WORDS = ("total", "jumlah", "grandtotal", "subtotal")
-
-
-def _is_totals_row(row: list, blank_keys: Iterable[int]) -> bool:
-    """A row that only sums the rows above: no NIP, date or nota, and a cell reading `Total`/`Jumlah`.
-
-    `blank_keys` are the columns that must be blank or hold that word (NIP, date, nota). An Excel
-    Table's totals row (`SheetRows.totals`, from the file) needs no label: it is skipped wherever a
-    required field is blank (its SUBTOTAL may count the notas).
-    """
-    label = None
-    for j, cell in enumerate(row):
-        if type(cell) is str and schema.header_key(cell).startswith(_TOTAL_WORDS):
-            label = j
-            break
-    if label is None:
-        return False
-    width = len(row)
-    return all(j == label or j >= width or parse.is_blank(row[j]) for j in blank_keys)
-
-
-def _is_totals_name(row: list, name_col: int) -> bool:
-    """A list's totals row typed by hand: the name cell reads just `Total`/`Jumlah` (`Jumlah:`, `TOTAL`,
-    `Grand Total`, `Jumlah UMKM`, `Total OPD`) and every other cell is blank or a count (`25`, `25 UMKM`).
-    `Jumlah Jaya` stays a name."""
-    name = row[name_col] if name_col < len(row) else None
-    if type(name) is not str:
-        return False
-    key = schema.header_key(name)
-    if key not in _TOTAL_WORDS and not any(key == w + what for w in _TOTAL_WORDS for what in _LISTED):
-        return False
-    return all(j == name_col or parse.is_blank(v) or (isinstance(v, (int, float)) and not isinstance(v, bool))
-               or (isinstance(v, str) and _COUNT_TEXT.match(v.strip())) for j, v in enumerate(row))
-
-
-_LISTED = ("umkm", "opd", "perangkatdaerah", "pelaku", "usaha")
-_COUNT_TEXT = re.compile(r"^\d+\s*(umkm|opd|perangkat daerah)?$", re.IGNORECASE)
-
-
-class _SumsAbove:
-    """A totals row without a label, as an Excel Table's Total Row becomes once saved as .xls/.ods/.csv
-    (the table itself is gone): nothing but an amount equal to the sum of the purchases above it (all of
-    them, or those since the last such row: a subtotal), and at most the count of their notas under
-    No. Nota. A row with anything else in it (a name, a product) is an incomplete purchase, reported."""
-
-    def __init__(self, rows: list, first: int, cols: dict):
-        self.rows, self.first = rows, first
-        self.amount_col, self.receipt_col = cols["amount"], cols["receipt"]
-        self.key_cols = (cols["date"], cols["nip"], cols["seller"])
-        self.upto = first
-        self.total = self.since = 0.0          # the purchases above; those since the last totals row
-        self.receipts = self.receipts_since = 0
-
-    def is_total(self, row: list, i: int, cells: dict) -> bool:
-        amount = _amount_value(cells.get("amount"))
-        if amount is None or any(not parse.is_blank(v) for j, v in enumerate(row)
-                                 if j not in (self.amount_col, self.receipt_col)):
-            return False
-        self._add_rows_up_to(i)
-        receipt = cells.get("receipt")
-        count = receipt if _is_number(receipt) else int(receipt) if str(receipt).strip().isdigit() else None
-        if abs(amount - self.since) < 0.5 and (parse.is_blank(receipt) or count == self.receipts_since):
-            self.since, self.receipts_since = 0.0, 0
-            return True
-        return abs(amount - self.total) < 0.5 and (parse.is_blank(receipt) or count == self.receipts)
-
-    def _add_rows_up_to(self, i: int) -> None:
-        """Purchases only: a row with a date, NIP or UMKM (a totals row above adds nothing)."""
-        for r in self.rows[self.upto:i]:
-            if not any(j < len(r) and not parse.is_blank(r[j]) for j in self.key_cols):
-                continue
-            value = _amount_value(r[self.amount_col]) if len(r) > self.amount_col else None
-            self.total += value or 0
-            self.since += value or 0
-            if len(r) > self.receipt_col and not parse.is_blank(r[self.receipt_col]):
-                self.receipts += 1
-                self.receipts_since += 1
-        self.upto = max(self.upto, i)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _amount_value(value) -> Optional[float]:
-    """An amount cell as a number (text as a CSV has it: `325000`, `Rp325.000`), else None."""
-    if _is_number(value):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.strip():
-        return parse.parse_amount(value)[0]
-    return None
 
 
 def _row_cells(row: list, cols: dict) -> dict:
@@ -550,8 +307,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
     if not found:
         return _MISSING_COLUMNS
     source, first, cols = found
-    # A roster exported from SIASN/SIMPEG has a `Jenis Jabatan`: there a blank Eselon means Non Eselon.
-    blank_tier_is_staff = "position_kind" in cols
+    blank_tier_is_staff = intake.blank_tier_is_staff(cols)
     key_columns = [cols[k] for k in ("nip", "tier")]
     parse_tier, parse_status = _once_per_text(parse.parse_tier), _once_per_text(parse.parse_status)
     parse_grade = _once_per_text(parse.eselon_grade)
@@ -563,7 +319,7 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
             continue
         row_no = sheet.row0 + i + 1
         cells = _row_cells(row, cols)
-        if parse.is_blank(cells["nip"]) and _is_totals_row(row, key_columns):
+        if parse.is_blank(cells["nip"]) and intake.is_totals_row(row, key_columns):
             continue
         missing = _missing(cells, schema.EMPLOYEES)
         if missing and i in sheet.totals:
@@ -572,13 +328,11 @@ def _read_employees(file_name: str, sheet: SheetRows, acc: _Accumulator):
         if i in sheet.nul_rows and (damaged := _damaged_row(sheet, source, i, cols, schema.EMPLOYEES)):
             acc.problems.extend(damaged)
             continue
-        if blank_tier_is_staff:
-            missing = [c for c in missing if c.key != "tier"]
+        missing = intake.roster_missing(missing, blank_tier_is_staff)
         if missing:
             acc.problems.extend(_empty_fields(sheet, source, i, cols, missing))
             continue
-        tier = Tier.NON_ESELON if blank_tier_is_staff and parse.is_blank(cells["tier"]) \
-            else parse_tier(cells["tier"])
+        tier = intake.roster_tier(cells["tier"], blank_tier_is_staff, parse_tier)
         nip, code, reason = parse_nip(cells["nip"])
         if nip and parse.is_nik_shaped(nip) and tier not in NIK_TIERS:
             acc.rejected_nips.add(nip)  # its purchases need no second report
@@ -651,11 +405,11 @@ def _named_rows(file_name: str, sheet: SheetRows, spec: schema.SheetSpec, acc: _
         if i in sheet.totals:  # a list of names has nothing to total: its table's totals row is no entry
             continue
         cells = _row_cells(sheet.rows[i], cols)
-        if _is_totals_name(sheet.rows[i], cols["name"]):
+        if intake.is_totals_name(sheet.rows[i], cols["name"]):
             continue
         if parse.is_blank(cells["name"]):
             if any(not parse.is_blank(v) for v in cells.values()) \
-                    and not _is_totals_row(sheet.rows[i], [cols["name"]]):
+                    and not intake.is_totals_row(sheet.rows[i], [cols["name"]]):
                 counter[0] += 1
                 acc.problems.extend(_empty_fields(sheet, source, i, cols, _missing(cells, spec)))
             continue
@@ -688,31 +442,6 @@ def _read_sellers(file_name: str, sheet: SheetRows, acc: _Accumulator):
     return _MISSING_COLUMNS if counter[0] is None else counter[0]
 
 
-class _BadAmount(str):
-    """An amount that could not be computed from unit price × quantity: the text is the reason."""
-
-
-def _with_products(rows: list, first: int, unit: int, quantity: int, need: int) -> tuple[list, int]:
-    """The rows with one more column holding unit price × quantity, and that column's index."""
-    out = rows[:first]
-    width = need
-    for row in rows[first:]:
-        row = list(row) + [""] * (width - len(row))
-        u, q = row[unit], row[quantity]
-        if parse.is_blank(u) or parse.is_blank(q):
-            row.append("")  # reported as an incomplete row
-        else:
-            price, why_price = parse.parse_amount(u)
-            count, why_count = parse.parse_amount(q)
-            if price is None or count is None:
-                which = f"harga satuan {why_price}" if price is None else f"kuantitas {why_count}"
-                row.append(_BadAmount(which))
-            else:
-                row.append(price * count)
-        out.append(row)
-    return out, width
-
-
 def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     """The hot loop: city scale is hundreds of thousands of rows, so the common
     cell types take a short path and a Place is only built for a problem."""
@@ -722,7 +451,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     source, first, cols = found
     rows = sheet.rows
     if "unit_price" in cols:
-        rows, product = _with_products(rows, first, cols["unit_price"], cols["quantity"], max(cols.values()) + 1)
+        rows, product = intake.with_products(rows, first, cols["unit_price"], cols["quantity"], max(cols.values()) + 1)
         cols = dict(cols, amount=product)
     c_date, c_nip, c_seller, c_amount, c_receipt = (cols[k] for k in ("date", "nip", "seller", "amount", "receipt"))
     c_name = cols.get("buyer_name")
@@ -733,7 +462,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     no_name = c_name is None
     # Few distinct NIPs, dates written as text (a CSV) and amounts among many rows: each is parsed once.
     nip_cache, date_cache, amount_cache = acc.nip_verdicts, acc.date_verdicts, acc.amount_verdicts
-    month_first = _month_first_dates(rows, first, c_date)
+    month_first = intake.month_first_dates(rows, first, c_date)
     if month_first is not None:  # this sheet's text dates are month/day/year: its own verdicts
         date_cache, (example, meaning) = month_first
         acc.problems.append(problem(source.place(sheet.row0 + first, "date"), "TANGGAL_BULAN_DULU",
@@ -745,7 +474,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
     row0 = sheet.row0 + 1
     skipped = 0
-    sums_above = _SumsAbove(rows, first, cols)
+    sums_above = intake.SumsAbove(rows, first, cols)
     for i, row in enumerate(rows[first:], first):
         if len(row) < need:
             row = list(row) + [""] * (need - len(row))
@@ -757,7 +486,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
                 or a is None or r is None:
             cells = _row_cells(row, cols)
             if all(parse.is_blank(v) for v in cells.values()) or i in sheet.totals \
-                    or _is_totals_row(row, (c_date, c_nip, c_receipt)) \
+                    or intake.is_totals_row(row, (c_date, c_nip, c_receipt)) \
                     or sums_above.is_total(row, i, cells):
                 skipped += 1
                 continue
@@ -803,7 +532,7 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         cached = t is float_type or t is int_type or t is str_type
         verdict = amount_cache.get(a) if cached else None
         if verdict is None:
-            if t is _BadAmount:  # unit price × quantity that could not be computed
+            if t is intake.BadAmount:  # unit price × quantity that could not be computed
                 verdict = None, str(a)
             elif (t is float_type or t is int_type) and 1 <= a < max_amount:  # not nan, inf or junk like 1e308
                 verdict = whole_rupiah(a), ""
@@ -832,8 +561,8 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
     in a book made for one seller, from the line above the header; buyer's NIP, name, OPD, product optional.
 
     A buyer's NIP that is not valid is reported as a warning and the sale is kept without it."""
-    header = _match_header(sheet.rows, schema.SALES)
-    named = None if "seller" in header.matches else _seller_above(sheet.rows[:header.index])
+    header = intake.match_header(sheet.rows, schema.SALES)
+    named = None if "seller" in header.matches else intake.seller_above(sheet.rows[:header.index])
     found = _find_header(file_name, sheet, _SALES_ONE_SELLER if named else schema.SALES, acc)
     if not found:
         return _MISSING_COLUMNS
@@ -844,7 +573,7 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
     need = max(cols.values()) + 1
     required = [c for c in _SALES_ONE_SELLER.required] + ([] if named else [schema.SALES.columns[-1]])
     nip_cache, date_cache, amount_cache = acc.nip_verdicts, acc.date_verdicts, acc.amount_verdicts
-    month_first = _month_first_dates(rows, first, c_date)
+    month_first = intake.month_first_dates(rows, first, c_date)
     if month_first is not None:
         date_cache, (example, meaning) = month_first
         acc.problems.append(problem(source.place(sheet.row0 + first, "date"), "TANGGAL_BULAN_DULU",
@@ -885,8 +614,8 @@ def _read_sales(file_name: str, sheet: SheetRows, acc: _Accumulator):
             cells = dict(zip(keys, pick_cells(row)))
             missing = [c for c in required if blank(cells.get(c.key))]
             if missing:
-                if _is_totals_row(row, (c_date, c_receipt)) or (
-                        blank(d) and blank(r) and _amount_value(a) is not None
+                if intake.is_totals_row(row, (c_date, c_receipt)) or (
+                        blank(d) and blank(r) and intake.amount_value(a) is not None
                         and all(blank(row[j]) for j in optional_cols)):
                     continue  # a totals row, labelled or not
                 count += 1
@@ -956,204 +685,16 @@ _SALES_ONE_SELLER = schema.SheetSpec(schema.SALES.name, tuple(
     dataclasses.replace(c, required=False) if c.key == "seller" else c for c in schema.SALES.columns))
 
 
-_MONTH_FIRST_EVIDENCE = 2
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\s*$")
-
-
-def _real_date(year: int, month: int, day: int) -> bool:
-    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and 1 <= year <= 9999
-
-
-def _month_first_dates(rows: list, first: int, col: int) -> Optional[tuple[dict, tuple[str, str]]]:
-    """When a sheet's dates are text written month first (`08/24/2026`, as Excel or LibreOffice in English
-    save a CSV): every such text with its date, and an example with its meaning. Otherwise None.
-
-    Day first is the rule (Indonesian). Month first only on plain evidence: dates that are real only when
-    read month first (24 cannot be a month). A sheet whose dates all read both ways (only days 1–12)
-    stays day first: nothing in it says otherwise.
-    """
-    texts = {row[col] for row in rows[first:] if len(row) > col and type(row[col]) is str}
-    found = [(m, t) for t in texts if (m := _NUMERIC_DATE.match(parse.without_time(t.strip().casefold())))]
-    if not found:
-        return None
-    # Evidence: dates that are real only one way (a wrong date such as 31/02 is evidence of nothing).
-    day_only = month_only = 0
-    for m, _ in found:
-        a, b, year = int(m[1]), int(m[2]), int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-        as_dmy, as_mdy = _real_date(year, b, a), _real_date(year, a, b)
-        if as_dmy and not as_mdy:
-            day_only += 1
-        elif as_mdy and not as_dmy:
-            month_only += 1
-    # Day first unless month first is plain: at least two dates real only that way, and ten times as many
-    # as those real only day first (one mistyped 05/13 or one pasted row never turns a whole sheet round).
-    if month_only < _MONTH_FIRST_EVIDENCE or month_only < 10 * day_only:
-        return None
-    verdicts = {t: parse.parse_date(f"{m[2]}/{m[1]}/{m[3]}") for m, t in found}
-    example = next((t for (m, t) in sorted(found, key=lambda x: -int(x[0][2])) if verdicts[t]), found[0][1])
-    return verdicts, (example.strip(), long_date(verdicts[example]) if verdicts[example] else "?")
-
-
 def _read_settings(file_name: str, sheet: SheetRows, acc: _Accumulator) -> None:
-    """Key/value rows (`Hari Jiku Bata | 7`) and the tier table (`Tingkat | Minimum Belanja (Rp)`).
-
-    Taken from the first workbook that has a `Pengaturan` sheet.
-    """
+    """The settings (`intake.read_settings`), taken from the first workbook that has a `Pengaturan` sheet."""
     if acc.settings_from is not None:
         return f"pengaturan sudah diambil dari {acc.settings_from}"
     acc.settings_from = file_name
-    settings = acc.settings
-    by_label = {schema.header_key(s.label): s for s in schema.SETTINGS}
-    tier_header = schema.header_key(schema.TIER_TABLE_HEADERS[0])
-    tpp_header = schema.header_key(schema.TPP_TABLE_HEADERS[0])
-    in_tiers = in_tpp = False
-    tpp_col = 0
-    deductions: dict[int, float] = {}
-    count = 0
-    for i, row in enumerate(sheet.rows):
-        filled = [(j, c) for j, c in enumerate(row) if not parse.is_blank(c)]
-        if not filled:
-            continue
-        count += 1
-        j0, first = filled[0]
-        # The value sits right of the label; further right is an explanation, never the value.
-        value = row[j0 + 1] if j0 + 1 < len(row) else None
-        key = schema.header_key(first)
-        place = Place(file_name, sheet.name, f"{column_letter(sheet.col0 + j0 + 1)}{sheet.row0 + i + 1}")
-        if key == tier_header:
-            in_tiers, in_tpp = True, False
-            continue
-        if key == tpp_header:
-            in_tiers, in_tpp, tpp_col = False, True, j0
-            continue
-        spec = by_label.get(key)
-        if spec is not None:
-            in_tiers = in_tpp = False
-            _apply_setting(settings, spec, value, place, acc)
-        elif in_tpp:
-            if j0 == tpp_col:  # a note beside an empty row is not a row of the table
-                _apply_deduction(deductions, first, value, place, acc)
-        elif in_tiers:
-            tier = parse.parse_tier(first)
-            if tier is None:
-                continue
-            cell = row[j0 + 1] if j0 + 1 < len(row) else None
-            if parse.is_blank(cell):
-                settings.minimums[tier] = None
-                continue
-            amount, reason = parse.parse_amount(cell)
-            if amount is None:
-                acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=f"Minimum {tier.label}",
-                                            value=parse.cell_text(cell), default=rupiah(DEFAULT_MINIMUMS[tier])))
-                settings.minimums[tier] = DEFAULT_MINIMUMS[tier]
-            else:
-                settings.minimums[tier] = amount
-    settings.tpp_deductions = tuple(sorted(deductions.items()))
-    return count
 
+    def place_of(i: int, j: int) -> Place:
+        return Place(file_name, sheet.name, f"{column_letter(sheet.col0 + j)}{sheet.row0 + i + 1}")
 
-def _apply_deduction(table: dict[int, float], months: object, value: object, place: Place,
-                     acc: _Accumulator) -> None:
-    """A row of the `Potongan TPP` table: `3 | 10` (months short in a row, % of the TPP). A row that cannot be
-    read is named and left out."""
-    def number(cell: object) -> Optional[float]:
-        if isinstance(cell, bool):
-            return None
-        if isinstance(cell, (int, float)):
-            return float(cell)
-        text = str(cell).strip().rstrip("%").strip().replace(",", ".")
-        try:
-            return float(text)
-        except ValueError:
-            return None
-    n, pct = number(months), number(value)
-    if n is None or not n.is_integer() or n < 1 or pct is None or not 0 <= pct <= 100:
-        acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=schema.TPP_TABLE_TITLE,
-                                    value=f"{parse.cell_text(months)} | {parse.cell_text(value)}",
-                                    default="tanpa baris ini (tulis bulan 1, 2, … dan persen 0–100)"))
-        return
-    table[int(n)] = pct
-
-
-def _apply_setting(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
-                   acc: _Accumulator) -> None:
-    if parse.is_blank(value):
-        if spec.kind in ("text", "list", "dates"):
-            setattr(settings, spec.key, "" if spec.kind == "text" else ())
-        return
-    if spec.kind == "dates":
-        _apply_dates(settings, spec, value, place, acc)
-        return
-    if spec.kind == "int":
-        parsed, _ = parse.parse_amount(value)
-        if spec.key == "jiku_bata_day" and parsed is not None and not 1 <= parsed <= 31:
-            parsed = None
-    elif spec.kind == "bool":
-        parsed = parse.parse_yes_no(value)
-    elif spec.kind == "list":
-        parsed = tuple(p.strip() for p in str(value).replace("\n", ";").split(";") if p.strip())
-    else:
-        parsed = parse.cell_text(value)
-    if parsed is None:
-        acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label,
-                                    value=parse.cell_text(value), default=str(getattr(settings, spec.key))))
-        return
-    setattr(settings, spec.key, parsed)
-
-
-# `07/12/2026 s.d. 09/12/2026`, `24 – 26 Desember 2026`: a span of days (cuti bersama in an SKB).
-_DATE_SPAN = re.compile(r"\s+(?:s\.?\s?d\.?|s/d|sampai(?:\s+dengan)?|hingga|-|–|—)\s+", re.IGNORECASE)
-_MAX_SPAN_DAYS = 31
-
-
-def _apply_dates(settings: Settings, spec: schema.SettingSpec, value: object, place: Place,
-                 acc: _Accumulator) -> None:
-    """A date cell, or dates as text separated by `;`, `,` or new lines, and spans `A s.d. B`; each
-    unreadable part is named (PENGATURAN_TIDAK_VALID) and the readable ones are kept."""
-    days: list[dt.date] = []
-    for part in _date_parts(value):
-        found = _dates_of(part)
-        if found is None:
-            acc.problems.append(problem(place, "PENGATURAN_TIDAK_VALID", label=spec.label,
-                                        value=parse.cell_text(part), default="tanpa tanggal ini (tulis seperti 25/12/2026)"))
-        else:
-            days += found
-    setattr(settings, spec.key, tuple(sorted(set(days))))
-
-
-def _date_parts(value: object) -> list:
-    if not isinstance(value, str):
-        return [value]
-    parts = []
-    for chunk in (c.strip() for c in value.replace("\n", ";").split(";")):
-        if not chunk:
-            continue
-        # A comma separates dates unless it follows a weekday (`Jumat, 25 Desember 2026`).
-        if parse.parse_date(chunk) is None and "," in chunk:
-            parts += [c.strip() for c in chunk.split(",") if c.strip()]
-        else:
-            parts.append(chunk)
-    return parts
-
-
-def _dates_of(part: object) -> Optional[list[dt.date]]:
-    """One date, or every day of a span `A s.d. B` (`24 s.d. 26 Desember 2026` takes B's month and year)."""
-    day = parse.parse_date(part)
-    if day is not None:
-        return [day]
-    pieces = _DATE_SPAN.split(str(part).strip()) if isinstance(part, str) else []
-    if len(pieces) != 2:
-        return None
-    end = parse.parse_date(pieces[1])
-    start = parse.parse_date(pieces[0])
-    if start is None and end is not None and pieces[0].strip().isdigit():
-        try:
-            start = end.replace(day=int(pieces[0]))
-        except ValueError:
-            start = None
-    if start is None or end is None or not 0 <= (end - start).days < _MAX_SPAN_DAYS:
-        return None
-    return [start + dt.timedelta(days=k) for k in range((end - start).days + 1)]
+    return intake.read_settings(sheet.rows, acc.settings, place_of, acc.problems)
 
 
 _READERS = {
@@ -1164,29 +705,6 @@ _READERS = {
     schema.ROLE_SETTINGS: _read_settings,
     schema.ROLE_SALES: _read_sales,
 }
-_ROLE_BY_NAME = {
-    schema.EMPLOYEES.name.casefold(): schema.ROLE_EMPLOYEES,
-    schema.OFFICES.name.casefold(): schema.ROLE_OFFICES,
-    schema.SELLERS.name.casefold(): schema.ROLE_SELLERS,
-    schema.SHEET_SETTINGS.casefold(): schema.ROLE_SETTINGS,
-}
-# A sheet with another name is tried as each of these, in this order.
-_DETECTABLE = ((schema.ROLE_PURCHASES, schema.PURCHASES), (schema.ROLE_EMPLOYEES, schema.EMPLOYEES),
-               (schema.ROLE_OFFICES, schema.OFFICES), (schema.ROLE_SELLERS, schema.SELLERS))
-# header key -> [(column key, rank)] per table: one dictionary look-up per header cell.
-_HEADER_LOOKUP: dict[str, dict[str, list]] = {}
-for _spec in (schema.PURCHASES, schema.EMPLOYEES, schema.OFFICES, schema.SELLERS, schema.SALES):
-    _lookup: dict[str, list] = {}
-    for _column in _spec.columns:
-        for _rank, _name in enumerate((_column.header,) + _column.aliases):
-            _lookup.setdefault(schema.header_key(_name), []).append((_column.key, _rank))
-    _HEADER_LOOKUP[_spec.name] = _lookup
-_BARE_AMOUNT_RANK = next(r for k, r in _HEADER_LOOKUP[schema.PURCHASES.name][schema.header_key(schema.BARE_AMOUNT)]
-                         if k == "amount")
-_BARE_QUANTITY_RANK = next(r for k, r in _HEADER_LOOKUP[schema.PURCHASES.name][schema.header_key(schema.BARE_AMOUNT)]
-                           if k == "quantity")
-
-
 def _needs(spec: schema.SheetSpec) -> str:
     by_key = {c.key: c.header for c in spec.columns}
     return ", ".join(by_key[k] for k in spec.detect)

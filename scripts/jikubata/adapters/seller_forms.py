@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jikubata.adapters import forms
+from jikubata.adapters import form_identity, forms
 from jikubata.adapters.atomic import atomic_path, unwritable
 from jikubata.adapters.styles import ACCENT, GRID_COLOUR, INPUT_FILL, MUTED, NAVY, RUPIAH_FORMAT, WHITE
 from jikubata.domain import schema
@@ -103,9 +103,10 @@ def write_seller_forms(dataset: Dataset, period: Period, folder: os.PathLike | s
 
 
 def identity_properties(seller: Seller, period: Period, generated_at: dt.datetime) -> dict[str, str]:
-    return {forms.PROP_KIND: forms.SALES_KIND, forms.PROP_SELLER: forms._property_text(seller.name),
-            forms.PROP_PERIOD: str(period), forms.PROP_VERSION: forms.FORM_VERSION,
-            forms.PROP_GENERATED: generated_at.isoformat()}
+    return {form_identity.PROP_KIND: form_identity.SALES_KIND,
+            form_identity.PROP_SELLER: forms._property_text(seller.name),
+            form_identity.PROP_PERIOD: str(period), form_identity.PROP_VERSION: forms.FORM_VERSION,
+            form_identity.PROP_GENERATED: generated_at.isoformat()}
 
 
 class _SellerFormWriter:
@@ -151,8 +152,8 @@ class _SellerFormWriter:
     def write(self) -> None:
         sheet = forms._worksheet_class()
         sales = self.wb.add_worksheet(SHEET_SALES, worksheet_class=sheet)   # first: a CSV export takes it
-        guide = self.wb.add_worksheet(forms.SHEET_GUIDE, worksheet_class=sheet)
-        data = self.wb.add_worksheet(forms.SHEET_DATA, worksheet_class=sheet)
+        guide = self.wb.add_worksheet(form_identity.SHEET_GUIDE, worksheet_class=sheet)
+        data = self.wb.add_worksheet(form_identity.SHEET_DATA, worksheet_class=sheet)
         self._data(data)
         self._sales(sales)
         self._guide(guide)
@@ -162,14 +163,14 @@ class _SellerFormWriter:
     def _data(self, ws) -> None:
         fmt = self.fmt
         values = identity_properties(self.seller, self.period, self.generated_at)
-        for i, (prop, label) in enumerate(forms.SALES_IDENTITY_LABELS):
+        for i, (prop, label) in enumerate(form_identity.SALES_IDENTITY_LABELS):
             ws.write_string(i, 0, label, fmt["label"])
             ws.write_string(i, 1, values[prop], fmt["value"])
         ws.write_string(0, 3, "OPD", fmt["label"])
         for i, office in enumerate(self.offices, 1):
             ws.write_string(i, 3, office)
         if self.offices:
-            self.wb.define_name(N_OFFICES, f"='{forms.SHEET_DATA}'!$D$2:$D${len(self.offices) + 1}")
+            self.wb.define_name(N_OFFICES, f"='{form_identity.SHEET_DATA}'!$D$2:$D${len(self.offices) + 1}")
         ws.set_column(0, 0, 16)
         ws.set_column(1, 1, 32)
         ws.set_column(3, 3, 40)
@@ -191,7 +192,7 @@ class _SellerFormWriter:
         ws.write_string(1, 1, self.name, fmt["value"])
         ws.write_string(2, 0, "Periode", fmt["label"])
         ws.write_string(2, 1, period_text, fmt["value"])
-        ws.write_string(2, 3, f"Isi hanya sel kuning \u00b7 petunjuk di lembar {forms.SHEET_GUIDE}", fmt["subtitle"])
+        ws.write_string(2, 3, f"Isi hanya sel kuning \u00b7 petunjuk di lembar {form_identity.SHEET_GUIDE}", fmt["subtitle"])
         ws.set_row(top, 30)
         first, last = FIRST_ROW - 1, LAST_INPUT_ROW - 1
 

@@ -15,25 +15,36 @@ def header_key(text: object) -> str:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """Another header that names a column, and how strongly: the column's own header is rank 0, an alias
+    1 or more. Where a sheet has several headers naming one column, the lowest rank is used."""
+
+    header: str
+    rank: int
+
+
+@dataclass(frozen=True)
 class Column:
     key: str            # internal name
     header: str         # the header as we write it
     required: bool = True
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[Alias, ...] = ()
     # Read when present, never written into our template (SIASN's titles, unit price and quantity…).
     written: bool = True
 
+    @property
+    def names(self) -> tuple[Alias, ...]:
+        """Every header naming this column, its own (rank 0) first."""
+        return (Alias(self.header, 0),) + self.aliases
+
     def matches(self, cell: object) -> bool:
-        k = header_key(cell)
-        return bool(k) and (k == header_key(self.header) or k in {header_key(a) for a in self.aliases})
+        return self.rank(header_key(cell)) is not None
 
     def rank(self, key: str) -> int | None:
-        """How strongly a header key names this column: 0 for the header itself, then the aliases in
-        order; None when it does not name it. Where a sheet has several, the strongest is used."""
-        for i, name in enumerate((self.header,) + self.aliases):
-            if header_key(name) == key:
-                return i
-        return None
+        """How strongly a header key names this column (`Alias.rank`); None when it does not name it."""
+        if not key:
+            return None
+        return next((a.rank for a in self.names if header_key(a.header) == key), None)
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,11 @@ SHEET_SETTINGS = "Pengaturan"
 PURCHASE_PREFIX = "Belanja"  # every sheet whose name starts with it
 SALES_PREFIX = "Penjualan"  # a seller's sales book: every sheet whose name starts with it (README: Rekonsiliasi)
 BARE_AMOUNT = "Jumlah"  # an amount, or a quantity beside a stronger amount column
+# A bare `Jumlah` is the weakest name of an amount, and of a quantity: beside a stronger amount column it is
+# the quantity (README: Format berkas).
+BARE_ALIAS = Alias(BARE_AMOUNT, 9)
+AMOUNT_ALIASES = (Alias("Total (Rp)", 1), Alias("Total Harga", 2), Alias("Harga Total", 3), Alias("Nilai (Rp)", 4),
+                  Alias("Jumlah Rupiah", 5), Alias("Nominal", 6), Alias("Total", 7), BARE_ALIAS)
 
 # Roles a sheet is read as (`peran` in `hitung --json`'s `dibaca`), in the order a sheet is tried.
 ROLE_PURCHASES, ROLE_EMPLOYEES, ROLE_OFFICES, ROLE_SELLERS, ROLE_SETTINGS, ROLE_SALES = (
@@ -105,31 +121,32 @@ def is_output_sheet(name: str, title: object = REPORT_TITLE) -> bool:
 # `JABATAN NAMA`, `UNOR INDUK NAMA`, `KEDUDUKAN HUKUM`, `JENIS JABATAN`. `NIP LAMA` and `UNOR NAMA`
 # (the sub-unit) are not aliases: the OPD is the *induk*.
 EMPLOYEES = SheetSpec("Pegawai", (
-    Column("nip", "NIP", aliases=("NIP Baru",)),
-    Column("name", "Nama", aliases=("Nama Pegawai", "Nama Lengkap")),
-    Column("position", "Jabatan", aliases=("Jabatan Nama", "Nama Jabatan")),
-    Column("tier", "Eselon", aliases=("Tingkat",)),
-    Column("office", "OPD", aliases=("Nama OPD", "Unor Induk Nama", "Unor Induk", "Perangkat Daerah", "Unit Kerja")),
-    Column("status", "Status", required=False, aliases=("Kedudukan Hukum",)),
-    Column("start", "Tanggal Mulai", required=False, aliases=("TMT", "Mulai")),
-    Column("end", "Tanggal Selesai", required=False, aliases=("Selesai",)),
-    Column("email", "Email", required=False, aliases=("E-mail", "Surel")),
+    Column("nip", "NIP", aliases=(Alias("NIP Baru", 1),)),
+    Column("name", "Nama", aliases=(Alias("Nama Pegawai", 1), Alias("Nama Lengkap", 2))),
+    Column("position", "Jabatan", aliases=(Alias("Jabatan Nama", 1), Alias("Nama Jabatan", 2))),
+    Column("tier", "Eselon", aliases=(Alias("Tingkat", 1),)),
+    Column("office", "OPD", aliases=(Alias("Nama OPD", 1), Alias("Unor Induk Nama", 2), Alias("Unor Induk", 3),
+                                     Alias("Perangkat Daerah", 4), Alias("Unit Kerja", 5))),
+    Column("status", "Status", required=False, aliases=(Alias("Kedudukan Hukum", 1),)),
+    Column("start", "Tanggal Mulai", required=False, aliases=(Alias("TMT", 1), Alias("Mulai", 2))),
+    Column("end", "Tanggal Selesai", required=False, aliases=(Alias("Selesai", 1),)),
+    Column("email", "Email", required=False, aliases=(Alias("E-mail", 1), Alias("Surel", 2))),
     Column("title_front", "Gelar Depan", required=False, written=False),
     Column("title_back", "Gelar Belakang", required=False, written=False),
     Column("position_kind", "Jenis Jabatan", required=False, written=False),
 ), detect=("nip", "name", "tier", "office"))
 
 OFFICES = SheetSpec("OPD", (
-    Column("name", "Nama OPD", aliases=("OPD",)),
+    Column("name", "Nama OPD", aliases=(Alias("OPD", 1),)),
     Column("abbreviation", "Singkatan", required=False),
     Column("head_name", "Nama Kepala", required=False),
     Column("head_nip", "NIP Kepala", required=False),
     Column("head_position", "Jabatan Kepala", required=False),
-    Column("email", "Email", required=False, aliases=("E-mail", "Surel")),
+    Column("email", "Email", required=False, aliases=(Alias("E-mail", 1), Alias("Surel", 2))),
 ), detect=("name",), detect_by_own_header=True)
 
 SELLERS = SheetSpec("UMKM", (
-    Column("name", "Nama UMKM", aliases=("UMKM",)),
+    Column("name", "Nama UMKM", aliases=(Alias("UMKM", 1),)),
     Column("owner", "Pemilik", required=False),
     Column("product_type", "Jenis Produk", required=False),
     Column("contact", "Kontak", required=False),
@@ -137,33 +154,32 @@ SELLERS = SheetSpec("UMKM", (
 ), detect=("name",), detect_by_own_header=True)
 
 PURCHASES = SheetSpec("Belanja", (
-    Column("date", "Tanggal", aliases=("Tgl", "Tanggal Belanja")),
+    Column("date", "Tanggal", aliases=(Alias("Tgl", 1), Alias("Tanggal Belanja", 2))),
     Column("nip", "NIP"),
-    Column("buyer_name", "Nama Pegawai", required=False, aliases=("Nama",)),
-    Column("seller", "UMKM", aliases=("Nama UMKM",)),
+    Column("buyer_name", "Nama Pegawai", required=False, aliases=(Alias("Nama", 1),)),
+    Column("seller", "UMKM", aliases=(Alias("Nama UMKM", 1),)),
     Column("product", "Produk", required=False),
-    # Strongest first (README: Format berkas); a bare `Jumlah` is the weakest: beside a stronger one it is a quantity.
-    Column("amount", "Jumlah (Rp)", aliases=("Total (Rp)", "Total Harga", "Harga Total", "Nilai (Rp)",
-                                              "Jumlah Rupiah", "Nominal", "Total", BARE_AMOUNT)),
-    Column("receipt", "No. Nota", aliases=("Nota", "Nomor Nota")),
+    Column("amount", "Jumlah (Rp)", aliases=AMOUNT_ALIASES),
+    Column("receipt", "No. Nota", aliases=(Alias("Nota", 1), Alias("Nomor Nota", 2))),
     Column("note", "Keterangan", required=False),
     # Only when the sheet has no amount column: the amount is unit price × quantity.
-    Column("unit_price", "Harga Satuan", required=False, aliases=("Harga",), written=False),
-    Column("quantity", "Qty", required=False, aliases=("Kuantitas", "Banyaknya", BARE_AMOUNT), written=False),
+    Column("unit_price", "Harga Satuan", required=False, aliases=(Alias("Harga", 1),), written=False),
+    Column("quantity", "Qty", required=False, aliases=(Alias("Kuantitas", 1), Alias("Banyaknya", 2), BARE_ALIAS),
+           written=False),
 ), detect=("date", "nip", "seller", "amount", "receipt"))
 
 # A seller's own sales book (README: Rekonsiliasi): the second record of the same purchases. The seller column may be
 # left out of a sheet that names its UMKM above the header (`UMKM: Kopi Rempah`, as the sellers' forms do).
 SALES = SheetSpec("Penjualan", (
-    Column("date", "Tanggal", aliases=("Tgl", "Tanggal Penjualan", "Tanggal Jual")),
-    Column("receipt", "No. Nota", aliases=("Nota", "Nomor Nota")),
-    Column("buyer_name", "Nama Pembeli", required=False, aliases=("Pembeli",)),
-    Column("nip", "NIP Pembeli", required=False, aliases=("NIP/NIK Pembeli",)),
-    Column("office", "OPD Pembeli", required=False, aliases=("Instansi Pembeli",)),
+    Column("date", "Tanggal", aliases=(Alias("Tgl", 1), Alias("Tanggal Penjualan", 2), Alias("Tanggal Jual", 3))),
+    Column("receipt", "No. Nota", aliases=(Alias("Nota", 1), Alias("Nomor Nota", 2))),
+    Column("buyer_name", "Nama Pembeli", required=False, aliases=(Alias("Pembeli", 1),)),
+    Column("nip", "NIP Pembeli", required=False, aliases=(Alias("NIP/NIK Pembeli", 1),)),
+    Column("office", "OPD Pembeli", required=False, aliases=(Alias("Instansi Pembeli", 1),)),
     Column("product", "Produk", required=False),
-    Column("amount", "Jumlah (Rp)", aliases=PURCHASES.columns[5].aliases),
+    Column("amount", "Jumlah (Rp)", aliases=AMOUNT_ALIASES),
     Column("note", "Keterangan", required=False),
-    Column("seller", "UMKM", aliases=("Nama UMKM", "Penjual")),
+    Column("seller", "UMKM", aliases=(Alias("Nama UMKM", 1), Alias("Penjual", 2))),
 ), detect=("date", "receipt", "amount", "seller"))
 # Headers that make a sheet an office's purchases rather than a sales book, even with its NIP column missing.
 PURCHASE_ONLY_HEADERS = ("NIP", "Nama Pegawai")
