@@ -31,7 +31,6 @@ from jikubata.adapters.form_identity import (IDENTITY_LABELS, KIND, PROP_ABBREVI
 from jikubata.adapters.styles import (ACCENT, COMPUTED_FILL, DARK_TEXT, GRID_COLOUR, INPUT_FILL, MUTED, NAVY,
                                       RUPIAH_FORMAT, STATUS_COLOURS, STATUS_LABELS, WHITE)
 from jikubata.domain import schema
-from jikubata.domain.errors import InputError
 from jikubata.domain.indonesian import long_date, month_year, timestamp
 from jikubata.domain.model import (WIT, Dataset, Employee, Office, Period, Status, Tier, is_obliged,
                                    office_index, office_key, registered_only)

@@ -40,7 +40,6 @@ network shares.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import string
 from dataclasses import dataclass, replace
