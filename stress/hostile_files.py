@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import struct
+import signal
 import subprocess
 import sys
 import tempfile
@@ -307,34 +307,51 @@ class Bounded:
     timed_out: bool
 
 
-def run_bounded(argv: list[str], *, memory: int = MEMORY_BOUND, timeout: float = TIME_BOUND) -> Bounded:
-    """Run `python -m jikubata ARGV` with RLIMIT_AS = memory; wall time and peak RSS (os.wait4)."""
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+# The command runs as the grandchild of a small launcher. On Linux a process's peak RSS (ru_maxrss) starts from
+# the high-water mark of the process it was forked or exec'd from: a child forked straight from a test runner
+# that has grown to a gigabyte would report a gigabyte whatever it did itself. The launcher is a fresh
+# interpreter, so its own child's figure is the command's own.
+_LAUNCHER = """
+import os, resource, sys
+limit, report, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.execv(sys.executable, [sys.executable, "-m", "jikubata", *argv])
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as fh:
+    fh.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
 
+
+def run_bounded(argv: list[str], *, memory: int = MEMORY_BOUND, timeout: float = TIME_BOUND) -> Bounded:
+    """Run `python -m jikubata ARGV` with RLIMIT_AS = memory; wall time and its own peak RSS."""
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "peak")
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "jikubata", *argv], stdout=out, stderr=err,
-                                preexec_fn=limit, env=env)
+        proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(memory), report, *argv], stdout=out,
+                                stderr=err, env=env, start_new_session=True)
         timed_out = False
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                timed_out = True
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.02)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)   # the launcher and the command
+            proc.wait()
+            timed_out = True
         seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        code, peak_kib = proc.returncode, 0
+        try:
+            with open(report) as fh:
+                code_text, peak_text = fh.read().split()
+            code, peak_kib = int(code_text), int(peak_text)
+        except (OSError, ValueError):
+            pass
         out.seek(0)
         err.seek(0)
-        return Bounded(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                       seconds, usage.ru_maxrss / 1024, timed_out)
+        return Bounded(code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                       seconds, peak_kib / 1024, timed_out)
 
 
 def verdict(h: Hostile, r: Bounded) -> str:
