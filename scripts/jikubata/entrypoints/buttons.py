@@ -109,7 +109,7 @@ def buat_surat(port: WorkbookPort, clock: Clock) -> str:
     cell = port.read_cell(SHEET_HOME, PERIOD_CELL)
     # An empty period cell: the month whose letters may be written today (README: Surat) — last month's
     # notices until Tanggal Pengingat, this month's reminders from then on.
-    period = None if cell is None or (isinstance(cell, str) and not cell.strip()) else period_of(cell, clock.today())
+    period = None if _blank(cell) else period_of(cell, clock.today())
     written = services.write_letters(sources, folder, period, clock=clock,
                                      writer=_writer(folder, "tombol Buat Surat Pengingat", waited))
     result, outcome = written.result, written.letters
@@ -126,23 +126,36 @@ def buat_formulir(port: WorkbookPort, clock: Clock) -> str:
     """Write one entry form per OPD into the `Formulir-TTTT-BB` folder beside this workbook."""
     from jikubata.adapters import forms
 
+    return _write_forms(port, clock, forms.folder_name, services.write_forms, "tombol Buat Formulir OPD")
+
+
+def buat_formulir_penjual(port: WorkbookPort, clock: Clock) -> str:
+    """Write one sales-book form per registered UMKM into the `Formulir-Penjualan-TTTT-BB` folder beside this
+    workbook (README: Rekonsiliasi); the returned books are read from there with the workbook."""
+    from jikubata.adapters import seller_forms
+
+    return _write_forms(port, clock, seller_forms.folder_name, services.write_seller_forms,
+                        "tombol Buat Formulir Penjual")
+
+
+def _write_forms(port: WorkbookPort, clock: Clock, folder_name, write, who: str) -> str:
+    """The form buttons: a month from the period cell, the forms into their folder beside the workbook."""
     if year_of(port.read_cell(SHEET_HOME, PERIOD_CELL)) is not None:
         raise InputError("formulir dibuat per bulan: isi sel periode di Beranda dengan TTTT-BB, misalnya 2026-12")
     period = _period(port, clock)
-    folder = output_folder(port) / forms.folder_name(period)
+    folder = output_folder(port) / folder_name(period)
     waited: list[str] = []
-    outcome = services.write_forms(_sources(port), folder, period, clock=clock,
-                                   writer=_writer(folder, "tombol Buat Formulir OPD", waited))
+    outcome = write(_sources(port), folder, period, clock=clock, writer=_writer(folder, who, waited))
     return outcome.summary_text(detail=False) + _waited_note(waited)
 
 
 def buat_daftar_tpp(port: WorkbookPort, clock: Clock) -> str:
-    """Write the TPP list for BKPSDM beside this workbook (README: Kekurangan berulang dan daftar TPP). An empty period cell means last month,
-    the latest finished one; a running month is refused with a message."""
+    """Write the TPP list for BKPSDM beside this workbook (README: Kekurangan berulang dan daftar TPP). An empty
+    period cell means last month, the latest finished one; a running month is refused with a message."""
     cell = port.read_cell(SHEET_HOME, PERIOD_CELL)
     if year_of(cell) is not None:
         raise InputError("daftar TPP dibuat per bulan: isi sel periode di Beranda dengan TTTT-BB, misalnya 2026-11")
-    empty = cell is None or (isinstance(cell, str) and not cell.strip())
+    empty = _blank(cell)
     period = Period.of(clock.today()).previous() if empty else period_of(cell, clock.today())
     folder = output_folder(port)
     waited: list[str] = []
@@ -151,21 +164,6 @@ def buat_daftar_tpp(port: WorkbookPort, clock: Clock) -> str:
                                       writer=_writer(folder, "tombol Buat Daftar TPP", waited))
     chosen = f"Sel periode kosong: dibuat daftar bulan lalu ({month_year(period.year, period.month)}).\n" if empty else ""
     return chosen + outcome.summary_text() + _folders_note(sources) + _waited_note(waited)
-
-
-def buat_formulir_penjual(port: WorkbookPort, clock: Clock) -> str:
-    """Write one sales-book form per registered UMKM into the `Formulir-Penjualan-TTTT-BB` folder beside this
-    workbook (README: Rekonsiliasi); the returned books are read from there with the workbook."""
-    from jikubata.adapters import seller_forms
-
-    if year_of(port.read_cell(SHEET_HOME, PERIOD_CELL)) is not None:
-        raise InputError("formulir dibuat per bulan: isi sel periode di Beranda dengan TTTT-BB, misalnya 2026-12")
-    period = _period(port, clock)
-    folder = output_folder(port) / seller_forms.folder_name(period)
-    waited: list[str] = []
-    outcome = services.write_seller_forms(_sources(port), folder, period, clock=clock,
-                                          writer=_writer(folder, "tombol Buat Formulir Penjual", waited))
-    return outcome.summary_text(detail=False) + _waited_note(waited)
 
 
 def _folders_note(sources: services.Sheets) -> str:
@@ -275,9 +273,13 @@ def input_folders(port: WorkbookPort, clock: Clock) -> list[Path]:
     return found
 
 
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 def period_of(value, today: dt.date) -> Period:
     """The period cell: `2026-11` (text), a date Excel made of it, or blank for the current month."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if _blank(value):
         return Period.of(today)
     if isinstance(value, (dt.datetime, dt.date)):
         return Period.of(value)
