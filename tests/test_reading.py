@@ -36,15 +36,16 @@ def test_clean_workbook_reads_without_problems(tmp_path):
     assert d.purchases[0].amount == 20000 and d.purchases[0].date == NOV7
 
 
-def test_purchases_share_one_object_per_repeated_seller_name_and_day(tmp_path):
-    # Memory grows with the people, not the rows (issue 23): a repeated text or day is kept once.
+def test_purchases_keep_each_repeated_seller_name_and_nip_once(tmp_path):
+    # Memory grows with the people, not the rows (README: Kinerja): a row is numbers in the purchase table's
+    # columns; a repeated UMKM, name or NIP is kept once, the receipts as one text per sheet.
     rows = [(NOV7, NIP_ANI, "Ani Latuconsina", "Mie Sagu Mama Ona", "Mie", 20000, f"N{k}") for k in range(3)]
     d = load(basic(tmp_path / "a.xlsx", purchases=rows))
-    first, *others = d.purchases
-    assert len(others) == 2 and d.problems == []
-    for p in others:
-        assert p.seller is first.seller and p.buyer_name is first.buyer_name and p.date is first.date
-        assert p.receipt != first.receipt
+    table = d.purchases
+    assert len(table) == 3 and d.problems == []
+    assert table.sellers == ["Mie Sagu Mama Ona"] and table.nips == [NIP_ANI] and table.names == ["", "Ani Latuconsina"]
+    assert list(table.day) == [NOV7.toordinal()] * 3 and list(table.amount) == [20000] * 3
+    assert [p.receipt for p in table] == ["N0", "N1", "N2"] and {p.seller for p in table} == {"Mie Sagu Mama Ona"}
 
 
 def test_header_below_title_rows_any_order_extra_columns_and_blank_rows(tmp_path):

@@ -11,6 +11,7 @@ unknown NIP, duplicate receipt, dates against today…) live in `validation`.
 from __future__ import annotations
 
 import dataclasses
+from array import array
 import datetime as dt
 import logging
 import operator
@@ -24,6 +25,7 @@ from jikubata.adapters import form_identity
 from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
 from jikubata.domain import intake, parse, schema
+from jikubata.domain.purchase_table import PurchaseTable
 from jikubata.domain.model import (Dataset, Severity, Employee, Office, Place, Problem, Purchase, Sale,
                                    Seller, Settings, SheetRead, SheetSource, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
@@ -38,7 +40,7 @@ class _Accumulator:
     settings: Settings = field(default_factory=Settings)
     settings_from: Optional[str] = None
     employees: list = field(default_factory=list)
-    purchases: list = field(default_factory=list)
+    purchases: PurchaseTable = field(default_factory=PurchaseTable)
     offices: list = field(default_factory=list)
     sellers: list = field(default_factory=list)
     problems: list = field(default_factory=list)
@@ -58,9 +60,7 @@ class _Accumulator:
     nip_verdicts: dict = field(default_factory=dict)
     date_verdicts: dict = field(default_factory=dict)
     amount_verdicts: dict = field(default_factory=dict)
-    # One object per distinct value kept in a purchase (README: Kinerja): a city repeats a few dozen sellers, one name
-    # per person and a few hundred days in hundreds of thousands of rows, and each cell read is a new object.
-    same_text: dict = field(default_factory=dict)
+    # A date cell's day as an ordinal, once per distinct cell value (a city repeats a few hundred days).
     same_day: dict = field(default_factory=dict)
 
     def dataset(self) -> Dataset:
@@ -469,8 +469,20 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
                                     column=parse.cell_text(rows[first - 1][c_date]) if first else "Tanggal",
                                     example=example, meaning=meaning))
     date_type, datetime_type, float_type, int_type, str_type = dt.date, dt.datetime, float, int, str
-    problems, add_purchase, parse_nip, parse_date = acc.problems, acc.purchases.append, parse.parse_nip, parse.parse_date
-    same_text, same_day = acc.same_text.setdefault, acc.same_day
+    problems, parse_nip, parse_date = acc.problems, parse.parse_nip, parse.parse_date
+    # The row goes into the purchase table's columns (README: Kinerja): distinct NIPs, UMKM and names are
+    # numbered once, the receipts of the sheet kept as one string.
+    table = acc.purchases
+    same_day = acc.same_day
+    nip_ids, seller_ids, name_ids = table._nip_index, table._seller_index, table._name_index
+    seller_to_key = table._seller_to_key
+    add_day, add_nip, add_seller, add_amount = table.day.append, table.nip.append, table.seller.append, \
+        table.amount.append
+    add_buyer, add_row, add_hash = table.buyer.append, table.row.append, table.receipt_hash.append
+    receipts: list[str] = []
+    add_receipt = receipts.append
+    source_id = table.source_id(source)
+    first_row = len(table.day)
     text, max_amount, whole_rupiah = parse.cell_text, parse.MAX_AMOUNT, parse.whole_rupiah
     row0 = sheet.row0 + 1
     skipped = 0
@@ -497,14 +509,10 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
         ok = True
         # date
         t = type(d)
-        if t is datetime_type:
+        if t is datetime_type or t is date_type:  # the ordinal of the day
             day = same_day.get(d)
             if day is None:
-                day = same_day[d] = d.date()
-        elif t is date_type:
-            day = same_day.get(d)
-            if day is None:
-                day = same_day[d] = d
+                day = same_day[d] = (d.date() if t is datetime_type else d).toordinal()
         else:
             day = date_cache.get(d, _UNSEEN) if t is str_type else _UNSEEN
             if day is _UNSEEN:
@@ -515,6 +523,8 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
                 problems.append(problem(source.place(row0 + i, "date"), "TANGGAL_TIDAK_VALID",
                                         value=parse.cell_text(d)))
                 ok = False
+            else:
+                day = day.toordinal()
         # NIP (the Wali Kota's NIK is checked against the roster)
         if type(n) is str_type:
             verdict = nip_cache.get(n)
@@ -551,8 +561,26 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
             name = ""
         s = s.strip() if type(s) is str_type else text(s)
         name = name.strip() if type(name) is str_type else text(name)
-        add_purchase(Purchase(day, nip, same_text(s, s), amount, same_text(name, name), "",
-                              r.strip() if type(r) is str_type else text(r), "", source, row0 + i))
+        r = r.strip() if type(r) is str_type else text(r)
+        seller = seller_ids.get(s)
+        if seller is None:
+            seller = table.seller_id(s)
+        who = nip_ids.get(nip)
+        if who is None:
+            who = table.nip_id(nip)
+        buyer = name_ids.get(name)
+        if buyer is None:
+            buyer = table.name_id(name)
+        add_day(day)
+        add_nip(who)
+        add_seller(seller)
+        add_amount(amount)
+        add_buyer(buyer)
+        add_row(row0 + i)
+        add_receipt(r)
+        add_hash(hash((seller_to_key[seller], r.casefold())))
+    table.add_receipts(receipts)
+    table.source.extend(array("i", [source_id]) * (len(table.day) - first_row))
     return len(rows) - first - skipped
 
 

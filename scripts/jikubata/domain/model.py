@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 PROGRAM_START = dt.date(2022, 9, 7)
 # Ambon's time (WIT, UTC+9, no daylight saving) for showing a moment to users; the clock lives in adapters.
@@ -566,6 +566,15 @@ def problem_json(p: Problem) -> dict:
 # ---------------------------------------------------------------- rules
 
 
+def purchase_facts(purchases) -> Iterator[tuple[dt.date, str, str, int]]:
+    """(date, NIP, UMKM as written, amount) of each purchase that counts: the one way the rules read purchases,
+    kept column by column (`purchase_table.PurchaseTable.facts`) or as a list of `Purchase`."""
+    table_facts = getattr(purchases, "facts", None)
+    if table_facts is not None:
+        return table_facts()
+    return ((p.date, p.nip, p.seller, p.amount) for p in purchases)
+
+
 def seller_key(name: str) -> str:
     """UMKM names match case- and space-insensitively."""
     return "".join(str(name).split()).casefold()
@@ -604,14 +613,14 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date, *, finished: bool 
     seller_buyers: dict[str, set] = {}
     seller_revenue: dict[str, int] = {}
     seller_names: dict[str, str] = {seller_key(s.name): s.name for s in dataset.sellers}
-    for p in dataset.purchases:
-        if first <= p.date <= last:
-            spent[p.nip] = spent.get(p.nip, 0) + p.amount
-            key = seller_key(p.seller)
-            seller_names.setdefault(key, p.seller)
+    for day, nip, seller, amount in purchase_facts(dataset.purchases):
+        if first <= day <= last:
+            spent[nip] = spent.get(nip, 0) + amount
+            key = seller_key(seller)
+            seller_names.setdefault(key, seller)
             seller_tx[key] = seller_tx.get(key, 0) + 1
-            seller_revenue[key] = seller_revenue.get(key, 0) + p.amount
-            seller_buyers.setdefault(key, set()).add(p.nip)
+            seller_revenue[key] = seller_revenue.get(key, 0) + amount
+            seller_buyers.setdefault(key, set()).add(nip)
 
     # The roster's OPD text becomes the OPD sheet's spelling of that office (by name or Singkatan), else
     # the first spelling seen: one office is never split in two, and `office_info[e.office]` finds it.
@@ -661,7 +670,7 @@ def offices_not_reported(dataset: Dataset, period: Period) -> set[str]:
     """
     first, last = period.first_day, period.last_day
     office_of = {e.nip: office_key(e.office) for e in dataset.employees}
-    reported = {office_of.get(p.nip) for p in dataset.purchases if first <= p.date <= last}
+    reported = {office_of.get(nip) for day, nip, _, _ in purchase_facts(dataset.purchases) if first <= day <= last}
     for form in dataset.forms.values():
         if form.period == period:
             reported.add(office_key(form.office))
@@ -729,20 +738,18 @@ def short_runs(dataset: Dataset, period: Period, results: Iterable[EmployeeResul
     spent: dict[tuple[str, int], int] = {}
     reported: set[tuple[str, int]] = set()
     first = current
-    for p in dataset.purchases:
-        d = p.date
+    for d, nip, _, amount in purchase_facts(dataset.purchases):
         m = d.year * 12 + d.month - 1
         if m >= current:
             continue
         if m < first:
             first = m
-        nip = p.nip
         office = office_of.get(nip)
         if office is not None:
             reported.add((office, m))
             if nip in short:
                 key = (nip, m)
-                spent[key] = spent.get(key, 0) + p.amount
+                spent[key] = spent.get(key, 0) + amount
     for form in dataset.forms.values():
         m = _month_number(form.period.year, form.period.month)
         if m < current:

@@ -29,6 +29,7 @@ from typing import Iterable, NamedTuple, Optional, Sequence
 from jikubata.domain.indonesian import rupiah, short_date
 from jikubata.domain.model import FormIdentity, Period, Place, Problem, Purchase, Sale, Settings, Severity, seller_key
 from jikubata.domain.problems import problem
+from jikubata.domain.purchase_table import PurchaseTable, Purchases, facts
 
 # Leading zeros: a run of `0` not after a digit and before one (written to start with the `0` itself, which
 # the regular expression engine looks for fast). The separators: every whitespace character, `-` and `/`.
@@ -182,7 +183,7 @@ class Reconciliation:
     # (seller_key, period) -> the files of that seller's books for that month (for messages and listings)
     books: dict[tuple[str, Period], list[str]]
     seller_names: dict[str, str]     # seller_key -> the name to show
-    claims: list[Purchase] = field(default_factory=list)      # what the offices claimed (validated), as typed
+    claims: Purchases = field(default_factory=list)           # what the offices claimed (validated), as typed
     counted_sales: list[Sale] = field(default_factory=list)   # unreported sales that count (Akui Catatan Penjual)
 
     def reconciled(self, seller: str, period: Period) -> bool:
@@ -216,8 +217,8 @@ def books_sent(sales: Iterable[Sale], seller_forms: Iterable[FormIdentity]) -> d
     return {k: list(v) for k, v in books.items()}
 
 
-def reconcile(claims: Sequence[Purchase], sales: Sequence[Sale], seller_forms: Iterable[FormIdentity],
-              roster_nips: set, settings: Settings) -> tuple[list[Purchase], list[Problem], Reconciliation]:
+def reconcile(claims: Purchases, sales: Sequence[Sale], seller_forms: Iterable[FormIdentity],
+              roster_nips: set, settings: Settings) -> tuple[PurchaseTable, list[Problem], Reconciliation]:
     """The claims that count, the problems found, and the reconciliation (for the reports).
 
     Only claims of UMKM that sent a book take part; a claim in a month its
@@ -227,13 +228,17 @@ def reconcile(claims: Sequence[Purchase], sales: Sequence[Sale], seller_forms: I
     Penjual`, a sale with an ASN's NIP that no claim matched counts for that
     person in the month of its own date.
     """
+    claims = PurchaseTable.of(claims)
     books = books_sent(sales, seller_forms)
     with_book = {k for k, _ in books}
     skey = _SellerKeys()
     names: dict[str, str] = {}
-    for spelling in dict.fromkeys(map(operator.attrgetter("seller"), itertools.chain(sales, claims))):
+    for spelling in dict.fromkeys(itertools.chain(map(operator.attrgetter("seller"), sales), claims.spellings())):
         names.setdefault(skey[spelling], spelling)
-    taking_part = [c for c in claims if skey[c.seller] in with_book]
+    # Only the claims of UMKM that sent a book are made into records and matched (README: Kinerja).
+    rows = claims.rows_of_sellers(with_book) if with_book else []
+    taking_part = [claims.purchase(i) for i in rows]
+    row_of = {id(c): i for c, i in zip(taking_part, rows)}
     matching = match(taking_part, sales)
     strict = settings.require_seller_match
     problems: list[Problem] = []
@@ -284,9 +289,15 @@ def reconcile(claims: Sequence[Purchase], sales: Sequence[Sale], seller_forms: I
         if counts:
             counted_sales.append(s)
 
-    counted = [changed.get(id(c), c) for c in claims]
-    counted = [c for c in counted if c is not None] + [as_purchase(s) for s in counted_sales]
-    return counted, problems, Reconciliation(matching, books, names, list(claims), counted_sales)
+    keep = bytearray(claims.keep) if claims.keep is not None else bytearray(b"\x01") * claims.rows()
+    amended = dict(claims.amended)
+    for c_id, instead in changed.items():
+        if instead is None:
+            keep[row_of[c_id]] = 0
+        else:
+            amended[row_of[c_id]] = instead.amount
+    counted = claims.counted(keep, amended, list(claims.extra) + [as_purchase(s) for s in counted_sales])
+    return counted, problems, Reconciliation(matching, books, names, claims, counted_sales)
 
 
 def as_purchase(sale: Sale) -> Purchase:
@@ -351,11 +362,11 @@ def summarise(rec: Optional[Reconciliation], period: Period, last: Optional[dt.d
         return a
 
     # A year of records, one month counted: the date test comes first, inline.
-    for c in rec.claims:
-        if first <= c.date <= last:
-            a = row(c.seller)
+    for day, _, seller, amount in facts(rec.claims):
+        if first <= day <= last:
+            a = row(seller)
             a["claims"] += 1
-            a["claims_rupiah"] += c.amount
+            a["claims_rupiah"] += amount
     m = rec.matching
     for c, s, _ in m.pairs:
         if first <= c.date <= last:

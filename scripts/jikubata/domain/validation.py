@@ -6,6 +6,7 @@ PERINGATAN rows stay.
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import re
@@ -17,6 +18,7 @@ from jikubata.domain.model import (PROGRAM_START, WIT, Dataset, Employee, FormId
 from jikubata.domain.indonesian import month_year, rupiah, short_date, timestamp
 from jikubata.domain.parse import printable
 from jikubata.domain.problems import problem
+from jikubata.domain.purchase_table import PurchaseTable
 
 _name_key = parse.name_key  # names compare ignoring case, academic titles and punctuation
 
@@ -27,8 +29,9 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     # so the newer form's receipts are not duplicates of the old one's.
     problems = [p for p in data.problems if p.place.file not in replaced]
     problems += [_replaced_problem(data.forms[old], new) for old, new in replaced.items()]
-    purchases = [p for p in data.purchases if p.source is None or p.source.file not in replaced] \
-        if replaced else data.purchases
+    table = PurchaseTable.of(data.purchases)
+    # A replaced form's rows count for nothing (checked against nothing).
+    dropped = [k for k, source in enumerate(table.sources) if source is not None and source.file in replaced]
 
     employees, excluded_nips = _unique_employees(data.employees, problems, data.saved_at)
     excluded_nips |= data.rejected_nips
@@ -37,79 +40,16 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     only_registered = registered_only(data)
     registered = {seller_key(s.name) for s in data.sellers}
     check_sellers = data.has_seller_sheet or only_registered
-    limit = data.settings.reasonable_limit
-    kept: list[Purchase] = []
-    consequence = (" Belanja ini tidak dihitung karena hanya UMKM terdaftar yang dihitung."
-                   if only_registered else " Belanja tetap dihitung.")
-
-    # Few distinct names and sellers among many rows: normalise each once.
-    name_keys: dict[str, str] = {}
-    seller_keys: dict[str, str] = {}
-    roster_name_keys = {nip: _name_key(e.name) for nip, e in roster.items()}
-
-    counting, contested = _counting_purchases(purchases, seller_keys, data.saved_at)
-    repeats: dict[str, dict[str, int]] = {}  # older file -> newer file -> its receipts repeated there
-
-    source, form = None, None
-    find_employee, keep = roster.get, kept.append
-    for p in purchases:
-        if p.source is not source:  # rows come sheet by sheet: look the form up once per sheet
-            source = p.source
-            form = data.forms.get(source.file) if source is not None else None
-        ok = True
-        nip, buyer, day = p.nip, p.buyer_name, p.date
-        employee = find_employee(nip)
-        if employee is None:
-            if nip in excluded_nips:  # a roster row with its own problem explains the rest
-                pass
-            elif parse.is_nik_shaped(nip):  # a NIK identifies only the Wali Kota and Wakil in the roster
-                problems.append(problem(p.place("nip"), "NIP_TIDAK_VALID", value=nip,
-                                        reason=parse.NIK_NOT_ALLOWED_REASON))
-            else:
-                problems.append(problem(p.place("nip"), "NIP_TIDAK_TERDAFTAR", value=nip))
-            ok = False
-        elif form is not None and not form.belongs_to(printable(employee.office)):
-            problems.append(problem(p.place("nip"), "NIP_OPD_LAIN", value=nip, name=employee.name,
-                                    office=employee.office, form_office=form.office))
-        elif buyer and buyer != employee.name and (
-                name_keys.get(buyer) or name_keys.setdefault(buyer, _name_key(buyer))) != roster_name_keys[nip]:
-            problems.append(problem(p.place("buyer_name"), "NAMA_TIDAK_COCOK", value=buyer,
-                                    expected=employee.name, nip=nip))
-        if day > today:
-            problems.append(problem(p.place("date"), "TANGGAL_MASA_DEPAN", value=short_date(day),
-                                    today=short_date(day=today)))
-            ok = False
-        elif day < PROGRAM_START:
-            problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(day)))
-            ok = False
-        elif form is not None and not form.period.first_day <= day <= form.period.last_day:
-            problems.append(problem(p.place("date"), "TANGGAL_DI_LUAR_PERIODE", value=short_date(day),
-                                    period=month_year(form.period.year, form.period.month),
-                                    month=month_year(day.year, day.month)))
-        if check_sellers and seller_keys[p.seller] not in registered:
-            problems.append(problem(p.place("seller"), "UMKM_TIDAK_TERDAFTAR",
-                                    Severity.GALAT if only_registered else Severity.PERINGATAN,
-                                    value=p.seller, consequence=consequence))
-            ok = ok and not only_registered
-        first = counting[_receipt_key(seller_keys[p.seller], p.receipt)] if id(p) in contested else p
-        if first is not p:
-            here, other = p.place("receipt"), first.place("receipt")
-            if other.file != here.file:
-                newer = repeats.setdefault(here.file, {})
-                newer[other.file] = newer.get(other.file, 0) + 1
-            problems.append(_duplicate_receipt(p, here, first, other, data.saved_at))
-            ok = False
-        if p.amount > limit:
-            problems.append(problem(p.place("amount"), "JUMLAH_BESAR", value=rupiah(p.amount), limit=rupiah(limit)))
-        if ok:
-            keep(p)
-
+    keep, repeats = _check_purchases(table, data, dropped, roster, excluded_nips, registered, check_sellers,
+                                     only_registered, today, problems)
     if repeats:
         receipts: dict[str, int] = {}  # rows with a receipt, per file that has repeats
-        for p in data.purchases:
-            if p.source is not None and p.source.file in repeats:
-                receipts[p.source.file] = receipts.get(p.source.file, 0) + 1
+        for k, n in _rows_per_source(table).items():
+            source = table.sources[k]
+            if source is not None and source.file in repeats:
+                receipts[source.file] = receipts.get(source.file, 0) + n
         problems += _older_versions(repeats, receipts, data.saved_at)
+    kept = table.counted(keep, {}, [])
 
     # The sellers' own books (README: Rekonsiliasi): checked like purchases, then set against the claims that count.
     seller_forms = [f for f in data.seller_forms.values()]
@@ -179,34 +119,156 @@ def _counting_receipts(purchases: list[Purchase], seller_keys: dict, saved_at: d
     return keys, counting
 
 
-def _receipt_key(seller: str, receipt: str) -> str:
-    """One receipt as one string: the seller's key (no whitespace, so no U+001F) and the receipt, casefolded.
-    A tuple of the two would cost a tuple and a string per receipt."""
-    return f"{seller}\x1f{receipt.casefold()}"
+def _check_purchases(table: PurchaseTable, data: Dataset, dropped: list[int], roster: dict, excluded_nips: set,
+                     registered: set, check_sellers: bool, only_registered: bool, today: dt.date,
+                     problems: list, every_row: bool = False) -> tuple[bytearray, dict]:
+    """Every purchase row checked against the roster, its form, today, the UMKM list and the other rows' receipts:
+    the problems found are added to `problems`; returns which rows count (`keep[i]`) and, per file, the files
+    that repeat its receipts (for BERKAS_GANDA).
 
-
-def _counting_purchases(purchases: list[Purchase], seller_keys: dict, saved_at: dict) -> tuple[dict, set]:
-    """For each receipt (`_receipt_key`) the row that counts, as `_counting_receipts` chooses it, and the ids of
-    the rows whose receipt another row has too (the only ones a second pass needs to look up again).
-
-    Only a compact key per receipt is kept (README: Kinerja): a city's purchases over years are millions of rows."""
-    counting: dict[str, Purchase] = {}
-    contested: set[int] = set()
-    first_of, known_seller = counting.setdefault, seller_keys.get
-    for p in purchases:
-        seller = known_seller(p.seller)
-        if seller is None:
-            seller = seller_keys[p.seller] = seller_key(p.seller)
-        key = f"{seller}\x1f{p.receipt.casefold()}"
-        first = first_of(key, p)
-        if first is p:
+    Nearly every row passes every check: that is decided on the table's integers (README: Kinerja), and a
+    `Purchase` is made only for a row with something to say. `every_row` checks every row the slow way (the
+    test that both ways agree)."""
+    n = table.rows()
+    keep = bytearray(b"\x01") * n
+    dropped_set = set(dropped)
+    counting, contested = _counting_rows(table, dropped_set, data.saved_at)
+    repeats: dict[str, dict[str, int]] = {}  # older file -> newer file -> its receipts repeated there
+    limit = data.settings.reasonable_limit
+    consequence = (" Belanja ini tidak dihitung karena hanya UMKM terdaftar yang dihitung."
+                   if only_registered else " Belanja tetap dihitung.")
+    employee_of = [roster.get(nip) for nip in table.nips]
+    # The buyer-name number of each NIP's name in the roster (-1: nobody wrote it so): a row naming its buyer
+    # exactly so, or not at all (0), needs no comparison.
+    expected = [-1 if e is None else table._name_index.get(e.name, -1) for e in employee_of]
+    seller_ok = [not check_sellers or table.seller_keys[table.seller_key_id(k)] in registered
+                 for k in range(len(table.sellers))]
+    names_ok: set[tuple[int, int]] = set()
+    name_keys: dict[str, str] = {}
+    roster_name_keys = {nip: _name_key(e.name) for nip, e in roster.items()}
+    today_o, start_o = today.toordinal(), PROGRAM_START.toordinal()
+    current, form, drop, lo, hi, belongs = -1, None, False, start_o, today_o, {}
+    columns = zip(range(n), table.day, table.nip, table.seller, table.amount, table.buyer, table.source)
+    for i, d, who, seller, amount, buyer, k in columns:
+        if k != current:  # rows come sheet by sheet: the form is looked up once per sheet
+            current, belongs = k, {}
+            source = table.sources[k]
+            drop = k in dropped_set
+            form = data.forms.get(source.file) if source is not None else None
+            lo, hi = (max(start_o, form.period.first_day.toordinal()), min(today_o, form.period.last_day.toordinal())) \
+                if form is not None else (start_o, today_o)
+        if drop:
+            keep[i] = 0
             continue
-        contested.add(id(p))
-        contested.add(id(first))
-        if first.source is not None and p.source is not None and first.source.file != p.source.file:
-            mine, theirs = saved_at.get(p.source.file), saved_at.get(first.source.file)
-            if mine is not None and theirs is not None and mine > theirs:
-                counting[key] = p
+        e = employee_of[who]
+        if e is not None and not every_row and lo <= d <= hi and amount <= limit and seller_ok[seller] and i not in contested \
+                and (buyer == 0 or buyer == expected[who] or (buyer, who) in names_ok):
+            if form is None:
+                continue
+            fits = belongs.get(who)
+            if fits is None:
+                fits = belongs[who] = form.belongs_to(printable(e.office))
+            if fits:
+                continue
+        # Something to say about this row: the checks one by one, as written.
+        p = table.purchase(i)
+        ok = True
+        nip, name, day = p.nip, p.buyer_name, p.date
+        if e is None:
+            if nip in excluded_nips:  # a roster row with its own problem explains the rest
+                pass
+            elif parse.is_nik_shaped(nip):  # a NIK identifies only the Wali Kota and Wakil in the roster
+                problems.append(problem(p.place("nip"), "NIP_TIDAK_VALID", value=nip,
+                                        reason=parse.NIK_NOT_ALLOWED_REASON))
+            else:
+                problems.append(problem(p.place("nip"), "NIP_TIDAK_TERDAFTAR", value=nip))
+            ok = False
+        elif form is not None and not form.belongs_to(printable(e.office)):
+            problems.append(problem(p.place("nip"), "NIP_OPD_LAIN", value=nip, name=e.name,
+                                    office=e.office, form_office=form.office))
+        elif name and name != e.name and (
+                name_keys.get(name) or name_keys.setdefault(name, _name_key(name))) != roster_name_keys[nip]:
+            problems.append(problem(p.place("buyer_name"), "NAMA_TIDAK_COCOK", value=name,
+                                    expected=e.name, nip=nip))
+        elif name:
+            names_ok.add((buyer, who))
+        if day > today:
+            problems.append(problem(p.place("date"), "TANGGAL_MASA_DEPAN", value=short_date(day),
+                                    today=short_date(day=today)))
+            ok = False
+        elif day < PROGRAM_START:
+            problems.append(problem(p.place("date"), "TANGGAL_SEBELUM_PROGRAM", value=short_date(day)))
+            ok = False
+        elif form is not None and not form.period.first_day <= day <= form.period.last_day:
+            problems.append(problem(p.place("date"), "TANGGAL_DI_LUAR_PERIODE", value=short_date(day),
+                                    period=month_year(form.period.year, form.period.month),
+                                    month=month_year(day.year, day.month)))
+        if not seller_ok[seller]:
+            problems.append(problem(p.place("seller"), "UMKM_TIDAK_TERDAFTAR",
+                                    Severity.GALAT if only_registered else Severity.PERINGATAN,
+                                    value=p.seller, consequence=consequence))
+            ok = ok and not only_registered
+        if i in contested:
+            first_i = counting[table.receipt_key(i)]
+            if first_i != i:
+                first = table.purchase(first_i)
+                here, other = p.place("receipt"), first.place("receipt")
+                if other.file != here.file:
+                    newer = repeats.setdefault(here.file, {})
+                    newer[other.file] = newer.get(other.file, 0) + 1
+                problems.append(_duplicate_receipt(p, here, first, other, data.saved_at))
+                ok = False
+        if p.amount > limit:
+            problems.append(problem(p.place("amount"), "JUMLAH_BESAR", value=rupiah(p.amount), limit=rupiah(limit)))
+        if not ok:
+            keep[i] = 0
+    return keep, repeats
+
+
+def _rows_per_source(table: PurchaseTable) -> dict[int, int]:
+    return dict(collections.Counter(table.source))
+
+
+def _counting_rows(table: PurchaseTable, dropped: set, saved_at: dict) -> tuple[dict, set]:
+    """For each receipt that more than one row holds (`PurchaseTable.receipt_key`), the row that counts, as
+    `_counting_receipts` chooses it; and the rows that hold such a receipt.
+
+    Millions of rows (README: Kinerja): only rows whose receipt hash another row has too are looked at (a bit
+    per hash value seen, then those values); among them the receipts themselves are compared."""
+    hashes = table.receipt_hash
+    bits = 1 << 16
+    while bits < 64 * len(hashes):
+        bits <<= 1
+    mask = bits - 1
+    seen = bytearray(bits >> 3)
+    twice = set()
+    for b in map(mask.__and__, hashes):
+        byte, bit = b >> 3, 1 << (b & 7)
+        if seen[byte] & bit:
+            twice.add(b)
+        else:
+            seen[byte] |= bit
+    del seen
+    counting: dict[tuple, int] = {}
+    contested: set[int] = set()
+    if not twice:
+        return counting, contested
+    sources, rows_source = table.sources, table.source
+    for i, b in enumerate(map(mask.__and__, hashes)):
+        if b not in twice or rows_source[i] in dropped:
+            continue
+        key = table.receipt_key(i)
+        first = counting.setdefault(key, i)
+        if first == i:
+            continue
+        if first not in contested:
+            contested.add(first)
+        contested.add(i)
+        mine, theirs = sources[rows_source[i]], sources[rows_source[first]]
+        if mine is not None and theirs is not None and mine.file != theirs.file:
+            mine_at, theirs_at = saved_at.get(mine.file), saved_at.get(theirs.file)
+            if mine_at is not None and theirs_at is not None and mine_at > theirs_at:
+                counting[key] = i
     return counting, contested
 
 

@@ -1,0 +1,252 @@
+"""Purchase rows kept column by column (README: Kinerja).
+
+A city sends hundreds of thousands of purchase rows a year, and an office's
+workbook grows month after month: every row is read and checked, so its
+problems can be reported with file, sheet and cell. A row object per purchase
+costs about 270 bytes; here a row is a few machine integers in `array`s (its
+date, its amount, and indexes into the lists of distinct NIPs, UMKM names,
+buyer names and sheets), and its receipt is a slice of one string per sheet:
+about 45 bytes a row. A `Purchase` object is made only when one is asked for
+(a problem to report, a claim to set against a sales book, a test).
+
+After validation the same columns are shared by the purchases that count: a
+`PurchaseTable` with a mask of the rows kept, the amounts reconciliation
+lowered, and the seller records that count as purchases (`extra`).
+
+`facts` (`model.purchase_facts`) is the one way the rules read the counted
+purchases (date, NIP, UMKM, amount), whether they are a table or a plain list
+of `Purchase`.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+from array import array
+from typing import Iterable, Iterator, Optional, Sequence, Union
+
+from jikubata.domain.model import Purchase, SheetSource, purchase_facts, seller_key
+
+
+class PurchaseTable:
+    """Purchase rows, in the order they were read."""
+
+    def __init__(self) -> None:
+        self.day = array("i")        # date.toordinal()
+        self.nip = array("i")        # index into `nips`
+        self.seller = array("i")     # index into `sellers` (the spelling as written)
+        self.amount = array("q")     # whole rupiah (< 10**15)
+        self.buyer = array("i")      # index into `names` (0: no name written)
+        self.source = array("i")     # index into `sources`
+        self.row = array("i")        # 1-based row in the source sheet
+        # hash of (the UMKM's seller_key, the receipt casefolded): rows with equal hashes are the only ones that
+        # may hold the same receipt (`duplicate_candidates`); the receipt itself is compared before anything is said
+        self.receipt_hash = array("q")
+        self._receipt_start = array("I")  # the receipt's offset in its chunk's text
+        self._chunk_first = array("i")    # the first row of each chunk of receipts
+        self._chunk_text: list[str] = []  # the receipts of a chunk's rows, joined
+        self.nips: list[str] = []
+        self.sellers: list[str] = []
+        self.names: list[str] = [""]
+        self.sources: list[Optional[SheetSource]] = []
+        self.seller_keys: list[str] = []  # distinct seller_key values; `seller_key_of[spelling]` indexes them
+        self.seller_key_of: dict[str, int] = {}
+        self._seller_to_key: list[int] = []  # index in `sellers` -> index in `seller_keys`
+        self._nip_index: dict[str, int] = {}
+        self._seller_index: dict[str, int] = {}
+        self._name_index: dict[str, int] = {"": 0}
+        self._source_index: dict[int, int] = {}
+        # After validation (`counted`): which rows count (None: all), amounts lowered, records added.
+        self.keep: Optional[bytearray] = None
+        self.amended: dict[int, int] = {}
+        self.extra: list[Purchase] = []
+
+    # ------------------------------------------------------------ building
+
+    def nip_id(self, nip: str) -> int:
+        i = self._nip_index.get(nip)
+        if i is None:
+            i = self._nip_index[nip] = len(self.nips)
+            self.nips.append(nip)
+        return i
+
+    def seller_id(self, seller: str) -> int:
+        i = self._seller_index.get(seller)
+        if i is None:
+            i = self._seller_index[seller] = len(self.sellers)
+            self.sellers.append(seller)
+            key = seller_key(seller)
+            k = self.seller_key_of.get(key)
+            if k is None:
+                k = self.seller_key_of[key] = len(self.seller_keys)
+                self.seller_keys.append(key)
+            self._seller_to_key.append(k)
+        return i
+
+    def seller_key_id(self, seller_index: int) -> int:
+        """The index in `seller_keys` of the UMKM a spelling (by its index in `sellers`) names."""
+        return self._seller_to_key[seller_index]
+
+    def name_id(self, name: str) -> int:
+        i = self._name_index.get(name)
+        if i is None:
+            i = self._name_index[name] = len(self.names)
+            self.names.append(name)
+        return i
+
+    def source_id(self, source: Optional[SheetSource]) -> int:
+        i = self._source_index.get(id(source))
+        if i is None:
+            i = self._source_index[id(source)] = len(self.sources)
+            self.sources.append(source)
+        return i
+
+    def add_receipts(self, receipts: Sequence[str]) -> None:
+        """The receipts of the rows added since the last call, in order (one call per sheet)."""
+        first = len(self._receipt_start)
+        if len(self.day) - first != len(receipts):
+            raise ValueError(f"{len(receipts)} receipts for {len(self.day) - first} rows")
+        if not receipts:
+            return
+        self._chunk_first.append(first)
+        self._chunk_text.append("".join(receipts))
+        self._receipt_start.append(0)
+        self._receipt_start.extend(itertools.accumulate(map(len, receipts[:-1])))
+
+    def append(self, p: Purchase) -> None:
+        """One purchase as an object (the slow way in: tests and small lists)."""
+        s = self.seller_id(p.seller)
+        self.day.append(p.date.toordinal())
+        self.nip.append(self.nip_id(p.nip))
+        self.seller.append(s)
+        self.amount.append(p.amount)
+        self.buyer.append(self.name_id(p.buyer_name))
+        self.source.append(self.source_id(p.source))
+        self.row.append(p.row)
+        self.receipt_hash.append(hash((self._seller_to_key[s], p.receipt.casefold())))
+        self.add_receipts([p.receipt])
+
+    @classmethod
+    def of(cls, purchases: Iterable[Purchase]) -> "PurchaseTable":
+        if isinstance(purchases, PurchaseTable):
+            return purchases
+        table = cls()
+        for p in purchases:
+            table.append(p)
+        return table
+
+    # ------------------------------------------------------------ reading one row
+
+    def rows(self) -> int:
+        """How many rows were read (counted or not)."""
+        return len(self.day)
+
+    def receipt(self, i: int) -> str:
+        c = bisect.bisect_right(self._chunk_first, i) - 1
+        start = self._receipt_start[i]
+        end_row = self._chunk_first[c + 1] if c + 1 < len(self._chunk_first) else len(self._receipt_start)
+        text = self._chunk_text[c]
+        end = self._receipt_start[i + 1] if i + 1 < end_row else len(text)
+        return text[start:end]
+
+    def purchase(self, i: int) -> Purchase:
+        """Row `i` as a `Purchase` (the amount as read, before reconciliation)."""
+        return Purchase(_date(self.day[i]), self.nips[self.nip[i]], self.sellers[self.seller[i]], self.amount[i],
+                        self.names[self.buyer[i]], "", self.receipt(i), "", self.sources[self.source[i]],
+                        self.row[i])
+
+    def receipt_key(self, i: int) -> tuple[int, str]:
+        """What makes two rows one receipt: the same UMKM (by `seller_key`) and the same No. Nota, any case."""
+        return self._seller_to_key[self.seller[i]], self.receipt(i).casefold()
+
+    # ------------------------------------------------------------ the counted purchases
+
+    def counted(self, keep: bytearray, amended: dict[int, int], extra: list[Purchase]) -> "PurchaseTable":
+        """The same rows, of which those with `keep[i]` count, row `i` at `amended[i]` rupiah where given,
+        followed by `extra`."""
+        view = object.__new__(PurchaseTable)
+        view.__dict__.update(self.__dict__)
+        view.keep, view.amended, view.extra = keep, dict(amended), list(extra)
+        return view
+
+    def spellings(self) -> Iterator[str]:
+        """The UMKM names as written, in the order they first appear among the purchases that count."""
+        sellers = self.seller if self.keep is None else itertools.compress(self.seller, self.keep)
+        found = list(map(self.sellers.__getitem__, dict.fromkeys(sellers)))
+        return itertools.chain(found, (p.seller for p in self.extra))
+
+    def rows_of_sellers(self, keys: set[str]) -> list[int]:
+        """The rows that count whose UMKM's `seller_key` is in `keys`."""
+        wanted = {k for k, key in enumerate(self.seller_keys) if key in keys}
+        spellings = {s for s, k in enumerate(self._seller_to_key) if k in wanted}
+        seller = self.seller
+        return [i for i in self.indices() if seller[i] in spellings]
+
+    def indices(self) -> Iterator[int]:
+        """The rows that count, in order."""
+        n = len(self.day)
+        return iter(range(n)) if self.keep is None else itertools.compress(range(n), self.keep)
+
+    def __len__(self) -> int:
+        rows = len(self.day) if self.keep is None else self.keep.count(1)
+        return rows + len(self.extra)
+
+    def __iter__(self) -> Iterator[Purchase]:
+        amended = self.amended
+        for i in self.indices():
+            p = self.purchase(i)
+            if i in amended:
+                p.amount = amended[i]
+            yield p
+        yield from self.extra
+
+    def __getitem__(self, k: int) -> Purchase:
+        if k < 0:
+            k += len(self)
+        for j, p in enumerate(self):
+            if j == k:
+                return p
+        raise IndexError(k)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (list, tuple, PurchaseTable)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"PurchaseTable({len(self)} counted of {len(self.day)} rows)"
+
+    def facts(self) -> Iterator[tuple[dt.date, str, str, int]]:
+        """(date, NIP, UMKM as written, amount) of each purchase that counts, in order."""
+        columns = zip(self.day, self.nip, self.seller, self.amount)
+        dates = _dates(self.day)
+        nips, sellers = self.nips, self.sellers
+        if self.amended:
+            amended = self.amended
+            for i, (d, n, s, a) in enumerate(columns):
+                if self.keep is None or self.keep[i]:
+                    yield dates[d], nips[n], sellers[s], amended.get(i, a)
+        else:
+            if self.keep is not None:
+                columns = itertools.compress(columns, self.keep)
+            for d, n, s, a in columns:
+                yield dates[d], nips[n], sellers[s], a
+        for p in self.extra:
+            yield p.date, p.nip, p.seller, p.amount
+
+
+Purchases = Union[PurchaseTable, Sequence[Purchase]]
+
+
+facts = purchase_facts
+
+
+def _date(ordinal: int) -> dt.date:
+    return dt.date.fromordinal(ordinal)
+
+
+def _dates(days: array) -> dict[int, dt.date]:
+    """One date object per distinct day (a city's rows share a few hundred)."""
+    return {d: dt.date.fromordinal(d) for d in set(days)}
