@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-from jikubata.adapters import form_identity
+from jikubata.adapters import allocator, form_identity
 from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
 from jikubata.domain import intake, parse, schema
@@ -89,6 +89,7 @@ def read_inputs(paths: Sequence[str | os.PathLike],
     file) are told apart by their folder: `Formulir-2026-11/Formulir….xlsx`.
     """
     inputs = files.list_inputs(paths)
+    allocator.large_blocks_mapped()
     acc = _Accumulator()
     acc.ignored_files = list(inputs.ignored)
     for file_name, sheets in memory:
