@@ -13,12 +13,14 @@ file's mtime): a resubmitted file's newer version wins (validation).
 """
 from __future__ import annotations
 
+import collections.abc
 import contextlib
 import csv
 import datetime as dt
 import html
 import io
 import logging
+import operator
 import os
 import posixpath
 import re
@@ -28,6 +30,7 @@ import tempfile
 import threading
 import zipfile
 import zlib
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -838,10 +841,19 @@ def _read_csv(path: Path) -> Workbook:
         delimiter = lines[0].strip()[4]
         text = text.split("\n", 1)[1] if "\n" in text else ""
     delimiter = delimiter or _sniff_delimiter(lines[:60])
+    guarded, errors = '="' in text, "#" in text
+    rows = TextRows(text, delimiter, errors) if _plain_lines(text) else None
+    if rows is not None and rows.longest_line() <= CSV_FIELD_LIMIT:
+        # One row per line, split when the reader asks for it (README: Kinerja): a CSV at the cap is 127 MB of
+        # text and over a million rows, which as lists of cells took over half a gigabyte.
+        del text
+        notes = rows.error_notes() if errors else None
+        sheet = SheetRows(shown_name(path.stem), rows, 0, 0, (lambda: notes) if notes else None)
+        return Workbook(name, "csv", saved_or_mtime(path, None), [sheet])
     rows = _csv_rows(name, text, delimiter)
-    if '="' in text:
+    if guarded:
         rows = [[_unguarded(cell) for cell in row] for row in rows]
-    notes = _csv_errors(rows) if "#" in text else None
+    notes = _csv_errors(rows) if errors else None
     nul_rows: frozenset = frozenset()
     if "\0" in text:
         damaged = _nul_cells(rows)
@@ -849,6 +861,96 @@ def _read_csv(path: Path) -> Workbook:
         nul_rows = frozenset(i for i, _ in damaged)
     sheet = SheetRows(shown_name(path.stem), rows, 0, 0, (lambda: notes) if notes else None, nul_rows=nul_rows)
     return Workbook(name, "csv", saved_or_mtime(path, None), [sheet])
+
+
+def _plain_lines(text: str) -> bool:
+    """Whether each line of `text` is one row, its cells split by the delimiter: nothing quoted, every carriage
+    return part of a `\\r\\n`, no NUL (what a spreadsheet saves when no cell needs quoting)."""
+    return '"' not in text and "\0" not in text and text.count("\r") == text.count("\r\n")
+
+
+class TextRows(collections.abc.Sequence):
+    """The rows of a CSV text of plain lines (`_plain_lines`), each split into cells when it is asked for.
+
+    Holds the text and where each line starts (8 bytes a row); a slice is a view of the same text. An error
+    value (`#N/A`…) reads as an empty cell, as `_read_csv` reads it from a CSV that is split at once.
+    """
+
+    def __init__(self, text: str, delimiter: str, errors: bool = False):
+        starts = array("Q", [0])
+        find, add, pos = text.find, starts.append, text.find("\n")
+        while pos >= 0:
+            add(pos + 1)
+            pos = find("\n", pos + 1)
+        if starts[-1] == len(text):  # the text ends with a line break: it ends the last line
+            starts.pop()
+            starts.append(len(text))
+        else:
+            starts.append(len(text) + 1)  # where a line after the last would start, after its line break
+        self._text, self._starts, self._delimiter = text, starts, delimiter
+        self._errors = errors
+        self._lo, self._hi = 0, len(starts) - 1
+
+    def _row(self, i: int) -> list:
+        line = self._text[self._starts[i]:self._starts[i + 1] - 1]
+        if line[-1:] == "\r":
+            line = line[:-1]
+        if not line:
+            return []
+        row = line.split(self._delimiter)
+        if self._errors and "#" in line:
+            row = [_error_or_cell(cell)[1] for cell in row]
+        return row
+
+    def __len__(self) -> int:
+        return self._hi - self._lo
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            lo, hi, step = k.indices(len(self))
+            if step != 1:
+                return [self[j] for j in range(lo, hi, step)]
+            view = object.__new__(TextRows)
+            view.__dict__.update(self.__dict__)
+            view._lo, view._hi = self._lo + lo, self._lo + max(lo, hi)
+            return view
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return self._row(self._lo + k)
+
+    def __iter__(self):
+        return map(self._row, range(self._lo, self._hi))
+
+    def longest_line(self) -> int:
+        """The length of the longest line, its line break included (a field can be no longer)."""
+        starts = self._starts
+        return max(map(operator.sub, starts[1:], starts[:-1]), default=0)
+
+    def error_notes(self) -> dict:
+        """(row, column) -> the error value, of the cells that hold one (`_csv_errors`)."""
+        notes = {}
+        errors, self._errors = self._errors, False
+        try:
+            for i, row in enumerate(self):
+                for j, cell in enumerate(row):
+                    error, _ = _error_or_cell(cell)
+                    if error:
+                        notes[(i, j)] = error
+        finally:
+            self._errors = errors
+        return notes
+
+
+def _error_or_cell(cell: str) -> tuple[Optional[str], str]:
+    """An error value a spreadsheet wrote as text (emptied, as calamine empties it) and what the cell reads as."""
+    if cell[:1] == "#" and cell.strip() in _ERRORS:
+        return cell.strip(), ""
+    return None, cell
+
+
+_ERRORS = frozenset(EXCEL_ERRORS)
 
 
 def _unguarded(cell: str) -> str:
@@ -971,13 +1073,12 @@ def _nul_cells(rows: list[list[str]]) -> dict:
 
 def _csv_errors(rows: list[list[str]]) -> dict:
     """Error values a spreadsheet wrote as text: emptied like calamine empties them, and noted."""
-    errors = set(EXCEL_ERRORS)
     notes = {}
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
-            if cell[:1] == "#" and cell.strip() in errors:
-                notes[(i, j)] = cell.strip()
-                row[j] = ""
+            error, row[j] = _error_or_cell(cell)
+            if error:
+                notes[(i, j)] = error
     return notes
 
 

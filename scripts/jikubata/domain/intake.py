@@ -126,7 +126,7 @@ class BadAmount(str):
 
 def with_products(rows: list, first: int, unit: int, quantity: int, need: int) -> tuple[list, int]:
     """The rows with one more column holding unit price × quantity, and that column's index."""
-    out = rows[:first]
+    out = list(rows[:first])
     width = need
     for row in rows[first:]:
         row = list(row) + [""] * (width - len(row))

@@ -566,13 +566,16 @@ def problem_json(p: Problem) -> dict:
 # ---------------------------------------------------------------- rules
 
 
-def purchase_facts(purchases) -> Iterator[tuple[dt.date, str, str, int]]:
-    """(date, NIP, UMKM as written, amount) of each purchase that counts: the one way the rules read purchases,
-    kept column by column (`purchase_table.PurchaseTable.facts`) or as a list of `Purchase`."""
+def purchase_facts(purchases, first: Optional[dt.date] = None, last: Optional[dt.date] = None
+                   ) -> Iterator[tuple[dt.date, str, str, int]]:
+    """(date, NIP, UMKM as written, amount) of each purchase that counts, only those dated from `first` to `last`
+    when given: the one way the rules read purchases, kept column by column (`purchase_table.PurchaseTable.facts`)
+    or as a list of `Purchase`."""
     table_facts = getattr(purchases, "facts", None)
     if table_facts is not None:
-        return table_facts()
-    return ((p.date, p.nip, p.seller, p.amount) for p in purchases)
+        return table_facts(first, last)
+    return ((p.date, p.nip, p.seller, p.amount) for p in purchases
+            if (first is None or p.date >= first) and (last is None or p.date <= last))
 
 
 def seller_key(name: str) -> str:
@@ -613,10 +616,13 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date, *, finished: bool 
     seller_buyers: dict[str, set] = {}
     seller_revenue: dict[str, int] = {}
     seller_names: dict[str, str] = {seller_key(s.name): s.name for s in dataset.sellers}
-    for day, nip, seller, amount in purchase_facts(dataset.purchases):
+    keys: dict[str, str] = {}  # seller_key of each spelling, made once
+    for day, nip, seller, amount in purchase_facts(dataset.purchases, first, last):
         if first <= day <= last:
             spent[nip] = spent.get(nip, 0) + amount
-            key = seller_key(seller)
+            key = keys.get(seller)
+            if key is None:
+                key = keys[seller] = seller_key(seller)
             seller_names.setdefault(key, seller)
             seller_tx[key] = seller_tx.get(key, 0) + 1
             seller_revenue[key] = seller_revenue.get(key, 0) + amount
@@ -670,7 +676,7 @@ def offices_not_reported(dataset: Dataset, period: Period) -> set[str]:
     """
     first, last = period.first_day, period.last_day
     office_of = {e.nip: office_key(e.office) for e in dataset.employees}
-    reported = {office_of.get(nip) for day, nip, _, _ in purchase_facts(dataset.purchases) if first <= day <= last}
+    reported = {office_of.get(nip) for _, nip, _, _ in purchase_facts(dataset.purchases, first, last)}
     for form in dataset.forms.values():
         if form.period == period:
             reported.add(office_key(form.office))
@@ -738,7 +744,7 @@ def short_runs(dataset: Dataset, period: Period, results: Iterable[EmployeeResul
     spent: dict[tuple[str, int], int] = {}
     reported: set[tuple[str, int]] = set()
     first = current
-    for d, nip, _, amount in purchase_facts(dataset.purchases):
+    for d, nip, _, amount in purchase_facts(dataset.purchases, last=period.first_day - dt.timedelta(days=1)):
         m = d.year * 12 + d.month - 1
         if m >= current:
             continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+import operator
 from array import array
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
@@ -60,6 +61,7 @@ class PurchaseTable:
         self.keep: Optional[bytearray] = None
         self.amended: dict[int, int] = {}
         self.extra: list[Purchase] = []
+        self._dates: Optional[tuple[int, dict]] = None
 
     # ------------------------------------------------------------ building
 
@@ -169,6 +171,12 @@ class PurchaseTable:
         view.keep, view.amended, view.extra = keep, dict(amended), list(extra)
         return view
 
+    def dates(self) -> dict[int, dt.date]:
+        """Each distinct day of the rows (as an ordinal) and its date: a city's rows share a few hundred."""
+        if self._dates is None or self._dates[0] != len(self.day):
+            self._dates = len(self.day), {d: dt.date.fromordinal(d) for d in set(self.day)}
+        return self._dates[1]
+
     def spellings(self) -> Iterator[str]:
         """The UMKM names as written, in the order they first appear among the purchases that count."""
         sellers = self.seller if self.keep is None else itertools.compress(self.seller, self.keep)
@@ -218,23 +226,32 @@ class PurchaseTable:
     def __repr__(self) -> str:
         return f"PurchaseTable({len(self)} counted of {len(self.day)} rows)"
 
-    def facts(self) -> Iterator[tuple[dt.date, str, str, int]]:
-        """(date, NIP, UMKM as written, amount) of each purchase that counts, in order."""
+    def facts(self, first: Optional[dt.date] = None, last: Optional[dt.date] = None
+              ) -> Iterator[tuple[dt.date, str, str, int]]:
+        """(date, NIP, UMKM as written, amount) of each purchase that counts, in order; only those dated from
+        `first` to `last` when given (the rows of other days are passed over in C, not looked at one by one)."""
         columns = zip(self.day, self.nip, self.seller, self.amount)
-        dates = _dates(self.day)
+        dates = self.dates()
         nips, sellers = self.nips, self.sellers
+        selector = None if self.keep is None else iter(self.keep)
+        if first is not None or last is not None:
+            lo = first.toordinal() if first is not None else min(dates, default=0)
+            hi = last.toordinal() if last is not None else max(dates, default=0)
+            in_range = map(frozenset(d for d in dates if lo <= d <= hi).__contains__, self.day)
+            selector = in_range if selector is None else map(operator.and_, in_range, selector)
         if self.amended:
             amended = self.amended
             for i, (d, n, s, a) in enumerate(columns):
-                if self.keep is None or self.keep[i]:
+                if selector is None or next(selector):
                     yield dates[d], nips[n], sellers[s], amended.get(i, a)
         else:
-            if self.keep is not None:
-                columns = itertools.compress(columns, self.keep)
+            if selector is not None:
+                columns = itertools.compress(columns, selector)
             for d, n, s, a in columns:
                 yield dates[d], nips[n], sellers[s], a
         for p in self.extra:
-            yield p.date, p.nip, p.seller, p.amount
+            if (first is None or p.date >= first) and (last is None or p.date <= last):
+                yield p.date, p.nip, p.seller, p.amount
 
 
 Purchases = Union[PurchaseTable, Sequence[Purchase]]
@@ -245,8 +262,3 @@ facts = purchase_facts
 
 def _date(ordinal: int) -> dt.date:
     return dt.date.fromordinal(ordinal)
-
-
-def _dates(days: array) -> dict[int, dt.date]:
-    """One date object per distinct day (a city's rows share a few hundred)."""
-    return {d: dt.date.fromordinal(d) for d in set(days)}

@@ -362,7 +362,7 @@ def summarise(rec: Optional[Reconciliation], period: Period, last: Optional[dt.d
         return a
 
     # A year of records, one month counted: the date test comes first, inline.
-    for day, _, seller, amount in facts(rec.claims):
+    for day, _, seller, amount in facts(rec.claims, first, last):
         if first <= day <= last:
             a = row(seller)
             a["claims"] += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import itertools
 import datetime as dt
 import re
 from typing import Iterable
@@ -145,7 +146,7 @@ def _check_purchases(table: PurchaseTable, data: Dataset, dropped: list[int], ro
                  for k in range(len(table.sellers))]
     names_ok: set[tuple[int, int]] = set()
     name_keys: dict[str, str] = {}
-    roster_name_keys = {nip: _name_key(e.name) for nip, e in roster.items()}
+    roster_name_keys = _NameKeys(roster)
     today_o, start_o = today.toordinal(), PROGRAM_START.toordinal()
     current, form, drop, lo, hi, belongs = -1, None, False, start_o, today_o, {}
     columns = zip(range(n), table.day, table.nip, table.seller, table.amount, table.buyer, table.source)
@@ -225,6 +226,18 @@ def _check_purchases(table: PurchaseTable, data: Dataset, dropped: list[int], ro
     return keep, repeats
 
 
+class _NameKeys(dict):
+    """NIP -> `_name_key` of the roster's name, made when a row's buyer name is first compared with it."""
+
+    def __init__(self, roster: dict):
+        super().__init__()
+        self.roster = roster
+
+    def __missing__(self, nip: str) -> str:
+        key = self[nip] = _name_key(self.roster[nip].name)
+        return key
+
+
 def _rows_per_source(table: PurchaseTable) -> dict[int, int]:
     return dict(collections.Counter(table.source))
 
@@ -236,8 +249,8 @@ def _counting_rows(table: PurchaseTable, dropped: set, saved_at: dict) -> tuple[
     Millions of rows (README: Kinerja): only rows whose receipt hash another row has too are looked at (a bit
     per hash value seen, then those values); among them the receipts themselves are compared."""
     hashes = table.receipt_hash
-    bits = 1 << 16
-    while bits < 64 * len(hashes):
+    bits = 1 << 16  # 16 bits per row: about 6% of the rows share a bit by chance, and are looked at for nothing
+    while bits < 16 * len(hashes):
         bits <<= 1
     mask = bits - 1
     seen = bytearray(bits >> 3)
@@ -254,8 +267,8 @@ def _counting_rows(table: PurchaseTable, dropped: set, saved_at: dict) -> tuple[
     if not twice:
         return counting, contested
     sources, rows_source = table.sources, table.source
-    for i, b in enumerate(map(mask.__and__, hashes)):
-        if b not in twice or rows_source[i] in dropped:
+    for i in itertools.compress(itertools.count(), map(twice.__contains__, map(mask.__and__, hashes))):
+        if rows_source[i] in dropped:
             continue
         key = table.receipt_key(i)
         first = counting.setdefault(key, i)
