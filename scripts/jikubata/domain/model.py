@@ -6,6 +6,7 @@ returns plain records. Validation that needs "today" takes it as an argument.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
@@ -646,13 +647,13 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date, *, finished: bool 
             status = Status.KURANG if shortfall else Status.MEMENUHI
         else:
             shortfall, status = 0, Status.TIDAK_WAJIB
-        employees.append(EmployeeResult(e.nip, e.name, office, e.position, e.tier, minimum,
-                                        total, shortfall, status, e.email, e.grade, key not in silent, e.place))
+        employees.append(EmployeeResult(e.nip, e.name, office, e.position, e.tier, minimum, total, shortfall,
+                                        status, e.email, e.grade, key not in silent, e.place,
+                                        0 if finished else None))
     if finished:
         runs = short_runs(dataset, period, employees)
-        employees = [EmployeeResult(r.nip, r.name, r.office, r.position, r.tier, r.minimum, r.spent, r.shortfall,
-                                    r.status, r.email, r.grade, r.reported, r.place, runs.get(r.nip, 0))
-                     for r in employees]
+        if runs:
+            employees = [dataclasses.replace(r, short_run=runs[r.nip]) if r.nip in runs else r for r in employees]
 
     offices = office_totals(employees, [o.name for o in dataset.offices])
     sellers = sorted(

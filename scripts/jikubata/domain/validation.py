@@ -246,10 +246,14 @@ def _counting_rows(table: PurchaseTable, dropped: set, saved_at: dict) -> tuple[
     """For each receipt that more than one row holds (`PurchaseTable.receipt_key`), the row that counts, as
     `_counting_receipts` chooses it; and the rows that hold such a receipt.
 
-    Millions of rows (README: Kinerja): only rows whose receipt hash another row has too are looked at (a bit
-    per hash value seen, then those values); among them the receipts themselves are compared."""
+    Millions of rows (README: Kinerja): only rows whose receipt hash another row has too are looked at, and
+    among them the receipts themselves are compared."""
     hashes = table.receipt_hash
-    bits = 1 << 16  # 16 bits per row: about 6% of the rows share a bit by chance, and are looked at for nothing
+    counting: dict[tuple, int] = {}
+    contested: set[int] = set()
+    # A bit per hash value seen (16 bits per row, so about 6% of the rows share a bit with another by chance);
+    # the rows whose bit was already set, then those whose whole hash another of them has.
+    bits = 1 << 16
     while bits < 16 * len(hashes):
         bits <<= 1
     mask = bits - 1
@@ -262,12 +266,14 @@ def _counting_rows(table: PurchaseTable, dropped: set, saved_at: dict) -> tuple[
         else:
             seen[byte] |= bit
     del seen
-    counting: dict[tuple, int] = {}
-    contested: set[int] = set()
     if not twice:
         return counting, contested
-    sources, rows_source = table.sources, table.source
+    rows_of: dict[int, list[int]] = {}
     for i in itertools.compress(itertools.count(), map(twice.__contains__, map(mask.__and__, hashes))):
+        rows_of.setdefault(hashes[i], []).append(i)
+    candidates = sorted(i for rows in rows_of.values() if len(rows) > 1 for i in rows)
+    sources, rows_source = table.sources, table.source
+    for i in candidates:
         if rows_source[i] in dropped:
             continue
         key = table.receipt_key(i)
