@@ -618,8 +618,10 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date, *, finished: bool 
     seller_revenue: dict[str, int] = {}
     seller_names: dict[str, str] = {seller_key(s.name): s.name for s in dataset.sellers}
     keys: dict[str, str] = {}  # seller_key of each spelling, made once
-    for day, nip, seller, amount in purchase_facts(dataset.purchases, first, last):
-        if first <= day <= last:
+    buyers: set[str] = set()   # who bought anything in the period, for `offices_not_reported`
+    for day, nip, seller, amount in purchase_facts(dataset.purchases, first, period.last_day):
+        buyers.add(nip)
+        if day <= last:
             spent[nip] = spent.get(nip, 0) + amount
             key = keys.get(seller)
             if key is None:
@@ -633,7 +635,7 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date, *, finished: bool 
     # the first spelling seen: one office is never split in two, and `office_info[e.office]` finds it.
     records, spelling = office_index(dataset.offices), {}
     employees: list[EmployeeResult] = []
-    silent = offices_not_reported(dataset, period)
+    silent = offices_not_reported(dataset, period, buyers)
     for e in dataset.employees:
         key = office_key(e.office)
         if key in records:
@@ -666,18 +668,21 @@ def compute(dataset: Dataset, period: Period, as_of: dt.date, *, finished: bool 
                   rec.summary(period, last) if rec is not None else [])
 
 
-def offices_not_reported(dataset: Dataset, period: Period) -> set[str]:
+def offices_not_reported(dataset: Dataset, period: Period, buyers: Optional[set[str]] = None) -> set[str]:
     """`office_key`s of the offices that have not reported for `period` (`belum melapor`).
 
     An office has not reported when it has someone obliged in the period, no
     purchase of any of its people dated in the period was read, and no entry
     form of the period came back from it. An entry form returned empty has
     reported: its people spent nothing. Letters are never written about an
-    office that has not reported, only a request for its data.
+    office that has not reported, only a request for its data. `buyers`: the
+    NIPs with a purchase dated in the period, when the caller has them.
     """
     first, last = period.first_day, period.last_day
     office_of = {e.nip: office_key(e.office) for e in dataset.employees}
-    reported = {office_of.get(nip) for _, nip, _, _ in purchase_facts(dataset.purchases, first, last)}
+    if buyers is None:
+        buyers = {nip for _, nip, _, _ in purchase_facts(dataset.purchases, first, last)}
+    reported = {office_of.get(nip) for nip in buyers}
     for form in dataset.forms.values():
         if form.period == period:
             reported.add(office_key(form.office))
