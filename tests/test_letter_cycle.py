@@ -244,3 +244,37 @@ def test_a_crash_while_setting_letters_aside_never_leaves_a_number_without_its_f
     assert len(cancelled) == 3 and all((tmp_path / e.file).is_file() for e in cancelled)
     on_disk = {f"Surat-2026-11/{p.name}" for p in letters_folder.glob("*.docx")}
     assert on_disk == live   # no original of a cancelled letter left beside the live ones
+
+
+def test_a_letter_handed_over_on_paper_is_marked_sent_and_then_replaced_not_cancelled(tmp_path):
+    from jikubata import services
+    first = write_letters(_recomputed(1_000), tmp_path, today=NOTICE_DAY)
+    old = maria(first)
+    old_bytes = old.path.read_bytes()
+    summary = services.mark_letters_delivered(tmp_path, [old.number])
+    assert f"1 surat ditandai terkirim (diserahkan langsung): {old.number}." in summary
+    assert "Sudah tercatat terkirim sebelumnya" in services.mark_letters_delivered(tmp_path, [f" {old.number} "])
+    again = write_letters(_recomputed(2_000), tmp_path, today=dt.date(2026, 12, 4))
+    new = maria(again)
+    assert old.path.read_bytes() == old_bytes and new.replaces == old.number
+    statuses = {x.number: x.status for x in again.numbers}
+    assert statuses[old.number] == reg.REPLACED and statuses[new.number] == reg.WRITTEN
+    # The replaced letter is no longer live: marking it again is refused, and nothing else is marked with it.
+    with pytest.raises(InputError, match=f"surat {old.number} \\(diganti\\) tidak berlaku lagi"):
+        services.mark_letters_delivered(tmp_path, [new.number, old.number])
+    with reg.Register(tmp_path) as r:
+        assert {e.number: e.status for e in r.entries("2026-11")}[new.number] == reg.WRITTEN
+
+
+def test_marking_an_unknown_number_or_a_folder_without_a_register_says_so_and_marks_nothing(tmp_path, capsys):
+    first = write_letters(_recomputed(1_000), tmp_path, today=NOTICE_DAY)
+    known = maria(first).number
+    assert cli.main(["tandai-terkirim", known, "800/999/XX/2026", "--keluaran", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "tidak ada surat bernomor 800/999/XX/2026" in err and "Tidak ada surat yang ditandai" in err
+    with reg.Register(tmp_path) as r:
+        assert {e.number: e.status for e in r.entries("2026-11")}[known] == reg.WRITTEN
+    assert cli.main(["tandai-terkirim", known, "--keluaran", str(tmp_path / "lain")]) == 2
+    assert "tidak ada register surat" in capsys.readouterr().err
+    assert cli.main(["tandai-terkirim", known, "--keluaran", str(tmp_path)]) == 0
+    assert "1 surat ditandai terkirim" in capsys.readouterr().out

@@ -301,6 +301,46 @@ def write_letters(inputs: Inputs, out_dir: os.PathLike | str, period: Optional[P
     return LettersWritten(result, outcome)
 
 
+def mark_letters_delivered(out_dir: os.PathLike | str, numbers: Sequence[str], *, clock: Clock = SYSTEM,
+                           writer: Optional[Writer] = None) -> str:
+    """Record that numbered letters were handed over on paper (README: Surat): `terkirim` in the register.
+
+    All or nothing: an unknown or cancelled number is an InputError (exit 2) and nothing is marked. Returns
+    the summary, in Indonesian."""
+    from jikubata.adapters import register as reg
+
+    out_dir = Path(out_dir)
+    numbers = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
+    if not numbers:
+        raise InputError("sebutkan nomor surat yang sudah diserahkan, misalnya "
+                         "jikubata tandai-terkirim \"500.2/3/DISPERINDAG/XII/2026\" --keluaran hasil")
+    if not (out_dir / reg.REGISTER_FILE).is_file():
+        raise InputError(f"tidak ada register surat ({reg.REGISTER_FILE}) di folder {out_dir}: sebutkan folder "
+                         f"keluaran yang dipakai 'jikubata surat'")
+    with _lock(out_dir, writer):
+        with reg.Register(out_dir, clock=clock) as register:
+            before = register.mark_delivered(numbers)
+    unknown = [n for n, status in before.items() if status is None]
+    dead = [f"{n} ({status})" for n, status in before.items() if status in (reg.CANCELLED, reg.REPLACED)]
+    if unknown or dead:
+        why = []
+        if unknown:
+            why.append(f"tidak ada surat bernomor {', '.join(unknown)} di register {out_dir}")
+        if dead:
+            why.append(f"surat {', '.join(dead)} tidak berlaku lagi")
+        raise InputError("; ".join(why) + ". Tidak ada surat yang ditandai; periksa nomornya di Daftar Surat.")
+    marked = [n for n, status in before.items() if status == reg.WRITTEN]
+    already = [n for n, status in before.items() if status == reg.SENT]
+    lines = []
+    if marked:
+        lines.append(f"{len(marked)} surat ditandai terkirim (diserahkan langsung): {', '.join(marked)}.")
+    if already:
+        lines.append(f"Sudah tercatat terkirim sebelumnya: {', '.join(already)}.")
+    lines.append("Bila angkanya kemudian berubah, surat ini tidak dibatalkan: 'jikubata surat' menulis surat baru "
+                 "yang menggantikannya. Daftar Surat menunjukkan statusnya sesudah 'jikubata surat' dijalankan lagi.")
+    return "\n".join(lines)
+
+
 def letter_mode(result: Result, today: dt.date) -> cor.Mode:
     """The kind of letter today allows about `result`'s month; InputError (exit 2) when none may be written,
     or when no purchase at all was read for the month (letters are never written about missing data)."""

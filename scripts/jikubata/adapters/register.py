@@ -297,6 +297,34 @@ class Register:
                 self._db.execute("ROLLBACK")
             raise self._error(exc) from None
 
+    def mark_delivered(self, numbers: Sequence[str]) -> dict[str, Optional[str]]:
+        """Letters handed over on paper (README: Surat): `dibuat` becomes `terkirim`, in one transaction.
+
+        Returns each number's status before (None: no issued letter has that number). Nothing is marked
+        unless every number is a live letter (`dibuat` or `terkirim`): a mistyped number changes nothing.
+        A letter sent is an act: when its figures change, the next run keeps it and writes a new letter
+        that replaces it, instead of cancelling it."""
+        now = self.clock.now().isoformat(timespec="seconds")
+        found: dict[str, Optional[str]] = {}
+        ids = []
+        try:
+            self._begin()
+            for number in numbers:
+                row = self._db.execute("SELECT id, status FROM letters WHERE number = ? AND state = 'issued' "
+                                       "ORDER BY id DESC LIMIT 1", (number,)).fetchone()
+                found[number] = None if row is None else row[1]
+                if row is not None and row[1] == WRITTEN:
+                    ids.append(row[0])
+            if all(status in LIVE for status in found.values()):
+                self._db.executemany("UPDATE letters SET status = ?, status_at = ? WHERE id = ?",
+                                     [(SENT, now, i) for i in ids])
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise self._error(exc) from None
+        return found
+
     def entries(self, period: str | None = None) -> list[Entry]:
         sql, args = "SELECT * FROM letters", ()
         if period is not None:

@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--konfigurasi", type=Path, help="berkas TOML jadwal yang memuat bagian [email] (SMTP)")
     s.set_defaults(func=cmd_surat)
 
+    s = sub.add_parser("tandai-terkirim", help="mencatat surat bernomor yang diserahkan langsung (bukan lewat surel)")
+    s.add_argument("nomor", nargs="+", metavar="NOMOR", help="nomor surat, persis seperti tertulis di suratnya")
+    s.add_argument("--keluaran", required=True, type=Path, help="folder keluaran 'jikubata surat'")
+    s.set_defaults(func=cmd_tandai_terkirim)
+
     s = sub.add_parser("tpp", help="menulis daftar TPP (xlsx dan csv) untuk BKPSDM, bulan yang sudah selesai")
     s.add_argument("path", nargs="+", metavar="PATH")
     s.add_argument("--periode", required=True, type=_period)
@@ -209,6 +214,13 @@ def cmd_surat(args) -> int:
                                      dry_run=args.coba, mail_settings=mail_settings)
     print(outcome.summary_text())
     return EXIT_MAIL_PENDING if args.kirim and not args.coba and outcome.mail_held_back else 0
+
+
+def cmd_tandai_terkirim(args) -> int:
+    from jikubata import services
+
+    print(services.mark_letters_delivered(args.keluaran, args.nomor, writer=_writer("jikubata tandai-terkirim")))
+    return 0
 
 
 def cmd_tpp(args) -> int:

@@ -49,6 +49,10 @@ COMMANDS: dict[str, str] = {
              "penandatangan), permintaan data kepada OPD yang belum melapor, serta laporan kepada Wali Kota, "
              "beserta Daftar-Surat-TTTT-BB.xlsx. Surat yang tidak berubah tetap memakai nomornya; surat yang "
              "berubah mendapat nomor baru. --kirim mengirim PDF-nya lewat surel.",
+    "tandai-terkirim": "Mencatat di register surat FOLDER bahwa surat bernomor NOMOR sudah diserahkan langsung "
+                       "(dicetak dan diantar, bukan lewat surel). Surat yang terkirim tidak pernah dibatalkan: bila "
+                       "angkanya berubah, 'jikubata surat' menulis surat baru yang menggantikannya. Nomor yang tidak "
+                       "dikenal atau surat yang sudah dibatalkan: kode keluar 2 dan tidak ada yang ditandai.",
     "tpp": "Menulis daftar TPP untuk BKPSDM ke FOLDER: Daftar-TPP-Jiku-Bata-TTTT-BB.xlsx dan .csv, satu baris per "
            "ASN wajib belanja dengan Bulan Berturut dan Potongan TPP (%) menurut tabel Potongan TPP di Pengaturan. "
            "Hanya untuk bulan yang sudah selesai. Daftar ini tidak memutuskan potongan.",
