@@ -157,6 +157,26 @@ class PurchaseTable:
                         self.names[self.buyer[i]], "", self.receipt(i), "", self.sources[self.source[i]],
                         self.row[i])
 
+    def purchases(self, rows: Iterable[int]) -> list[Purchase]:
+        """`purchase(i)` of each of `rows` (ascending), made in one walk over the receipt chunks: a city's
+        claims set against the sellers' books are hundreds of thousands."""
+        out: list[Purchase] = []
+        dates, nips, sellers, names, sources = self.dates(), self.nips, self.sellers, self.names, self.sources
+        day, nip, seller, amount, buyer, source, row = (self.day, self.nip, self.seller, self.amount, self.buyer,
+                                                        self.source, self.row)
+        starts, firsts, texts, n = self._receipt_start, self._chunk_first, self._chunk_text, len(self._receipt_start)
+        c, end_row, text = -1, -1, ""
+        add = out.append
+        for i in rows:
+            if i >= end_row or i < (firsts[c] if c >= 0 else 0):
+                c = bisect.bisect_right(firsts, i) - 1
+                end_row = firsts[c + 1] if c + 1 < len(firsts) else n
+                text = texts[c]
+            receipt = text[starts[i]:starts[i + 1] if i + 1 < end_row else len(text)]
+            add(Purchase(dates[day[i]], nips[nip[i]], sellers[seller[i]], amount[i], names[buyer[i]], "", receipt,
+                         "", sources[source[i]], row[i]))
+        return out
+
     def receipt_key(self, i: int) -> tuple[int, str]:
         """What makes two rows one receipt: the same UMKM (by `seller_key`) and the same No. Nota, any case."""
         return self._seller_to_key[self.seller[i]], self.receipt(i).casefold()
@@ -200,20 +220,25 @@ class PurchaseTable:
         return rows + len(self.extra)
 
     def __iter__(self) -> Iterator[Purchase]:
-        amended = self.amended
-        for i in self.indices():
-            p = self.purchase(i)
-            if i in amended:
-                p.amount = amended[i]
-            yield p
+        amended, indices = self.amended, self.indices()
+        while rows := list(itertools.islice(indices, 4096)):  # a few thousand objects at a time
+            for i, p in zip(rows, self.purchases(rows)):
+                if i in amended:
+                    p.amount = amended[i]
+                yield p
         yield from self.extra
 
     def __getitem__(self, k: int) -> Purchase:
         if k < 0:
             k += len(self)
-        for j, p in enumerate(self):
-            if j == k:
-                return p
+        i = next(itertools.islice(self.indices(), k, None), None) if k >= 0 else None
+        if i is not None:
+            p = self.purchase(i)
+            p.amount = self.amended.get(i, p.amount)
+            return p
+        rows = len(self) - len(self.extra)
+        if 0 <= k - rows < len(self.extra):
+            return self.extra[k - rows]
         raise IndexError(k)
 
     def __eq__(self, other) -> bool:

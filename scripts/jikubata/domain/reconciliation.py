@@ -237,8 +237,7 @@ def reconcile(claims: Purchases, sales: Sequence[Sale], seller_forms: Iterable[F
         names.setdefault(skey[spelling], spelling)
     # Only the claims of UMKM that sent a book are made into records and matched (README: Kinerja).
     rows = claims.rows_of_sellers(with_book) if with_book else []
-    taking_part = [claims.purchase(i) for i in rows]
-    row_of = {id(c): i for c, i in zip(taking_part, rows)}
+    taking_part = claims.purchases(rows)
     matching = match(taking_part, sales)
     strict = settings.require_seller_match
     problems: list[Problem] = []
@@ -291,11 +290,13 @@ def reconcile(claims: Purchases, sales: Sequence[Sale], seller_forms: Iterable[F
 
     keep = bytearray(claims.keep) if claims.keep is not None else bytearray(b"\x01") * claims.rows()
     amended = dict(claims.amended)
-    for c_id, instead in changed.items():
-        if instead is None:
-            keep[row_of[c_id]] = 0
-        else:
-            amended[row_of[c_id]] = instead.amount
+    if changed:
+        for c, i in zip(taking_part, rows):
+            instead = changed.get(id(c), c)
+            if instead is None:
+                keep[i] = 0
+            elif instead is not c:
+                amended[i] = instead.amount
     counted = claims.counted(keep, amended, list(claims.extra) + [as_purchase(s) for s in counted_sales])
     return counted, problems, Reconciliation(matching, books, names, claims, counted_sales)
 
