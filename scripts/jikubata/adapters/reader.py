@@ -475,8 +475,8 @@ def _read_purchases(file_name: str, sheet: SheetRows, acc: _Accumulator):
     # numbered once, the receipts of the sheet kept as one string.
     table = acc.purchases
     same_day = acc.same_day
-    nip_ids, seller_ids, name_ids = table._nip_index, table._seller_index, table._name_index
-    seller_to_key = table._seller_to_key
+    nip_ids, seller_ids, name_ids = table.nip_ids, table.seller_ids, table.name_ids
+    seller_to_key = table.seller_key_ids
     add_day, add_nip, add_seller, add_amount = table.day.append, table.nip.append, table.seller.append, \
         table.amount.append
     add_buyer, add_row, add_hash = table.buyer.append, table.row.append, table.receipt_hash.append

@@ -41,7 +41,7 @@ class PurchaseTable:
         self.source = array("i")     # index into `sources`
         self.row = array("i")        # 1-based row in the source sheet
         # hash of (the UMKM's seller_key, the receipt casefolded): rows with equal hashes are the only ones that
-        # may hold the same receipt (`duplicate_candidates`); the receipt itself is compared before anything is said
+        # may hold the same receipt (`validation._counting_rows`); the receipts are compared before anything is said
         self.receipt_hash = array("q")
         self._receipt_start = array("I")  # the receipt's offset in its chunk's text
         self._chunk_first = array("i")    # the first row of each chunk of receipts
@@ -50,12 +50,13 @@ class PurchaseTable:
         self.sellers: list[str] = []
         self.names: list[str] = [""]
         self.sources: list[Optional[SheetSource]] = []
-        self.seller_keys: list[str] = []  # distinct seller_key values; `seller_key_of[spelling]` indexes them
+        self.seller_keys: list[str] = []  # distinct seller_key values; `seller_key_of[key]` is the index of one
         self.seller_key_of: dict[str, int] = {}
-        self._seller_to_key: list[int] = []  # index in `sellers` -> index in `seller_keys`
-        self._nip_index: dict[str, int] = {}
-        self._seller_index: dict[str, int] = {}
-        self._name_index: dict[str, int] = {"": 0}
+        self.seller_key_ids: list[int] = []  # index in `sellers` -> index in `seller_keys`
+        # value -> its index in `nips`, `sellers`, `names` (the reader's hot loop looks them up directly)
+        self.nip_ids: dict[str, int] = {}
+        self.seller_ids: dict[str, int] = {}
+        self.name_ids: dict[str, int] = {"": 0}
         self._source_index: dict[int, int] = {}
         # After validation (`counted`): which rows count (None: all), amounts lowered, records added.
         self.keep: Optional[bytearray] = None
@@ -66,33 +67,33 @@ class PurchaseTable:
     # ------------------------------------------------------------ building
 
     def nip_id(self, nip: str) -> int:
-        i = self._nip_index.get(nip)
+        i = self.nip_ids.get(nip)
         if i is None:
-            i = self._nip_index[nip] = len(self.nips)
+            i = self.nip_ids[nip] = len(self.nips)
             self.nips.append(nip)
         return i
 
     def seller_id(self, seller: str) -> int:
-        i = self._seller_index.get(seller)
+        i = self.seller_ids.get(seller)
         if i is None:
-            i = self._seller_index[seller] = len(self.sellers)
+            i = self.seller_ids[seller] = len(self.sellers)
             self.sellers.append(seller)
             key = seller_key(seller)
             k = self.seller_key_of.get(key)
             if k is None:
                 k = self.seller_key_of[key] = len(self.seller_keys)
                 self.seller_keys.append(key)
-            self._seller_to_key.append(k)
+            self.seller_key_ids.append(k)
         return i
 
     def seller_key_id(self, seller_index: int) -> int:
         """The index in `seller_keys` of the UMKM a spelling (by its index in `sellers`) names."""
-        return self._seller_to_key[seller_index]
+        return self.seller_key_ids[seller_index]
 
     def name_id(self, name: str) -> int:
-        i = self._name_index.get(name)
+        i = self.name_ids.get(name)
         if i is None:
-            i = self._name_index[name] = len(self.names)
+            i = self.name_ids[name] = len(self.names)
             self.names.append(name)
         return i
 
@@ -125,7 +126,7 @@ class PurchaseTable:
         self.buyer.append(self.name_id(p.buyer_name))
         self.source.append(self.source_id(p.source))
         self.row.append(p.row)
-        self.receipt_hash.append(hash((self._seller_to_key[s], p.receipt.casefold())))
+        self.receipt_hash.append(hash((self.seller_key_ids[s], p.receipt.casefold())))
         self.add_receipts([p.receipt])
 
     @classmethod
@@ -179,7 +180,7 @@ class PurchaseTable:
 
     def receipt_key(self, i: int) -> tuple[int, str]:
         """What makes two rows one receipt: the same UMKM (by `seller_key`) and the same No. Nota, any case."""
-        return self._seller_to_key[self.seller[i]], self.receipt(i).casefold()
+        return self.seller_key_ids[self.seller[i]], self.receipt(i).casefold()
 
     # ------------------------------------------------------------ the counted purchases
 
@@ -206,7 +207,7 @@ class PurchaseTable:
     def rows_of_sellers(self, keys: set[str]) -> list[int]:
         """The rows that count whose UMKM's `seller_key` is in `keys`."""
         wanted = {k for k, key in enumerate(self.seller_keys) if key in keys}
-        spellings = {s for s, k in enumerate(self._seller_to_key) if k in wanted}
+        spellings = {s for s, k in enumerate(self.seller_key_ids) if k in wanted}
         seller = self.seller
         return [i for i in self.indices() if seller[i] in spellings]
 

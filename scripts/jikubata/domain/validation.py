@@ -141,7 +141,7 @@ def _check_purchases(table: PurchaseTable, data: Dataset, dropped: list[int], ro
     employee_of = [roster.get(nip) for nip in table.nips]
     # The buyer-name number of each NIP's name in the roster (-1: nobody wrote it so): a row naming its buyer
     # exactly so, or not at all (0), needs no comparison.
-    expected = [-1 if e is None else table._name_index.get(e.name, -1) for e in employee_of]
+    expected = [-1 if e is None else table.name_ids.get(e.name, -1) for e in employee_of]
     seller_ok = [not check_sellers or table.seller_keys[table.seller_key_id(k)] in registered
                  for k in range(len(table.sellers))]
     names_ok: set[tuple[int, int]] = set()
