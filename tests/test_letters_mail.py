@@ -336,3 +336,32 @@ def test_surat_kirim_exits_4_when_an_email_is_held_back(tmp_path, capsys):
     assert code == 4
     assert "0 terkirim dalam proses ini, 0 sudah terkirim sebelumnya, 1 tertunda" in out.out
     assert "Traceback" not in out.err
+
+
+def test_a_letter_handed_over_on_paper_is_not_emailed_nor_retried(out_quick):
+    port = free_port()
+    failing = Server(port)
+    failing.inbox = FailingAfter(1)
+    failing.start()
+    try:
+        first = deliver(out_quick, port)
+    finally:
+        failing.stop()
+    pending = [x for x in first.letters if x.delivery_status.startswith("tertunda")]
+    assert len(pending) == 2
+    handed = pending[0]
+    services.mark_letters_delivered(out_quick, [handed.number], clock=CLOCK)
+    # Its e-mail waiting in the outbox is withdrawn: the schedule does not retry it either.
+    waiting = {m.week for m in History(out_quick).pending_mails()}
+    assert waiting == {letters.mail_key(pending[1])}
+    good = Server(port).start()
+    try:
+        second = deliver(out_quick, port)
+    finally:
+        good.stop()
+    assert [e.rcpt_tos[0] for e in good.inbox.envelopes] == [pending[1].email]
+    status = {x.number: x.delivery_status for x in second.letters}
+    assert status[handed.number] == letters.HANDED_OVER and status[pending[1].number].startswith("terkirim")
+    ws = openpyxl.load_workbook(second.index_path)["Daftar Surat"]
+    assert letters.HANDED_OVER in [c.value for c in ws["I"][4:]]
+    assert History(out_quick).pending_mails() == []

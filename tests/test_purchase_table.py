@@ -3,6 +3,7 @@
 The checks decide nearly every row from the table's integers and make a `Purchase` only for a row with something
 to say. Here both ways meet: on random rows, forms and rosters, `validate`'s fast way and the slow way for every
 row give the same problems, in the same order, and keep the same rows."""
+import dataclasses
 import datetime as dt
 
 from hypothesis import given, settings, strategies as st
@@ -78,3 +79,15 @@ def test_a_table_gives_back_the_purchases_put_in_and_counts_only_kept_rows():
     assert [p.amount for p in counted] == [20_000, 10_000, 5_000] and len(counted) == 3
     assert list(purchase_facts(counted)) == [(p.date, p.nip, p.seller, p.amount) for p in counted]
     assert list(table) == purchases  # the table read is left as it was
+
+
+def test_checking_the_purchases_that_count_again_checks_only_those():
+    source = SOURCES["dinkes.xlsx"]
+    purchases = [Purchase(dt.date(2026, 11, 7), NIPS[0], "Mie Sagu", 20_000, "", "", "N1", "", source, 2),
+                 Purchase(dt.date(2026, 11, 30), NIPS[0], "Mie Sagu", 20_000, "", "", "N2", "", source, 3)]
+    data = Dataset(Settings(), list(ROSTER), purchases, [], [Seller("Mie Sagu")], [], has_seller_sheet=True,
+                   files=FILES)
+    once = validation.validate(data, TODAY)
+    assert [p.code for p in once.problems] == ["TANGGAL_MASA_DEPAN"] and len(once.purchases) == 1
+    twice = validation.validate(dataclasses.replace(once, problems=[]), TODAY)
+    assert twice.problems == [] and list(twice.purchases) == list(once.purchases)

@@ -307,7 +307,7 @@ def mark_letters_delivered(out_dir: os.PathLike | str, numbers: Sequence[str], *
 
     All or nothing: an unknown or cancelled number is an InputError (exit 2) and nothing is marked. Returns
     the summary, in Indonesian."""
-    from jikubata.adapters import register as reg
+    from jikubata.adapters import history, letters, register as reg
 
     out_dir = Path(out_dir)
     numbers = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
@@ -320,6 +320,10 @@ def mark_letters_delivered(out_dir: os.PathLike | str, numbers: Sequence[str], *
     with _lock(out_dir, writer):
         with reg.Register(out_dir, clock=clock) as register:
             before = register.mark_delivered(numbers)
+        if all(status in reg.LIVE for status in before.values()) and (out_dir / history.DB_NAME).is_file():
+            outbox = history.History(out_dir)  # an e-mail of it still waiting is not sent any more
+            for number in numbers:
+                outbox.withdraw_mail(letters.number_mail_key(number))
     unknown = [n for n, status in before.items() if status is None]
     dead = [f"{n} ({status})" for n, status in before.items() if status in (reg.CANCELLED, reg.REPLACED)]
     if unknown or dead:
@@ -389,10 +393,15 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
     # `--coba` writes nothing: without an outbox yet, nothing was sent.
     db = history.History(out_dir) if not dry_run or (out_dir / history.DB_NAME).is_file() else None
     done, sent_now, resent = [], [], []
+    from jikubata.adapters import register as reg
+
     for x in outcome.letters:
         kept = db.mail(letters.mail_key(x)) if db else None
         address = x.email.strip()
-        if kept is not None and kept.status == history.SENT:
+        if x.status == reg.SENT and (kept is None or kept.status == history.PENDING):
+            # Handed over on paper (`jikubata tandai-terkirim`): never e-mailed as well.
+            done.append(replace(x, delivery_status=letters.HANDED_OVER))
+        elif kept is not None and kept.status == history.SENT:
             status, sent, _ = db.delivery(letters.mail_key(x))
             done.append(replace(x, delivery_status=f"terkirim {_when(sent)}"))
         elif kept is not None and kept.status == history.SENDING and not dry_run:
@@ -471,6 +480,8 @@ def show_delivery(outcome: letters.LettersOutcome, out_dir: Path) -> None:
             x = replace(x, delivery_status="tertunda pengiriman terputus; dikirim ulang pada --kirim berikutnya")
         elif status == history.PENDING:
             x = replace(x, delivery_status=f"tertunda {error or 'belum dikirim'}")
+        elif x.status == "terkirim":  # sent, and never through the outbox: handed over on paper
+            x = replace(x, delivery_status=letters.HANDED_OVER)
         shown.append(x)
     if any(x.delivery_status for x in shown):
         outcome.letters = shown

@@ -254,6 +254,13 @@ class History:
                              (key, SENT, SENDING)).fetchone()
         return (row[0], row[1], row[2]) if row else ("", None, None)
 
+    def withdraw_mail(self, key: str) -> int:
+        """Drop the unsent messages kept under `key` (pending, or left `mengirim`): what they carried was
+        delivered another way (a letter handed over on paper). Returns how many were dropped."""
+        with self._connect() as db:
+            return db.execute("DELETE FROM mingguan_mail WHERE week = ? AND status IN (?, ?)",
+                              (key, PENDING, SENDING)).rowcount
+
     def mark_failed(self, mail_id: int, error: str) -> None:
         """The server did not take it: pending again, retried later."""
         with self._connect() as db:

@@ -989,7 +989,14 @@ def _write_link(ws, row: int, col: int, path: Path, base: Path, link_fmt, text_f
 
 def mail_key(letter: Letter) -> str:
     """The outbox key of a letter: its register number (unique per year) — one delivery per letter."""
-    return f"surat:{letter.number}"
+    return number_mail_key(letter.number)
+
+
+def number_mail_key(number: str) -> str:
+    return f"surat:{number}"
+
+
+HANDED_OVER = "diserahkan langsung"  # delivery status of a letter recorded by `jikubata tandai-terkirim`
 
 
 def mail_subject(letter: Letter) -> str:

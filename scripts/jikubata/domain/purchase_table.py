@@ -131,7 +131,10 @@ class PurchaseTable:
 
     @classmethod
     def of(cls, purchases: Iterable[Purchase]) -> "PurchaseTable":
-        if isinstance(purchases, PurchaseTable):
+        """`purchases` as a table of rows: a table read as it is; the purchases that count of a checked one
+        (a view), or a list, row by row."""
+        if isinstance(purchases, PurchaseTable) and purchases.keep is None and not purchases.amended \
+                and not purchases.extra:
             return purchases
         table = cls()
         for p in purchases:
