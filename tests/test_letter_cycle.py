@@ -278,3 +278,13 @@ def test_marking_an_unknown_number_or_a_folder_without_a_register_says_so_and_ma
     assert "tidak ada register surat" in capsys.readouterr().err
     assert cli.main(["tandai-terkirim", known, "--keluaran", str(tmp_path)]) == 0
     assert "1 surat ditandai terkirim" in capsys.readouterr().out
+
+
+def test_a_number_whose_letter_was_never_finished_is_not_marked_and_the_message_says_why(tmp_path):
+    from jikubata import services
+    first = write_letters(_recomputed(1_000), tmp_path, today=NOTICE_DAY)
+    number = maria(first).number
+    with reg.Register(tmp_path) as r:  # as a run killed between reserving the number and writing the letter
+        r._db.execute("UPDATE letters SET state = 'pending' WHERE number = ?", (number,))
+    with pytest.raises(InputError, match=f"surat {number} belum selesai ditulis"):
+        services.mark_letters_delivered(tmp_path, [number])

@@ -326,12 +326,16 @@ def mark_letters_delivered(out_dir: os.PathLike | str, numbers: Sequence[str], *
                 outbox.withdraw_mail(letters.number_mail_key(number))
     unknown = [n for n, status in before.items() if status is None]
     dead = [f"{n} ({status})" for n, status in before.items() if status in (reg.CANCELLED, reg.REPLACED)]
-    if unknown or dead:
+    unfinished = [n for n, status in before.items() if status == reg.PENDING]
+    if unknown or dead or unfinished:
         why = []
         if unknown:
             why.append(f"tidak ada surat bernomor {', '.join(unknown)} di register {out_dir}")
         if dead:
             why.append(f"surat {', '.join(dead)} tidak berlaku lagi")
+        if unfinished:
+            why.append(f"surat {', '.join(unfinished)} belum selesai ditulis (jalan sebelumnya terhenti): jalankan "
+                       f"lagi 'jikubata surat' dulu")
         raise InputError("; ".join(why) + ". Tidak ada surat yang ditandai; periksa nomornya di Daftar Surat.")
     marked = [n for n, status in before.items() if status == reg.WRITTEN]
     already = [n for n, status in before.items() if status == reg.SENT]

@@ -300,7 +300,8 @@ class Register:
     def mark_delivered(self, numbers: Sequence[str]) -> dict[str, Optional[str]]:
         """Letters handed over on paper (README: Surat): `dibuat` becomes `terkirim`, in one transaction.
 
-        Returns each number's status before (None: no issued letter has that number). Nothing is marked
+        Returns each number's status before (None: no letter has that number; `PENDING`: its run was
+        interrupted before the letter was written). Nothing is marked
         unless every number is a live letter (`dibuat` or `terkirim`): a mistyped number changes nothing.
         A letter sent is an act: when its figures change, the next run keeps it and writes a new letter
         that replaces it, instead of cancelling it."""
@@ -310,9 +311,9 @@ class Register:
         try:
             self._begin()
             for number in numbers:
-                row = self._db.execute("SELECT id, status FROM letters WHERE number = ? AND state = 'issued' "
+                row = self._db.execute("SELECT id, status, state FROM letters WHERE number = ? "
                                        "ORDER BY id DESC LIMIT 1", (number,)).fetchone()
-                found[number] = None if row is None else row[1]
+                found[number] = None if row is None else PENDING if row[2] == PENDING else row[1]
                 if row is not None and row[1] == WRITTEN:
                     ids.append(row[0])
             if all(status in LIVE for status in found.values()):
