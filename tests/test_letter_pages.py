@@ -215,3 +215,30 @@ def test_an_office_notice_asking_the_head_to_act_has_the_pages_it_announces(tmp_
     last = pdf_text(office.pdf_path, n)
     assert "NIP." in last and "atasan langsung" in " ".join(pdf_text(office.pdf_path, 1).split())
     assert "Kepala Badan Kepegawaian" in pdf_text(office.pdf_path)
+
+
+def test_the_laporan_lampiran_never_ends_with_the_signature_alone_and_its_sheets_are_counted(tmp_path):
+    """The laporan's OPD table around its page boundaries (names of two lines and of one): the signature is
+    the last table's last row, kept with its last rows, and `Lampiran: n lembar` counts the Lampiran's pages.
+    (Its signature was once a table of its own, alone on the last page for 22–25 and 51–55 offices.)"""
+    from tests.support import letters_fixtures as F
+    from jikubata.domain.model import compute
+
+    for name, counts in (("Dinas Uji Nomor {} Bidang Pelayanan", (21, 22, 25)), ("Dinas Uji {}", (41, 42))):
+        for count in counts:
+            people, bought = [], []
+            for o in range(count):
+                for j in range(2):
+                    people.append(F.employee(len(people) + 1, f"Pegawai {len(people) + 1}", Tier.ESELON_IV,
+                                             name.format(o + 1), "Kasi"))
+                bought.append(F.buy(len(people), 1_000))
+            result = compute(F.dataset(people, bought), F.PERIOD, F.AS_OF)
+            outcome = letters.write_letters(result, tmp_path / f"{count}-{len(name)}", pdf=True,
+                                            today=dt.date(2026, 12, 2))
+            (report,) = [x for x in outcome.letters if x.kind == letters.KIND_REPORT]
+            assert report.pdf_path, outcome.pdf_message
+            total = pages(report.pdf_path)
+            announced = re.search(r"Lampiran\s*:\s*(\d+) \(", pdf_text(report.pdf_path, 1))
+            assert announced and total == 1 + int(announced.group(1)), (count, total, announced)
+            last = pdf_text(report.pdf_path, total)
+            assert "Dinas Uji" in last and "NIP. 19680512" in last, (count, last)

@@ -414,7 +414,7 @@ def run_text(e: EmployeeResult) -> str:
 
 
 def attachment_pages(row_lines: Sequence[int], first_page: float = _ATTACHMENT_FIRST_LINES,
-                     keep_tail: bool = True) -> int:
+                     keep_tail: bool = True, closing: float = _ATTACHMENT_CLOSING_LINES) -> int:
     """Sheets a Lampiran takes for table rows of `row_lines` lines each, laid out as LibreOffice does:
     rows fill a page while they fit; the closing (total and signature) goes on the last page, taking the
     last `KEPT_ROWS` rows along to a new page when it does not fit after them."""
@@ -425,7 +425,7 @@ def attachment_pages(row_lines: Sequence[int], first_page: float = _ATTACHMENT_F
             pages, room, on_page = pages + 1, _ATTACHMENT_LINES, 0
         room -= height
         on_page += 1
-    if _ATTACHMENT_CLOSING_LINES > room:
+    if closing > room:
         pages += 1
     return pages
 
@@ -452,8 +452,12 @@ def _request_lines(plan: Plan) -> int:
     return -(-int(-(-chars // _BODY_CHARS) * _BODY_LINE * 10) // 10)
 
 
+_REPORT_OFFICE_CHARS, _NOTE_CHARS, _COMPLIANCE_CHARS = 30, 12, 11  # the laporan's OPD, Keterangan, Kepatuhan
+
+
 def _report_attachment(plan: Plan) -> int:
-    rows = [_lines(clean(r.totals.office), _OFFICE_CHARS) for r in plan.office_rows]
+    rows = [max(_lines(clean(r.totals.office), _REPORT_OFFICE_CHARS), _lines(r.note or "-", _NOTE_CHARS),
+                1 if r.totals.reported else _lines("belum melapor", _COMPLIANCE_CHARS)) for r in plan.office_rows]
     sections = [list(plan.employees)] + [list(staff) for _, staff in plan.reported_staff]
     if plan.repeated_staff:
         rows.append(3)   # the heading of the repeated shortfall
@@ -461,7 +465,10 @@ def _report_attachment(plan: Plan) -> int:
     for people in (p for p in sections if p):
         rows.append(4)   # a gap, the section's title and its table header
         rows += [max(_lines(clean(e.name), 26), _lines(clean(e.position), 32)) for e in people]
-    return attachment_pages(rows)
+    return attachment_pages(rows, closing=_REPORT_CLOSING_LINES)
+
+
+_REPORT_CLOSING_LINES = 9  # the laporan's signature row (no total row above it), measured through LibreOffice
 
 
 # ---------------------------------------------------------------- safe text
@@ -594,6 +601,9 @@ def _context(result: Result, plan: Plan, entry: reg.Entry, replaced: Optional[re
             "jumlah_berulang": sum(len(staff) for _, staff in plan.repeated_staff),
             "jumlah_berulang_terbilang": words(sum(len(staff) for _, staff in plan.repeated_staff)),
             "jumlah_opd_berulang": len(plan.repeated_staff),
+            # The Lampiran's last table, which ends with the signature (kept with its last rows).
+            "ttd_di": "berulang" if plan.repeated_staff else "dilaporkan" if any(s for _, s in plan.reported_staff)
+            else "pejabat" if plan.employees else "opd",
         })
     else:
         sheets = 0

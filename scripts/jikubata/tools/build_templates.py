@@ -325,11 +325,6 @@ def attachment_heading(doc, title: str) -> None:
     para(doc, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
 
 
-def attachment_signature(doc) -> None:
-    """The Lampiran is signed as the letter is (name, pangkat, NIP), without the Tembusan."""
-    signature(doc, with_copies=False)
-
-
 def _keep_with_next(row) -> None:
     for cell in row.cells:
         for p in cell.paragraphs:
@@ -400,6 +395,17 @@ def data_table(doc, cols, loop: str, fields, *, total=None, keep_tail=False, und
         _no_borders(cell)
         signature_block(cell, with_copies=False, left=SIGNATURE_BLOCK - (TEXT_WIDTH - sum(w for _, w in cols)) / 2)
     return table
+
+
+def table_signed_if(doc, condition: str, *args, **kw) -> None:
+    """`data_table` ending with the signature (kept with its last rows) when the Jinja `condition` holds, a
+    plain one otherwise: a Lampiran of several tables is signed at the end of its last one. Only that one
+    keeps its last rows with what follows; were every table so, short tables would pull each other along."""
+    para(doc, "{%p if " + condition + " %}")
+    data_table(doc, *args, keep_tail=True, **kw)
+    para(doc, "{%p else %}")
+    data_table(doc, *args, **kw)
+    para(doc, "{%p endif %}")
 
 
 def _no_borders(cell) -> None:
@@ -568,7 +574,8 @@ def report_letter() -> Document:
             ("Kekurangan", 2.2), ("Keterangan", 2.2)]
     fields = [("no", CENTER), ("opd", None), ("wajib", RIGHT), ("memenuhi", RIGHT), ("kurang", RIGHT),
               ("kepatuhan", RIGHT), ("kekurangan", RIGHT), ("keterangan", None)]
-    data_table(doc, cols, "o in opd_baris", fields)
+    # The Lampiran is signed at the end of its last table (`ttd_di`: which one), kept with its last rows.
+    table_signed_if(doc, "ttd_di == 'opd'", cols, "o in opd_baris", fields)
     para(doc, "{%p if pejabat %}")
     para(doc, "", after=6)
     para(doc, "PEJABAT YANG BELUM MEMENUHI BELANJA MINIMUM DAN TIDAK DISURATI (PENANDATANGAN SENDIRI ATAU "
@@ -576,14 +583,14 @@ def report_letter() -> Document:
     cols = [("No", 0.8), ("Nama", 3.8), ("Jabatan", 4.4), ("OPD", 3.0), ("Belanja", 2.0), ("Kekurangan", 2.5)]
     fields = [("no", CENTER), ("nama", None), ("jabatan", None), ("opd", None), ("belanja", RIGHT),
               ("kekurangan", RIGHT)]
-    data_table(doc, cols, "p in pejabat", fields)
+    table_signed_if(doc, "ttd_di == 'pejabat'", cols, "p in pejabat", fields)
     para(doc, "{%p endif %}")
     para(doc, "{%p for o in opd_dilaporkan %}")
     para(doc, "", after=6)
     para(doc, "PEGAWAI {{ o.opd_kapital }} YANG BELUM MEMENUHI BELANJA MINIMUM", bold=True, align=CENTER, after=8,
          keep_next=True)
-    data_table(doc, EMPLOYEE_COLS, "p in o.pegawai", EMPLOYEE_FIELDS,
-               total=("Jumlah kekurangan", "{{ o.total_kekurangan }}"))
+    table_signed_if(doc, "ttd_di == 'dilaporkan' and loop.last", EMPLOYEE_COLS, "p in o.pegawai", EMPLOYEE_FIELDS,
+                    total=("Jumlah kekurangan", "{{ o.total_kekurangan }}"))
     para(doc, "{%p endfor %}")
     para(doc, "{%p if berulang_opd %}")
     para(doc, "", after=6)
@@ -595,10 +602,9 @@ def report_letter() -> Document:
             ("Kekurangan", 2.4)]
     fields = [("no", CENTER), ("nama", None), ("nip", None), ("jabatan", None), ("berturut", CENTER),
               ("kekurangan", RIGHT)]
-    data_table(doc, cols, "p in o.pegawai", fields)
+    table_signed_if(doc, "ttd_di == 'berulang' and loop.last", cols, "p in o.pegawai", fields)
     para(doc, "{%p endfor %}")
     para(doc, "{%p endif %}")
-    attachment_signature(doc)
     return doc
 
 
