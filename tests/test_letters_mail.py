@@ -97,6 +97,18 @@ class FailingAfter(Inbox):
         return await super().handle_DATA(server, session, envelope)
 
 
+def deliver_through_a_server_failing_after_one(out):
+    """(port, the server, the outcome) of a delivery through a server that takes one message, then fails."""
+    port = free_port()
+    failing = Server(port)
+    failing.inbox = FailingAfter(1)
+    failing.start()
+    try:
+        return port, failing, deliver(out, port)
+    finally:
+        failing.stop()
+
+
 def deliver(out, port, dry_run=False):
     outcome = again(out)
     services.deliver_letters(result_with_addresses(), outcome, out, None if dry_run else settings(port),
@@ -134,14 +146,7 @@ def test_each_pdf_goes_once_to_its_recipient(out):
 @pytest.mark.slow  # LibreOffice (the module's fixture)
 @needs_soffice
 def test_a_server_failing_halfway_leaves_the_rest_pending_and_a_rerun_delivers_them_once(out):
-    port = free_port()
-    failing = Server(port)
-    failing.inbox = FailingAfter(1)
-    failing.start()
-    try:
-        first = deliver(out, port)
-    finally:
-        failing.stop()
+    port, failing, first = deliver_through_a_server_failing_after_one(out)
     assert len(failing.inbox.envelopes) == 1
     pending = [x for x in first.letters if x.delivery_status.startswith("tertunda")]
     assert len(pending) == 2 and all("451" in x.delivery_status for x in pending)
@@ -339,14 +344,7 @@ def test_surat_kirim_exits_4_when_an_email_is_held_back(tmp_path, capsys):
 
 
 def test_a_letter_handed_over_on_paper_is_not_emailed_nor_retried(out_quick):
-    port = free_port()
-    failing = Server(port)
-    failing.inbox = FailingAfter(1)
-    failing.start()
-    try:
-        first = deliver(out_quick, port)
-    finally:
-        failing.stop()
+    port, _, first = deliver_through_a_server_failing_after_one(out_quick)
     pending = [x for x in first.letters if x.delivery_status.startswith("tertunda")]
     assert len(pending) == 2
     handed = pending[0]
