@@ -320,14 +320,15 @@ def mark_letters_delivered(out_dir: os.PathLike | str, numbers: Sequence[str], *
     with _lock(out_dir, writer):
         with reg.Register(out_dir, clock=clock) as register:
             before = register.mark_delivered(numbers)
-        if all(status in reg.LIVE for status in before.values()) and (out_dir / history.DB_NAME).is_file():
+        marked_all = all(status in reg.LIVE for status in before.values())  # the register marked them
+        if marked_all and (out_dir / history.DB_NAME).is_file():
             outbox = history.History(out_dir)  # an e-mail of it still waiting is not sent any more
             for number in numbers:
                 outbox.withdraw_mail(letters.number_mail_key(number))
     unknown = [n for n, status in before.items() if status is None]
     dead = [f"{n} ({status})" for n, status in before.items() if status in (reg.CANCELLED, reg.REPLACED)]
     unfinished = [n for n, status in before.items() if status == reg.PENDING]
-    if unknown or dead or unfinished:
+    if not marked_all:
         why = []
         if unknown:
             why.append(f"tidak ada surat bernomor {', '.join(unknown)} di register {out_dir}")
@@ -389,7 +390,7 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
     nothing is queued or sent: each letter says where it would go. The index is
     rewritten with every letter's status.
     """
-    from jikubata.adapters import history, letters, mail
+    from jikubata.adapters import history, letters, mail, register
 
     if not dry_run and mail_settings is None:
         raise InputError("surat tidak dapat dikirim: pengaturan SMTP tidak ada (isi bagian [email] di berkas "
@@ -397,12 +398,10 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
     # `--coba` writes nothing: without an outbox yet, nothing was sent.
     db = history.History(out_dir) if not dry_run or (out_dir / history.DB_NAME).is_file() else None
     done, sent_now, resent = [], [], []
-    from jikubata.adapters import register as reg
-
     for x in outcome.letters:
         kept = db.mail(letters.mail_key(x)) if db else None
         address = x.email.strip()
-        if x.status == reg.SENT and (kept is None or kept.status == history.PENDING):
+        if x.status == register.SENT and (kept is None or kept.status == history.PENDING):
             # Handed over on paper (`jikubata tandai-terkirim`): never e-mailed as well.
             done.append(replace(x, delivery_status=letters.HANDED_OVER))
         elif kept is not None and kept.status == history.SENT:
@@ -440,8 +439,6 @@ def deliver_letters(result: Result, outcome: letters.LettersOutcome, out_dir: Pa
                 done.append(replace(x, delivery_status=f"terkirim {_when(clock.now().isoformat())}"))
     outcome.letters = done
     if not dry_run and outcome.register_path:
-        from jikubata.adapters import register
-
         sent = [x.number for x in done if x.delivery_status.startswith("terkirim")]
         with register.Register(out_dir, clock) as reg_db:
             reg_db.mark_sent(sent)
@@ -472,7 +469,7 @@ def _send_kept(db: history.History, settings: mail.MailSettings, mail_id: int, m
 
 def show_delivery(outcome: letters.LettersOutcome, out_dir: Path) -> None:
     """Without `--kirim`: the index still shows what earlier runs delivered or left pending."""
-    from jikubata.adapters import history, letters
+    from jikubata.adapters import history, letters, register
 
     db = history.History(out_dir)
     shown = []
@@ -484,7 +481,7 @@ def show_delivery(outcome: letters.LettersOutcome, out_dir: Path) -> None:
             x = replace(x, delivery_status="tertunda pengiriman terputus; dikirim ulang pada --kirim berikutnya")
         elif status == history.PENDING:
             x = replace(x, delivery_status=f"tertunda {error or 'belum dikirim'}")
-        elif x.status == "terkirim":  # sent, and never through the outbox: handed over on paper
+        elif x.status == register.SENT:  # sent, and never through the outbox: handed over on paper
             x = replace(x, delivery_status=letters.HANDED_OVER)
         shown.append(x)
     if any(x.delivery_status for x in shown):

@@ -26,7 +26,7 @@ from jikubata.adapters import files
 from jikubata.adapters.files import SheetRows
 from jikubata.domain import intake, parse, schema
 from jikubata.domain.purchase_table import PurchaseTable
-from jikubata.domain.model import (Dataset, Severity, Employee, Office, Place, Problem, Purchase, Sale,
+from jikubata.domain.model import (Dataset, Severity, Employee, Office, Place, Problem, Sale,
                                    Seller, Settings, SheetRead, SheetSource, NIK_TIERS, column_letter)
 from jikubata.domain.errors import InputError
 from jikubata.domain.problems import problem

@@ -67,35 +67,17 @@ class PurchaseTable:
     # ------------------------------------------------------------ building
 
     def nip_id(self, nip: str) -> int:
-        i = self.nip_ids.get(nip)
-        if i is None:
-            i = self.nip_ids[nip] = len(self.nips)
-            self.nips.append(nip)
-        return i
+        return _number(self.nip_ids, self.nips, nip)
 
     def seller_id(self, seller: str) -> int:
         i = self.seller_ids.get(seller)
         if i is None:
-            i = self.seller_ids[seller] = len(self.sellers)
-            self.sellers.append(seller)
-            key = seller_key(seller)
-            k = self.seller_key_of.get(key)
-            if k is None:
-                k = self.seller_key_of[key] = len(self.seller_keys)
-                self.seller_keys.append(key)
-            self.seller_key_ids.append(k)
+            i = _number(self.seller_ids, self.sellers, seller)
+            self.seller_key_ids.append(_number(self.seller_key_of, self.seller_keys, seller_key(seller)))
         return i
-
-    def seller_key_id(self, seller_index: int) -> int:
-        """The index in `seller_keys` of the UMKM a spelling (by its index in `sellers`) names."""
-        return self.seller_key_ids[seller_index]
 
     def name_id(self, name: str) -> int:
-        i = self.name_ids.get(name)
-        if i is None:
-            i = self.name_ids[name] = len(self.names)
-            self.names.append(name)
-        return i
+        return _number(self.name_ids, self.names, name)
 
     def source_id(self, source: Optional[SheetSource]) -> int:
         i = self._source_index.get(id(source))
@@ -148,18 +130,11 @@ class PurchaseTable:
         return len(self.day)
 
     def receipt(self, i: int) -> str:
-        c = bisect.bisect_right(self._chunk_first, i) - 1
-        start = self._receipt_start[i]
-        end_row = self._chunk_first[c + 1] if c + 1 < len(self._chunk_first) else len(self._receipt_start)
-        text = self._chunk_text[c]
-        end = self._receipt_start[i + 1] if i + 1 < end_row else len(text)
-        return text[start:end]
+        return self.purchase(i).receipt
 
     def purchase(self, i: int) -> Purchase:
         """Row `i` as a `Purchase` (the amount as read, before reconciliation)."""
-        return Purchase(_date(self.day[i]), self.nips[self.nip[i]], self.sellers[self.seller[i]], self.amount[i],
-                        self.names[self.buyer[i]], "", self.receipt(i), "", self.sources[self.source[i]],
-                        self.row[i])
+        return self.purchases((i,))[0]
 
     def purchases(self, rows: Iterable[int]) -> list[Purchase]:
         """`purchase(i)` of each of `rows` (ascending), made in one walk over the receipt chunks: a city's
@@ -172,7 +147,7 @@ class PurchaseTable:
         c, end_row, text = -1, -1, ""
         add = out.append
         for i in rows:
-            if i >= end_row or i < (firsts[c] if c >= 0 else 0):
+            if not (c >= 0 and firsts[c] <= i < end_row):
                 c = bisect.bisect_right(firsts, i) - 1
                 end_row = firsts[c + 1] if c + 1 < len(firsts) else n
                 text = texts[c]
@@ -289,5 +264,10 @@ Purchases = Union[PurchaseTable, Sequence[Purchase]]
 facts = purchase_facts
 
 
-def _date(ordinal: int) -> dt.date:
-    return dt.date.fromordinal(ordinal)
+def _number(index: dict, values: list, value) -> int:
+    """`value`'s index in `values`, appended (and indexed) when new."""
+    i = index.get(value)
+    if i is None:
+        i = index[value] = len(values)
+        values.append(value)
+    return i

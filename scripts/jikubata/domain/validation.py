@@ -45,7 +45,7 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
                                      only_registered, today, problems)
     if repeats:
         receipts: dict[str, int] = {}  # rows with a receipt, per file that has repeats
-        for k, n in _rows_per_source(table).items():
+        for k, n in collections.Counter(table.source).items():
             source = table.sources[k]
             if source is not None and source.file in repeats:
                 receipts[source.file] = receipts.get(source.file, 0) + n
@@ -142,7 +142,7 @@ def _check_purchases(table: PurchaseTable, data: Dataset, dropped: list[int], ro
     # The buyer-name number of each NIP's name in the roster (-1: nobody wrote it so): a row naming its buyer
     # exactly so, or not at all (0), needs no comparison.
     expected = [-1 if e is None else table.name_ids.get(e.name, -1) for e in employee_of]
-    seller_ok = [not check_sellers or table.seller_keys[table.seller_key_id(k)] in registered
+    seller_ok = [not check_sellers or table.seller_keys[table.seller_key_ids[k]] in registered
                  for k in range(len(table.sellers))]
     names_ok: set[tuple[int, int]] = set()
     name_keys: dict[str, str] = {}
@@ -236,10 +236,6 @@ class _NameKeys(dict):
     def __missing__(self, nip: str) -> str:
         key = self[nip] = _name_key(self.roster[nip].name)
         return key
-
-
-def _rows_per_source(table: PurchaseTable) -> dict[int, int]:
-    return dict(collections.Counter(table.source))
 
 
 def _counting_rows(table: PurchaseTable, dropped: set, saved_at: dict) -> tuple[dict, set]:
