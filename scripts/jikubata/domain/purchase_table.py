@@ -113,10 +113,8 @@ class PurchaseTable:
 
     @classmethod
     def of(cls, purchases: Iterable[Purchase]) -> "PurchaseTable":
-        """`purchases` as a table of rows: a table read as it is; the purchases that count of a checked one
-        (a view), or a list, row by row."""
-        if isinstance(purchases, PurchaseTable) and purchases.keep is None and not purchases.amended \
-                and not purchases.extra:
+        """`purchases` as a table: a table (or the counted view of one) as it is, a list row by row."""
+        if isinstance(purchases, PurchaseTable):
             return purchases
         table = cls()
         for p in purchases:
@@ -161,6 +159,15 @@ class PurchaseTable:
         return self.seller_key_ids[self.seller[i]], self.receipt(i).casefold()
 
     # ------------------------------------------------------------ the counted purchases
+
+    @classmethod
+    def to_check(cls, purchases: Iterable[Purchase]) -> "PurchaseTable":
+        """The rows to check: a table as read as it is; a list, or the purchases that count of a table already
+        checked (a view), row by row."""
+        if isinstance(purchases, PurchaseTable) and purchases.keep is None and not purchases.amended \
+                and not purchases.extra:
+            return purchases
+        return cls.of(list(purchases))
 
     def counted(self, keep: bytearray, amended: dict[int, int], extra: list[Purchase]) -> "PurchaseTable":
         """The same rows, of which those with `keep[i]` count, row `i` at `amended[i]` rupiah where given,

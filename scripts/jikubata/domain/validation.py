@@ -30,7 +30,7 @@ def validate(data: Dataset, today: dt.date) -> Dataset:
     # so the newer form's receipts are not duplicates of the old one's.
     problems = [p for p in data.problems if p.place.file not in replaced]
     problems += [_replaced_problem(data.forms[old], new) for old, new in replaced.items()]
-    table = PurchaseTable.of(data.purchases)
+    table = PurchaseTable.to_check(data.purchases)
     # A replaced form's rows count for nothing (checked against nothing).
     dropped = [k for k, source in enumerate(table.sources) if source is not None and source.file in replaced]
 
